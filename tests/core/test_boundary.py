@@ -1,0 +1,24 @@
+"""The analysis core must never import Qt: it runs headless, in the CLI and in workers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_core_imports_without_qt():
+    code = (
+        "import sys, importlib, pkgutil\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph', 'ui'):\n"
+        "            raise ImportError('blocked: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import workbench\n"
+        "for m in pkgutil.walk_packages(workbench.__path__, 'workbench.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

@@ -8,7 +8,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from workbench.jobs import JobContext  # noqa: E402
+from workbench.jobs import JobContext
 
 
 class RecordingContext(JobContext):

@@ -88,8 +88,10 @@ def read_raw(
     if fmt == "encrypted":
         raise DataLoadError(
             _("The workbook {name} is protected by a password.").format(name=Path(path).name),
-            _("Open it in Excel, remove the password (File > Info > Protect Workbook), save a "
-              "copy and load that copy."),
+            _(
+                "Open it in Excel, remove the password (File > Info > Protect Workbook), save a "
+                "copy and load that copy."
+            ),
         )
     if fmt in EXCEL_FORMATS:
         from workbench.io.excel_reader import read_excel_raw
@@ -113,7 +115,7 @@ def load_table(
     # Hashing a large file takes a while; hashlib releases the GIL, so do it beside the read.
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(fingerprint, path, detect_format(path))
-        fmt, raw = read_raw(path, options, ctx.sub(0.0, 0.7))
+        _fmt, raw = read_raw(path, options, ctx.sub(0.0, 0.7))
         source = hashing.result()
     typed = settle_kinds(raw.frame, raw.options, ctx.sub(0.7, 1.0))
     raw.options.dayfirst = typed.dayfirst

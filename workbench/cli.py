@@ -1,0 +1,241 @@
+"""Command line: ``workbench`` opens the app; ``workbench profile|analyze ...`` run headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from workbench import __version__
+from workbench.errors import WorkbenchError
+from workbench.i18n import _
+from workbench.jobs import Cancelled, JobContext
+
+COMMANDS = ("profile", "analyze")
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 3
+EXIT_CANCELLED = 130
+
+
+def _split_list(text: str | None) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()] if text else []
+
+
+def _add_load_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("data", help=_("the CSV, TSV, TXT or Excel file to read"))
+    p.add_argument(
+        "--sheet", help=_("the workbook sheet to read (default: the first with a table)")
+    )
+    p.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help=_("the row (1 = first) that holds the column names (default: found automatically)"),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the headless commands."""
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description=_("Workbench: from plant data to tested improvements."),
+    )
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    prof = sub.add_parser("profile", help=_("check a data file's quality and print a summary"))
+    _add_load_options(prof)
+    prof.add_argument("--target", help=_("the column you want to improve (enables target checks)"))
+    prof.add_argument("--time", help=_("the column that holds the time of each row"))
+    prof.add_argument("--json", metavar="FILE", help=_("also write the profile and alerts as JSON"))
+
+    ana = sub.add_parser("analyze", help=_("fit a model, explain it and find cause groups"))
+    _add_load_options(ana)
+    ana.add_argument("--target", required=True, help=_("the column you want to improve"))
+    ana.add_argument("--goal", choices=["maximize", "minimize"], default=None)
+    ana.add_argument(
+        "--focus", default=None, help=_("focus rows: top:5%%, bottom:10%% or class:NG")
+    )
+    ana.add_argument("--id", dest="id_columns", help=_("ID columns, comma separated"))
+    ana.add_argument("--time", help=_("the column that holds the time of each row"))
+    ana.add_argument("--exclude", help=_("columns to leave out, comma separated"))
+    ana.add_argument("--controllable", help=_("columns you can change, comma separated"))
+    ana.add_argument("--uncontrollable", help=_("columns you cannot change, comma separated"))
+    ana.add_argument(
+        "--min-group-size", type=int, help=_("smallest cause group (default: automatic)")
+    )
+    ana.add_argument("--json", metavar="FILE", help=_("write the summary as JSON"))
+    ana.add_argument("--clusters", metavar="FILE", help=_("write each focus row's group as CSV"))
+    return parser
+
+
+class _ConsoleProgress:
+    """Progress on stderr, one line rewritten in place, only on a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self._last = -1
+
+    def __call__(self, fraction: float, message: str) -> None:
+        pct = int(fraction * 100)
+        if self.enabled and pct != self._last:
+            self._last = pct
+            sys.stderr.write(f"\r{pct:3d}% {message[:70]:<70}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self._last >= 0:
+            sys.stderr.write("\r" + " " * 76 + "\r")
+
+
+def _write_json(path: str, data: Any) -> None:
+    from workbench.io.atomic import write_text_atomic
+
+    try:
+        write_text_atomic(Path(path), json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    except OSError as exc:
+        raise WorkbenchError(
+            _("Could not write {path} ({reason}).").format(path=path, reason=exc.strerror or exc),
+            _("Choose a folder that exists and that you can write to."),
+        ) from exc
+
+
+def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
+    from workbench.cli_text import format_profile
+    from workbench.io.loader import load_table
+    from workbench.io.table import LoadOptions
+    from workbench.steps.quality import assess_quality
+
+    options = LoadOptions(sheet=args.sheet, header_row=args.header_row)
+    table = load_table(args.data, options, ctx.sub(0.0, 0.6))
+    for name in (args.target, args.time):
+        if name and name not in table.frame.columns:
+            raise WorkbenchError(
+                _("There is no column called “{name}” in {file}.").format(
+                    name=name, file=Path(args.data).name
+                ),
+                _("Check the spelling; the columns are: {columns}.").format(
+                    columns=", ".join(map(str, table.frame.columns))
+                ),
+            )
+    report = assess_quality(
+        table.frame, table.kinds, target=args.target, time=args.time, ctx=ctx.sub(0.6, 1.0)
+    )
+    print(format_profile(table, report))
+    if args.json:
+        _write_json(
+            args.json,
+            {
+                "schema": 1,
+                "data": _data_summary(table),
+                "load_notes": [n.to_dict() for n in table.notes],
+                "quality": report.to_dict(),
+            },
+        )
+    return 0
+
+
+def _data_summary(table: Any) -> dict[str, Any]:
+    return {
+        "path": table.source.path,
+        "format": table.source.format,
+        "sha256": table.source.sha256,
+        "rows": table.n_rows,
+        "columns": table.n_columns,
+        "options": table.options.to_dict(),
+        "kinds": {str(k): str(v) for k, v in table.kinds.items()},
+    }
+
+
+def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
+    from workbench.analysis import run_analysis, write_cluster_rows
+
+    result = run_analysis(
+        args.data,
+        target=args.target,
+        sheet=args.sheet,
+        header_row=args.header_row,
+        goal=args.goal,
+        focus=args.focus,
+        id_columns=_split_list(args.id_columns),
+        time=args.time,
+        exclude=_split_list(args.exclude),
+        controllable=_split_list(args.controllable),
+        uncontrollable=_split_list(args.uncontrollable),
+        min_group_size=args.min_group_size,
+        ctx=ctx,
+    )
+    print(result.text_report())
+    if args.json:
+        _write_json(args.json, result.summary())
+    if args.clusters:
+        write_cluster_rows(result, Path(args.clusters))
+    return 0
+
+
+def run_command(argv: Sequence[str]) -> int:
+    """Run a headless command; returns the process exit code (never raises)."""
+    args = build_parser().parse_args(list(argv))
+    progress = _ConsoleProgress()
+    ctx = JobContext(progress)
+    try:
+        runner = {"profile": _run_profile, "analyze": _run_analyze}[args.command]
+        return runner(args, ctx)
+    except WorkbenchError as exc:
+        progress.done()
+        print(_("Error: {message}").format(message=exc.message), file=sys.stderr)
+        if exc.hint:
+            print(exc.hint, file=sys.stderr)
+        return EXIT_USER_ERROR
+    except (Cancelled, KeyboardInterrupt):
+        progress.done()
+        print(_("Stopped: nothing was written."), file=sys.stderr)
+        return EXIT_CANCELLED
+    except Exception:  # last line of defence: a plain message, details in a log
+        progress.done()
+        log = _write_crash_log()
+        print(
+            _("Workbench hit an unexpected problem and stopped. Nothing was changed.")
+            + " "
+            + _("Details were saved to {log}; please send that file to the Workbench team.").format(
+                log=log
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
+    finally:
+        progress.done()
+
+
+def _write_crash_log() -> Path:
+    from workbench.paths import user_log_dir
+
+    log = user_log_dir() / "crash.log"
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc())
+        fh.write("\n")
+    return log
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``workbench`` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        # Windows consoles default to a legacy code page; Hangul must not crash printing.
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version")):
+        code = run_command(argv)
+    else:
+        from ui.app import main as run_app
+
+        code = run_app([sys.argv[0], *argv])
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

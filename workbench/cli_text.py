@@ -1,0 +1,81 @@
+"""Readable plain-text summaries for the command line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.i18n import _, ngettext
+
+_SEVERITY_MARK = {"error": "✖", "warning": "!", "info": "·"}
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _fmt_number(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        if value != value:
+            return "—"
+        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return str(value)
+
+
+def format_load(table: Any) -> str:
+    """What was read, from where, and what the loader decided."""
+    lines = [
+        _("Data: {path}").format(path=table.source.path),
+        ngettext(
+            "{rows:,} row × {cols} columns ({fmt})",
+            "{rows:,} rows × {cols} columns ({fmt})",
+            table.n_rows,
+        ).format(rows=table.n_rows, cols=table.n_columns, fmt=table.source.format),
+    ]
+    if table.options.sheet:
+        lines.append(_("Sheet: {sheet}").format(sheet=table.options.sheet))
+    for note in table.notes:
+        lines.append(f"  · {note.message}")
+    return "\n".join(lines)
+
+
+def format_columns(report: Any) -> str:
+    """One line per column: kind, missing share, distinct values, range or top value."""
+    lines = [_("Columns:")]
+    width = min(max((len(str(p.name)) for p in report.profiles), default=10), 32)
+    for p in report.profiles:
+        if getattr(p, "min", None) is not None and str(p.kind) in ("numeric", "datetime"):
+            spread = f"{_fmt_number(p.min)} … {_fmt_number(p.max)}"
+        elif getattr(p, "top_values", None):
+            value, count = p.top_values[0]
+            spread = _("most often “{value}” ({count:,})").format(value=value, count=count)
+        else:
+            spread = ""
+        lines.append(
+            f"  {str(p.name)[:32]:<{width}}  {p.kind!s:<11} "
+            + _("missing {pct:5.1f}%").format(pct=p.missing_pct)
+            + "  "
+            + _("{n:,} distinct").format(n=p.distinct)
+            + f"  {spread}"
+        )
+    return "\n".join(lines)
+
+
+def format_alerts(alerts: list[Any]) -> str:
+    """Alerts, most severe first, each with its suggested fix."""
+    if not alerts:
+        return _("No quality problems found.")
+    counts = {s: sum(1 for a in alerts if a.severity == s) for s in _SEVERITY_ORDER}
+    lines = [
+        _("Quality: {errors} errors, {warnings} warnings, {infos} notes").format(
+            errors=counts["error"], warnings=counts["warning"], infos=counts["info"]
+        )
+    ]
+    for alert in sorted(alerts, key=lambda a: _SEVERITY_ORDER.get(a.severity, 3)):
+        lines.append(f"  {_SEVERITY_MARK.get(alert.severity, '-')} [{alert.kind}] {alert.message}")
+        if alert.fix:
+            lines.append("      " + _("Suggested fix: {fix}").format(fix=alert.fix))
+    return "\n".join(lines)
+
+
+def format_profile(table: Any, report: Any) -> str:
+    """The whole ``workbench profile`` printout."""
+    return "\n\n".join([format_load(table), format_columns(report), format_alerts(report.alerts)])

@@ -1,0 +1,207 @@
+"""The ``.wbproj`` container: a zip of JSON documents, Parquet tables and plain-text models.
+
+Opening a file from a colleague must never run code: only JSON, Parquet (pyarrow ≥ 14.0.1)
+and text are read, every entry name is checked against a fixed pattern, and sizes are bounded
+before anything is decompressed (zip bombs). Saving is atomic and keeps the previous version.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from workbench.errors import ProjectFileError
+from workbench.i18n import _
+
+MANIFEST = "manifest.json"
+_NAME_RE = re.compile(r"^(?:[a-z0-9_]+/)*[a-z0-9_.-]+\.(json|parquet|txt)$")
+MAX_ENTRIES = 500
+MAX_TOTAL_BYTES = 8 * 1024**3  # uncompressed; a 1M x 50 snapshot is far below this
+MAX_RATIO = 200  # uncompressed / compressed per entry; Parquet and JSON stay well under
+REPLACE_RETRIES = 20  # Windows: antivirus or OneDrive may hold the file for a moment
+
+
+@dataclass
+class ProjectArchive:
+    """The entries of a project file, by kind. Names are relative zip paths."""
+
+    documents: dict[str, Any] = field(default_factory=dict)  # name.json -> JSON value
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # name.parquet -> frame
+    texts: dict[str, str] = field(default_factory=dict)  # name.txt -> text (LightGBM model)
+
+
+def _check_name(name: str) -> None:
+    if not _NAME_RE.match(name) or ".." in name.split("/"):
+        raise ValueError(f"bad entry name {name!r}")
+
+
+def _table_bytes(frame: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    frame.to_parquet(buf, engine="pyarrow", index=True, compression="zstd")
+    return buf.getvalue()
+
+
+def archive_bytes(archive: ProjectArchive, manifest: dict[str, Any]) -> bytes:
+    """Serialize ``archive`` with its manifest into zip bytes."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        for name, doc in archive.documents.items():
+            _check_name(name)
+            zf.writestr(name, json.dumps(doc, ensure_ascii=False, allow_nan=True))
+        for name, text in archive.texts.items():
+            _check_name(name)
+            zf.writestr(name, text.encode("utf-8"))
+        for name, frame in archive.tables.items():
+            _check_name(name)
+            # Parquet is already compressed; deflating it again only costs time.
+            zf.writestr(name, _table_bytes(frame), compress_type=zipfile.ZIP_STORED)
+    return buf.getvalue()
+
+
+def save_archive(path: Path, archive: ProjectArchive, manifest: dict[str, Any]) -> None:
+    """Write the project atomically; the previous version is kept as ``<name>.bak``.
+
+    A crash at any moment leaves either the old or the new file complete at ``path``.
+    """
+    path = Path(path)
+    data = archive_bytes(archive, manifest)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ProjectFileError(
+            _("Could not save to the folder {folder} ({reason}).").format(
+                folder=path.parent, reason=exc.strerror or exc
+            ),
+            _("Choose a folder that exists and that you can write to."),
+        ) from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            _keep_backup(path)
+        _replace_with_retry(Path(tmp), path)
+    except OSError as exc:
+        raise ProjectFileError(
+            _("The project could not be saved to {name} ({reason}).").format(
+                name=path.name, reason=exc.strerror or exc
+            ),
+            _(
+                "The previous version is unchanged. Close programs that may hold the file "
+                "(Excel, a sync client) or save under another name."
+            ),
+        ) from exc
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _keep_backup(path: Path) -> None:
+    backup = path.with_name(path.name + ".bak")
+    fd, tmp = tempfile.mkstemp(prefix=f".{backup.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, backup)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _replace_with_retry(src: Path, dst: Path) -> None:
+    for attempt in range(REPLACE_RETRIES):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if attempt == REPLACE_RETRIES - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+
+
+def _damaged(path: Path, detail: str) -> ProjectFileError:
+    return ProjectFileError(
+        _("The project file {name} is damaged and cannot be opened ({detail}).").format(
+            name=path.name, detail=detail
+        ),
+        _(
+            "Nothing was changed. Open the backup copy ({backup}) if there is one, or ask the "
+            "sender for the file again."
+        ).format(backup=path.name + ".bak"),
+    )
+
+
+def read_archive(path: Path) -> tuple[dict[str, Any], ProjectArchive]:
+    """Read and validate a project file; returns (manifest, archive). Never runs code."""
+    path = Path(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except FileNotFoundError as exc:
+        raise ProjectFileError(
+            _("The project file {name} was not found.").format(name=path.name),
+            _("Check that it still exists and was not moved or renamed."),
+        ) from exc
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _damaged(path, _("not a Workbench project file")) from exc
+    with zf:
+        infos = zf.infolist()
+        _check_limits(path, infos)
+        names = {i.filename for i in infos}
+        if MANIFEST not in names:
+            raise _damaged(path, _("the table of contents is missing"))
+        archive = ProjectArchive()
+        try:
+            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
+            for info in infos:
+                name = info.filename
+                if name == MANIFEST:
+                    continue
+                raw = zf.read(info)
+                if name.endswith(".json"):
+                    archive.documents[name] = json.loads(raw.decode("utf-8"))
+                elif name.endswith(".txt"):
+                    archive.texts[name] = raw.decode("utf-8")
+                else:
+                    archive.tables[name] = pd.read_parquet(io.BytesIO(raw), engine="pyarrow")
+        except (zipfile.BadZipFile, EOFError, UnicodeDecodeError, ValueError, OSError) as exc:
+            raise _damaged(path, _("an entry could not be read")) from exc
+        except Exception as exc:  # pyarrow raises its own error types on damaged Parquet
+            raise _damaged(path, _("a data table could not be read")) from exc
+    if not isinstance(manifest, dict):
+        raise _damaged(path, _("the table of contents is not valid"))
+    return manifest, archive
+
+
+def _check_limits(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_ENTRIES:
+        raise _damaged(path, _("too many entries"))
+    total = 0
+    for info in infos:
+        if not _NAME_RE.match(info.filename) or ".." in info.filename.split("/"):
+            raise _damaged(
+                path,
+                _("an entry has a name that is not allowed: {entry}").format(
+                    entry=info.filename[:80]
+                ),
+            )
+        if info.flag_bits & 0x1:
+            raise _damaged(path, _("an entry is encrypted"))
+        total += info.file_size
+        big = info.file_size > 1024**2
+        if big and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise _damaged(path, _("an entry expands suspiciously (a zip bomb?)"))
+    if total > MAX_TOTAL_BYTES:
+        raise _damaged(
+            path, _("it would expand to more than {gb} GB").format(gb=MAX_TOTAL_BYTES // 1024**3)
+        )

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from workbench.jobs import Cancelled, JobContext
+from workbench.procs import run_in_process
+
+
+def test_result_comes_back_from_the_worker_process():
+    out = run_in_process(np.cumsum, np.arange(5))
+    assert out.tolist() == [0, 1, 3, 6, 10]
+
+
+def test_cancel_stops_a_long_step_promptly():
+    ctx = JobContext()
+    threading.Timer(1.0, ctx.cancel).start()
+    start = time.perf_counter()
+    with pytest.raises(Cancelled):
+        run_in_process(time.sleep, 60, ctx=ctx)
+    assert time.perf_counter() - start < 10
+
+
+def test_errors_in_the_worker_reach_the_caller():
+    with pytest.raises(ValueError):
+        run_in_process(int, "not a number")

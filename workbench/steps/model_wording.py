@@ -1,0 +1,360 @@
+"""Every sentence the goal, roles, features and modeling steps show the user.
+
+All text goes through ``_()``/``ngettext`` with named placeholders so it can be translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workbench.i18n import _, ngettext
+
+# ---------------------------------------------------------------------------------------------
+# Columns kept out of the model
+
+
+def exclusion_message(reason: str, column: str, **details: object) -> str:
+    """Why ``column`` is kept out of the model, in one sentence."""
+    if reason == "target":
+        return _("{column} is the target: the model predicts it.").format(column=column)
+    if reason == "id":
+        return _("{column} is an ID: it names rows and says nothing about the process.").format(
+            column=column
+        )
+    if reason == "time":
+        return _(
+            "{column} is the time column: it orders the validation (train on the past, test on "
+            "the later rows) and is not fed to the model as a value."
+        ).format(column=column)
+    if reason == "excluded":
+        return _("{column} was excluded by you.").format(column=column)
+    if reason == "constant":
+        return _(
+            "{column} has the same value in every row: there is nothing to learn from it."
+        ).format(column=column)
+    if reason == "id_like":
+        return _(
+            "{column} looks like an identifier (a different value in nearly every row); "
+            "a model would only memorise it."
+        ).format(column=column)
+    if reason == "leakage":
+        return _(
+            "{column} is almost a copy of the target — likely measured after the result or "
+            "computed from it — so it would explain nothing you can act on."
+        ).format(column=column)
+    if reason == "empty":
+        return _("{column} is empty in every row used for the model.").format(column=column)
+    if reason == "text":
+        return _("{column} is free text; the model does not read text.").format(column=column)
+    if reason == "datetime":
+        return _(
+            "{column} is a date/time; dates are not fed to the model as raw values "
+            "(mark it as the time column to validate on later rows)."
+        ).format(column=column)
+    if reason == "high_cardinality":
+        return _(
+            "{column} has {levels} different values, nearly one per row; a model would only "
+            "memorise them."
+        ).format(column=column, levels=details.get("levels", "many"))
+    return _("{column} is kept out of the model ({reason}).").format(column=column, reason=reason)
+
+
+def forced_message(column: str, reason: str) -> str:
+    """A flagged column the user put back into the model."""
+    return _(
+        "{column} was flagged ({reason}) but you put it in the model; its effect may not be real."
+    ).format(column=column, reason=reason)
+
+
+# ---------------------------------------------------------------------------------------------
+# Refusals (AnalysisError message + hint)
+
+
+def unknown_column(column: str) -> str:
+    return _("There is no column named “{column}”.").format(column=column)
+
+
+def unknown_column_hint(suggestions: Sequence[str]) -> str:
+    if suggestions:
+        return _("Did you mean: {names}?").format(names=", ".join(suggestions))
+    return _("Check the spelling; column names must match the file's header exactly.")
+
+
+def target_is_a_role(column: str, role: str) -> str:
+    return _("The target {column} cannot also be marked as {role}.").format(
+        column=column, role=role
+    )
+
+
+def target_unusable_kind(column: str, kind: str) -> str:
+    return _("{column} holds {kind} values and cannot be a target.").format(
+        column=column, kind=kind
+    )
+
+
+def target_unusable_kind_hint() -> str:
+    return _("Pick a measured result (a number) or an outcome class (e.g. OK / NG) as the target.")
+
+
+def target_constant(column: str, value: str) -> str:
+    return _(
+        "{column} has the same value ({value}) in every row, so there is nothing to explain."
+    ).format(column=column, value=value)
+
+
+def target_constant_hint() -> str:
+    return _("Pick a target that varies between runs, or load a period where it did.")
+
+
+def target_empty(column: str, present: int, total: int) -> str:
+    pct = 100.0 * (total - present) / total if total else 100.0
+    return ngettext(
+        "{column} is empty in {pct:.0f}% of rows: only {present} row has a value, "
+        "too few to learn from.",
+        "{column} is empty in {pct:.0f}% of rows: only {present} rows have a value, "
+        "too few to learn from.",
+        present,
+    ).format(column=column, pct=pct, present=present)
+
+
+def target_empty_hint(minimum: int) -> str:
+    return _("A model needs at least {n} rows with a target value; load more data.").format(
+        n=minimum
+    )
+
+
+def too_few_rows(rows: int, minimum: int) -> str:
+    return ngettext(
+        "Only {rows} row has a target value; a model needs at least {minimum}.",
+        "Only {rows} rows have a target value; a model needs at least {minimum}.",
+        rows,
+    ).format(rows=rows, minimum=minimum)
+
+
+def too_few_rows_hint() -> str:
+    return _("Load more runs (a longer period, more lines) before modeling.")
+
+
+def rare_class(column: str, label: str, count: int, minimum: int) -> str:
+    return ngettext(
+        "The class {label} of {column} has only {count} row; at least {minimum} are needed "
+        "to learn what sets it apart.",
+        "The class {label} of {column} has only {count} rows; at least {minimum} are needed "
+        "to learn what sets it apart.",
+        count,
+    ).format(column=column, label=label, count=count, minimum=minimum)
+
+
+def rare_class_hint() -> str:
+    return _("Collect more rows of that class, or merge it with a similar class.")
+
+
+def too_many_classes(column: str, levels: int, maximum: int) -> str:
+    return _(
+        "{column} has {levels} different classes; a model can separate at most {maximum}."
+    ).format(column=column, levels=levels, maximum=maximum)
+
+
+def too_many_classes_hint() -> str:
+    return _("Group the classes (e.g. OK / NG) or pick a numeric target.")
+
+
+def target_not_numeric(column: str) -> str:
+    return _("{column} is not numeric everywhere, so it cannot be predicted as a number.").format(
+        column=column
+    )
+
+
+def target_not_numeric_hint() -> str:
+    return _("Clean the non-numeric cells, or predict it as classes.")
+
+
+def binary_needs_two(column: str, n: int) -> str:
+    return _("Predicting yes/no needs exactly two classes; {column} has {n}.").format(
+        column=column, n=n
+    )
+
+
+def binary_needs_two_hint() -> str:
+    return _("Let Workbench choose the task, or group the classes into two.")
+
+
+def unknown_class(column: str, label: str) -> str:
+    return _("{column} has no class “{label}”.").format(column=column, label=label)
+
+
+def classes_are(classes: Sequence[str]) -> str:
+    return _("The classes are: {levels}.").format(levels=", ".join(classes[:10]))
+
+
+def no_features(column: str) -> str:
+    return _("No column is left to explain {target}: every other column is kept out.").format(
+        target=column
+    )
+
+
+def no_features_hint() -> str:
+    return _(
+        "See why each column was kept out; mark a column as a feature to put it back, "
+        "or load the measurements taken before the result."
+    )
+
+
+def focus_class_task(rule: str, target: str) -> str:
+    return _("The focus {rule} needs a class target; {target} is a number.").format(
+        rule=rule, target=target
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation and metrics
+
+
+def validation_text(kind: str, n_folds: int, test_share: float, rows: int) -> str:
+    pct = round(100 * test_share)
+    if kind == "k-fold":
+        return _(
+            "Checked by {k}-fold cross-validation: every row was predicted by a model that "
+            "never saw it."
+        ).format(k=n_folds)
+    if kind == "time-ordered":
+        if n_folds > 1:
+            return _(
+                "Checked on later rows: {k} times, a model trained on the past predicted the "
+                "next period it had not seen."
+            ).format(k=n_folds)
+        return _(
+            "Checked on later rows: a model trained on the earliest {train}% of the rows "
+            "predicted the latest {pct}%."
+        ).format(train=100 - pct, pct=pct)
+    return _(
+        "Checked on a held-out {pct}% of the {rows} rows that the model never saw "
+        "(one split: the data is large)."
+    ).format(pct=pct, rows=f"{rows:,}")
+
+
+METRIC_LABELS = {
+    "r2": "R²",
+    "mae": "MAE",
+    "rmse": "RMSE",
+    "roc_auc": "ROC-AUC",
+    "pr_auc": "PR-AUC",
+    "macro_roc_auc": "macro ROC-AUC",
+    "balanced_accuracy": "balanced accuracy",
+}
+
+
+def metric_label(name: str) -> str:
+    return _(METRIC_LABELS.get(name, name))
+
+
+def _pct(x: float) -> str:
+    return f"{100 * max(x, 0.0):.0f}%"
+
+
+def regression_verdict(
+    target: str, r2: float, baseline_r2: float, rule_r2: float, rule_column: str | None
+) -> str:
+    """ "The model explains 62% of the variation in efficiency (R² 0.62); a simple average
+    explains none, and the best single-column rule (paste_thickness) explains 18%.\""""
+    first = _("The model explains {pct} of the variation in {target} (R² {r2:.2f})").format(
+        pct=_pct(r2), target=target, r2=r2
+    )
+    avg = (
+        _("a simple average explains none")
+        if baseline_r2 < 0.005
+        else _("a simple average explains {pct}").format(pct=_pct(baseline_r2))
+    )
+    if rule_column is None:
+        return _("{first}; {avg}.").format(first=first, avg=avg)
+    rule = _("the best single-column rule ({column}) explains {pct}").format(
+        column=rule_column, pct=_pct(rule_r2)
+    )
+    return _("{first}; {avg}, and {rule}.").format(first=first, avg=avg, rule=rule)
+
+
+def binary_verdict(
+    target: str,
+    positive: str,
+    auc: float,
+    rule_auc: float,
+    rule_column: str | None,
+    recall: float,
+    precision: float,
+    threshold: float,
+    positives: int,
+) -> str:
+    first = _(
+        "The model tells {target} = {positive} apart from the rest with ROC-AUC {auc:.2f} "
+        "(0.5 is guessing, 1.0 is perfect); always guessing the most common class scores 0.50"
+    ).format(target=target, positive=positive, auc=auc)
+    if rule_column is not None:
+        first = _("{first}, and the best single-column rule ({column}) scores {auc:.2f}").format(
+            first=first, column=rule_column, auc=rule_auc
+        )
+    second = ngettext(
+        "At a threshold of {t:.2f} it catches {recall} of the {n} {positive} row "
+        "(misses {miss}), and {precision} of its alarms are real.",
+        "At a threshold of {t:.2f} it catches {recall} of the {n} {positive} rows "
+        "(misses {miss}), and {precision} of its alarms are real.",
+        positives,
+    ).format(
+        t=threshold,
+        recall=_pct(recall),
+        n=f"{positives:,}",
+        positive=positive,
+        miss=_pct(1 - recall),
+        precision=_pct(precision),
+    )
+    return f"{first}. {second}"
+
+
+def multiclass_verdict(
+    target: str,
+    auc: float,
+    balanced_accuracy: float,
+    n_classes: int,
+    rule_auc: float,
+    rule_column: str | None,
+) -> str:
+    first = _(
+        "The model tells the {k} classes of {target} apart with macro ROC-AUC {auc:.2f} "
+        "(0.5 is guessing) and a balanced accuracy of {bacc} (guessing: {guess})"
+    ).format(
+        k=n_classes,
+        target=target,
+        auc=auc,
+        bacc=_pct(balanced_accuracy),
+        guess=_pct(1 / n_classes),
+    )
+    if rule_column is not None:
+        first = _("{first}; the best single-column rule ({column}) scores {auc:.2f}").format(
+            first=first, column=rule_column, auc=rule_auc
+        )
+    return first + "."
+
+
+def verdict_tail(verdict: str, rule_column: str | None) -> str:
+    """The closing judgement appended to the score sentence."""
+    if verdict == "useful":
+        return _("The model finds real structure; its drivers are worth a look.")
+    if verdict == "weak":
+        if rule_column is not None:
+            return _(
+                "The model adds little beyond {column} alone; treat the other drivers with care."
+            ).format(column=rule_column)
+        return _("The signal is weak; treat the drivers as hints, not findings.")
+    return no_signal()
+
+
+def no_signal() -> str:
+    return _(
+        "No usable signal in these columns — the model does no better than a simple baseline, "
+        "so any 'causes' would be read from noise. Fail fast: check the target, or measure "
+        "other settings, before looking for causes."
+    )
+
+
+def no_signal_refusal() -> str:
+    """For later steps that refuse to show causes."""
+    return _("Causes are not shown: the model found no usable signal in these columns.")

@@ -86,6 +86,30 @@ def target_is_a_role(column: str, role: str) -> str:
     )
 
 
+def target_role_hint() -> str:
+    return _("The target is what the model predicts; give the role to another column.")
+
+
+def two_roles(column: str, first: str, second: str) -> str:
+    return _("{column} was given two roles: {first} and {second}.").format(
+        column=column, first=first, second=second
+    )
+
+
+def two_roles_hint() -> str:
+    return _("Give each column one role.")
+
+
+def two_time_columns(columns: Sequence[str]) -> str:
+    return _("Only one column can be the time column; you named {names}.").format(
+        names=", ".join(columns)
+    )
+
+
+def two_time_columns_hint() -> str:
+    return _("Pick the column that says when each run happened.")
+
+
 def target_unusable_kind(column: str, kind: str) -> str:
     return _("{column} holds {kind} values and cannot be a target.").format(
         column=column, kind=kind

@@ -1,0 +1,1 @@
+"""The Excel report for managers (openpyxl; no Qt needed)."""

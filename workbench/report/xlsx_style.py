@@ -1,0 +1,142 @@
+"""Safe, finished-looking cells for the Excel report.
+
+Every value that comes from user data goes through :func:`safe_value`: text that Excel would
+take for a formula (=, +, -, @, tab, CR at the start) is written as plain text, never run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+FONT_NAME = "Malgun Gothic"  # ships with Windows; renders Hangul and Latin alike
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+MAX_CELL_TEXT = 32_767
+
+BODY = Font(name=FONT_NAME, size=10)
+BOLD = Font(name=FONT_NAME, size=10, bold=True)
+TITLE = Font(name=FONT_NAME, size=16, bold=True, color="1F3864")
+HEADING = Font(name=FONT_NAME, size=12, bold=True, color="1F3864")
+HEADER = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
+MUTED = Font(name=FONT_NAME, size=9, italic=True, color="595959")
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+BAND_FILL = PatternFill("solid", fgColor="F2F2F2")
+SEVERITY_FILLS = {
+    "error": PatternFill("solid", fgColor="F8CBAD"),
+    "warning": PatternFill("solid", fgColor="FFE699"),
+    "info": PatternFill("solid", fgColor="DDEBF7"),
+}
+OUTCOME_FILLS = {
+    "improved": PatternFill("solid", fgColor="C6EFCE"),
+    "no_change": PatternFill("solid", fgColor="EDEDED"),
+    "worse": PatternFill("solid", fgColor="F8CBAD"),
+    "inconclusive": PatternFill("solid", fgColor="FFE699"),
+    "not_tried": PatternFill("solid", fgColor="D9D2E9"),
+}
+THIN = Side(style="thin", color="BFBFBF")
+GRID = Border(bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def safe_value(value: Any) -> Any:
+    """A value openpyxl writes as data, never as a formula, and never as invalid XML."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return None if isinstance(value, float) and not math.isfinite(value) else value
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
+        return safe_value(value.item())
+    text = _ILLEGAL_XML.sub("", str(value))[:MAX_CELL_TEXT]
+    return text
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = BODY, **style: Any) -> Cell:
+    """Write one cell safely; text starting like a formula stays text."""
+    cell = ws.cell(row=row, column=col)
+    safe = safe_value(value)
+    cell.value = safe
+    if isinstance(safe, str) and safe.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"  # a string cell: Excel shows it, never evaluates it
+    cell.font = font
+    for key, val in style.items():
+        setattr(cell, key, val)
+    return cell
+
+
+def write_table(
+    ws: Worksheet,
+    top: int,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    number_formats: dict[int, str] | None = None,
+    wrap_columns: Iterable[int] = (),
+) -> int:
+    """Write a header row and data rows from ``top``; returns the last row written."""
+    for j, name in enumerate(headers, start=1):
+        put(ws, top, j, name, HEADER, fill=HEADER_FILL, alignment=Alignment(vertical="center"))
+    wrap = set(wrap_columns)
+    r = top
+    for r, values in enumerate(rows, start=top + 1):
+        for j, value in enumerate(values, start=1):
+            cell = put(ws, r, j, value, border=GRID)
+            if number_formats and j in number_formats:
+                cell.number_format = number_formats[j]
+            if j in wrap:
+                cell.alignment = WRAP
+    return r
+
+
+def set_widths(ws: Worksheet, widths: dict[int, float]) -> None:
+    """Column widths in characters (Hangul counts about double: give it room)."""
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def fit_widths(ws: Worksheet, min_width: float = 8, max_width: float = 60) -> None:
+    """Size each column to its longest value, counting wide (CJK) characters twice."""
+    best: dict[int, float] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            text = str(cell.value)
+            longest = max((_display_width(line) for line in text.splitlines()), default=0)
+            best[cell.column] = max(best.get(cell.column, 0), longest)
+    for col, width in best.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(
+            max(width + 2, min_width), max_width
+        )
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) >= 0x1100 else 1 for ch in text)
+
+
+def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
+    """A valid, unique Excel sheet name: ≤ 31 characters, none of []:*?/\\."""
+    base = _INVALID_SHEET_CHARS.sub("_", name).strip("'") or "Sheet"
+    base = base[:31]
+    used = {t.lower() for t in taken}
+    title, k = base, 2
+    while title.lower() in used:
+        suffix = f" ({k})"
+        title = base[: 31 - len(suffix)] + suffix
+        k += 1
+    return title

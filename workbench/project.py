@@ -1,0 +1,155 @@
+"""The Project: the one source of truth that the GUI and the CLI both drive.
+
+It holds what the user decided (data source and load options, cleaning recipe, goal, column
+roles, model settings, actions) and what was computed from it (quality report, fitted model,
+explanation, cause groups). Each computed result remembers the revision of the inputs it was
+computed from, so changing an early step marks later results as out of date instead of
+silently keeping them. Listeners (panes) subscribe to change events; no Qt here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+from workbench.io.table import ColumnKind, LoadedTable
+
+Listener = Callable[["Section"], None]
+
+
+class Section(StrEnum):
+    """The parts of a project, in the order of the loop. Results depend on earlier inputs."""
+
+    DATA = "data"
+    RECIPE = "recipe"
+    GOAL = "goal"
+    ROLES = "roles"
+    SETTINGS = "settings"
+    QUALITY = "quality"  # result
+    MODEL = "model"  # result: fit + explanation + cause groups of one analysis run
+    ACTIONS = "actions"
+    META = "meta"  # name, notes
+
+
+#: The inputs each result is computed from.
+RESULT_INPUTS: dict[Section, tuple[Section, ...]] = {
+    Section.QUALITY: (Section.DATA, Section.RECIPE, Section.GOAL),
+    Section.MODEL: (Section.DATA, Section.RECIPE, Section.GOAL, Section.ROLES, Section.SETTINGS),
+}
+
+
+@dataclass
+class Stamped:
+    """A computed result and the input revisions it was computed from."""
+
+    value: Any
+    inputs: dict[str, int]
+
+
+@dataclass
+class Project:
+    """Everything about one analysis, saved as one ``.wbproj`` file."""
+
+    name: str = ""
+    table: LoadedTable | None = None  # the loaded source snapshot (before the recipe)
+    recipe: Any = None  # workbench.steps.recipe.Recipe
+    goal: Any = None  # workbench.steps.goal.Goal
+    roles: dict[str, Any] = field(default_factory=dict)  # explicit user roles: column -> role
+    settings: Any = None  # workbench.steps.modeling.ModelSettings
+    actions: list[Any] = field(default_factory=list)
+    notes: str = ""
+    _results: dict[Section, Stamped] = field(default_factory=dict, repr=False)
+    _revisions: dict[Section, int] = field(default_factory=dict, repr=False)
+    _listeners: list[Listener] = field(default_factory=list, repr=False)
+    dirty: bool = False
+
+    # -- events ---------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(section)`` after every change; returns an unsubscribe function."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def touch(self, section: Section) -> None:
+        """Record that ``section`` changed: bump its revision, mark unsaved, notify."""
+        self._revisions[section] = self._revisions.get(section, 0) + 1
+        self.dirty = True
+        for listener in list(self._listeners):
+            listener(section)
+
+    def revision(self, section: Section) -> int:
+        return self._revisions.get(section, 0)
+
+    # -- inputs ---------------------------------------------------------------------------
+    def set_table(self, table: LoadedTable) -> None:
+        self.table = table
+        self.touch(Section.DATA)
+
+    def set_recipe(self, recipe: Any) -> None:
+        self.recipe = recipe
+        self.touch(Section.RECIPE)
+
+    def set_goal(self, goal: Any) -> None:
+        self.goal = goal
+        self.touch(Section.GOAL)
+
+    def set_role(self, column: str, role: Any | None) -> None:
+        """Set (or with ``None`` clear) the user's role for ``column``."""
+        if role is None:
+            self.roles.pop(column, None)
+        else:
+            self.roles[column] = role
+        self.touch(Section.ROLES)
+
+    def set_settings(self, settings: Any) -> None:
+        self.settings = settings
+        self.touch(Section.SETTINGS)
+
+    # -- results --------------------------------------------------------------------------
+    def _input_stamp(self, result: Section) -> dict[str, int]:
+        return {str(s): self.revision(s) for s in RESULT_INPUTS[result]}
+
+    def set_result(
+        self, section: Section, value: Any, inputs: dict[str, int] | None = None
+    ) -> None:
+        """Store a computed result, stamped with the input revisions it was computed from.
+
+        Pass ``inputs`` captured when the job *started* (:meth:`input_stamp`), so a result
+        computed from inputs that changed meanwhile is recognised as out of date.
+        """
+        stamp = inputs if inputs is not None else self._input_stamp(section)
+        self._results[section] = Stamped(value, stamp)
+        self.touch(section)
+
+    def input_stamp(self, section: Section) -> dict[str, int]:
+        """The current revisions of ``section``'s inputs: capture this when a job starts."""
+        return self._input_stamp(section)
+
+    def result(self, section: Section) -> Any:
+        stamped = self._results.get(section)
+        return None if stamped is None else stamped.value
+
+    def is_stale(self, section: Section) -> bool:
+        """True when the result exists but an input changed since it was computed."""
+        stamped = self._results.get(section)
+        return stamped is not None and stamped.inputs != self._input_stamp(section)
+
+    def clear_result(self, section: Section) -> None:
+        if self._results.pop(section, None) is not None:
+            self.touch(section)
+
+    # -- convenience ----------------------------------------------------------------------
+    @property
+    def frame(self) -> pd.DataFrame | None:
+        """The loaded snapshot before cleaning (None until data is loaded)."""
+        return None if self.table is None else self.table.frame
+
+    @property
+    def kinds(self) -> dict[str, ColumnKind]:
+        return {} if self.table is None else self.table.kinds
+
+    def mark_saved(self) -> None:
+        self.dirty = False

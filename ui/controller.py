@@ -1,0 +1,38 @@
+"""Bridges the Qt-free Project to Qt signals, and owns the job runner the panes share."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from ui.jobs import JobRunner
+from workbench.project import Project, Section
+
+
+class ProjectController(QObject):
+    """Holds the open project; re-emits its change events as Qt signals on the GUI thread."""
+
+    project_replaced = Signal(object)  # the new Project
+    section_changed = Signal(str)  # a Section value
+    status_message = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = JobRunner(self)
+        self._project = Project()
+        self._unsubscribe = self._project.subscribe(self._on_project_section)
+
+    @property
+    def project(self) -> Project:
+        return self._project
+
+    def replace_project(self, project: Project) -> None:
+        """Make ``project`` the open one (New, Open, demo); cancels running jobs."""
+        for owner in ("data", "quality", "model", "causes"):
+            self.runner.cancel(owner)
+        self._unsubscribe()
+        self._project = project
+        self._unsubscribe = project.subscribe(self._on_project_section)
+        self.project_replaced.emit(project)
+
+    def _on_project_section(self, section: Section) -> None:
+        self.section_changed.emit(str(section))

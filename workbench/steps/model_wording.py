@@ -382,3 +382,17 @@ def no_signal() -> str:
 def no_signal_refusal() -> str:
     """For later steps that refuse to show causes."""
     return _("Causes are not shown: the model found no usable signal in these columns.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress
+
+
+def fitting_fold(i: int, k: int) -> str:
+    if k == 1:
+        return _("Checking the model on held-out rows")
+    return _("Checking the model: fold {i} of {k}").format(i=i, k=k)
+
+
+def fitting_final() -> str:
+    return _("Fitting the final model on all rows")

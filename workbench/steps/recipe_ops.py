@@ -1,0 +1,593 @@
+"""One function per cleaning-recipe step; each returns a new frame and never touches its input.
+
+Every op takes ``(frame, kinds, step, ctx)`` and returns an :class:`Outcome`. An op that cannot
+run raises :class:`StepSkipped` with a plain-language reason; :func:`apply_recipe` reports it and
+carries on with the next step. The frame's index is never reset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench.io.table import ColumnKind
+from workbench.jobs import JobContext
+from workbench.steps import recipe_wording as wording
+
+MIN_ROWS_FOR_MODEL = 30  # fewer known values than this: fill by median/mode instead
+MODEL_TREES = 40
+MODEL_MAX_TRAIN_ROWS = 50_000  # a random sample of known rows beyond this (fixed seed)
+SEED = 0
+
+
+class StepSkipped(Exception):  # noqa: N818 - reads naturally: ``except StepSkipped``
+    """The step could not run on this table; ``message`` says why, in plain language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Outcome:
+    frame: pd.DataFrame
+    kinds: dict[str, ColumnKind]
+    cells_changed: int = 0
+    columns_removed: list[str] = field(default_factory=list)
+    warning: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def is_number_series(col: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+
+
+def kind_from_dtype(col: pd.Series) -> ColumnKind:
+    """A column's kind read from its dtype, for columns the caller gave no kind for."""
+    if pd.api.types.is_bool_dtype(col):
+        return ColumnKind.BOOLEAN
+    if pd.api.types.is_numeric_dtype(col):
+        return ColumnKind.NUMERIC
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return ColumnKind.DATETIME
+    return ColumnKind.CATEGORICAL
+
+
+def _column(frame: pd.DataFrame, step: dict[str, Any]) -> pd.Series:
+    name = step["column"]
+    if name not in frame.columns:
+        raise StepSkipped(wording.missing_column(name))
+    return frame[name]
+
+
+def _replace_column(frame: pd.DataFrame, name: str, values: pd.Series) -> pd.DataFrame:
+    out = frame.copy(deep=False)  # copy-on-write: other columns stay shared
+    out[name] = values
+    return out
+
+
+def value_text(value: Any) -> str:
+    """How a value reads as a label: 3.0 -> "3", "a" -> "a"."""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _as_float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def _as_timestamp(value: Any, col: pd.Series) -> pd.Timestamp | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        ts = pd.Timestamp(value.strip())
+    except (ValueError, TypeError):
+        return None
+    if pd.isna(ts):
+        return None
+    tz = getattr(col.dtype, "tz", None)
+    if tz is not None:
+        ts = ts.tz_localize(tz) if ts.tzinfo is None else ts.tz_convert(tz)
+    elif ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return ts
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        return _BOOL_WORDS.get(value.strip().lower())
+    return None
+
+
+_BOOL_WORDS = {
+    "true": True,
+    "false": False,
+    "yes": True,
+    "no": False,
+    "y": True,
+    "n": False,
+    "t": True,
+    "f": False,
+    "1": True,
+    "0": False,
+    "o": True,
+    "x": False,
+    "예": True,
+    "아니오": False,
+    "아니요": False,
+}
+
+
+def _codes_and_uniques(col: pd.Series) -> tuple[np.ndarray, Sequence[Any]]:
+    """Integer codes per cell (-1 = missing) and the distinct values they point to."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy(), list(col.cat.categories)
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+def match_mask(col: pd.Series, values: Sequence[Any]) -> np.ndarray:
+    """Which non-missing cells equal one of ``values`` (numbers by value, labels by text)."""
+    if is_number_series(col):
+        numbers = [f for f in (_as_float(v) for v in values) if f is not None]
+        return col.isin(numbers).to_numpy(dtype=bool, na_value=False)
+    if pd.api.types.is_datetime64_any_dtype(col):
+        stamps = [t for t in (_as_timestamp(v, col) for v in values) if t is not None]
+        return col.isin(stamps).to_numpy(dtype=bool, na_value=False)
+    if pd.api.types.is_bool_dtype(col):
+        flags = [b for b in (_as_bool(v) for v in values) if b is not None]
+        return col.isin(flags).to_numpy(dtype=bool, na_value=False)
+    texts = {value_text(v) for v in values}
+    codes, uniques = _codes_and_uniques(col)
+    hit = np.array([value_text(u) in texts for u in uniques] + [False], dtype=bool)
+    return hit[codes]  # code -1 picks the trailing False
+
+
+def _count(mask: np.ndarray) -> int:
+    return int(np.count_nonzero(mask))
+
+
+# --------------------------------------------------------------------------------------------
+# Ops
+# --------------------------------------------------------------------------------------------
+
+
+def drop_columns(
+    frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
+) -> Outcome:
+    wanted = list(dict.fromkeys(step["columns"]))
+    present = [c for c in wanted if c in frame.columns]
+    absent = [c for c in wanted if c not in frame.columns]
+    if not present:
+        raise StepSkipped(wording.columns_not_found(absent))
+    out = frame.drop(columns=present)
+    new_kinds = {c: k for c, k in kinds.items() if c not in present}
+    warning = wording.columns_not_found(absent) if absent else None
+    return Outcome(
+        out, new_kinds, columns_removed=present, warning=warning, details={"not_found": absent}
+    )
+
+
+def duplicate_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Rows equal to an earlier row (missing equals missing), found by hashing rows first.
+
+    Only rows whose hash repeats are compared exactly, so the answer is exact and the full
+    pairwise check runs on a small subset.
+    """
+    n = len(frame)
+    if n == 0 or frame.shape[1] == 0:
+        return np.zeros(n, dtype=bool)
+    try:
+        hashes = pd.util.hash_pandas_object(frame, index=False)
+    except TypeError:  # unhashable cells: fall back to pandas' own check
+        return frame.duplicated(keep="first").to_numpy()
+    candidates = hashes.duplicated(keep=False).to_numpy()
+    dup = np.zeros(n, dtype=bool)
+    if candidates.any():
+        positions = np.flatnonzero(candidates)
+        exact = frame.iloc[positions].duplicated(keep="first").to_numpy()
+        dup[positions[exact]] = True
+    return dup
+
+
+def drop_duplicate_rows(
+    frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
+) -> Outcome:
+    dup = duplicate_mask(frame)
+    out = frame[~dup] if dup.any() else frame.copy(deep=False)
+    return Outcome(out, dict(kinds))
+
+
+def sentinel_to_missing(
+    frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
+) -> Outcome:
+    col = _column(frame, step)
+    mask = match_mask(col, step["values"])
+    n = _count(mask)
+    if n == 0:
+        return Outcome(frame.copy(deep=False), dict(kinds))
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy()
+        gone = sorted(set(codes[mask].tolist()))
+        cats = col.cat.categories
+        new = pd.Series(
+            pd.Categorical.from_codes(
+                np.where(mask, -1, codes), categories=cats, ordered=col.cat.ordered
+            ),
+            index=col.index,
+            name=col.name,
+        ).cat.remove_categories([cats[g] for g in gone])
+    else:
+        new = col.mask(mask)
+    return Outcome(_replace_column(frame, step["column"], new), dict(kinds), cells_changed=n)
+
+
+def rename(
+    frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
+) -> Outcome:
+    old, new = step["column"], step["to"]
+    _column(frame, step)
+    if old == new:
+        return Outcome(frame.copy(deep=False), dict(kinds))
+    if new in frame.columns:
+        raise StepSkipped(wording.name_taken(old, new))
+    out = frame.rename(columns={old: new})
+    new_kinds = {(new if c == old else c): k for c, k in kinds.items()}
+    return Outcome(out, new_kinds, details={"renamed": {old: new}})
+
+
+def merge_categories(
+    frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
+) -> Outcome:
+    col = _column(frame, step)
+    name = step["column"]
+    if is_number_series(col) or pd.api.types.is_datetime64_any_dtype(col):
+        raise StepSkipped(wording.not_labels(name))
+    mapping: dict[str, str] = step["mapping"]
+    codes, uniques = _codes_and_uniques(col)
+    labels = [value_text(u) for u in uniques]
+    found = {lab for lab in labels if lab in mapping}
+    absent = [k for k in mapping if k not in found]
+    changed = np.array(
+        [lab in mapping and mapping[lab] != lab for lab in labels] + [False], dtype=bool
+    )
+    n = _count(changed[codes])
+    warning = wording.labels_not_found(name, absent) if absent else None
+    if n == 0:
+        if not found:
+            raise StepSkipped(wording.labels_not_found(name, absent))
+        return Outcome(frame.copy(deep=False), dict(kinds), warning=warning)
+    new_labels: list[Any] = [mapping.get(lab, u) for u, lab in zip(uniques, labels, strict=True)]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        merged = list(dict.fromkeys(new_labels))
+        position = {lab: i for i, lab in enumerate(merged)}
+        remap = np.array([position[lab] for lab in new_labels] + [-1], dtype=np.int64)
+        new = pd.Series(
+            pd.Categorical.from_codes(
+                remap[codes], categories=pd.Index(merged), ordered=col.cat.ordered
+            ),
+            index=col.index,
+            name=col.name,
+        )
+    else:
+        table = np.array([*new_labels, None], dtype=object)
+        new = pd.Series(table[codes], index=col.index, name=col.name)
+        new = new.where(codes >= 0, col)  # keep the original missing marker
+        if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col):
+            new = new.astype(col.dtype)
+    return Outcome(
+        _replace_column(frame, name, new),
+        dict(kinds),
+        cells_changed=n,
+        warning=warning,
+        details={"not_found": absent},
+    )
+
+
+def _bound(value: Any, col: pd.Series, name: str) -> Any:
+    if value is None:
+        return None
+    if pd.api.types.is_datetime64_any_dtype(col):
+        ts = _as_timestamp(value, col)
+        if ts is None:
+            raise StepSkipped(wording.value_does_not_fit(name, value))
+        return ts
+    number = _as_float(value)
+    if number is None:
+        raise StepSkipped(wording.value_does_not_fit(name, value))
+    return number
+
+
+def clip(
+    frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
+) -> Outcome:
+    col = _column(frame, step)
+    name = step["column"]
+    if not (is_number_series(col) or pd.api.types.is_datetime64_any_dtype(col)):
+        raise StepSkipped(wording.not_numeric(name))
+    lower, upper = _bound(step["lower"], col, name), _bound(step["upper"], col, name)
+    if lower is not None and upper is not None and lower > upper:
+        raise StepSkipped(wording.bounds_reversed(name))
+    below = (col < lower).to_numpy(dtype=bool, na_value=False) if lower is not None else None
+    above = (col > upper).to_numpy(dtype=bool, na_value=False) if upper is not None else None
+    n_below = _count(below) if below is not None else 0
+    n_above = _count(above) if above is not None else 0
+    if n_below + n_above == 0:
+        return Outcome(frame.copy(deep=False), dict(kinds), details={"below": 0, "above": 0})
+    new = col
+    if pd.api.types.is_integer_dtype(col) and any(
+        b is not None and not float(b).is_integer() for b in (lower, upper)
+    ):
+        new = col.astype("float64")
+    if below is not None and n_below:
+        new = new.mask(below, lower)
+    if above is not None and n_above:
+        new = new.mask(above, upper)
+    return Outcome(
+        _replace_column(frame, name, new),
+        dict(kinds),
+        cells_changed=n_below + n_above,
+        details={"below": n_below, "above": n_above},
+    )
+
+
+_ORDER_OPS: dict[str, Callable[[pd.Series, Any], pd.Series]] = {
+    "<": lambda c, v: c < v,
+    "<=": lambda c, v: c <= v,
+    ">": lambda c, v: c > v,
+    ">=": lambda c, v: c >= v,
+}
+
+
+def _comparable(value: Any, col: pd.Series, name: str) -> Any:
+    """``value`` converted to the column's type, or a skip when it cannot be."""
+    if is_number_series(col):
+        converted: Any = _as_float(value)
+    elif pd.api.types.is_datetime64_any_dtype(col):
+        converted = _as_timestamp(value, col)
+    elif pd.api.types.is_bool_dtype(col):
+        converted = _as_bool(value)
+    else:
+        return value
+    if converted is None:
+        raise StepSkipped(wording.value_does_not_fit(name, value))
+    return converted
+
+
+def filter_keep_mask(col: pd.Series, operator: str, value: Any, name: str) -> np.ndarray:
+    """Rows to keep. A missing value never passes a comparison: only ``is_missing`` keeps it."""
+    missing = col.isna().to_numpy()
+    if operator == "is_missing":
+        return missing
+    if operator == "not_missing":
+        return ~missing
+    if operator in ("in", "not_in", "==", "!="):
+        values = value if operator in ("in", "not_in") else [value]
+        for v in values:  # refuse values that cannot occur in this column at all
+            _comparable(v, col, name)
+        hit = match_mask(col, values)
+        keep = hit if operator in ("in", "==") else ~hit
+        return keep & ~missing
+    ordered = is_number_series(col) or pd.api.types.is_datetime64_any_dtype(col)
+    if not ordered:
+        raise StepSkipped(wording.cannot_order(name))
+    if operator == "between":
+        low, high = (_comparable(v, col, name) for v in value)
+        if low > high:
+            raise StepSkipped(wording.bounds_reversed(name))
+        keep = (col >= low) & (col <= high)
+    else:
+        keep = _ORDER_OPS[operator](col, _comparable(value, col, name))
+    return keep.to_numpy(dtype=bool, na_value=False) & ~missing
+
+
+def filter_rows(
+    frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
+) -> Outcome:
+    col = _column(frame, step)
+    keep = filter_keep_mask(col, step["operator"], step.get("value"), step["column"])
+    missing = col.isna().to_numpy()
+    removed_missing = _count(~keep & missing)
+    out = frame[keep] if not keep.all() else frame.copy(deep=False)
+    return Outcome(out, dict(kinds), details={"removed_missing": removed_missing})
+
+
+def cast(
+    frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
+) -> Outcome:
+    col = _column(frame, step)
+    name, kind = step["column"], ColumnKind(step["kind"])
+    new, failed, changed = convert_column(col, kind, name)
+    new_kinds = dict(kinds)
+    new_kinds[name] = kind
+    warning = wording.cast_failed(name, kind, failed) if failed else None
+    return Outcome(
+        _replace_column(frame, name, new),
+        new_kinds,
+        cells_changed=changed,
+        warning=warning,
+        details={"failed": failed},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Cast: convert a column to another kind, counting the cells that could not be converted
+# --------------------------------------------------------------------------------------------
+
+# Text that stands for "no value" in exports; such cells become missing without counting as
+# failed conversions.
+MISSING_MARKERS = frozenset(
+    {"", "-", "--", "na", "n/a", "#n/a", "nan", "null", "none", "없음", "#value!", "#div/0!"}
+)
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's 1900 date system (with its leap-year bug)
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+
+
+def _is_marker(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in MISSING_MARKERS
+
+
+def _number_from(value: Any) -> float | None:
+    if isinstance(value, bool | np.bool_):
+        return float(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "")
+        if pd.Series([text]).str.fullmatch(_THOUSANDS).iloc[0]:
+            text = text.replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return number if np.isfinite(number) else None
+    return None
+
+
+def _naive(ts: pd.Timestamp) -> pd.Timestamp:
+    return ts.tz_convert(None) if ts.tzinfo is not None else ts
+
+
+def _datetime_from(value: Any) -> pd.Timestamp | None:
+    if isinstance(value, pd.Timestamp):
+        return _naive(value)
+    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
+        if 1 <= float(value) < 2_958_466:  # Excel serial days up to 9999-12-31
+            return EXCEL_EPOCH + pd.to_timedelta(float(value), unit="D")
+        return None
+    if isinstance(value, str):
+        try:
+            ts = pd.Timestamp(value.strip())
+        except (ValueError, TypeError):
+            return None
+        return None if pd.isna(ts) else _naive(ts)
+    return None
+
+
+def _per_value(
+    col: pd.Series, parse: Callable[[Any], Any]
+) -> tuple[list[Any], np.ndarray, np.ndarray, int]:
+    """Parse each distinct value once: (parsed uniques, codes, failed mask per cell, markers)."""
+    codes, uniques = _codes_and_uniques(col)
+    parsed = [None if _is_marker(u) else parse(u) for u in uniques]
+    failed_u = np.array(
+        [p is None and not _is_marker(u) for u, p in zip(uniques, parsed, strict=True)] + [False],
+        dtype=bool,
+    )
+    marker_u = np.array([_is_marker(u) for u in uniques] + [False], dtype=bool)
+    return parsed, codes, failed_u[codes], _count(marker_u[codes])
+
+
+def _labels_to_text(col: pd.Series) -> pd.Series:
+    codes, uniques = _codes_and_uniques(col)
+    table = np.array([value_text(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(table[codes], index=col.index, name=col.name, dtype="str")
+
+
+def convert_column(col: pd.Series, kind: ColumnKind, name: str) -> tuple[pd.Series, int, int]:
+    """Convert ``col`` to ``kind``; return (new column, cells that failed, cells converted).
+
+    Cells that cannot be converted become missing and are counted, never dropped silently.
+    """
+    present = int(col.notna().sum())
+    if kind is ColumnKind.NUMERIC:
+        if is_number_series(col):
+            return col, 0, 0
+        if pd.api.types.is_datetime64_any_dtype(col):
+            raise StepSkipped(wording.cannot_cast(name, kind))
+        parsed, codes, failed, _markers = _per_value(col, _number_from)
+        table = np.array([np.nan if p is None else p for p in parsed] + [np.nan], dtype="float64")
+        new = pd.Series(table[codes], index=col.index, name=col.name)
+        n_failed = _count(failed)
+        return new, n_failed, int(new.notna().sum())
+    if kind is ColumnKind.CATEGORICAL:
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            return col, 0, 0
+        return col.astype("category"), 0, present
+    if kind is ColumnKind.BOOLEAN:
+        if pd.api.types.is_bool_dtype(col):
+            return col, 0, 0
+        parsed, codes, failed, _markers = _per_value(col, _as_bool)
+        table = np.array([*parsed, None], dtype=object)
+        new = pd.Series(table[codes], index=col.index, name=col.name).astype("boolean")
+        return new, _count(failed), int(new.notna().sum())
+    if kind is ColumnKind.DATETIME:
+        if pd.api.types.is_datetime64_any_dtype(col):
+            return col, 0, 0
+        parsed, codes, failed, _markers = _per_value(col, _datetime_from)
+        stamps = pd.DatetimeIndex([pd.NaT if p is None else p for p in parsed] + [pd.NaT])
+        new = pd.Series(stamps.to_numpy()[codes], index=col.index, name=col.name)
+        return new, _count(failed), int(new.notna().sum())
+    # text and id: plain labels; integer-valued numbers read without ".0"
+    if isinstance(col.dtype, pd.StringDtype):
+        return col, 0, 0
+    return _labels_to_text(col), 0, present
+
+
+def impute(
+    frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
+) -> Outcome:
+    from workbench.steps import recipe_impute  # LightGBM loads on demand
+
+    col = _column(frame, step)
+    return recipe_impute.impute(frame, kinds, col, step, ctx)
+
+
+OPS: dict[
+    str, Callable[[pd.DataFrame, dict[str, ColumnKind], dict[str, Any], JobContext], Outcome]
+] = {
+    "drop_columns": drop_columns,
+    "drop_duplicate_rows": drop_duplicate_rows,
+    "sentinel_to_missing": sentinel_to_missing,
+    "impute": impute,
+    "filter_rows": filter_rows,
+    "cast": cast,
+    "rename": rename,
+    "merge_categories": merge_categories,
+    "clip": clip,
+}
+
+
+def run_step(
+    frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
+) -> Outcome:
+    """Run one validated step; raises :class:`StepSkipped` when it cannot run on this table."""
+    return OPS[step["op"]](frame, dict(kinds), step, ctx)
+
+
+__all__ = [
+    "OPS",
+    "Outcome",
+    "StepSkipped",
+    "duplicate_mask",
+    "filter_keep_mask",
+    "kind_from_dtype",
+    "match_mask",
+    "run_step",
+    "value_text",
+]

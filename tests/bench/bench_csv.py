@@ -1,0 +1,200 @@
+"""CSV load benchmark: our ``load_table`` against plain ``pandas.read_csv`` in the same run.
+
+Run: ``python tests/bench/bench_csv.py [--rows N]``. The first run writes a 1,000,000-row ×
+50-column CSV (mixed types, Hangul values, 5% missing) and its cp949 copy into
+``tests/bench/_data/`` (gitignored); later runs reuse them.
+
+Each timing runs in a fresh subprocess, so one read's memory and caches do not flatter the
+next, and peak memory (``ru_maxrss``) is measured per read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+DATA_DIR = Path(__file__).resolve().parent / "_data"
+
+_LINES = ["성형1라인", "성형2라인", "조립A", "조립B", "도장", "검사"]
+_SHIFTS = ["주간", "야간", "특근"]
+_GRADES = ["A", "B", "C", "불량"]
+_SUPPLIERS = [f"협력사{i:02d}" for i in range(40)]
+_NOTES = [
+    "정상",
+    "온도 상승 주의",
+    "금형 교체 후 첫 생산",
+    "재작업",
+    "설비 점검 예정",
+    "원료 로트 변경",
+]
+
+
+def _column_specs() -> list[tuple[str, str]]:
+    specs: list[tuple[str, str]] = [("LOT_ID", "id"), ("생산일시", "time")]
+    specs += [(f"온도_{i + 1}[℃]", "float") for i in range(13)]
+    specs += [(f"압력_{i + 1}(bar)", "float") for i in range(13)]
+    specs += [(f"속도_{i + 1}", "float2") for i in range(4)]
+    specs += [(f"count_{i + 1}", "int") for i in range(8)]
+    specs += [("라인", "line"), ("교대", "shift"), ("등급", "grade"), ("협력사", "supplier")]
+    specs += [(f"설비_{i + 1}", "equip") for i in range(3)]
+    specs += [("비고", "note"), ("작업자", "worker"), ("효율(%)", "target")]
+    assert len(specs) == 50
+    return specs
+
+
+def _column(kind: str, start: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    if kind == "id":
+        return np.char.add("LOT-", np.char.zfill(np.arange(start, start + n).astype(str), 7))
+    if kind == "time":
+        t = np.datetime64("2025-01-01T00:00:00") + np.arange(start, start + n) * np.timedelta64(
+            30, "s"
+        )
+        return np.char.replace(np.datetime_as_string(t, unit="s"), "T", " ")
+    if kind in ("float", "target"):
+        return np.round(rng.normal(200, 15, n), 3).astype(str)
+    if kind == "float2":
+        return np.round(rng.uniform(0, 10, n), 1).astype(str)
+    if kind == "int":
+        return rng.integers(0, 5000, n).astype(str)
+    choices = {
+        "line": _LINES,
+        "shift": _SHIFTS,
+        "grade": _GRADES,
+        "supplier": _SUPPLIERS,
+        "equip": [f"EQ-{i:03d}" for i in range(120)],
+        "note": _NOTES,
+        "worker": [f"작업자{i:04d}" for i in range(3000)],
+    }[kind]
+    return np.asarray(choices, dtype=object)[rng.integers(0, len(choices), n)]
+
+
+def generate(rows: int, path: Path) -> None:
+    """Write the benchmark CSV (UTF-8) in blocks, 5% of value cells left empty."""
+    rng = np.random.default_rng(7)
+    specs = _column_specs()
+    block = 100_000
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(name for name, _kind in specs) + "\n")
+        for start in range(0, rows, block):
+            n = min(block, rows - start)
+            lines = None
+            for _name, kind in specs:
+                col = _column(kind, start, n, rng).astype(object)
+                if kind not in ("id", "time"):
+                    col[rng.random(n) < 0.05] = ""
+                lines = col if lines is None else lines + "," + col
+            fh.write("\n".join(lines.tolist()))
+            fh.write("\n")
+
+
+def ensure_data(rows: int) -> tuple[Path, Path]:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    utf8 = DATA_DIR / f"bench_{rows}.csv"
+    cp949 = DATA_DIR / f"bench_{rows}_cp949.csv"
+    if not utf8.exists():
+        t0 = time.perf_counter()
+        tmp = utf8.with_suffix(".tmp")
+        generate(rows, tmp)
+        tmp.replace(utf8)
+        print(f"generated {utf8.name} in {time.perf_counter() - t0:.1f} s", flush=True)
+    if not cp949.exists():
+        tmp = cp949.with_suffix(".tmp")
+        with utf8.open("r", encoding="utf-8", newline="") as src, tmp.open("wb") as dst:
+            while chunk := src.read(1 << 22):
+                dst.write(chunk.encode("cp949"))
+        tmp.replace(cp949)
+    return utf8, cp949
+
+
+_CHILD = r"""
+import json, resource, sys, time
+import pandas as pd
+which, path, encoding = sys.argv[1], sys.argv[2], sys.argv[3]
+t0 = time.perf_counter()
+if which == "pandas":
+    df = pd.read_csv(path, encoding=encoding)
+    extra = {}
+elif which == "reader":
+    from workbench.io.loader import read_raw
+    df = read_raw(path)[1].frame
+    extra = {}
+else:
+    from workbench.io.loader import load_table
+    table = load_table(path)
+    df = table.frame
+    extra = {"encoding": table.options.encoding, "delimiter": table.options.delimiter}
+elapsed = time.perf_counter() - t0
+print(json.dumps({
+    "seconds": elapsed,
+    "rows": len(df),
+    "cols": df.shape[1],
+    "frame_mb": df.memory_usage(deep=True).sum() / 1e6,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3,
+    **extra,
+}))
+"""
+
+
+def _run(which: str, path: Path, encoding: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, which, str(path), encoding],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"{which} on {path.name} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _baseline_mb() -> float:
+    code = "import resource, pandas, pyarrow.csv; from workbench.io import loader; " + (
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=2, help="best of N runs per reader")
+    args = parser.parse_args()
+    utf8, cp949 = ensure_data(args.rows)
+    base = _baseline_mb()
+    print(
+        f"file: {utf8.name} {utf8.stat().st_size / 1e6:.0f} MB; cp949 copy "
+        f"{cp949.stat().st_size / 1e6:.0f} MB; interpreter+imports {base:.0f} MB"
+    )
+    for label, path, enc in (("UTF-8", utf8, "utf-8"), ("cp949", cp949, "cp949")):
+        best: dict[str, dict] = {}
+        for _ in range(args.repeat):
+            for which in ("pandas", "workbench"):
+                r = _run(which, path, enc)
+                if which not in best or r["seconds"] < best[which]["seconds"]:
+                    best[which] = r
+        pd_r, wb_r = best["pandas"], best["workbench"]
+        ratio = wb_r["seconds"] / pd_r["seconds"]
+        print(
+            f"{label:6s} pandas.read_csv {pd_r['seconds']:.2f} s | load_table "
+            f"{wb_r['seconds']:.2f} s | ratio {ratio:.2f}x (target <= 1.3x) | "
+            f"{wb_r['rows']:,} x {wb_r['cols']} | detected {wb_r['encoding']!r} "
+            f"{wb_r['delimiter']!r}"
+        )
+        frame_mb = wb_r["frame_mb"]
+        peak = wb_r["peak_mb"] - base
+        print(
+            f"{'':6s} memory: frame {frame_mb:.0f} MB; load_table peak {peak:.0f} MB above "
+            f"baseline = {peak / frame_mb:.2f}x the frame (target < 3x); pandas frame "
+            f"{pd_r['frame_mb']:.0f} MB, pandas peak {pd_r['peak_mb'] - base:.0f} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()

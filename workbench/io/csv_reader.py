@@ -1,0 +1,699 @@
+"""Read a CSV/TSV/TXT file into a :class:`RawTable`: detect how it is written, then parse it.
+
+The plan is made from a sample of the first bytes (:mod:`workbench.io.text_sniff`); the user's
+overrides in :class:`LoadOptions` always win. The whole file is then parsed by pyarrow's
+multi-threaded CSV reader, fed through a small reader that transcodes non-UTF-8 text, reports
+progress and stops on cancel. Files Arrow cannot take as they are (rows of uneven width, every
+line wrapped in quotes) go through Python's csv module instead and arrive as strings.
+
+Numbers and ISO dates that parse cleanly arrive typed; everything else (including numbers with
+thousands separators) arrives as strings for :func:`workbench.io.types.settle_kinds`, which
+reads the decimal and thousands marks recorded in the options.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import itertools
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from workbench.errors import DataLoadError
+from workbench.i18n import _, ngettext
+from workbench.io import text_sniff as sniff
+from workbench.io.names import make_unique_names
+from workbench.io.table import LoadNote, LoadOptions, RawTable
+from workbench.jobs import JobContext, ensure_context
+
+_SAMPLE = 1 << 18  # bytes read to plan the parse
+_BLOCK = 1 << 22  # bytes handed to Arrow per read; also Arrow's parse block
+_RAGGED_LIMIT = 0.1  # above this share of uneven rows, the separator is wrong, not the rows
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+
+
+def read_csv_raw(path: Path, options: LoadOptions, ctx: JobContext | None = None) -> RawTable:
+    """Read the delimited text file ``path`` (never modified); see the module docstring."""
+    ctx = ensure_context(ctx)
+    ctx.progress(0.0, _("Reading {name}").format(name=path.name))
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(_SAMPLE)
+        plan = _make_plan(path, head, size, options)
+        ctx.progress(0.02)
+        table = _read(path, plan, size, ctx)
+    except OSError as exc:
+        raise _os_error(path, exc) from exc
+    ctx.progress(1.0)
+    return table
+
+
+# -- the plan ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    encoding: sniff.EncodingGuess
+    delimiter: str
+    has_header: bool
+    header: list[str]  # raw header cells (empty when there is no header)
+    width: int  # fields per record
+    start_line: int  # 0-based physical line of the header (or first data row)
+    data_offset: int  # byte offset of the first data row
+    decimal: str
+    thousands: str
+    unwrap: bool = False  # every line is wrapped in quotes: undo that first
+    multiline: bool = False  # the sample has quoted values spanning lines
+    string_columns: list[int] = field(default_factory=list)  # keep as text (leading zeros)
+    notes: list[LoadNote] = field(default_factory=list)
+
+
+def _make_plan(path: Path, head: bytes, size: int, options: LoadOptions) -> _Plan:
+    name = path.name
+    if not head.strip(b" \t\r\n\x00") or head in (codecs.BOM_UTF8,):
+        raise DataLoadError(
+            _("The file {name} is empty.").format(name=name),
+            _("Check that the export finished, then load the file again."),
+        )
+    notes: list[LoadNote] = []
+    complete = len(head) >= size
+    if options.encoding:
+        enc = _user_encoding(options.encoding, head, name)
+    else:
+        enc = sniff.detect_encoding(head, complete=complete, file_name=name)
+        notes.append(
+            LoadNote(
+                "encoding",
+                _("The text was read as {encoding}.").format(encoding=enc.label),
+                details={"encoding": enc.label},
+            )
+        )
+    text = _decode_sample(head, enc, complete, name)
+    if sniff.looks_binary(text[:20000]):
+        raise sniff.not_text_error(name)
+    if not complete:  # the sample ends mid-line: keep whole lines only
+        cut = max(text.rfind("\n"), text.rfind("\r"))
+        text = text[: cut + 1] if cut > 0 else text
+    if not text.strip():
+        raise DataLoadError(
+            _("The file {name} holds no values.").format(name=name),
+            _("Check that the export finished, then load the file again."),
+        )
+
+    unwrap, raw_text = False, text
+    guess = sniff.detect_delimiter(text)
+    if options.delimiter:
+        delimiter = options.delimiter
+        _check_user_delimiter(text, delimiter, guess, name)
+    elif guess.delimiter is None and sniff.lines_wrapped_in_quotes(text):
+        unwrapped = "".join(sniff.unwrap_quoted_line(ln) for ln in text.splitlines(True))
+        inner = sniff.detect_delimiter(unwrapped)
+        if inner.delimiter is None:
+            raise _one_column_error(name)
+        unwrap, text, delimiter = True, unwrapped, inner.delimiter
+        notes.append(
+            LoadNote(
+                "unwrapped_lines",
+                _(
+                    "Every line of the file was wrapped in quotes, so each row looked like one "
+                    "value. The quotes around whole lines were removed before reading."
+                ),
+            )
+        )
+    else:
+        delimiter = guess.delimiter or ","
+        if guess.delimiter is None:
+            _check_single_column(text, name)
+    if not options.delimiter and (guess.delimiter or unwrap):
+        notes.append(
+            LoadNote(
+                "delimiter",
+                _("Values are separated by {what}.").format(what=_delimiter_name(delimiter)),
+                details={"delimiter": delimiter},
+            )
+        )
+
+    records = sniff.split_records(text, delimiter)
+    nonblank = [r for r in records if not r.blank]
+    if not nonblank:
+        raise DataLoadError(
+            _("The file {name} holds no values.").format(name=name),
+            _("Check that the export finished, then load the file again."),
+        )
+    widths = [len(r.fields) for r in nonblank[:-1] or nonblank]
+    width = max(set(widths), key=widths.count)
+    if options.header_row is not None:
+        idx = _record_at_line(records, options.header_row - 1, name)
+    else:
+        idx = sniff.find_header(records, width)
+    first = records[idx]
+    below = [r for r in records[idx + 1 :] if not r.blank]
+    if options.has_header is not None:
+        has_header = options.has_header
+    else:
+        has_header = sniff.has_header_row(first, below[:-1] if len(below) > 1 else below)
+        if not has_header:
+            notes.append(
+                LoadNote(
+                    "no_header",
+                    _(
+                        "The first row holds values, not column names, so the columns are "
+                        "called “Column 1”, “Column 2”, …"
+                    ),
+                )
+            )
+    if options.header_row is None and first.line > 0:
+        notes.append(
+            LoadNote(
+                "header_row",
+                _(
+                    "The table starts on line {line}; the {n} line(s) above it (a title or "
+                    "notes) were skipped."
+                ).format(line=first.line + 1, n=first.line),
+                details={"line": first.line + 1, "skipped_lines": first.line},
+            )
+        )
+    data_records = below if has_header else [first, *below]
+    data_widths = [len(r.fields) for r in data_records[:-1] or data_records]
+    width = max([len(first.fields)] + ([max(data_widths)] if data_widths else []))
+    if data_widths and len(set(data_widths)) == 1:
+        width = max(len(first.fields), data_widths[0])
+    data_line = records[idx + 1].line if has_header and idx + 1 < len(records) else first.line
+    if has_header and idx + 1 >= len(records):
+        data_line = _line_count(text)
+    number = sniff.detect_number_format(data_records, delimiter)
+    decimal = options.decimal or number.decimal
+    thousands = options.thousands if options.thousands is not None else number.thousands
+    if options.decimal is None and (number.decimal == "," or number.thousands):
+        notes.append(_number_note(decimal, thousands))
+    return _Plan(
+        encoding=enc,
+        delimiter=delimiter,
+        has_header=has_header,
+        header=first.fields if has_header else [],
+        width=width,
+        start_line=first.line,
+        data_offset=enc.bom + len(_line_prefix(raw_text, data_line).encode(enc.codec)),
+        decimal=decimal,
+        thousands=thousands,
+        unwrap=unwrap,
+        multiline=any(b.line - a.line > 1 for a, b in itertools.pairwise(records)),
+        string_columns=_leading_zero_columns(data_records, width),
+        notes=notes,
+    )
+
+
+def _user_encoding(encoding: str, head: bytes, name: str) -> sniff.EncodingGuess:
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError as exc:
+        raise DataLoadError(
+            _("“{encoding}” is not a text encoding Workbench knows.").format(encoding=encoding),
+            _("Pick one from the list, or let Workbench detect it."),
+        ) from exc
+    bom = 0
+    for mark, bom_codec in sniff._BOMS:
+        if head.startswith(mark) and codecs.lookup(bom_codec).name.startswith(codec[:5]):
+            bom = len(mark)
+    if codec in ("utf-16", "utf-32"):  # the BOM says which byte order
+        codec = {
+            codecs.BOM_UTF16_BE: "utf-16-be",
+            codecs.BOM_UTF32_BE: "utf-32-be",
+        }.get(head[:bom], codec + "-le")
+    if codec == "utf-8-sig":
+        codec = "utf-8"
+    del name
+    return sniff.EncodingGuess(codec, bom, sniff.encoding_label(codec, bom))
+
+
+def _decode_sample(head: bytes, enc: sniff.EncodingGuess, complete: bool, name: str) -> str:
+    decoder = codecs.getincrementaldecoder(enc.codec)("strict")
+    try:
+        return decoder.decode(head[enc.bom :], final=complete)
+    except UnicodeDecodeError as exc:
+        raise DataLoadError(
+            _("The file {name} is not readable as {encoding} text.").format(
+                name=name, encoding=enc.label
+            ),
+            _(
+                "Choose another encoding (Korean files are often cp949), or let Workbench "
+                "detect it."
+            ),
+        ) from exc
+
+
+def _line_prefix(text: str, line: int) -> str:
+    """The text before 0-based physical line ``line`` (CRLF, LF or CR line ends)."""
+    if line <= 0:
+        return ""
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:line])
+
+
+def _line_count(text: str) -> int:
+    return len(text.splitlines())
+
+
+def _record_at_line(records: list[sniff.Record], line: int, name: str) -> int:
+    for i, r in enumerate(records):
+        if r.line >= line:
+            return i
+    raise DataLoadError(
+        _(
+            "Line {line} of {name} is past the part of the file Workbench can scan for a header."
+        ).format(line=line + 1, name=name),
+        _("Pick a line nearer the top, or let Workbench find the header."),
+    )
+
+
+def _check_user_delimiter(
+    text: str, delimiter: str, guess: sniff.DelimiterGuess, name: str
+) -> None:
+    if len(delimiter) != 1:
+        raise DataLoadError(
+            _("The separator must be a single character, not “{sep}”.").format(sep=delimiter),
+            _("Pick comma, semicolon, tab or vertical bar, or let Workbench detect it."),
+        )
+    if guess.delimiter and guess.delimiter != delimiter:
+        counts = [len(r.fields) for r in sniff.split_records(text, delimiter) if not r.blank]
+        if counts and max(counts) == 1:
+            raise DataLoadError(
+                _(
+                    "With {chosen} as the separator, every row of {name} lands in one column; "
+                    "the file looks separated by {found}."
+                ).format(
+                    chosen=_delimiter_name(delimiter),
+                    name=name,
+                    found=_delimiter_name(guess.delimiter),
+                ),
+                _("Choose {found} as the separator, or let Workbench detect it.").format(
+                    found=_delimiter_name(guess.delimiter)
+                ),
+            )
+
+
+def _check_single_column(text: str, name: str) -> None:
+    """No separator splits the lines evenly: fine for a one-column list, not for a table."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    for d in sniff.DELIMITERS:
+        if d == "," and all(_is_number_like(ln) for ln in lines[:200]):
+            continue  # decimal commas in a single column of numbers
+        with_d = sum(1 for ln in lines if d in ln)
+        if lines and with_d >= 0.8 * len(lines) and len(lines) > 1:
+            raise _one_column_error(name, d)
+
+
+def _is_number_like(line: str) -> bool:
+    return line.strip().replace(",", "").replace(".", "").lstrip("+-").isdigit()
+
+
+def _one_column_error(name: str, delimiter: str | None = None) -> DataLoadError:
+    what = _delimiter_name(delimiter) if delimiter else _("a separator")
+    return DataLoadError(
+        _(
+            "Every row of {name} would land in a single column: the rows contain {what}, but "
+            "not the same number of times in each row, so the columns cannot be told apart."
+        ).format(name=name, what=what),
+        _(
+            "Open the file in a text editor to see how values are separated, then choose the "
+            "separator yourself; or export the table again from the program it came from."
+        ),
+    )
+
+
+def _delimiter_name(delimiter: str) -> str:
+    named = {
+        ",": _("commas (,)"),
+        ";": _("semicolons (;)"),
+        "\t": _("tabs"),
+        "|": _("vertical bars (|)"),
+    }
+    return named.get(delimiter, f"“{delimiter}”")
+
+
+def _number_note(decimal: str, thousands: str) -> LoadNote:
+    shown = {"": _("none"), " ": _("space"), ",": ",", ".": "."}
+    example = f"1{thousands}234{decimal}5"
+    return LoadNote(
+        "number_format",
+        _(
+            "Numbers are written like {example}: decimal mark “{decimal}”, thousands "
+            "separator {thousands}."
+        ).format(example=example, decimal=decimal, thousands=shown.get(thousands, thousands)),
+        details={"decimal": decimal, "thousands": thousands},
+    )
+
+
+def _leading_zero_columns(rows: list[sniff.Record], width: int) -> list[int]:
+    """Columns with codes like "00123": reading them as numbers would lose the zeros."""
+    out = []
+    for j in range(width):
+        for r in rows[:1000]:
+            v = r.fields[j].strip() if j < len(r.fields) else ""
+            if len(v) > 1 and v[0] == "0" and v[1].isdigit():
+                out.append(j)
+                break
+    return out
+
+
+def _os_error(path: Path, exc: OSError) -> DataLoadError:
+    if isinstance(exc, FileNotFoundError):
+        return DataLoadError(
+            _(
+                "The file {name} was not found (it may have been moved or deleted while it was "
+                "being read)."
+            ).format(name=path.name),
+            _("Check that it still exists and was not moved or renamed, then load it again."),
+        )
+    if isinstance(exc, PermissionError):
+        return DataLoadError(
+            _("The file {name} could not be read: access was refused.").format(name=path.name),
+            _("Close it in other programs (Excel keeps files locked) and try again."),
+        )
+    return DataLoadError(
+        _("The file {name} could not be read ({reason}).").format(
+            name=path.name, reason=exc.strerror or exc
+        ),
+        _("Copy it to a local folder, close other programs using it, and try again."),
+    )
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def _read(path: Path, plan: _Plan, size: int, ctx: JobContext) -> RawTable:
+    frame: pd.DataFrame | None = None
+    notes = list(plan.notes)
+    if not plan.unwrap:
+        try:
+            frame = _read_arrow(path, plan, size, ctx.sub(0.02, 0.95))
+        except _Fallback:
+            frame = None
+        except _WrongEncoding:
+            plan = _redetect_encoding(path, plan, notes)
+            try:
+                frame = _read_arrow(path, plan, size, ctx.sub(0.02, 0.95))
+            except _Fallback:
+                frame = None
+    if frame is None:
+        frame, more = _read_python(path, plan, ctx.sub(0.02, 0.95))
+        notes += more
+    return _finish(path, frame, plan, notes)
+
+
+class _Fallback(Exception):  # noqa: N818 - internal signal, never leaves this module
+    """Arrow cannot take the file as it is: read it with Python's csv module."""
+
+
+class _WrongEncoding(Exception):  # noqa: N818
+    """Bytes past the sample are not valid in the encoding guessed from it."""
+
+
+class _Source:
+    """A read-only stream over ``path`` from ``offset``, as UTF-8, for Arrow.
+
+    Reports progress and raises ``Cancelled`` from inside Arrow's read; transcodes other
+    encodings chunk by chunk (cp949 never uses a newline byte inside a character, and the
+    incremental decoder carries split characters over).
+    """
+
+    def __init__(self, path: Path, offset: int, size: int, codec: str, ctx: JobContext):
+        self._fh = path.open("rb")
+        self._fh.seek(offset)
+        self._size = max(size, 1)
+        self._ctx = ctx
+        self._decoder = None if codec == "utf-8" else codecs.getincrementaldecoder(codec)("strict")
+        self.closed = False
+
+    def read(self, n: int = -1) -> bytes:
+        raw = self._fh.read(_BLOCK if n is None or n < 0 else max(n, 1 << 16))
+        self._ctx.progress(self._fh.tell() / self._size)
+        if self._decoder is None:
+            return raw
+        return self._decoder.decode(raw, final=not raw).encode("utf-8")
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self._fh.close()
+        self.closed = True
+
+    def __enter__(self) -> _Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _read_arrow(path: Path, plan: _Plan, size: int, ctx: JobContext) -> pd.DataFrame:
+    names = [f"c{j}" for j in range(plan.width)]
+    read_options = pacsv.ReadOptions(column_names=names, block_size=_BLOCK)
+    parse_options = pacsv.ParseOptions(delimiter=plan.delimiter, newlines_in_values=plan.multiline)
+    convert_options = pacsv.ConvertOptions(
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        decimal_point=plan.decimal,
+        auto_dict_encode=True,
+        auto_dict_max_cardinality=1000,
+        column_types={names[j]: pa.string() for j in plan.string_columns},
+    )
+    try:
+        with _Source(path, plan.data_offset, size, plan.encoding.codec, ctx) as src:
+            table = pacsv.read_csv(src, read_options, parse_options, convert_options)
+    except UnicodeDecodeError as exc:
+        raise _WrongEncoding() from exc
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            return pd.DataFrame({n: pd.Series(dtype="str") for n in names})
+        if "newlines_in_values" in str(exc) and not plan.multiline:
+            # A quoted value spans lines past the sample: parse again with that allowed.
+            return _read_arrow(path, replace(plan, multiline=True), size, ctx)
+        raise _Fallback() from exc
+    if plan.encoding.codec == "utf-8" and any(map(_is_binary, table.schema.types)):
+        raise _WrongEncoding()  # Arrow keeps invalid UTF-8 as bytes
+    table = _plain_types(table)
+    ctx.check()
+    return table.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
+
+
+def _is_binary(typ: pa.DataType) -> bool:
+    if pa.types.is_dictionary(typ):
+        typ = typ.value_type
+    return pa.types.is_binary(typ) or pa.types.is_large_binary(typ)
+
+
+def _plain_types(table: pa.Table) -> pa.Table:
+    """Times of day and dates as kinds pandas handles: text and datetime64."""
+    for j, typ in enumerate(table.schema.types):
+        if pa.types.is_time(typ):
+            table = table.set_column(j, table.field(j).name, table.column(j).cast(pa.string()))
+        elif pa.types.is_date(typ):
+            table = table.set_column(
+                j, table.field(j).name, table.column(j).cast(pa.timestamp("s"))
+            )
+    return table
+
+
+def _redetect_encoding(path: Path, plan: _Plan, notes: list[LoadNote]) -> _Plan:
+    data = path.read_bytes()
+    enc = sniff.detect_encoding(data, complete=True, file_name=path.name)
+    if enc.codec == plan.encoding.codec:
+        raise sniff.not_text_error(path.name)
+    head = data[: plan.data_offset].decode(plan.encoding.codec, errors="strict")
+    notes[:] = [n for n in notes if n.kind != "encoding"]
+    notes.insert(
+        0,
+        LoadNote(
+            "encoding",
+            _("The text was read as {encoding}.").format(encoding=enc.label),
+            details={"encoding": enc.label},
+        ),
+    )
+    offset = enc.bom + len(head[plan.encoding.bom :].encode(enc.codec))
+    return replace(plan, encoding=enc, data_offset=offset)
+
+
+def _read_python(path: Path, plan: _Plan, ctx: JobContext) -> tuple[pd.DataFrame, list[LoadNote]]:
+    """The slow, forgiving path: uneven rows, whole-line quotes. Everything arrives as text."""
+    data = path.read_bytes()
+    ctx.progress(0.2)
+    try:
+        text = data[plan.data_offset :].decode(plan.encoding.codec)
+    except UnicodeDecodeError:
+        enc = sniff.detect_encoding(data, complete=True, file_name=path.name)
+        prefix = data[: plan.data_offset].decode(plan.encoding.codec, errors="replace")
+        text = data.decode(enc.codec)[len(prefix) - plan.encoding.bom :]
+        plan = replace(plan, encoding=enc)
+    del data
+    lines = text.splitlines(keepends=True)
+    if plan.unwrap:
+        lines = [sniff.unwrap_quoted_line(ln) for ln in lines]
+    rows = list(csv.reader(lines, delimiter=plan.delimiter, quotechar='"', strict=False))
+    ctx.progress(0.7)
+    rows = [r for r in rows if r]  # blank lines
+    width = plan.width
+    short = [i for i, r in enumerate(rows) if len(r) < width]
+    long = [i for i, r in enumerate(rows) if len(r) > width and any(c.strip() for c in r[width:])]
+    uneven = len(short) + len(long)
+    if rows and uneven > max(2, _RAGGED_LIMIT * len(rows)):
+        raise DataLoadError(
+            _(
+                "{n} of the {total} rows of {name} have a different number of values than the "
+                "header ({width}); the separator ({sep}) is probably not the right one."
+            ).format(
+                n=uneven,
+                total=len(rows),
+                name=path.name,
+                width=width,
+                sep=_delimiter_name(plan.delimiter),
+            ),
+            _("Choose the separator yourself, or export the table again."),
+        )
+    notes: list[LoadNote] = []
+    if long:
+        width = max(len(r) for r in rows)
+        notes.append(_uneven_note("extra_values", long, plan))
+    if short:
+        notes.append(_uneven_note("short_rows", short, plan))
+    columns: list[list[str | None]] = [[] for _j in range(width)]
+    for r in rows:
+        for j in range(width):
+            v = r[j] if j < len(r) else ""
+            columns[j].append(v if v != "" else None)
+    frame = pd.DataFrame(
+        {f"c{j}": pd.Series(col, dtype="str") for j, col in enumerate(columns)},
+        index=pd.RangeIndex(len(rows)),
+    )
+    return frame, notes
+
+
+def _uneven_note(kind: str, rows: list[int], plan: _Plan) -> LoadNote:
+    first = ", ".join(str(i + 1) for i in rows[:5])
+    if kind == "extra_values":
+        message = ngettext(
+            "{n} row has more values than there are column names (data rows {rows}); the "
+            "extra values are kept in added columns.",
+            "{n} rows have more values than there are column names (data rows {rows}); the "
+            "extra values are kept in added columns.",
+            len(rows),
+        )
+    else:
+        message = ngettext(
+            "{n} row has fewer values than there are columns (data rows {rows}); the missing "
+            "cells are left empty.",
+            "{n} rows have fewer values than there are columns (data rows {rows}); the missing "
+            "cells are left empty.",
+            len(rows),
+        )
+    return LoadNote(
+        kind,
+        message.format(n=len(rows), rows=first + (", …" if len(rows) > 5 else "")),
+        details={"rows": rows[:100], "count": len(rows), "separator": plan.delimiter},
+    )
+
+
+# -- finishing -----------------------------------------------------------------------------------
+
+
+def _finish(path: Path, frame: pd.DataFrame, plan: _Plan, notes: list[LoadNote]) -> RawTable:
+    header = list(plan.header) + [""] * (frame.shape[1] - len(plan.header))
+    empty_cols = [j for j in range(frame.shape[1]) if frame.iloc[:, j].isna().all()]
+    if plan.has_header:
+        drop = [j for j in empty_cols if not header[j].strip()]
+    else:  # no names: only the trailing run of empty columns is clearly padding
+        drop = []
+        for j in reversed(range(frame.shape[1])):
+            if j not in empty_cols:
+                break
+            drop.append(j)
+    if drop and len(drop) < frame.shape[1]:
+        keep = [j for j in range(frame.shape[1]) if j not in drop]
+        frame = frame.iloc[:, keep]
+        header = [header[j] for j in keep]
+        notes.append(
+            LoadNote(
+                "dropped_empty_columns",
+                ngettext(
+                    "{n} empty column without a name was left out.",
+                    "{n} empty columns without a name were left out.",
+                    len(drop),
+                ).format(n=len(drop)),
+                details={"positions": sorted(j + 1 for j in drop)},
+            )
+        )
+    frame = _drop_empty_rows(frame, notes)
+    if len(frame) == 0:
+        raise DataLoadError(
+            _("The file {name} has column names but no rows of data.").format(name=path.name)
+            if plan.has_header
+            else _("The file {name} holds no values.").format(name=path.name),
+            _("Check that the export finished, or that you picked the right file."),
+        )
+    if plan.has_header:
+        names, name_notes = make_unique_names(header)
+    else:
+        names, name_notes = make_unique_names([""] * frame.shape[1])
+        name_notes = []  # the no_header note already says so
+    frame.columns = names
+    options = LoadOptions(
+        sheet=None,
+        header_row=plan.start_line + 1 if plan.has_header else None,
+        has_header=plan.has_header,
+        encoding=plan.encoding.label,
+        delimiter=plan.delimiter,
+        decimal=plan.decimal,
+        thousands=plan.thousands,
+    )
+    return RawTable(frame=frame, options=options, notes=[*notes, *name_notes])
+
+
+def _drop_empty_rows(frame: pd.DataFrame, notes: list[LoadNote]) -> pd.DataFrame:
+    """Rows with no value at all are dropped; the index keeps the others' positions."""
+    if frame.shape[1] == 0 or len(frame) == 0:
+        return frame
+    empty = frame.iloc[:, 0].isna().to_numpy().copy()
+    for j in range(1, frame.shape[1]):
+        if not empty.any():
+            return frame
+        empty &= frame.iloc[:, j].isna().to_numpy()
+    if not empty.any():
+        return frame
+    n_empty = int(empty.sum())
+    trailing = 0
+    for flag in empty[::-1]:
+        if not flag:
+            break
+        trailing += 1
+    inner = n_empty - trailing
+    if inner:
+        message = ngettext(
+            "{n} empty row was left out ({inner} inside the table); the other rows keep "
+            "their positions.",
+            "{n} empty rows were left out ({inner} inside the table); the other rows keep "
+            "their positions.",
+            n_empty,
+        ).format(n=n_empty, inner=inner)
+    else:
+        message = ngettext(
+            "{n} empty row at the end of the table was left out.",
+            "{n} empty rows at the end of the table were left out.",
+            n_empty,
+        ).format(n=n_empty)
+    notes.append(
+        LoadNote(
+            "dropped_empty_rows",
+            message,
+            details={"count": n_empty, "trailing": trailing, "inside": inner},
+        )
+    )
+    return frame.loc[~empty]

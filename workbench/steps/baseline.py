@@ -1,6 +1,6 @@
 """Simple baselines the model must beat, validated exactly like the model.
 
-* ``constant``: the training rows' mean (regression) or class shares (classes) for everyone;
+* ``constant``: the training rows' mean (regression) or the class shares (classes) for everyone;
 * ``one_feature``: the best single-column rule — each feature is cut into at most 16 bins
   (quantiles for numbers, the most frequent levels for categories, missing values in a bin of
   their own); every bin predicts its training rows' mean / class shares (shrunk towards the
@@ -126,9 +126,13 @@ def compute_baselines(
     def score(oof: np.ndarray) -> dict[str, Any]:
         return score_predictions(task, y[tested], oof[tested], classes=classes)
 
-    const = np.full(shape, np.nan)
-    zeros = np.zeros(len(y), dtype=np.int64)
-    constant = score(_rule_oof(zeros, 1, targets, folds, const))
+    if task == Task.REGRESSION:
+        # the training part's mean, fold by fold: R² is about calibration, so this is honest
+        const = _rule_oof(np.zeros(len(y), dtype=np.int64), 1, targets, folds, np.full(shape, 0.0))
+    else:
+        # one constant for everyone (the class shares): it ranks nothing, ROC-AUC is exactly 0.5
+        const = np.broadcast_to(targets.mean(axis=0), shape).copy()
+    constant = score(const)
     best_col: str | None = None
     best: dict[str, Any] = {}
     best_value = -np.inf

@@ -188,7 +188,7 @@ def _to_category(col: pd.Series, levels: list[Any]) -> pd.Series:
 
 def _time_part(col: pd.Series, hour: bool) -> pd.Series:
     dt = pd.to_datetime(col, errors="coerce")
-    part = dt.dt.hour if hour else dt.dt.dayofweek
+    part = dt.dt.hour if hour else dt.dt.day_of_week
     return part.astype("float64")
 
 

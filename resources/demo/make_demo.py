@@ -79,16 +79,7 @@ DIGITS = {
     "ambient_temp": 1,
 }
 CONTROLLABLE = ["supplier", "paste_thickness", "firing_temp", "belt_speed", "n2_flow", "o2_flow"]
-UNDIGITS = {
-    "firing_temp": 1,
-    "belt_speed": 1,
-    "paste_thickness": 2,
-    "n2_flow": 2,
-    "o2_flow": 1,
-    "humidity": 1,
-    "ambient_temp": 1,
-}
-CONTROLLABLE = ["humidity", "ambient_temp"]
+UNCONTROLLABLE = ["humidity", "ambient_temp"]
 
 
 @dataclass
@@ -168,11 +159,11 @@ def _base_runs(rng: np.random.Generator, n: int) -> pd.DataFrame:
     humidity = (
         47.0
         + 6.0 * np.sin(2 * np.pi * day / 60.0)
-        - 6.0 * np.cos(2 * np.pi * hour / 24.0)
+        + 6.0 * np.cos(2 * np.pi * (hour - 3) / 24.0)  # damp nights, dry afternoons
         + rng.normal(0.0, 9.0, n)
     )
     humidity = np.clip(humidity, 12.0, 92.0)
-    ambient_temp = 21.0 + 0.06 * (humidity - 47.0) + 2.5 * np.sin(2 * np.pi * hour / 24.0)
+    ambient_temp = 21.0 + 0.06 * (humidity - 47.0) + 2.5 * np.cos(2 * np.pi * (hour - 15) / 24.0)
     ambient_temp = ambient_temp + rng.normal(0.0, 1.2, n)
     return pd.DataFrame(
         {

@@ -1,0 +1,790 @@
+"""Read one sheet of an Excel (.xlsx/.xlsm/.xls) or OpenDocument (.ods) workbook into a RawTable.
+
+The cells come from calamine (Rust, through fastexcel) straight to Arrow, far faster than
+openpyxl. Before the full read the reader finds the table: which sheet (the first that holds a
+table, unless the user named one), which rows hold the column names (titles, notes and blank
+rows above are skipped; multi-row and merged headers are joined into one name) — see
+:mod:`workbench.io.header_detect`.
+
+What arrives in the frame:
+
+* Numbers as floats, date-formatted cells as datetimes, TRUE/FALSE as booleans; formulas as the
+  value Excel last calculated.
+* Error cells (``#DIV/0!``, ``#N/A``, ...) as missing, counted per column in an ``error_cells``
+  note.
+* A column that mixes real dates with plain numbers (dates typed as serial numbers) as
+  datetimes, converted with the workbook's own date system (1900 or 1904).
+* Anything else mixed (numbers and text, numbers stored as text) as strings, for
+  :func:`workbench.io.types.settle_kinds` to judge.
+
+The index is the 0-based position of the row below the header; empty rows are dropped but keep
+their place in the numbering, so row ``i`` is Excel row ``header_row + 1 + i`` (the number is in
+``frame.attrs["first_data_row"]``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbench.errors import DataLoadError
+from workbench.i18n import _, ngettext
+from workbench.io import xlsx_peek
+from workbench.io.header_detect import HeaderLayout, Merge, detect_header
+from workbench.io.names import make_unique_names
+from workbench.io.table import LoadNote, LoadOptions, RawTable
+from workbench.jobs import JobContext, ensure_context
+
+SAMPLE_ROWS = 120  # rows read from the top of a sheet to find its table
+MIN_DATA_ROWS = 2
+_ERROR_NAMES = {
+    "Div0": "#DIV/0!",
+    "NA": "#N/A",
+    "Value": "#VALUE!",
+    "Ref": "#REF!",
+    "Name": "#NAME?",
+    "Num": "#NUM!",
+    "Null": "#NULL!",
+    "GettingData": "#GETTING_DATA",
+}
+_ERROR_RE = re.compile(r"got '(?:Error|CellError)\((\w+)\)'")
+_BLANK_STRING_RE = re.compile(r"""got 'String\("\s*"\)'""")
+_UNSUPPORTED_RE = re.compile(r"could not determine dtype for column (.+?)\s*$", re.MULTILINE)
+_ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_PLAIN_NUMBER = r"^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$"
+# plain numbers read as dates only inside Excel's plausible range: 1901-01-01 .. 9999-12-31
+_SERIAL_MIN, _SERIAL_MAX = 367.0, 2_958_465.0
+_EPOCHS = {False: np.datetime64("1899-12-30", "ms"), True: np.datetime64("1904-01-01", "ms")}
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _fastexcel():
+    import fastexcel
+
+    return fastexcel
+
+
+def _password_error(path: Path) -> DataLoadError:
+    return DataLoadError(
+        _("The workbook {name} is protected by a password.").format(name=path.name),
+        _(
+            "Open it in Excel, remove the password (File > Info > Protect Workbook), save a "
+            "copy and load that copy."
+        ),
+    )
+
+
+def _damaged_error(path: Path, reason: object = "") -> DataLoadError:
+    detail = str(reason).strip().splitlines()[0] if str(reason).strip() else ""
+    message = _("The workbook {name} could not be read: it looks damaged or incomplete.").format(
+        name=path.name
+    )
+    if detail:
+        message += " " + _("(Details: {detail})").format(detail=detail)
+    return DataLoadError(
+        message,
+        _(
+            "Open it in Excel or LibreOffice, save a new copy (File > Save As), and load "
+            "that copy. If it came by e-mail or download, fetch it again."
+        ),
+    )
+
+
+def _translate_error(path: Path, exc: Exception) -> DataLoadError:
+    text = str(exc)
+    low = text.lower()
+    if "password" in low or "encrypt" in low:
+        return _password_error(path)
+    if isinstance(exc, FileNotFoundError) or "no such file" in low:
+        return DataLoadError(
+            _("The file {name} was not found.").format(name=path.name),
+            _("Check that it still exists and was not moved or renamed."),
+        )
+    if isinstance(exc, PermissionError) or "permission denied" in low:
+        return DataLoadError(
+            _("The file {name} could not be opened: access was refused.").format(name=path.name),
+            _("Close it in other programs (Excel keeps files locked) and try again."),
+        )
+    return _damaged_error(path, text)
+
+
+_SUFFIXES = {
+    "xlsx": {".xlsx", ".xlsm"},
+    "xlsm": {".xlsx", ".xlsm"},
+    "xls": {".xls"},
+    "ods": {".ods"},
+}
+
+
+def _open(path: Path, fmt: str | None = None) -> Any:
+    fe = _fastexcel()
+    try:
+        if fmt is not None and path.suffix.lower() not in _SUFFIXES.get(fmt, set()):
+            # calamine picks its parser from the file name; a .xls saved as .xlsx is read from
+            # its bytes, where calamine goes by the content
+            return fe.read_excel(path.read_bytes())
+        return fe.read_excel(path)
+    except (fe.FastExcelError, OSError, ValueError) as exc:
+        raise _translate_error(path, exc) from exc
+
+
+def list_sheets(path: str | Path) -> list[str]:
+    """The names of the workbook's sheets, in workbook order."""
+    p = Path(path)
+    reader = _open(p)
+    return list(reader.sheet_names)
+
+
+# --------------------------------------------------------------------------- workbook facts
+
+
+@dataclasses.dataclass
+class _Book:
+    path: Path
+    fmt: str
+    reader: Any
+    sheets: list[str]
+    hidden: set[str]
+    date1904: bool
+    zf: zipfile.ZipFile | None = None
+    xlsx: xlsx_peek.XlsxBook | None = None
+
+    def close(self) -> None:
+        if self.zf is not None:
+            self.zf.close()
+
+
+def _open_book(path: Path, fmt: str) -> _Book:
+    reader = _open(path, fmt)
+    try:
+        sheets = list(reader.sheet_names)
+    except Exception as exc:  # calamine may fail late on a broken workbook part
+        raise _translate_error(path, exc) from exc
+    book = _Book(path, fmt, reader, sheets, set(), False)
+    if fmt in ("xlsx", "xlsm"):
+        try:
+            zf = zipfile.ZipFile(path)
+            xb = xlsx_peek.read_book(zf)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+            raise _translate_error(path, exc) from exc
+        book.zf, book.xlsx = zf, xb
+        book.date1904 = xb.date1904
+        book.hidden = {s.name for s in xb.sheets if s.hidden}
+    elif fmt == "ods":
+        book.date1904 = False  # ODS keeps real dates; serial numbers count from 1899-12-30
+    elif fmt == "xls":
+        book.date1904 = _xls_date1904(path)
+    return book
+
+
+def _xls_date1904(path: Path) -> bool:
+    """Read the DATEMODE record of a BIFF8 workbook (True: 1904 date system)."""
+    try:
+        stream = _ole_stream(path, ("Workbook", "Book"))
+    except (OSError, ValueError, IndexError):
+        return False
+    if stream is None:
+        return False
+    pos = 0
+    while pos + 4 <= len(stream):
+        rec, size = (
+            int.from_bytes(stream[pos : pos + 2], "little"),
+            int.from_bytes(stream[pos + 2 : pos + 4], "little"),
+        )
+        if rec == 0x0022 and size >= 2:  # DATEMODE
+            return int.from_bytes(stream[pos + 4 : pos + 6], "little") == 1
+        if rec == 0x000A and pos > 0:  # EOF of the workbook globals
+            break
+        pos += 4 + size
+    return False
+
+
+def _ole_stream(path: Path, names: tuple[str, ...]) -> bytes | None:
+    """A stream of an OLE2 compound file, read with the minimum of the format (no library)."""
+    data = path.read_bytes()
+    if data[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return None
+    sector_size = 1 << int.from_bytes(data[30:32], "little")
+    mini_size = 1 << int.from_bytes(data[32:34], "little")
+    n_fat = int.from_bytes(data[44:48], "little")
+    dir_start = int.from_bytes(data[48:52], "little")
+    mini_cutoff = int.from_bytes(data[56:60], "little")
+    minifat_start = int.from_bytes(data[60:64], "little")
+    difat_start = int.from_bytes(data[68:72], "little")
+    n_difat = int.from_bytes(data[72:76], "little")
+
+    def sector(i: int) -> bytes:
+        off = (i + 1) * sector_size
+        return data[off : off + sector_size]
+
+    fat_sectors = [int.from_bytes(data[76 + 4 * k : 80 + 4 * k], "little") for k in range(109)]
+    nxt = difat_start
+    for _k in range(n_difat):
+        if nxt >= 0xFFFFFFFA:
+            break
+        block = sector(nxt)
+        ints = [int.from_bytes(block[4 * k : 4 * k + 4], "little") for k in range(len(block) // 4)]
+        fat_sectors.extend(ints[:-1])
+        nxt = ints[-1]
+    fat: list[int] = []
+    for s in fat_sectors[:n_fat]:
+        block = sector(s)
+        fat.extend(
+            int.from_bytes(block[4 * k : 4 * k + 4], "little") for k in range(len(block) // 4)
+        )
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        out, seen = [], set()
+        while start < 0xFFFFFFFA and start not in seen and start < len(table):
+            seen.add(start)
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(sector(s) for s in chain(dir_start, fat))
+    entries = []
+    for k in range(len(directory) // 128):
+        e = directory[128 * k : 128 * (k + 1)]
+        name_len = int.from_bytes(e[64:66], "little")
+        name = e[: max(name_len - 2, 0)].decode("utf-16-le", "replace")
+        start = int.from_bytes(e[116:120], "little")
+        size = int.from_bytes(e[120:124], "little")
+        entries.append((name, e[66], start, size))
+    root_start = entries[0][2] if entries else 0
+    for name, _kind, start, size in entries:
+        if name not in names:
+            continue
+        if size >= mini_cutoff:
+            return b"".join(sector(s) for s in chain(start, fat))[:size]
+        minifat_raw = b"".join(sector(s) for s in chain(minifat_start, fat))
+        minifat = [
+            int.from_bytes(minifat_raw[4 * k : 4 * k + 4], "little")
+            for k in range(len(minifat_raw) // 4)
+        ]
+        mini_stream = b"".join(sector(s) for s in chain(root_start, fat))
+        return b"".join(
+            mini_stream[m * mini_size : (m + 1) * mini_size] for m in chain(start, minifat)
+        )[:size]
+    return None
+
+
+# --------------------------------------------------------------------------- finding the table
+
+
+def _sample_grid(book: _Book, sheet: str) -> tuple[list[list[object]], bool]:
+    """The first rows of ``sheet`` as a grid; True when the cells carry their real types."""
+    if book.xlsx is not None and book.zf is not None:
+        info = book.xlsx.sheet(sheet)
+        if info is not None and info.part:
+            try:
+                return xlsx_peek.peek_rows(book.zf, book.xlsx, info, SAMPLE_ROWS), True
+            except (KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile, EOFError):
+                pass  # fall back to calamine, which may cope (or explain)
+    try:
+        sheet_obj = book.reader.load_sheet(
+            sheet,
+            header_row=None,
+            skip_rows=0,
+            n_rows=SAMPLE_ROWS,
+            dtypes="string",
+            whitespace_as_null=True,
+        )
+        batch = sheet_obj.to_arrow()
+        cols_info = sheet_obj.available_columns()
+    except Exception as exc:
+        raise _translate_error(book.path, exc) from exc
+    positions = [c.absolute_index for c in cols_info]
+    width = (max(positions) + 1) if positions else 0
+    grid: list[list[object]] = [[None] * width for _ in range(batch.num_rows)]
+    for j, pos in enumerate(positions[: batch.num_columns]):
+        for i, v in enumerate(batch.column(j).to_pylist()):
+            grid[i][pos] = v
+    return grid, False
+
+
+def _needs_merges(layout: HeaderLayout, grid: list[list[object]]) -> bool:
+    if not layout.header_rows:
+        return False
+    if layout.joined:
+        return True
+    top = layout.header_rows[0]
+    if top > 0 and any(v not in (None, "") for v in grid[top - 1]):
+        return True
+    return any(not layout.names.get(c, "").strip() for c in layout.columns)
+
+
+def _find_table(book: _Book, sheet: str, options: LoadOptions) -> tuple[HeaderLayout, int]:
+    """Detect the layout of ``sheet``; returns it and the number of data rows in the sample."""
+    grid, _typed = _sample_grid(book, sheet)
+    header_row = options.header_row - 1 if options.header_row else None
+    if header_row is not None and header_row < 0:
+        header_row = 0
+    layout = detect_header(grid, header_row=header_row, has_header=options.has_header)
+    if book.xlsx is not None and book.zf is not None and _needs_merges(layout, grid):
+        info = book.xlsx.sheet(sheet)
+        merges: list[Merge] | None = None
+        if info is not None:
+            try:
+                merges = xlsx_peek.scan_merges(book.zf, info, max_row=SAMPLE_ROWS)
+            except (KeyError, OSError, zipfile.BadZipFile, EOFError):
+                merges = None
+        if merges is not None:
+            layout = detect_header(
+                grid, header_row=header_row, has_header=options.has_header, merges=merges
+            )
+    data_rows = sum(
+        1 for r in range(layout.data_start, len(grid)) if any(v not in (None, "") for v in grid[r])
+    )
+    return layout, data_rows
+
+
+def _choose_sheet(
+    book: _Book, options: LoadOptions, notes: list[LoadNote]
+) -> tuple[str, HeaderLayout]:
+    names = book.sheets
+    if options.sheet is not None:
+        if options.sheet not in names:
+            raise DataLoadError(
+                _("The workbook {name} has no sheet called “{sheet}”.").format(
+                    name=book.path.name, sheet=options.sheet
+                ),
+                _("Its sheets are: {sheets}. Choose one of them.").format(
+                    sheets=", ".join(f"“{s}”" for s in names)
+                ),
+            )
+        layout, n_data = _find_table(book, options.sheet, options)
+        if not layout.found:
+            others = [s for s in names if s != options.sheet]
+            hint = (
+                _("Choose another sheet: {sheets}.").format(
+                    sheets=", ".join(f"“{s}”" for s in others)
+                )
+                if others
+                else _("Check that this is the right file.")
+            )
+            raise DataLoadError(
+                _("The sheet “{sheet}” of {name} is empty: it holds no table.").format(
+                    sheet=options.sheet, name=book.path.name
+                ),
+                hint,
+            )
+        if len(names) > 1:
+            notes.append(
+                LoadNote(
+                    "sheet",
+                    _("Read the sheet “{sheet}”, as chosen ({n} sheets in the workbook).").format(
+                        sheet=options.sheet, n=len(names)
+                    ),
+                    details={"sheet": options.sheet, "sheets": names, "chosen_by": "user"},
+                )
+            )
+        return options.sheet, layout
+
+    order = [s for s in names if s not in book.hidden] + [s for s in names if s in book.hidden]
+    skipped: list[str] = []
+    fallback: tuple[str, HeaderLayout] | None = None
+    for sheet in order:
+        layout, n_data = _find_table(book, sheet, options)
+        # a table: column names over at least one row, or two rows of data
+        if layout.found and n_data >= (1 if layout.has_header else 2):
+            if skipped or len(names) > 1:
+                if skipped:
+                    message = ngettext(
+                        "Read the sheet “{sheet}”: the sheet before it ({skipped}) holds no table.",
+                        "Read the sheet “{sheet}”: the sheets before it ({skipped}) hold no table.",
+                        len(skipped),
+                    ).format(sheet=sheet, skipped=", ".join(f"“{s}”" for s in skipped))
+                else:
+                    message = _(
+                        "Read the sheet “{sheet}”, the first of {n} sheets; choose another "
+                        "sheet if this is not the right one."
+                    ).format(sheet=sheet, n=len(names))
+                notes.append(
+                    LoadNote(
+                        "sheet",
+                        message,
+                        details={
+                            "sheet": sheet,
+                            "sheets": names,
+                            "skipped": skipped,
+                            "chosen_by": "detected",
+                        },
+                    )
+                )
+            return sheet, layout
+        if layout.found and fallback is None:
+            fallback = (sheet, layout)
+        skipped.append(sheet)
+    if fallback is not None:
+        return fallback
+    if len(names) <= 1:
+        raise DataLoadError(
+            _("The workbook {name} is empty: its sheet holds no table.").format(
+                name=book.path.name
+            ),
+            _("Check that this is the right file, or save the data in it again."),
+        )
+    raise DataLoadError(
+        _("None of the {n} sheets of {name} holds a table ({sheets}).").format(
+            n=len(names), name=book.path.name, sheets=", ".join(f"“{s}”" for s in names)
+        ),
+        _("Check that this is the right file, or save the data in it again."),
+    )
+
+
+# --------------------------------------------------------------------------- full read
+
+
+def _load_batch(
+    book: _Book, sheet: str, skip: int, dtypes: dict[str, str]
+) -> tuple[pa.RecordBatch, Any, list[Any]]:
+    """Read the sheet from row ``skip`` (0-based) on; return the batch, cell errors, columns."""
+    reader = book.reader
+    fe = _fastexcel()
+    dtypes = dict(dtypes)
+    for _attempt in range(200):
+        try:
+            sheet_obj = reader.load_sheet(
+                sheet,
+                header_row=None,
+                skip_rows=skip,
+                schema_sample_rows=None,
+                dtype_coercion="coerce",
+                dtypes=dtypes or None,
+                whitespace_as_null=True,
+                skip_whitespace_tail_rows=True,
+            )
+            batch, errors = sheet_obj.to_arrow_with_errors()
+            return batch, errors, sheet_obj.available_columns()
+        except fe.UnsupportedColumnTypeCombinationError as exc:
+            # e.g. numbers and durations in one column: read that column as text
+            m = _UNSUPPORTED_RE.search(str(exc))
+            if not m or m.group(1) in dtypes:
+                dtypes = {**dtypes, **{f"__UNNAMED__{k}": "string" for k in range(512)}}
+                continue
+            dtypes[m.group(1)] = "string"
+        except fe.FastExcelError as exc:
+            raise _translate_error(book.path, exc) from exc
+    raise _damaged_error(book.path, "column types")
+
+
+def _classify_cell_errors(errors: Any, n_cols: int) -> tuple[dict[int, Counter], dict[int, dict]]:
+    """Split calamine's cell errors into Excel error cells and values that lost their type."""
+    excel: dict[int, Counter] = {}
+    rows: dict[int, dict[str, list[int]]] = {}
+    mismatched: dict[int, int] = {}
+    if errors is None:
+        return excel, {"mismatched": mismatched, "rows": rows}
+    for err in errors.errors:
+        col = err.position[1]
+        if not 0 <= col < n_cols:
+            continue
+        m = _ERROR_RE.search(err.detail)
+        if m:
+            code = _ERROR_NAMES.get(m.group(1), "#" + m.group(1).upper())
+            excel.setdefault(col, Counter())[code] += 1
+            rows.setdefault(col, {}).setdefault(code, []).append(err.offset_position[0])
+        elif not _BLANK_STRING_RE.search(err.detail):
+            mismatched[col] = mismatched.get(col, 0) + 1
+    return excel, {"mismatched": mismatched, "rows": rows}
+
+
+def _mixed_serial_dates(col: pa.Array, date1904: bool) -> tuple[pa.Array, int] | None:
+    """A text column of real dates plus plain numbers (serial dates) as datetimes, or None."""
+    valid = col.drop_null()
+    if len(valid) == 0:
+        return None
+    is_date = pc.match_substring_regex(valid, _ISO_DATETIME)
+    is_num = pc.match_substring_regex(valid, _PLAIN_NUMBER)
+    n_date = pc.sum(is_date).as_py() or 0
+    n_num = pc.sum(is_num).as_py() or 0
+    if n_date == 0 or n_num == 0 or n_date + n_num != len(valid):
+        return None
+    numbers = pc.cast(
+        pc.if_else(pc.match_substring_regex(col, _PLAIN_NUMBER), col, None), pa.float64()
+    )
+    lo, hi = pc.min(numbers).as_py(), pc.max(numbers).as_py()
+    if lo is None or lo < _SERIAL_MIN or hi > _SERIAL_MAX:
+        return None
+    texts = pc.if_else(pc.match_substring_regex(col, _ISO_DATETIME), col, None)
+    parsed = pd.to_datetime(
+        pd.Series(texts.to_numpy(zero_copy_only=False)), format="ISO8601", errors="coerce"
+    ).to_numpy("datetime64[ms]")
+    serial = numbers.to_numpy(zero_copy_only=False)
+    ms = np.round(np.nan_to_num(serial) * 86_400_000).astype("int64")
+    from_serial = _EPOCHS[date1904] + ms.astype("timedelta64[ms]")
+    out = np.where(np.isnan(serial), parsed, from_serial)
+    return pa.array(out, type=pa.timestamp("ms")), n_num
+
+
+def _is_empty_mask(batch: pa.RecordBatch) -> np.ndarray:
+    empty = np.ones(batch.num_rows, dtype=bool)
+    for col in batch.columns:
+        if col.null_count == 0:
+            return np.zeros(batch.num_rows, dtype=bool)
+        empty &= col.is_null().to_numpy(zero_copy_only=False)
+    return empty
+
+
+def _excel_rows(positions: np.ndarray | list[int], first_data_row: int, limit: int = 5) -> str:
+    shown = [str(first_data_row + int(p)) for p in list(positions)[:limit]]
+    if len(positions) > limit:
+        shown.append("…")
+    return ", ".join(shown)
+
+
+def read_excel_raw(
+    path: Path, fmt: str, options: LoadOptions, ctx: JobContext | None = None
+) -> RawTable:
+    """Read one sheet of the workbook at ``path`` (format ``fmt``) into a :class:`RawTable`.
+
+    ``options.sheet`` and ``options.header_row`` (1-based Excel row) are user overrides; the
+    values actually used are filled into the returned options.
+    """
+    ctx = ensure_context(ctx)
+    path = Path(path)
+    ctx.progress(0.0, _("Opening the workbook…"))
+    book = _open_book(path, fmt)
+    try:
+        return _read(book, options, ctx)
+    finally:
+        book.close()
+
+
+def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
+    notes: list[LoadNote] = []
+    path = book.path
+    sheet, layout = _choose_sheet(book, options, notes)
+    ctx.progress(0.05, _("Reading the sheet “{sheet}”…").format(sheet=sheet))
+
+    batch, errors, columns_info = _load_batch(book, sheet, layout.data_start, {})
+    ctx.check()
+    positions = [c.absolute_index for c in columns_info][: batch.num_columns]
+    excel_errors, extra = _classify_cell_errors(errors, batch.num_columns)
+    if extra["mismatched"]:
+        # calamine could not keep some values in the column's type: read those as text
+        forced = {columns_info[c].name: "string" for c in extra["mismatched"]}
+        batch, errors, columns_info = _load_batch(book, sheet, layout.data_start, forced)
+        positions = [c.absolute_index for c in columns_info][: batch.num_columns]
+        excel_errors, extra = _classify_cell_errors(errors, batch.num_columns)
+    ctx.progress(0.75, _("Tidying the table…"))
+
+    first_data_row = layout.data_start + 1  # Excel row number of data position 0
+    header_rows_excel = [r + 1 for r in layout.header_rows]
+
+    # empty rows: dropped, but they keep their place in the numbering
+    empty_rows = _is_empty_mask(batch) if batch.num_rows else np.zeros(0, dtype=bool)
+    keep_rows = ~empty_rows
+    n_empty = int(empty_rows.sum())
+
+    arrays: list[pa.Array] = []
+    raw_names: list[str] = []
+    kept_positions: list[int] = []
+    kept_src: list[int] = []
+    dropped_cols: list[int] = []
+    serial_notes: list[tuple[int, int]] = []
+    for j, pos in enumerate(positions):
+        col = batch.column(j)
+        name = layout.names.get(pos, "")
+        has_values = col.null_count < len(col)
+        if not has_values and not name.strip():
+            dropped_cols.append(pos)
+            continue
+        if pa.types.is_date32(col.type) or pa.types.is_date64(col.type):
+            col = pc.cast(col, pa.timestamp("ms"))
+        elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            fixed = _mixed_serial_dates(col, book.date1904)
+            if fixed is not None:
+                col, n_serial = fixed
+                serial_notes.append((len(arrays), n_serial))
+        if n_empty:
+            col = col.filter(pa.array(keep_rows))
+        arrays.append(col)
+        raw_names.append(name)
+        kept_positions.append(pos)
+        kept_src.append(j)
+
+    names, name_notes = make_unique_names(raw_names)
+    n_rows = int(keep_rows.sum())
+    if not arrays or n_rows < MIN_DATA_ROWS:
+        raise _too_small(path, sheet, n_rows, header_rows_excel)
+
+    table = pa.Table.from_arrays(arrays, names=[f"c{k}" for k in range(len(arrays))])
+    frame = table.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get, self_destruct=True)
+    frame.columns = pd.Index(names, dtype=object)
+    if n_empty:
+        frame.index = pd.Index(np.flatnonzero(keep_rows), dtype="int64")
+    frame.attrs["first_data_row"] = first_data_row
+    frame.attrs["sheet"] = sheet
+
+    # ---- notes
+    if layout.has_header:
+        notes.extend(_header_notes(layout, header_rows_excel, kept_positions, names))
+    else:
+        notes.append(
+            LoadNote(
+                "no_header",
+                _(
+                    "No row of column names was found; the columns are called “Column 1”, "
+                    "“Column 2”, …, and the data starts in row {row}."
+                ).format(row=first_data_row),
+                details={"data_start_row": first_data_row},
+            )
+        )
+    for k, n_serial in serial_notes:
+        notes.append(
+            LoadNote(
+                "serial_dates",
+                ngettext(
+                    "Column “{col}” mixes dates with {n} plain number; it was read as a date "
+                    "serial number ({system} date system).",
+                    "Column “{col}” mixes dates with {n} plain numbers; they were read as date "
+                    "serial numbers ({system} date system).",
+                    n_serial,
+                ).format(col=names[k], n=n_serial, system="1904" if book.date1904 else "1900"),
+                column=names[k],
+                details={"count": n_serial, "date1904": book.date1904},
+            )
+        )
+    if n_empty:
+        where = np.flatnonzero(empty_rows)
+        notes.append(
+            LoadNote(
+                "dropped_empty_rows",
+                ngettext(
+                    "{n} empty row was left out (row {rows}).",
+                    "{n} empty rows were left out (rows {rows}).",
+                    n_empty,
+                ).format(n=n_empty, rows=_excel_rows(where, first_data_row)),
+                details={"count": n_empty, "rows": [first_data_row + int(p) for p in where[:100]]},
+            )
+        )
+    # empty columns around the table (beside a title, say) go silently; those inside it are noted
+    inner = [
+        p for p in dropped_cols if kept_positions and kept_positions[0] < p < kept_positions[-1]
+    ]
+    if inner:
+        letters = [xlsx_peek.column_letter(p) for p in inner]
+        notes.append(
+            LoadNote(
+                "dropped_empty_columns",
+                ngettext(
+                    "{n} empty column without a name was left out ({cols}).",
+                    "{n} empty columns without a name were left out ({cols}).",
+                    len(inner),
+                ).format(n=len(inner), cols=", ".join(letters)),
+                details={"count": len(inner), "columns": letters},
+            )
+        )
+    src_to_name = {src: names[k] for k, src in enumerate(kept_src)}
+    for j, codes in sorted(excel_errors.items()):
+        if j not in src_to_name:
+            continue
+        total = sum(codes.values())
+        kinds = ", ".join(f"{code} ×{n}" for code, n in codes.most_common())
+        rows = sorted(p for lst in extra["rows"].get(j, {}).values() for p in lst)
+        notes.append(
+            LoadNote(
+                "error_cells",
+                ngettext(
+                    "Column “{col}” has {n} Excel error cell ({kinds}); it is treated as missing.",
+                    "Column “{col}” has {n} Excel error cells ({kinds}); they are treated as "
+                    "missing.",
+                    total,
+                ).format(col=src_to_name[j], n=total, kinds=kinds),
+                column=src_to_name[j],
+                details={
+                    "count": total,
+                    "codes": dict(codes),
+                    "rows": [first_data_row + p for p in rows[:100]],
+                },
+            )
+        )
+    notes.extend(name_notes)
+
+    used = dataclasses.replace(
+        options,
+        sheet=sheet,
+        header_row=header_rows_excel[0] if header_rows_excel else None,
+        has_header=layout.has_header,
+        column_kinds=dict(options.column_kinds),
+    )
+    ctx.progress(1.0, _("Sheet read."))
+    return RawTable(frame=frame, options=used, notes=notes, sheets=list(book.sheets))
+
+
+def _too_small(path: Path, sheet: str, n_rows: int, header_rows: list[int]) -> DataLoadError:
+    if n_rows == 0:
+        message = _("The sheet “{sheet}” of {name} has column names but no data below them.")
+    else:
+        message = _(
+            "The sheet “{sheet}” of {name} holds only one row of data; at least two are needed."
+        )
+    hint = _("Check that this is the right sheet and that the data was saved in it.")
+    if header_rows:
+        hint += " " + _(
+            "The column names were taken from row {row}; if that is wrong, choose the header "
+            "row yourself."
+        ).format(row=header_rows[0])
+    return DataLoadError(message.format(sheet=sheet, name=path.name), hint)
+
+
+def _header_notes(
+    layout: HeaderLayout, header_rows: list[int], positions: list[int], names: list[str]
+) -> list[LoadNote]:
+    notes: list[LoadNote] = []
+    first, last = header_rows[0], header_rows[-1]
+    rows_text = str(first) if first == last else f"{first}–{last}"
+    if layout.detected:
+        message = (
+            _("The column names are in row {rows}.")
+            if first == last
+            else _("The column names are in rows {rows}.")
+        ).format(rows=rows_text)
+        if first > 1:
+            message += " " + ngettext(
+                "The {n} row above the names (a title, a note or blank) was skipped.",
+                "The {n} rows above the names (titles, notes or blank rows) were skipped.",
+                first - 1,
+            ).format(n=first - 1)
+    else:
+        message = _("The column names are read from row {rows}, as chosen.").format(rows=rows_text)
+    notes.append(
+        LoadNote(
+            "header_row",
+            message,
+            details={
+                "header_row": first,
+                "header_rows": header_rows,
+                "skipped_rows": first - 1,
+                "detected": layout.detected,
+            },
+        )
+    )
+    name_of = dict(zip(positions, names, strict=False))
+    if layout.joined or layout.filled_columns:
+        examples = [name_of[c] for c in layout.columns if c in name_of and " / " in name_of[c]][
+            :3
+        ] or [name_of[c] for c in layout.filled_columns if c in name_of][:3]
+        notes.append(
+            LoadNote(
+                "merged_header",
+                _(
+                    "The column names span rows {rows} (merged or grouped header cells); their "
+                    "parts are joined with “ / ”, e.g. {examples}."
+                ).format(rows=rows_text, examples=", ".join(f"“{e}”" for e in examples)),
+                details={"header_rows": header_rows, "examples": examples},
+            )
+        )
+    return notes

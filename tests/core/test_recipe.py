@@ -27,6 +27,10 @@ K = ColumnKind
 
 @pytest.fixture
 def plant() -> tuple[pd.DataFrame, dict[str, ColumnKind]]:
+    return make_plant()
+
+
+def make_plant() -> tuple[pd.DataFrame, dict[str, ColumnKind]]:
     """Eight runs of a line: Hangul names, a -999 sentinel, label variants, gaps."""
     frame = pd.DataFrame(
         {
@@ -179,9 +183,9 @@ def test_constant_that_does_not_fit_a_numeric_column_is_skipped(plant):
     ("operator", "value", "kept"),
     [
         ("==", "L1", [0, 2, 3, 7]),
-        ("!=", "L1", [1, 4, 5]),
+        ("!=", "L1", [1, 4, 5, 6]),  # "remove rows where ..." keeps the row with no 라인
         ("in", ["L2"], [1, 4, 5]),
-        ("not_in", ["L2"], [0, 2, 3, 7]),
+        ("not_in", ["L2"], [0, 2, 3, 6, 7]),
         ("is_missing", None, [6]),
         ("not_missing", None, [0, 1, 2, 3, 4, 5, 7]),
     ],
@@ -716,6 +720,8 @@ def test_json_round_trip_of_random_valid_recipes(step_list):
         ('[{"op": "merge_categories", "column": "a", "mapping": {"x": 1}}]', "labels to labels"),
         ('{"recipe_version": 99, "steps": []}', "newer version"),
         ("[" * 100_000, "not valid JSON"),
+        ('[{"op": ["drop_columns"]}]', "not a cleaning step"),
+        ('[{"op": "clip", "column": "a", "lower": 1' + "0" * 400 + "}]", "must be a number"),
     ],
 )
 def test_malformed_recipes_are_refused_with_a_plain_message(text, words):
@@ -765,3 +771,112 @@ def test_quality_alert_fix_steps_are_accepted_as_they_are():
         {"op": "impute", "column": "습도", "method": "model", "source": "missing"},
     ]
     assert Recipe(fixes).steps == fixes
+
+
+# ---------------------------------------------------------------------------------------------
+# Any valid recipe replays without crashing
+# ---------------------------------------------------------------------------------------------
+
+PLANT_COLUMNS = ["작업자", "온도", "공정", "라인", "수율", "습도"]  # 습도 is not in the table
+plant_values = st.sampled_from(
+    [-999, 20.5, 0, 1, 0.9, "L1", "L2", "finishing ", "김철수", "2026-03-01", "", True]
+)
+
+
+@st.composite
+def plant_steps(draw):
+    column = draw(st.sampled_from(PLANT_COLUMNS))
+    op = draw(
+        st.sampled_from(
+            sorted(
+                [
+                    "drop_columns",
+                    "drop_duplicate_rows",
+                    "sentinel_to_missing",
+                    "impute",
+                    "filter_rows",
+                    "cast",
+                    "rename",
+                    "merge_categories",
+                    "clip",
+                ]
+            )
+        )
+    )
+    if op == "drop_columns":
+        return {"op": op, "columns": draw(st.lists(st.sampled_from(PLANT_COLUMNS), min_size=1))}
+    if op == "drop_duplicate_rows":
+        return {"op": op}
+    if op == "sentinel_to_missing":
+        return {"op": op, "column": column, "values": draw(st.lists(plant_values, min_size=1))}
+    if op == "impute":
+        return _impute(column, draw(st.sampled_from(IMPUTE_METHODS)), draw(plant_values))
+    if op == "filter_rows":
+        operator = draw(st.sampled_from(FILTER_OPERATORS))
+        step = {"op": op, "column": column, "operator": operator}
+        if operator == "between":
+            step["value"] = sorted(
+                draw(st.lists(st.sampled_from([-999, 0, 20.5, 22]), min_size=2, max_size=2))
+            )
+        elif operator in ("in", "not_in"):
+            step["value"] = draw(st.lists(plant_values, min_size=1, max_size=3))
+        elif operator not in ("is_missing", "not_missing"):
+            step["value"] = draw(plant_values.filter(lambda v: not isinstance(v, bool)))
+        return step
+    if op == "cast":
+        return {"op": op, "column": column, "kind": draw(st.sampled_from([k.value for k in K]))}
+    if op == "rename":
+        return {"op": op, "column": column, "to": draw(st.sampled_from(PLANT_COLUMNS))}
+    if op == "merge_categories":
+        label = st.sampled_from(["finishing", "finishing ", "L1", "L2", "김철수", "1"])
+        return {
+            "op": op,
+            "column": column,
+            "mapping": draw(st.dictionaries(label, label, min_size=1, max_size=3)),
+        }
+    low = draw(st.one_of(st.none(), st.sampled_from([-1000, 0, 21])))
+    high = (
+        None if low is not None and draw(st.booleans()) else draw(st.sampled_from([21, 22.5, 100]))
+    )
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return {"op": op, "column": column, "lower": low, "upper": high}
+
+
+def make_mixed() -> tuple[pd.DataFrame, dict[str, ColumnKind]]:
+    """The same names over other dtypes: text, nullable ints, tz-aware dates, yes/no, objects."""
+    frame = pd.DataFrame(
+        {
+            "작업자": pd.Series(
+                ["김철수", None, "1", "김철수", "x", "y", "z", "김철수"], dtype="str"
+            ),
+            "온도": pd.array([1, -999, None, 3, 4, 5, 6, 1], dtype="Int64"),
+            "공정": pd.to_datetime(
+                ["2026-03-01", None, "2026-03-02", "2026-03-01", "2026-03-05"] + ["2026-03-01"] * 3
+            ).tz_localize("Asia/Seoul"),
+            "라인": pd.array([True, False, None, True, True, False, True, True], dtype="boolean"),
+            "수율": pd.Series([1.5, "L1", None, 1.5, 2, "finishing ", 0, 1.5], dtype=object),
+        }
+    )
+    return frame, {}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([make_plant, make_mixed]), st.lists(plant_steps(), max_size=6))
+def test_any_valid_recipe_replays_without_crashing(make, step_list):
+    frame, kinds = make()
+    before = frame.copy()
+    recipe = Recipe(step_list)
+    res = apply_recipe(frame, kinds, recipe)
+    pd.testing.assert_frame_equal(frame, before)
+    assert len(res.reports) == len(step_list)
+    assert res.rows_left == len(res.frame)
+    assert set(res.frame.index) <= set(frame.index)
+    assert res.frame.index.is_monotonic_increasing
+    assert list(res.kinds) == list(res.frame.columns)
+    for rep in res.reports:
+        assert rep.rows_removed == rep.rows_before - rep.rows_after >= 0
+        assert rep.cells_changed >= 0 and rep.effect
+        assert (rep.warning is not None) or not rep.skipped
+    again = apply_recipe(frame, kinds, Recipe.from_json(recipe.to_json()))
+    pd.testing.assert_frame_equal(res.frame, again.frame)

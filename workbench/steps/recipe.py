@@ -30,6 +30,7 @@ dropping duplicates remove rows but never renumber the rest.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 import time
@@ -94,11 +95,15 @@ def _refuse(position: int | None, message: str) -> WorkbenchError:
 
 
 def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and (not isinstance(value, float) or math.isfinite(value))
-    )
+    """A finite number within the range of a float (no true/false, no 10**400)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= _LARGEST_INT
+    return isinstance(value, float) and math.isfinite(value)
+
+
+_LARGEST_INT = 2**63
 
 
 def _is_scalar(value: Any) -> bool:
@@ -154,7 +159,7 @@ def validate_step(step: Any, position: int | None = None) -> dict[str, Any]:
             _("a step must be a set of named fields, not {value}.").format(value=_shown(step)),
         )
     op = step.get("op")
-    if op not in _FIELDS:
+    if not isinstance(op, str) or op not in _FIELDS:
         known = ", ".join(OPS)
         if op is None:
             message = _("the step does not say what to do (no ‘op’ field).")
@@ -627,12 +632,7 @@ def apply_recipe(
 
 
 def _with_effect(report: StepReport) -> StepReport:
-    return StepReport(
-        **{
-            **{f: getattr(report, f) for f in report.__dataclass_fields__},
-            "effect": recipe_wording.describe_effect(report),
-        }
-    )
+    return dataclasses.replace(report, effect=recipe_wording.describe_effect(report))
 
 
 def _kind(frame: pd.DataFrame, kinds: dict[str, ColumnKind], column: str) -> ColumnKind:

@@ -22,13 +22,13 @@ from workbench.steps.recipe_ops import (
     SEED,
     Outcome,
     StepSkipped,
-    _as_bool,
-    _as_float,
-    _as_timestamp,
-    _codes_and_uniques,
-    _replace_column,
+    as_bool,
+    as_float,
+    as_timestamp,
+    codes_and_uniques,
     is_number_series,
     kind_from_dtype,
+    replace_column,
 )
 
 MAX_FEATURE_LEVELS = 1000  # label columns with more distinct values are left out of the model
@@ -62,7 +62,7 @@ def impute(
             warning = wording.median_needs_numbers(name)
         new = _fill(col, missing, _mode(col))
     return Outcome(
-        _replace_column(frame, name, new),
+        replace_column(frame, name, new),
         dict(kinds),
         cells_changed=n_missing,
         warning=warning,
@@ -95,17 +95,17 @@ def _fill(col: pd.Series, missing: np.ndarray, value: Any) -> pd.Series:
 def _constant_for(col: pd.Series, value: Any, name: str) -> Any:
     """The fixed value converted to the column's type (a skip when it does not fit)."""
     if is_number_series(col):
-        converted: Any = _as_float(value)
+        converted: Any = as_float(value)
         if converted is not None and pd.api.types.is_integer_dtype(col.dtype):
             converted = int(converted) if float(converted).is_integer() else None
     elif pd.api.types.is_datetime64_any_dtype(col):
-        converted = _as_timestamp(value, col)
+        converted = as_timestamp(value, col)
     elif pd.api.types.is_bool_dtype(col):
-        converted = _as_bool(value)
+        converted = as_bool(value)
     elif isinstance(col.dtype, pd.CategoricalDtype):
         cats = col.cat.categories
         if pd.api.types.is_numeric_dtype(cats.dtype):
-            converted = _as_float(value)
+            converted = as_float(value)
             if converted is not None and pd.api.types.is_integer_dtype(cats.dtype):
                 converted = int(converted) if float(converted).is_integer() else None
         else:
@@ -136,7 +136,7 @@ def _feature(series: pd.Series, kind: ColumnKind) -> pd.Series | None:
     elif is_number_series(series) or pd.api.types.is_bool_dtype(series):
         values = series.to_numpy(dtype="float64", na_value=np.nan)
     else:
-        codes, uniques = _codes_and_uniques(series)
+        codes, uniques = codes_and_uniques(series)
         if not 1 < len(uniques) <= MAX_FEATURE_LEVELS:
             return None
         return pd.Series(
@@ -232,7 +232,7 @@ def _fill_by_model(
             )
         return pd.Series(values, index=col.index, name=col.name), None, details
 
-    codes, uniques = _codes_and_uniques(col)
+    codes, uniques = codes_and_uniques(col)
     classes = np.unique(codes[train])
     if len(classes) == 1:
         predicted_codes = np.full(len(predict_at), classes[0])

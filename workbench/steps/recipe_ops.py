@@ -69,7 +69,7 @@ def _column(frame: pd.DataFrame, step: dict[str, Any]) -> pd.Series:
     return frame[name]
 
 
-def _replace_column(frame: pd.DataFrame, name: str, values: pd.Series) -> pd.DataFrame:
+def replace_column(frame: pd.DataFrame, name: str, values: pd.Series) -> pd.DataFrame:
     out = frame.copy(deep=False)  # copy-on-write: other columns stay shared
     out[name] = values
     return out
@@ -84,7 +84,7 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-def _as_float(value: Any) -> float | None:
+def as_float(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -97,7 +97,7 @@ def _as_float(value: Any) -> float | None:
     return None
 
 
-def _as_timestamp(value: Any, col: pd.Series) -> pd.Timestamp | None:
+def as_timestamp(value: Any, col: pd.Series) -> pd.Timestamp | None:
     if not isinstance(value, str):
         return None
     try:
@@ -114,7 +114,7 @@ def _as_timestamp(value: Any, col: pd.Series) -> pd.Timestamp | None:
     return ts
 
 
-def _as_bool(value: Any) -> bool | None:
+def as_bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):
@@ -143,7 +143,7 @@ _BOOL_WORDS = {
 }
 
 
-def _codes_and_uniques(col: pd.Series) -> tuple[np.ndarray, Sequence[Any]]:
+def codes_and_uniques(col: pd.Series) -> tuple[np.ndarray, Sequence[Any]]:
     """Integer codes per cell (-1 = missing) and the distinct values they point to."""
     if isinstance(col.dtype, pd.CategoricalDtype):
         return col.cat.codes.to_numpy(), list(col.cat.categories)
@@ -154,16 +154,16 @@ def _codes_and_uniques(col: pd.Series) -> tuple[np.ndarray, Sequence[Any]]:
 def match_mask(col: pd.Series, values: Sequence[Any]) -> np.ndarray:
     """Which non-missing cells equal one of ``values`` (numbers by value, labels by text)."""
     if is_number_series(col):
-        numbers = [f for f in (_as_float(v) for v in values) if f is not None]
+        numbers = [f for f in (as_float(v) for v in values) if f is not None]
         return col.isin(numbers).to_numpy(dtype=bool, na_value=False)
     if pd.api.types.is_datetime64_any_dtype(col):
-        stamps = [t for t in (_as_timestamp(v, col) for v in values) if t is not None]
+        stamps = [t for t in (as_timestamp(v, col) for v in values) if t is not None]
         return col.isin(stamps).to_numpy(dtype=bool, na_value=False)
     if pd.api.types.is_bool_dtype(col):
-        flags = [b for b in (_as_bool(v) for v in values) if b is not None]
+        flags = [b for b in (as_bool(v) for v in values) if b is not None]
         return col.isin(flags).to_numpy(dtype=bool, na_value=False)
     texts = {value_text(v) for v in values}
-    codes, uniques = _codes_and_uniques(col)
+    codes, uniques = codes_and_uniques(col)
     hit = np.array([value_text(u) in texts for u in uniques] + [False], dtype=bool)
     return hit[codes]  # code -1 picks the trailing False
 
@@ -244,7 +244,7 @@ def sentinel_to_missing(
         ).cat.remove_categories([cats[g] for g in gone])
     else:
         new = col.mask(mask)
-    return Outcome(_replace_column(frame, step["column"], new), dict(kinds), cells_changed=n)
+    return Outcome(replace_column(frame, step["column"], new), dict(kinds), cells_changed=n)
 
 
 def rename(
@@ -269,7 +269,7 @@ def merge_categories(
     if is_number_series(col) or pd.api.types.is_datetime64_any_dtype(col):
         raise StepSkipped(wording.not_labels(name))
     mapping: dict[str, str] = step["mapping"]
-    codes, uniques = _codes_and_uniques(col)
+    codes, uniques = codes_and_uniques(col)
     labels = [value_text(u) for u in uniques]
     found = {lab for lab in labels if lab in mapping}
     absent = [k for k in mapping if k not in found]
@@ -301,7 +301,7 @@ def merge_categories(
         if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col):
             new = new.astype(col.dtype)
     return Outcome(
-        _replace_column(frame, name, new),
+        replace_column(frame, name, new),
         dict(kinds),
         cells_changed=n,
         warning=warning,
@@ -313,11 +313,11 @@ def _bound(value: Any, col: pd.Series, name: str) -> Any:
     if value is None:
         return None
     if pd.api.types.is_datetime64_any_dtype(col):
-        ts = _as_timestamp(value, col)
+        ts = as_timestamp(value, col)
         if ts is None:
             raise StepSkipped(wording.value_does_not_fit(name, value))
         return ts
-    number = _as_float(value)
+    number = as_float(value)
     if number is None:
         raise StepSkipped(wording.value_does_not_fit(name, value))
     return number
@@ -349,7 +349,7 @@ def clip(
     if above is not None and n_above:
         new = new.mask(above, upper)
     return Outcome(
-        _replace_column(frame, name, new),
+        replace_column(frame, name, new),
         dict(kinds),
         cells_changed=n_below + n_above,
         details={"below": n_below, "above": n_above},
@@ -367,11 +367,11 @@ _ORDER_OPS: dict[str, Callable[[pd.Series, Any], pd.Series]] = {
 def _comparable(value: Any, col: pd.Series, name: str) -> Any:
     """``value`` converted to the column's type, or a skip when it cannot be."""
     if is_number_series(col):
-        converted: Any = _as_float(value)
+        converted: Any = as_float(value)
     elif pd.api.types.is_datetime64_any_dtype(col):
-        converted = _as_timestamp(value, col)
+        converted = as_timestamp(value, col)
     elif pd.api.types.is_bool_dtype(col):
-        converted = _as_bool(value)
+        converted = as_bool(value)
     else:
         return value
     if converted is None:
@@ -380,7 +380,12 @@ def _comparable(value: Any, col: pd.Series, name: str) -> Any:
 
 
 def filter_keep_mask(col: pd.Series, operator: str, value: Any, name: str) -> np.ndarray:
-    """Rows to keep. A missing value never passes a comparison: only ``is_missing`` keeps it."""
+    """Rows to keep, read the way the step is worded.
+
+    "Keep only rows where X is ..." (``==``, ``in``, ``<`` ... ``between``) keeps rows whose value
+    is known and passes; a missing value cannot pass. "Remove rows where X is ..." (``!=``,
+    ``not_in``) removes only rows whose value is known and matches, so missing values stay.
+    """
     missing = col.isna().to_numpy()
     if operator == "is_missing":
         return missing
@@ -390,9 +395,8 @@ def filter_keep_mask(col: pd.Series, operator: str, value: Any, name: str) -> np
         values = value if operator in ("in", "not_in") else [value]
         for v in values:  # refuse values that cannot occur in this column at all
             _comparable(v, col, name)
-        hit = match_mask(col, values)
-        keep = hit if operator in ("in", "==") else ~hit
-        return keep & ~missing
+        hit = match_mask(col, values)  # never true for a missing cell
+        return hit if operator in ("in", "==") else ~hit
     ordered = is_number_series(col) or pd.api.types.is_datetime64_any_dtype(col)
     if not ordered:
         raise StepSkipped(wording.cannot_order(name))
@@ -427,7 +431,7 @@ def cast(
     new_kinds[name] = kind
     warning = wording.cast_failed(name, kind, failed) if failed else None
     return Outcome(
-        _replace_column(frame, name, new),
+        replace_column(frame, name, new),
         new_kinds,
         cells_changed=changed,
         warning=warning,
@@ -493,7 +497,7 @@ def _per_value(
     col: pd.Series, parse: Callable[[Any], Any]
 ) -> tuple[list[Any], np.ndarray, np.ndarray, int]:
     """Parse each distinct value once: (parsed uniques, codes, failed mask per cell, markers)."""
-    codes, uniques = _codes_and_uniques(col)
+    codes, uniques = codes_and_uniques(col)
     parsed = [None if _is_marker(u) else parse(u) for u in uniques]
     failed_u = np.array(
         [p is None and not _is_marker(u) for u, p in zip(uniques, parsed, strict=True)] + [False],
@@ -504,7 +508,7 @@ def _per_value(
 
 
 def _labels_to_text(col: pd.Series) -> pd.Series:
-    codes, uniques = _codes_and_uniques(col)
+    codes, uniques = codes_and_uniques(col)
     table = np.array([value_text(u) for u in uniques] + [None], dtype=object)
     return pd.Series(table[codes], index=col.index, name=col.name, dtype="str")
 
@@ -532,7 +536,7 @@ def convert_column(col: pd.Series, kind: ColumnKind, name: str) -> tuple[pd.Seri
     if kind is ColumnKind.BOOLEAN:
         if pd.api.types.is_bool_dtype(col):
             return col, 0, 0
-        parsed, codes, failed, _markers = _per_value(col, _as_bool)
+        parsed, codes, failed, _markers = _per_value(col, as_bool)
         table = np.array([*parsed, None], dtype=object)
         new = pd.Series(table[codes], index=col.index, name=col.name).astype("boolean")
         return new, _count(failed), int(new.notna().sum())
@@ -578,16 +582,3 @@ def run_step(
 ) -> Outcome:
     """Run one validated step; raises :class:`StepSkipped` when it cannot run on this table."""
     return OPS[step["op"]](frame, dict(kinds), step, ctx)
-
-
-__all__ = [
-    "OPS",
-    "Outcome",
-    "StepSkipped",
-    "duplicate_mask",
-    "filter_keep_mask",
-    "kind_from_dtype",
-    "match_mask",
-    "run_step",
-    "value_text",
-]

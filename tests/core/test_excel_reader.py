@@ -557,3 +557,73 @@ def test_wide_sheet_far_from_a1(tmp_path):
     assert list(raw.frame.columns) == names
     np.testing.assert_allclose(raw.frame.to_numpy(dtype=float), values)
     assert raw.options.header_row == 7
+
+
+def test_notes_and_totals_under_the_table_are_left_out(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Line", "Temp", "Count"])
+    for i in range(5):
+        ws.append(["L1" if i % 2 else "L2", 180.0 + i, 10 + i])
+    ws.append(["합계", None, 60])
+    ws.append([])
+    ws.append(["※ 온도 단위: ℃"])
+    ws.append(["Source: MES export"])
+    path = tmp_path / "footer.xlsx"
+    wb.save(path)
+    _fmt, raw = read_raw(path)
+    frame = raw.frame
+    assert len(frame) == 5
+    assert pd.api.types.is_float_dtype(frame["Temp"])  # the notes did not turn it into text
+    assert frame["Line"].tolist() == ["L2", "L1", "L2", "L1", "L2"]
+    note = _notes(raw, "dropped_footer_rows")[0]
+    assert note.details["rows"] == [7, 9, 10]
+    assert not _notes(raw, "dropped_empty_rows")
+
+
+def test_sparse_text_rows_inside_the_data_are_kept(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Lot", "Temp", "Comment", "Operator"])
+    for i in range(4):
+        ws.append([f"LOT-{i}", 180.0 + i, None, "Kim"])
+    ws.append([None, None, "line stopped", None])  # a real row, not a note
+    path = tmp_path / "sparse.xlsx"
+    wb.save(path)
+    _fmt, raw = read_raw(path)
+    assert len(raw.frame) == 5
+    assert not _notes(raw, "dropped_footer_rows")
+
+
+def test_dates_mixed_with_text_and_serials_are_handed_over_as_cells(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["when", "v"])
+    for i in range(6):
+        ws.append([dt.datetime(2026, 1, 1 + i) if i % 2 else (46000 + i if i != 4 else "-"), i])
+    path = tmp_path / "mixed.xlsx"
+    wb.save(path)
+    _fmt, raw = read_raw(path)
+    cells = raw.frame["when"].tolist()
+    assert raw.frame["when"].dtype == object
+    assert cells[0] == 46000.0 and isinstance(cells[0], float)
+    assert cells[1] == dt.datetime(2026, 1, 2)
+    assert cells[4] == "-"
+    assert raw.frame.attrs["date1904"] is False
+
+
+def test_header_row_far_down_or_past_the_end(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    for i in range(200):
+        ws.append([f"log line {i}"])
+    ws.append(["a", "b"])
+    for i in range(3):
+        ws.append([i, i * 2])
+    path = tmp_path / "deep.xlsx"
+    wb.save(path)
+    _fmt, raw = read_raw(path, LoadOptions(header_row=201))
+    assert list(raw.frame.columns) == ["a", "b"]
+    assert raw.frame["b"].tolist() == [0.0, 2.0, 4.0]
+    with pytest.raises(DataLoadError, match="no row 900"):
+        read_raw(path, LoadOptions(header_row=900))

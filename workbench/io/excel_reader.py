@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 from workbench.errors import DataLoadError
 from workbench.i18n import _, ngettext
 from workbench.io import xlsx_peek
-from workbench.io.header_detect import HeaderLayout, Merge, detect_header
+from workbench.io.header_detect import CellKind, HeaderLayout, Merge, classify, detect_header
 from workbench.io.names import make_unique_names
 from workbench.io.table import LoadNote, LoadOptions, RawTable
 from workbench.jobs import JobContext, ensure_context
@@ -63,6 +63,16 @@ _ISO_DATETIME = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _PLAIN_NUMBER = r"^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$"
 # plain numbers read as dates only inside Excel's plausible range: 1901-01-01 .. 9999-12-31
 _SERIAL_MIN, _SERIAL_MAX = 367.0, 2_958_465.0
+_MAX_FOOTER_ROWS = 5
+_NOTE_RE = re.compile(
+    r"^\s*(※|\*|note|notes|remark|비고|참고|주\s*[:)）]|출처|source)", re.IGNORECASE
+)
+_TOTAL_RE = re.compile(
+    r"^\s*(total|totals|grand total|sub-?total|sum|average|avg|mean|"
+    r"합\s*계|소\s*계|총\s*계|총\s*합|누\s*계|평\s*균|계)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+_SERIAL_WINDOW_DAYS = 5 * 366  # serial numbers this close to the column's real dates are dates
 _EPOCHS = {False: np.datetime64("1899-12-30", "ms"), True: np.datetime64("1904-01-01", "ms")}
 
 
@@ -282,13 +292,15 @@ def _ole_stream(path: Path, names: tuple[str, ...]) -> bytes | None:
 # --------------------------------------------------------------------------- finding the table
 
 
-def _sample_grid(book: _Book, sheet: str) -> tuple[list[list[object]], bool]:
+def _sample_grid(
+    book: _Book, sheet: str, n_rows: int = SAMPLE_ROWS
+) -> tuple[list[list[object]], bool]:
     """The first rows of ``sheet`` as a grid; True when the cells carry their real types."""
     if book.xlsx is not None and book.zf is not None:
         info = book.xlsx.sheet(sheet)
         if info is not None and info.part:
             try:
-                return xlsx_peek.peek_rows(book.zf, book.xlsx, info, SAMPLE_ROWS), True
+                return xlsx_peek.peek_rows(book.zf, book.xlsx, info, n_rows), True
             except (KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile, EOFError):
                 pass  # fall back to calamine, which may cope (or explain)
     try:
@@ -296,12 +308,12 @@ def _sample_grid(book: _Book, sheet: str) -> tuple[list[list[object]], bool]:
             sheet,
             header_row=None,
             skip_rows=0,
-            n_rows=SAMPLE_ROWS,
+            n_rows=n_rows,
             dtypes="string",
             whitespace_as_null=True,
         )
         batch = sheet_obj.to_arrow()
-        cols_info = sheet_obj.available_columns()
+        cols_info = sheet_obj.selected_columns
     except Exception as exc:
         raise _translate_error(book.path, exc) from exc
     positions = [c.absolute_index for c in cols_info]
@@ -326,17 +338,22 @@ def _needs_merges(layout: HeaderLayout, grid: list[list[object]]) -> bool:
 
 def _find_table(book: _Book, sheet: str, options: LoadOptions) -> tuple[HeaderLayout, int]:
     """Detect the layout of ``sheet``; returns it and the number of data rows in the sample."""
-    grid, _typed = _sample_grid(book, sheet)
-    header_row = options.header_row - 1 if options.header_row else None
-    if header_row is not None and header_row < 0:
-        header_row = 0
+    header_row = max(options.header_row - 1, 0) if options.header_row else None
+    grid, _typed = _sample_grid(book, sheet, SAMPLE_ROWS + (header_row or 0))
+    if header_row is not None and header_row >= len(grid):
+        raise DataLoadError(
+            _("The sheet “{sheet}” of {name} has no row {row}: its last row is {last}.").format(
+                sheet=sheet, name=book.path.name, row=header_row + 1, last=len(grid)
+            ),
+            _("Choose a header row within the table."),
+        )
     layout = detect_header(grid, header_row=header_row, has_header=options.has_header)
     if book.xlsx is not None and book.zf is not None and _needs_merges(layout, grid):
         info = book.xlsx.sheet(sheet)
         merges: list[Merge] | None = None
         if info is not None:
             try:
-                merges = xlsx_peek.scan_merges(book.zf, info, max_row=SAMPLE_ROWS)
+                merges = xlsx_peek.scan_merges(book.zf, info, max_row=len(grid))
             except (KeyError, OSError, zipfile.BadZipFile, EOFError):
                 merges = None
         if merges is not None:
@@ -394,8 +411,14 @@ def _choose_sheet(
     order = [s for s in names if s not in book.hidden] + [s for s in names if s in book.hidden]
     skipped: list[str] = []
     fallback: tuple[str, HeaderLayout] | None = None
+    first_error: DataLoadError | None = None
     for sheet in order:
-        layout, n_data = _find_table(book, sheet, options)
+        try:
+            layout, n_data = _find_table(book, sheet, options)
+        except DataLoadError as exc:  # one unreadable sheet (a chart, say) need not stop us
+            first_error = first_error or exc
+            skipped.append(sheet)
+            continue
         # a table: column names over at least one row, or two rows of data
         if layout.found and n_data >= (1 if layout.has_header else 2):
             if skipped or len(names) > 1:
@@ -428,6 +451,8 @@ def _choose_sheet(
         skipped.append(sheet)
     if fallback is not None:
         return fallback
+    if first_error is not None:
+        raise first_error
     if len(names) <= 1:
         raise DataLoadError(
             _("The workbook {name} is empty: its sheet holds no table.").format(
@@ -447,7 +472,7 @@ def _choose_sheet(
 
 
 def _load_batch(
-    book: _Book, sheet: str, skip: int, dtypes: dict[str, str]
+    book: _Book, sheet: str, skip: int, dtypes: dict[str, str], n_rows: int | None = None
 ) -> tuple[pa.RecordBatch, Any, list[Any]]:
     """Read the sheet from row ``skip`` (0-based) on; return the batch, cell errors, columns."""
     reader = book.reader
@@ -459,6 +484,7 @@ def _load_batch(
                 sheet,
                 header_row=None,
                 skip_rows=skip,
+                n_rows=n_rows,
                 schema_sample_rows=None,
                 dtype_coercion="coerce",
                 dtypes=dtypes or None,
@@ -466,7 +492,7 @@ def _load_batch(
                 skip_whitespace_tail_rows=True,
             )
             batch, errors = sheet_obj.to_arrow_with_errors()
-            return batch, errors, sheet_obj.available_columns()
+            return batch, errors, sheet_obj.selected_columns
         except fe.UnsupportedColumnTypeCombinationError as exc:
             # e.g. numbers and durations in one column: read that column as text
             m = _UNSUPPORTED_RE.search(str(exc))
@@ -500,32 +526,108 @@ def _classify_cell_errors(errors: Any, n_cols: int) -> tuple[dict[int, Counter],
     return excel, {"mismatched": mismatched, "rows": rows}
 
 
-def _mixed_serial_dates(col: pa.Array, date1904: bool) -> tuple[pa.Array, int] | None:
-    """A text column of real dates plus plain numbers (serial dates) as datetimes, or None."""
+def _mixed_dates(col: pa.Array, date1904: bool) -> tuple[str, Any, int] | None:
+    """Look at a text column holding real date cells (which calamine wrote as ISO text).
+
+    * dates plus plain numbers near them (dates typed as serial numbers, cells formatted
+      "General"): decided here -> ``("datetime", timestamp array, number of serials)``;
+    * dates plus other text or far-off numbers: the cells are handed over with their types
+      (datetimes, floats, strings in an object array) for settle_kinds to decide ->
+      ``("object", numpy object array, 0)``;
+    * anything else: ``None`` (stays text).
+    """
     valid = col.drop_null()
     if len(valid) == 0:
         return None
     is_date = pc.match_substring_regex(valid, _ISO_DATETIME)
-    is_num = pc.match_substring_regex(valid, _PLAIN_NUMBER)
     n_date = pc.sum(is_date).as_py() or 0
+    if n_date == 0 or n_date == len(valid):
+        return None
+    is_num = pc.match_substring_regex(valid, _PLAIN_NUMBER)
     n_num = pc.sum(is_num).as_py() or 0
-    if n_date == 0 or n_num == 0 or n_date + n_num != len(valid):
-        return None
-    numbers = pc.cast(
-        pc.if_else(pc.match_substring_regex(col, _PLAIN_NUMBER), col, None), pa.float64()
-    )
-    lo, hi = pc.min(numbers).as_py(), pc.max(numbers).as_py()
-    if lo is None or lo < _SERIAL_MIN or hi > _SERIAL_MAX:
-        return None
-    texts = pc.if_else(pc.match_substring_regex(col, _ISO_DATETIME), col, None)
+    if n_num == 0:
+        return None  # dates among text: text-date parsing handles it
+    date_mask = pc.fill_null(pc.match_substring_regex(col, _ISO_DATETIME), False)
+    num_mask = pc.fill_null(pc.match_substring_regex(col, _PLAIN_NUMBER), False)
+    texts = pc.if_else(date_mask, col, None)
     parsed = pd.to_datetime(
         pd.Series(texts.to_numpy(zero_copy_only=False)), format="ISO8601", errors="coerce"
     ).to_numpy("datetime64[ms]")
-    serial = numbers.to_numpy(zero_copy_only=False)
-    ms = np.round(np.nan_to_num(serial) * 86_400_000).astype("int64")
-    from_serial = _EPOCHS[date1904] + ms.astype("timedelta64[ms]")
-    out = np.where(np.isnan(serial), parsed, from_serial)
-    return pa.array(out, type=pa.timestamp("ms")), n_num
+    numbers = pc.cast(pc.if_else(num_mask, col, None), pa.float64()).to_numpy(zero_copy_only=False)
+    is_serial = ~np.isnan(numbers)
+    real = parsed[~np.isnat(parsed)]
+    if n_date + n_num == len(valid) and len(real):
+        serial = numbers[is_serial]
+        if serial.min() >= _SERIAL_MIN and serial.max() <= _SERIAL_MAX:
+            ms = np.round(np.nan_to_num(numbers) * 86_400_000).astype("int64")
+            from_serial = _EPOCHS[date1904] + ms.astype("timedelta64[ms]")
+            window = np.timedelta64(_SERIAL_WINDOW_DAYS, "D")
+            near = (from_serial[is_serial] >= real.min() - window) & (
+                from_serial[is_serial] <= real.max() + window
+            )
+            if near.all():
+                out = np.where(is_serial, from_serial, parsed)
+                return "datetime", pa.array(out, type=pa.timestamp("ms")), n_num
+    cells = np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+    dmask = date_mask.to_numpy(zero_copy_only=False)
+    cells[dmask] = list(pd.DatetimeIndex(parsed[dmask]).to_pydatetime())
+    cells[is_serial] = numbers[is_serial].tolist()
+    cells[pd.isna(cells)] = None
+    return "object", cells, 0
+
+
+def _footer(batch: pa.RecordBatch) -> tuple[int, list[tuple[int, str]]] | None:
+    """Notes and total rows under the table: (first footer position, [(position, text)]).
+
+    A footer is the last few rows when they are notes (one or a few text cells, after an empty
+    row or starting with a note mark such as "※") and/or total rows ("Total", "합계", "평균"...).
+    """
+    n, ncols = batch.num_rows, batch.num_columns
+    if n < 3 or ncols == 0:
+        return None
+    counts = np.zeros(n, dtype=np.int32)
+    for col in batch.columns:
+        counts += col.is_valid().to_numpy(zero_copy_only=False)
+    filled = np.flatnonzero(counts > 0)
+    if len(filled) < 3:
+        return None
+
+    def row_values(i: int) -> list[object]:
+        return [v for v in (batch.column(j)[i].as_py() for j in range(ncols)) if v is not None]
+
+    found: list[tuple[int, str]] = []
+    k = len(filled) - 1
+    # notes: a block of sparse all-text rows at the very end
+    block: list[int] = []
+    while k >= 1 and len(block) < _MAX_FOOTER_ROWS:
+        i = int(filled[k])
+        vals = row_values(i)
+        sparse = counts[i] <= max(1, ncols // 4) and ncols >= 2
+        if not (sparse and all(isinstance(v, str) and classify(v) == CellKind.TEXT for v in vals)):
+            break
+        block.append(i)
+        k -= 1
+    if block:
+        top = block[-1]
+        first_text = str(row_values(top)[0])
+        separated = k >= 0 and int(filled[k]) < top - 1
+        if separated or _NOTE_RE.match(first_text):
+            found.extend((i, " ".join(str(v) for v in row_values(i))) for i in reversed(block))
+        else:
+            k += len(block)
+    # totals: the last rows before the notes, starting with "Total", "합계"...
+    totals: list[int] = []
+    while k >= 1 and len(totals) < 2:
+        i = int(filled[k])
+        vals = row_values(i)
+        if not (vals and isinstance(vals[0], str) and _TOTAL_RE.match(vals[0])):
+            break
+        totals.append(i)
+        k -= 1
+    found = [(i, " ".join(str(v) for v in row_values(i))) for i in reversed(totals)] + found
+    if not found:
+        return None
+    return found[0][0], found
 
 
 def _is_empty_mask(batch: pa.RecordBatch) -> np.ndarray:
@@ -572,10 +674,19 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
     ctx.check()
     positions = [c.absolute_index for c in columns_info][: batch.num_columns]
     excel_errors, extra = _classify_cell_errors(errors, batch.num_columns)
+    forced: dict[str, str] = {}
     if extra["mismatched"]:
         # calamine could not keep some values in the column's type: read those as text
         forced = {columns_info[c].name: "string" for c in extra["mismatched"]}
         batch, errors, columns_info = _load_batch(book, sheet, layout.data_start, forced)
+        positions = [c.absolute_index for c in columns_info][: batch.num_columns]
+        excel_errors, extra = _classify_cell_errors(errors, batch.num_columns)
+    footer = _footer(batch)
+    if footer is not None:
+        # notes under the table would turn number columns into text: read again without them
+        batch, errors, columns_info = _load_batch(
+            book, sheet, layout.data_start, forced, n_rows=footer[0]
+        )
         positions = [c.absolute_index for c in columns_info][: batch.num_columns]
         excel_errors, extra = _classify_cell_errors(errors, batch.num_columns)
     ctx.progress(0.75, _("Tidying the table…"))
@@ -583,8 +694,13 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
     first_data_row = layout.data_start + 1  # Excel row number of data position 0
     header_rows_excel = [r + 1 for r in layout.header_rows]
 
-    # empty rows: dropped, but they keep their place in the numbering
+    # empty rows: dropped, but they keep their place in the numbering; those after the last
+    # row of data (before notes, say) are not worth a note
     empty_rows = _is_empty_mask(batch) if batch.num_rows else np.zeros(0, dtype=bool)
+    filled = np.flatnonzero(~empty_rows)
+    if len(filled) and filled[-1] + 1 < batch.num_rows:
+        batch = batch.slice(0, int(filled[-1]) + 1)
+        empty_rows = empty_rows[: batch.num_rows]
     keep_rows = ~empty_rows
     n_empty = int(empty_rows.sum())
 
@@ -594,6 +710,7 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
     kept_src: list[int] = []
     dropped_cols: list[int] = []
     serial_notes: list[tuple[int, int]] = []
+    object_cols: dict[int, np.ndarray] = {}  # cells of mixed types, for settle_kinds
     for j, pos in enumerate(positions):
         col = batch.column(j)
         name = layout.names.get(pos, "")
@@ -604,10 +721,13 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
         if pa.types.is_date32(col.type) or pa.types.is_date64(col.type):
             col = pc.cast(col, pa.timestamp("ms"))
         elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-            fixed = _mixed_serial_dates(col, book.date1904)
-            if fixed is not None:
-                col, n_serial = fixed
-                serial_notes.append((len(arrays), n_serial))
+            mixed = _mixed_dates(col, book.date1904)
+            if mixed is not None and mixed[0] == "datetime":
+                col = mixed[1]
+                serial_notes.append((len(arrays), mixed[2]))
+            elif mixed is not None:
+                object_cols[len(arrays)] = mixed[1][keep_rows] if n_empty else mixed[1]
+                col = pa.nulls(len(col), pa.null())
         if n_empty:
             col = col.filter(pa.array(keep_rows))
         arrays.append(col)
@@ -622,11 +742,14 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
 
     table = pa.Table.from_arrays(arrays, names=[f"c{k}" for k in range(len(arrays))])
     frame = table.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get, self_destruct=True)
+    for k, cells in object_cols.items():
+        frame.isetitem(k, pd.Series(cells, index=frame.index, dtype=object))
     frame.columns = pd.Index(names, dtype=object)
     if n_empty:
         frame.index = pd.Index(np.flatnonzero(keep_rows), dtype="int64")
     frame.attrs["first_data_row"] = first_data_row
     frame.attrs["sheet"] = sheet
+    frame.attrs["date1904"] = book.date1904  # serial numbers left to settle_kinds count from it
 
     # ---- notes
     if layout.has_header:
@@ -655,6 +778,22 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
                 ).format(col=names[k], n=n_serial, system="1904" if book.date1904 else "1900"),
                 column=names[k],
                 details={"count": n_serial, "date1904": book.date1904},
+            )
+        )
+    if footer is not None:
+        rows = [first_data_row + i for i, _text in footer[1]]
+        texts = [text for _i, text in footer[1]]
+        notes.append(
+            LoadNote(
+                "dropped_footer_rows",
+                ngettext(
+                    "{n} row under the table (a note or a total) was left out: row {rows} "
+                    "(“{text}”).",
+                    "{n} rows under the table (notes or totals) were left out: rows {rows} "
+                    "(“{text}”…).",
+                    len(rows),
+                ).format(n=len(rows), rows=", ".join(map(str, rows)), text=texts[0][:60]),
+                details={"rows": rows, "texts": texts},
             )
         )
     if n_empty:

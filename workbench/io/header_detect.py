@@ -11,10 +11,12 @@ Rules (kept simple so they can be explained to a user):
 
 * A cell is *empty*, *text*, a *number*, a *date*, a *boolean* or an *error*; text that reads as a
   number ("12.5", "1,234") or an ISO date counts as a number / date.
-* The header row is the first row, among the first :data:`SEARCH_ROWS`, whose cells are mostly text
-  (:data:`MIN_TEXT_SHARE`) and cover at least half of the columns used by the rows below it — a
-  title, a note or an "exported on ..." line covers one or two cells and is skipped. If a row of
-  mostly numbers or dates covering the table comes first, the table has no header.
+* A candidate header row, among the first :data:`SEARCH_ROWS`, has mostly text cells
+  (:data:`MIN_TEXT_SHARE`; text such as "2024" over real numbers counts as text) covering at
+  least half of the columns used by the rows below it. The header is the first candidate that
+  names nearly as many columns as the best one (:data:`BEST_SHARE`): a title, a note or an
+  "exported on ..." line names one or two cells and is skipped. If a row of mostly numbers or
+  dates covering the table comes before any candidate, the table has no header.
 * Rows directly above the header row that label groups of its columns (merged cells, or several
   text cells with gaps between them) join the header, as do rows directly below it that hold only
   text where the data below is numbers or dates (units, sub-names), or that fill the header

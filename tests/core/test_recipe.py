@@ -584,8 +584,17 @@ def test_cache_replays_only_the_steps_after_a_slow_one():
     pd.testing.assert_frame_equal(cached.frame, fresh.frame)
     assert [r.to_dict() for r in cached.reports] == [r.to_dict() for r in fresh.reports]
     assert not first.frame.index.equals(cached.frame.index)
+    recipe.remove(1)  # now the whole recipe is the cached model step
+    only_model = apply_recipe(frame, {}, recipe, cache=cache)
+    assert cache.hits == 2
+    expected = only_model.frame.copy()
+    only_model.frame["두께"] = 0.0  # changing a result must not change the cached checkpoint
+    only_model.frame.iloc[0, 0] = -1.0
+    again = apply_recipe(frame, {}, recipe, cache=cache)
+    pd.testing.assert_frame_equal(again.frame, expected)
+    hits = cache.hits
     apply_recipe(frame.copy(), {}, recipe, cache=cache)  # another frame: cache starts over
-    assert cache.hits == 1
+    assert cache.hits == hits
 
 
 # ---------------------------------------------------------------------------------------------

@@ -590,7 +590,7 @@ def apply_recipe(
         cache._bind(frame, kinds)
         start, hit = cache._lookup(keys)
         if hit is not None:
-            current, current_kinds, reports = hit[0], dict(hit[1]), list(hit[2])
+            current, current_kinds, reports = hit[0].copy(deep=False), dict(hit[1]), list(hit[2])
     for i in range(start, n):
         step = steps[i]
         sub = ctx.sub(i / n, (i + 1) / n)
@@ -628,7 +628,9 @@ def apply_recipe(
             elapsed >= cache.min_seconds or (step["op"] == "impute" and step["method"] == "model")
         ):
             cache._store(keys[i], current, current_kinds, reports)
-    return RecipeResult(current, dict(current_kinds), reports, len(current))
+    ctx.progress(1.0, "")
+    # a shallow copy: the caller may change the result without touching a cached checkpoint
+    return RecipeResult(current.copy(deep=False), dict(current_kinds), reports, len(current))
 
 
 def _with_effect(report: StepReport) -> StepReport:

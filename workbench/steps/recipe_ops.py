@@ -7,6 +7,8 @@ carries on with the next step. The frame's index is never reset.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,16 +86,29 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def text_to_float(text: str) -> float | None:
+    """ "12.5", " 1,234.5 " -> a finite float; anything else -> None."""
+    text = text.strip().replace("\u00a0", "")
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def as_float(value: Any) -> float | None:
+    """A value the user typed as a number (not true/false), or None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", ""))
-        except ValueError:
-            return None
+        return text_to_float(value)
     return None
 
 
@@ -449,7 +464,6 @@ MISSING_MARKERS = frozenset(
     {"", "-", "--", "na", "n/a", "#n/a", "nan", "null", "none", "없음", "#value!", "#div/0!"}
 )
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's 1900 date system (with its leap-year bug)
-_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
 
 
 def _is_marker(value: Any) -> bool:
@@ -462,14 +476,7 @@ def _number_from(value: Any) -> float | None:
     if isinstance(value, int | float | np.integer | np.floating):
         return float(value)
     if isinstance(value, str):
-        text = value.strip().replace("\u00a0", "")
-        if pd.Series([text]).str.fullmatch(_THOUSANDS).iloc[0]:
-            text = text.replace(",", "")
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        return number if np.isfinite(number) else None
+        return text_to_float(value)
     return None
 
 

@@ -627,3 +627,42 @@ def test_header_row_far_down_or_past_the_end(tmp_path):
     assert raw.frame["b"].tolist() == [0.0, 2.0, 4.0]
     with pytest.raises(DataLoadError, match="no row 900"):
         read_raw(path, LoadOptions(header_row=900))
+
+
+def test_column_mixing_numbers_and_durations_arrives_as_text(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["cycle", "n"])
+    ws.append([dt.timedelta(hours=1), 1])
+    ws.append([2.5, 2])
+    ws.append([dt.timedelta(hours=3), 3])
+    path = tmp_path / "durations.xlsx"
+    wb.save(path)
+    _fmt, raw = read_raw(path)
+    assert len(raw.frame) == 3
+    assert raw.frame["cycle"].notna().all()
+    assert raw.frame["n"].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_list_sheets_of_other_formats(tmp_path):
+    renamed = tmp_path / "old.xlsx"
+    renamed.write_bytes((DATA / "excel_1904.xls").read_bytes())
+    assert list_sheets(renamed) == ["Line 3"]
+    csv = tmp_path / "a.csv"
+    csv.write_text("a,b\n1,2\n")
+    assert list_sheets(csv) == []
+    with pytest.raises(DataLoadError, match="password"):
+        list_sheets(DATA / "excel_encrypted.xlsx")
+
+
+def test_xlsm_workbook(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["a", "b"])
+    ws.append([1, 2])
+    ws.append([3, 4])
+    path = tmp_path / "macro.xlsm"
+    wb.save(path)
+    fmt, raw = read_raw(path)
+    assert fmt == "xlsm"
+    assert raw.frame["b"].tolist() == [2.0, 4.0]

@@ -203,3 +203,9 @@ def test_header_found_under_any_titles(names, n_titles, blank_after_titles, left
     assert layout.header_rows == [head]
     assert layout.data_start == head + 1
     assert [layout.names[c] for c in layout.columns if c >= left] == names
+
+
+def test_unmerged_group_labels_are_carried_when_no_merge_touches_the_header():
+    grid = [["Date", "Temperature", None], [None, "Zone 1", "Zone 2"], *_data(3, 3)]
+    layout = detect_header(grid, merges=[Merge(10, 0, 10, 3)])
+    assert layout.names[2] == "Temperature / Zone 2"

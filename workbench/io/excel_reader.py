@@ -150,10 +150,20 @@ def _open(path: Path, fmt: str | None = None) -> Any:
 
 
 def list_sheets(path: str | Path) -> list[str]:
-    """The names of the workbook's sheets, in workbook order."""
+    """The names of the workbook's sheets, in workbook order (``[]`` for a CSV/text file)."""
+    from workbench.io.loader import EXCEL_FORMATS, detect_format
+
     p = Path(path)
-    reader = _open(p)
-    return list(reader.sheet_names)
+    fmt = detect_format(p)
+    if fmt == "encrypted":
+        raise _password_error(p)
+    if fmt not in EXCEL_FORMATS:
+        return []  # a text file: no sheets
+    reader = _open(p, fmt)
+    try:
+        return list(reader.sheet_names)
+    except Exception as exc:
+        raise _translate_error(p, exc) from exc
 
 
 # --------------------------------------------------------------------------- workbook facts
@@ -478,7 +488,8 @@ def _load_batch(
     reader = book.reader
     fe = _fastexcel()
     dtypes = dict(dtypes)
-    for _attempt in range(200):
+    all_text = False
+    for _attempt in range(1000):
         try:
             sheet_obj = reader.load_sheet(
                 sheet,
@@ -487,7 +498,7 @@ def _load_batch(
                 n_rows=n_rows,
                 schema_sample_rows=None,
                 dtype_coercion="coerce",
-                dtypes=dtypes or None,
+                dtypes="string" if all_text else (dtypes or None),
                 whitespace_as_null=True,
                 skip_whitespace_tail_rows=True,
             )
@@ -496,10 +507,12 @@ def _load_batch(
         except fe.UnsupportedColumnTypeCombinationError as exc:
             # e.g. numbers and durations in one column: read that column as text
             m = _UNSUPPORTED_RE.search(str(exc))
+            if all_text:
+                raise _damaged_error(book.path, exc) from exc
             if not m or m.group(1) in dtypes:
-                dtypes = {**dtypes, **{f"__UNNAMED__{k}": "string" for k in range(512)}}
-                continue
-            dtypes[m.group(1)] = "string"
+                all_text = True
+            else:
+                dtypes[m.group(1)] = "string"
         except fe.FastExcelError as exc:
             raise _translate_error(book.path, exc) from exc
     raise _damaged_error(book.path, "column types")

@@ -22,8 +22,9 @@ Rules (kept simple so they can be explained to a user):
   text where the data below is numbers or dates (units, sub-names), or that fill the header
   row's gaps. At most :data:`MAX_HEADER_ROWS` rows in all.
 * A merged range (when the caller knows them) gives every cell it covers the range's value,
-  except a merged cell alone in its row (a title across the table). Without merge information a
-  group label is carried right over the empty cells after it, as far as the row below has names.
+  except a merged cell alone in its row (a title across the table). When no merge touches the
+  header, a group label is carried right over the empty cells after it, as far as the row below
+  has names.
 """
 
 from __future__ import annotations
@@ -335,8 +336,8 @@ def detect_header(
     ``header_row`` (0-based) fixes where the header starts; rows directly below it that
     continue the header (units, sub-names) are still joined, so a reload with the header row
     that was detected reads the same names. ``has_header=False`` reads every row as data.
-    ``merges`` are the sheet's merged ranges when the reader knows them (``None``: unknown,
-    group labels are then carried right over empty cells).
+    ``merges`` are the sheet's merged ranges when the reader knows them; when none touches the
+    header rows, group labels are carried right over the empty cells after them.
     """
     grid = _Grid(rows)
     merge_list = list(merges) if merges is not None else []
@@ -391,7 +392,9 @@ def detect_header(
             header.append(nxt)
         data_start = header[-1] + 1
 
-    if header and len(header) > 1 and merges is None:
+    merged_header = any(m.r0 <= r <= m.r1 for m in merge_list for r in header)
+    if header and len(header) > 1 and not merged_header:
+        # no merge information for the header (or labels simply typed over their groups)
         filled |= _carry_labels_right(grid, header)
 
     data_rows = [r for r in nonempty if r >= data_start]

@@ -244,7 +244,7 @@ def test_empty_file(tmp_path):
 
 
 def test_blank_lines_only(tmp_path):
-    with pytest.raises(DataLoadError, match="blank.csv"):
+    with pytest.raises(DataLoadError, match=r"blank\.csv"):
         load_table(write(tmp_path, "\n\n  \r\n", name="blank.csv"))
 
 
@@ -292,7 +292,7 @@ def test_file_vanishing_or_locked_while_reading(tmp_path, monkeypatch):
         raise FileNotFoundError(2, "No such file or directory")
 
     monkeypatch.setattr(csv_reader._Source, "read", gone)
-    with pytest.raises(DataLoadError, match="busy.csv"):
+    with pytest.raises(DataLoadError, match=r"busy\.csv"):
         load_table(path)
 
 
@@ -356,3 +356,45 @@ def test_crlf_line_ends(tmp_path):
     assert list(table.frame.columns) == ["a", "b"]
     assert list(table.frame["b"].astype(str)) == ["x", "y"]
     assert table.options.header_row == 3
+
+
+def test_excel_web_page_saved_as_csv(tmp_path):
+    path = write(tmp_path, "<html><body><table><tr><td>a</td></tr></table></body></html>\n")
+    with pytest.raises(DataLoadError) as err:
+        load_table(path)
+    assert "web page" in err.value.message
+    assert ".xlsx" in err.value.hint
+
+
+def test_space_separated_file_is_explained(tmp_path):
+    with pytest.raises(DataLoadError) as err:
+        raw(write(tmp_path, "a b c\n1 2 3\n4 5 6\n"))
+    assert "spaces" in err.value.message
+
+
+def test_space_separated_file_reads_when_user_picks_space(tmp_path):
+    table = raw(write(tmp_path, "a b c\n1 2 3\n4 5 6\n"), delimiter=" ")
+    assert table.frame.shape == (2, 3)
+
+
+def test_unicode_line_separator_inside_a_value(tmp_path):
+    table = raw(write(tmp_path, "a,b\nx\u2028y,1\nz\x0cw,2\n"))
+    assert list(table.frame["a"].astype(str)) == ["x\u2028y", "z\x0cw"]
+    assert table.frame["b"].tolist() == [1, 2]
+
+
+def test_user_encoding_that_does_not_fit_the_file(tmp_path):
+    path = write(tmp_path, "이름,값\n가,1\n", encoding="cp949")
+    with pytest.raises(DataLoadError) as err:
+        raw(path, encoding="utf-8")
+    assert "UTF-8" in err.value.message
+    assert "cp949" in err.value.hint
+
+
+def test_rows_with_fewer_values_are_padded_and_reported(tmp_path):
+    rows = ["a,b,c"] + [f"{i},{i},{i}" for i in range(40)] + ["1,2"]
+    table = raw(write(tmp_path, "\n".join(rows) + "\n"))
+    assert table.frame.shape == (41, 3)
+    assert pd.isna(table.frame["c"].iloc[-1])
+    note = next(n for n in table.notes if n.kind == "short_rows")
+    assert note.details["count"] == 1

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-import itertools
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +25,7 @@ import pyarrow.csv as pacsv
 from workbench.errors import DataLoadError
 from workbench.i18n import _, ngettext
 from workbench.io import text_sniff as sniff
+from workbench.io.csv_plan import CsvPlan, delimiter_name, encoding_note, line_prefix, make_plan
 from workbench.io.names import make_unique_names
 from workbench.io.table import LoadNote, LoadOptions, RawTable
 from workbench.jobs import JobContext, ensure_context
@@ -33,7 +33,6 @@ from workbench.jobs import JobContext, ensure_context
 _SAMPLE = 1 << 18  # bytes read to plan the parse
 _BLOCK = 1 << 22  # bytes handed to Arrow per read; also Arrow's parse block
 _RAGGED_LIMIT = 0.1  # above this share of uneven rows, the separator is wrong, not the rows
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
 
 def read_csv_raw(path: Path, options: LoadOptions, ctx: JobContext | None = None) -> RawTable:
@@ -44,321 +43,13 @@ def read_csv_raw(path: Path, options: LoadOptions, ctx: JobContext | None = None
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(_SAMPLE)
-        plan = _make_plan(path, head, size, options)
+        plan = make_plan(path.name, head, size, options)
         ctx.progress(0.02)
         table = _read(path, plan, size, ctx)
     except OSError as exc:
         raise _os_error(path, exc) from exc
     ctx.progress(1.0)
     return table
-
-
-# -- the plan ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Plan:
-    encoding: sniff.EncodingGuess
-    delimiter: str
-    has_header: bool
-    header: list[str]  # raw header cells (empty when there is no header)
-    width: int  # fields per record
-    start_line: int  # 0-based physical line of the header (or first data row)
-    data_offset: int  # byte offset of the first data row
-    decimal: str
-    thousands: str
-    unwrap: bool = False  # every line is wrapped in quotes: undo that first
-    multiline: bool = False  # the sample has quoted values spanning lines
-    string_columns: list[int] = field(default_factory=list)  # keep as text (leading zeros)
-    notes: list[LoadNote] = field(default_factory=list)
-
-
-def _make_plan(path: Path, head: bytes, size: int, options: LoadOptions) -> _Plan:
-    name = path.name
-    if not head.strip(b" \t\r\n\x00") or head in (codecs.BOM_UTF8,):
-        raise DataLoadError(
-            _("The file {name} is empty.").format(name=name),
-            _("Check that the export finished, then load the file again."),
-        )
-    notes: list[LoadNote] = []
-    complete = len(head) >= size
-    if options.encoding:
-        enc = _user_encoding(options.encoding, head, name)
-    else:
-        enc = sniff.detect_encoding(head, complete=complete, file_name=name)
-        notes.append(
-            LoadNote(
-                "encoding",
-                _("The text was read as {encoding}.").format(encoding=enc.label),
-                details={"encoding": enc.label},
-            )
-        )
-    text = _decode_sample(head, enc, complete, name)
-    if sniff.looks_binary(text[:20000]):
-        raise sniff.not_text_error(name)
-    if not complete:  # the sample ends mid-line: keep whole lines only
-        cut = max(text.rfind("\n"), text.rfind("\r"))
-        text = text[: cut + 1] if cut > 0 else text
-    if not text.strip():
-        raise DataLoadError(
-            _("The file {name} holds no values.").format(name=name),
-            _("Check that the export finished, then load the file again."),
-        )
-
-    unwrap, raw_text = False, text
-    guess = sniff.detect_delimiter(text)
-    if options.delimiter:
-        delimiter = options.delimiter
-        _check_user_delimiter(text, delimiter, guess, name)
-    elif guess.delimiter is None and sniff.lines_wrapped_in_quotes(text):
-        unwrapped = "".join(sniff.unwrap_quoted_line(ln) for ln in text.splitlines(True))
-        inner = sniff.detect_delimiter(unwrapped)
-        if inner.delimiter is None:
-            raise _one_column_error(name)
-        unwrap, text, delimiter = True, unwrapped, inner.delimiter
-        notes.append(
-            LoadNote(
-                "unwrapped_lines",
-                _(
-                    "Every line of the file was wrapped in quotes, so each row looked like one "
-                    "value. The quotes around whole lines were removed before reading."
-                ),
-            )
-        )
-    else:
-        delimiter = guess.delimiter or ","
-        if guess.delimiter is None:
-            _check_single_column(text, name)
-    if not options.delimiter and (guess.delimiter or unwrap):
-        notes.append(
-            LoadNote(
-                "delimiter",
-                _("Values are separated by {what}.").format(what=_delimiter_name(delimiter)),
-                details={"delimiter": delimiter},
-            )
-        )
-
-    records = sniff.split_records(text, delimiter)
-    nonblank = [r for r in records if not r.blank]
-    if not nonblank:
-        raise DataLoadError(
-            _("The file {name} holds no values.").format(name=name),
-            _("Check that the export finished, then load the file again."),
-        )
-    widths = [len(r.fields) for r in nonblank[:-1] or nonblank]
-    width = max(set(widths), key=widths.count)
-    if options.header_row is not None:
-        idx = _record_at_line(records, options.header_row - 1, name)
-    else:
-        idx = sniff.find_header(records, width)
-    first = records[idx]
-    below = [r for r in records[idx + 1 :] if not r.blank]
-    if options.has_header is not None:
-        has_header = options.has_header
-    else:
-        has_header = sniff.has_header_row(first, below[:-1] if len(below) > 1 else below)
-        if not has_header:
-            notes.append(
-                LoadNote(
-                    "no_header",
-                    _(
-                        "The first row holds values, not column names, so the columns are "
-                        "called “Column 1”, “Column 2”, …"
-                    ),
-                )
-            )
-    if options.header_row is None and first.line > 0:
-        notes.append(
-            LoadNote(
-                "header_row",
-                _(
-                    "The table starts on line {line}; the {n} line(s) above it (a title or "
-                    "notes) were skipped."
-                ).format(line=first.line + 1, n=first.line),
-                details={"line": first.line + 1, "skipped_lines": first.line},
-            )
-        )
-    data_records = below if has_header else [first, *below]
-    data_widths = [len(r.fields) for r in data_records[:-1] or data_records]
-    width = max([len(first.fields)] + ([max(data_widths)] if data_widths else []))
-    if data_widths and len(set(data_widths)) == 1:
-        width = max(len(first.fields), data_widths[0])
-    data_line = records[idx + 1].line if has_header and idx + 1 < len(records) else first.line
-    if has_header and idx + 1 >= len(records):
-        data_line = _line_count(text)
-    number = sniff.detect_number_format(data_records, delimiter)
-    decimal = options.decimal or number.decimal
-    thousands = options.thousands if options.thousands is not None else number.thousands
-    if options.decimal is None and (number.decimal == "," or number.thousands):
-        notes.append(_number_note(decimal, thousands))
-    return _Plan(
-        encoding=enc,
-        delimiter=delimiter,
-        has_header=has_header,
-        header=first.fields if has_header else [],
-        width=width,
-        start_line=first.line,
-        data_offset=enc.bom + len(_line_prefix(raw_text, data_line).encode(enc.codec)),
-        decimal=decimal,
-        thousands=thousands,
-        unwrap=unwrap,
-        multiline=any(b.line - a.line > 1 for a, b in itertools.pairwise(records)),
-        string_columns=_leading_zero_columns(data_records, width),
-        notes=notes,
-    )
-
-
-def _user_encoding(encoding: str, head: bytes, name: str) -> sniff.EncodingGuess:
-    try:
-        codec = codecs.lookup(encoding).name
-    except LookupError as exc:
-        raise DataLoadError(
-            _("“{encoding}” is not a text encoding Workbench knows.").format(encoding=encoding),
-            _("Pick one from the list, or let Workbench detect it."),
-        ) from exc
-    bom = 0
-    for mark, bom_codec in sniff._BOMS:
-        if head.startswith(mark) and codecs.lookup(bom_codec).name.startswith(codec[:5]):
-            bom = len(mark)
-    if codec in ("utf-16", "utf-32"):  # the BOM says which byte order
-        codec = {
-            codecs.BOM_UTF16_BE: "utf-16-be",
-            codecs.BOM_UTF32_BE: "utf-32-be",
-        }.get(head[:bom], codec + "-le")
-    if codec == "utf-8-sig":
-        codec = "utf-8"
-    del name
-    return sniff.EncodingGuess(codec, bom, sniff.encoding_label(codec, bom))
-
-
-def _decode_sample(head: bytes, enc: sniff.EncodingGuess, complete: bool, name: str) -> str:
-    decoder = codecs.getincrementaldecoder(enc.codec)("strict")
-    try:
-        return decoder.decode(head[enc.bom :], final=complete)
-    except UnicodeDecodeError as exc:
-        raise DataLoadError(
-            _("The file {name} is not readable as {encoding} text.").format(
-                name=name, encoding=enc.label
-            ),
-            _(
-                "Choose another encoding (Korean files are often cp949), or let Workbench "
-                "detect it."
-            ),
-        ) from exc
-
-
-def _line_prefix(text: str, line: int) -> str:
-    """The text before 0-based physical line ``line`` (CRLF, LF or CR line ends)."""
-    if line <= 0:
-        return ""
-    lines = text.splitlines(keepends=True)
-    return "".join(lines[:line])
-
-
-def _line_count(text: str) -> int:
-    return len(text.splitlines())
-
-
-def _record_at_line(records: list[sniff.Record], line: int, name: str) -> int:
-    for i, r in enumerate(records):
-        if r.line >= line:
-            return i
-    raise DataLoadError(
-        _(
-            "Line {line} of {name} is past the part of the file Workbench can scan for a header."
-        ).format(line=line + 1, name=name),
-        _("Pick a line nearer the top, or let Workbench find the header."),
-    )
-
-
-def _check_user_delimiter(
-    text: str, delimiter: str, guess: sniff.DelimiterGuess, name: str
-) -> None:
-    if len(delimiter) != 1:
-        raise DataLoadError(
-            _("The separator must be a single character, not “{sep}”.").format(sep=delimiter),
-            _("Pick comma, semicolon, tab or vertical bar, or let Workbench detect it."),
-        )
-    if guess.delimiter and guess.delimiter != delimiter:
-        counts = [len(r.fields) for r in sniff.split_records(text, delimiter) if not r.blank]
-        if counts and max(counts) == 1:
-            raise DataLoadError(
-                _(
-                    "With {chosen} as the separator, every row of {name} lands in one column; "
-                    "the file looks separated by {found}."
-                ).format(
-                    chosen=_delimiter_name(delimiter),
-                    name=name,
-                    found=_delimiter_name(guess.delimiter),
-                ),
-                _("Choose {found} as the separator, or let Workbench detect it.").format(
-                    found=_delimiter_name(guess.delimiter)
-                ),
-            )
-
-
-def _check_single_column(text: str, name: str) -> None:
-    """No separator splits the lines evenly: fine for a one-column list, not for a table."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    for d in sniff.DELIMITERS:
-        if d == "," and all(_is_number_like(ln) for ln in lines[:200]):
-            continue  # decimal commas in a single column of numbers
-        with_d = sum(1 for ln in lines if d in ln)
-        if lines and with_d >= 0.8 * len(lines) and len(lines) > 1:
-            raise _one_column_error(name, d)
-
-
-def _is_number_like(line: str) -> bool:
-    return line.strip().replace(",", "").replace(".", "").lstrip("+-").isdigit()
-
-
-def _one_column_error(name: str, delimiter: str | None = None) -> DataLoadError:
-    what = _delimiter_name(delimiter) if delimiter else _("a separator")
-    return DataLoadError(
-        _(
-            "Every row of {name} would land in a single column: the rows contain {what}, but "
-            "not the same number of times in each row, so the columns cannot be told apart."
-        ).format(name=name, what=what),
-        _(
-            "Open the file in a text editor to see how values are separated, then choose the "
-            "separator yourself; or export the table again from the program it came from."
-        ),
-    )
-
-
-def _delimiter_name(delimiter: str) -> str:
-    named = {
-        ",": _("commas (,)"),
-        ";": _("semicolons (;)"),
-        "\t": _("tabs"),
-        "|": _("vertical bars (|)"),
-    }
-    return named.get(delimiter, f"“{delimiter}”")
-
-
-def _number_note(decimal: str, thousands: str) -> LoadNote:
-    shown = {"": _("none"), " ": _("space"), ",": ",", ".": "."}
-    example = f"1{thousands}234{decimal}5"
-    return LoadNote(
-        "number_format",
-        _(
-            "Numbers are written like {example}: decimal mark “{decimal}”, thousands "
-            "separator {thousands}."
-        ).format(example=example, decimal=decimal, thousands=shown.get(thousands, thousands)),
-        details={"decimal": decimal, "thousands": thousands},
-    )
-
-
-def _leading_zero_columns(rows: list[sniff.Record], width: int) -> list[int]:
-    """Columns with codes like "00123": reading them as numbers would lose the zeros."""
-    out = []
-    for j in range(width):
-        for r in rows[:1000]:
-            v = r.fields[j].strip() if j < len(r.fields) else ""
-            if len(v) > 1 and v[0] == "0" and v[1].isdigit():
-                out.append(j)
-                break
-    return out
 
 
 def _os_error(path: Path, exc: OSError) -> DataLoadError:
@@ -386,20 +77,18 @@ def _os_error(path: Path, exc: OSError) -> DataLoadError:
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _read(path: Path, plan: _Plan, size: int, ctx: JobContext) -> RawTable:
-    frame: pd.DataFrame | None = None
+def _read(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> RawTable:
     notes = list(plan.notes)
+    frame: pd.DataFrame | None = None
     if not plan.unwrap:
         try:
-            frame = _read_arrow(path, plan, size, ctx.sub(0.02, 0.95))
-        except _Fallback:
-            frame = None
-        except _WrongEncoding:
-            plan = _redetect_encoding(path, plan, notes)
             try:
                 frame = _read_arrow(path, plan, size, ctx.sub(0.02, 0.95))
-            except _Fallback:
-                frame = None
+            except _WrongEncoding:
+                plan = _redetect_encoding(path, plan, notes)
+                frame = _read_arrow(path, plan, size, ctx.sub(0.02, 0.95))
+        except _Fallback:
+            frame = None
     if frame is None:
         frame, more = _read_python(path, plan, ctx.sub(0.02, 0.95))
         notes += more
@@ -454,7 +143,7 @@ class _Source:
         self.close()
 
 
-def _read_arrow(path: Path, plan: _Plan, size: int, ctx: JobContext) -> pd.DataFrame:
+def _read_arrow(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> pd.DataFrame:
     names = [f"c{j}" for j in range(plan.width)]
     read_options = pacsv.ReadOptions(column_names=names, block_size=_BLOCK)
     parse_options = pacsv.ParseOptions(delimiter=plan.delimiter, newlines_in_values=plan.multiline)
@@ -504,38 +193,42 @@ def _plain_types(table: pa.Table) -> pa.Table:
     return table
 
 
-def _redetect_encoding(path: Path, plan: _Plan, notes: list[LoadNote]) -> _Plan:
+def _redetect_encoding(path: Path, plan: CsvPlan, notes: list[LoadNote]) -> CsvPlan:
+    """The sample fit one encoding, a later part does not: decide from the whole file."""
+    if plan.encoding_chosen:
+        raise _not_decodable(path.name, plan.encoding)
     data = path.read_bytes()
     enc = sniff.detect_encoding(data, complete=True, file_name=path.name)
     if enc.codec == plan.encoding.codec:
-        raise sniff.not_text_error(path.name)
-    head = data[: plan.data_offset].decode(plan.encoding.codec, errors="strict")
-    notes[:] = [n for n in notes if n.kind != "encoding"]
-    notes.insert(
-        0,
-        LoadNote(
-            "encoding",
-            _("The text was read as {encoding}.").format(encoding=enc.label),
-            details={"encoding": enc.label},
+        raise _not_decodable(path.name, plan.encoding)
+    prefix = line_prefix(data[enc.bom :].decode(enc.codec), plan.data_line)
+    notes[:] = [encoding_note(enc), *(n for n in notes if n.kind != "encoding")]
+    return replace(plan, encoding=enc, data_offset=enc.bom + len(prefix.encode(enc.codec)))
+
+
+def _not_decodable(name: str, enc: sniff.EncodingGuess) -> DataLoadError:
+    return DataLoadError(
+        _("Part of the file {name} is not readable as {encoding} text.").format(
+            name=name, encoding=enc.label
+        ),
+        _(
+            "Choose another encoding (Korean files are often cp949), or save the file again as "
+            "UTF-8 from the program it came from."
         ),
     )
-    offset = enc.bom + len(head[plan.encoding.bom :].encode(enc.codec))
-    return replace(plan, encoding=enc, data_offset=offset)
 
 
-def _read_python(path: Path, plan: _Plan, ctx: JobContext) -> tuple[pd.DataFrame, list[LoadNote]]:
+def _read_python(path: Path, plan: CsvPlan, ctx: JobContext) -> tuple[pd.DataFrame, list[LoadNote]]:
     """The slow, forgiving path: uneven rows, whole-line quotes. Everything arrives as text."""
     data = path.read_bytes()
     ctx.progress(0.2)
     try:
         text = data[plan.data_offset :].decode(plan.encoding.codec)
-    except UnicodeDecodeError:
-        enc = sniff.detect_encoding(data, complete=True, file_name=path.name)
-        prefix = data[: plan.data_offset].decode(plan.encoding.codec, errors="replace")
-        text = data.decode(enc.codec)[len(prefix) - plan.encoding.bom :]
-        plan = replace(plan, encoding=enc)
+    except UnicodeDecodeError as exc:
+        raise _not_decodable(path.name, plan.encoding) from exc
     del data
-    lines = text.splitlines(keepends=True)
+    lines = sniff.split_lines(text)
+    del text
     if plan.unwrap:
         lines = [sniff.unwrap_quoted_line(ln) for ln in lines]
     rows = list(csv.reader(lines, delimiter=plan.delimiter, quotechar='"', strict=False))
@@ -555,7 +248,7 @@ def _read_python(path: Path, plan: _Plan, ctx: JobContext) -> tuple[pd.DataFrame
                 total=len(rows),
                 name=path.name,
                 width=width,
-                sep=_delimiter_name(plan.delimiter),
+                sep=delimiter_name(plan.delimiter),
             ),
             _("Choose the separator yourself, or export the table again."),
         )
@@ -577,7 +270,7 @@ def _read_python(path: Path, plan: _Plan, ctx: JobContext) -> tuple[pd.DataFrame
     return frame, notes
 
 
-def _uneven_note(kind: str, rows: list[int], plan: _Plan) -> LoadNote:
+def _uneven_note(kind: str, rows: list[int], plan: CsvPlan) -> LoadNote:
     first = ", ".join(str(i + 1) for i in rows[:5])
     if kind == "extra_values":
         message = ngettext(
@@ -605,7 +298,7 @@ def _uneven_note(kind: str, rows: list[int], plan: _Plan) -> LoadNote:
 # -- finishing -----------------------------------------------------------------------------------
 
 
-def _finish(path: Path, frame: pd.DataFrame, plan: _Plan, notes: list[LoadNote]) -> RawTable:
+def _finish(path: Path, frame: pd.DataFrame, plan: CsvPlan, notes: list[LoadNote]) -> RawTable:
     header = list(plan.header) + [""] * (frame.shape[1] - len(plan.header))
     empty_cols = [j for j in range(frame.shape[1]) if frame.iloc[:, j].isna().all()]
     if plan.has_header:

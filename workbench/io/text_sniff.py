@@ -54,15 +54,22 @@ def _decodes(data: bytes, codec: str) -> bool:
     return True
 
 
+def bom_encoding(head: bytes) -> EncodingGuess | None:
+    """The encoding a byte-order mark at the start of ``head`` announces, if any."""
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return EncodingGuess(codec, len(bom), encoding_label(codec, len(bom)))
+    return None
+
+
 def detect_encoding(head: bytes, *, complete: bool, file_name: str) -> EncodingGuess:
     """Guess the encoding of ``head`` (the whole file when ``complete``).
 
     Raises :class:`DataLoadError` when the bytes are not text at all.
     """
-    for bom, codec in _BOMS:
-        if head.startswith(bom):
-            base = "utf-8" if codec == "utf-8" else codec
-            return EncodingGuess(base, len(bom), encoding_label(base, len(bom)))
+    by_bom = bom_encoding(head)
+    if by_bom is not None:
+        return by_bom
     if b"\x00" in head:
         even, odd = head[0::2], head[1::2]
         if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
@@ -99,12 +106,34 @@ def not_text_error(file_name: str) -> DataLoadError:
     )
 
 
-def looks_binary(text: str) -> bool:
-    """Control characters other than tab, CR, LF and form feed mean it is not a table."""
-    if not text:
-        return False
-    controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n\f")
-    return controls > max(2, len(text) // 200)
+def refuse_non_tables(text: str, file_name: str) -> None:
+    """Raise for decoded text that is binary data, a web page or XML rather than a table."""
+    head = text[:20000]
+    controls = sum(1 for ch in head if ch < " " and ch not in "\t\r\n\f")
+    if controls > max(2, len(head) // 200):
+        raise not_text_error(file_name)
+    start = head.lstrip().lower()
+    if start.startswith(("<!doctype html", "<html", "<?xml", "<table")):
+        raise DataLoadError(
+            _("The file {name} is a web page or XML document, not a CSV table.").format(
+                name=file_name
+            ),
+            _(
+                "Some systems export Excel as a web page. Open it in Excel, save it as an Excel "
+                "workbook (.xlsx), and load that copy."
+            ),
+        )
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their ends kept, split at CR, LF or CRLF only (as CSV parsers do).
+
+    ``str.splitlines`` would also split at form feeds and Unicode line separators inside values.
+    """
+    return _LINE.findall(text)
 
 
 @dataclass
@@ -127,8 +156,7 @@ def split_records(text: str, delimiter: str) -> list[Record]:
     The sample usually ends mid-record; callers pass text cut at a line end and treat the last
     record as possibly incomplete.
     """
-    lines = text.splitlines(keepends=True)
-    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', strict=False)
+    reader = csv.reader(split_lines(text), delimiter=delimiter, quotechar='"', strict=False)
     out: list[Record] = []
     start = 0
     try:
@@ -180,7 +208,7 @@ def detect_delimiter(text: str) -> DelimiterGuess:
 
 def lines_wrapped_in_quotes(text: str) -> bool:
     """Every non-blank line is one quoted string (``"a,b,c"``): the export quoted whole rows."""
-    lines = [ln.strip() for ln in text.splitlines()[:-1] if ln.strip()] or [text.strip()]
+    lines = [ln.strip() for ln in split_lines(text) if ln.strip()]
     return len(lines) >= 1 and all(
         len(ln) >= 2 and ln[0] == '"' and ln[-1] == '"' and any(d in ln for d in DELIMITERS)
         for ln in lines
@@ -281,7 +309,7 @@ _SPACE_GROUP = re.compile(r"^[+-]?\d{1,3}([ \u00a0]\d{3})+([.,]\d+)?%?$")
 def detect_number_format(rows: list[Record], delimiter: str | None) -> NumberFormat:
     """Decide the decimal mark and the thousands separator from the cells of ``rows``."""
     ev = Counter[str]()
-    for r in rows[:_MAX_RECORDS]:
+    for r in rows[:300]:
         for cell in r.fields:
             v = cell.strip()
             if not v or not (v[-1].isdigit() or v.endswith("%")):

@@ -1,0 +1,359 @@
+"""Every sentence the cause groups show, in plain language (via ``_()`` / ``ngettext``).
+
+Style, as the best tools for non-programmers phrase findings: one condition per clause, a
+comparison against the rest of the data, a count so the size of the group is visible, and
+association, not proof — a cause is confirmed by trying it on the line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from workbench.i18n import _, ngettext
+
+
+def fmt_number(value: float, step: float | None = None) -> str:
+    """A number as an engineer writes it: 17.0, 800, 0.35 (no float noise)."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if step is not None and step > 0:
+        decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+        return f"{value:.{decimals}f}"
+    mag = abs(value)
+    if mag >= 100:
+        return f"{value:.0f}"
+    if mag >= 10:
+        return f"{value:.1f}"
+    if mag >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
+def fmt_pct(share: float) -> str:
+    """A share as a whole percentage ("21%"), or "<1%" for a small non-zero share."""
+    pct = share * 100.0
+    if 0 < pct < 1:
+        return "<1%"
+    return f"{pct:.0f}%"
+
+
+def focus_phrase(kind: str, value: float | str, target: str) -> str:
+    """How the focus is called inside a sentence: "the top 5%", "the rows where defect is yes"."""
+    if kind == "class":
+        return _("the rows where {target} is {label}").format(target=target, label=value)
+    pct = f"{float(value) * 100:.4f}".rstrip("0").rstrip(".") + "%"
+    if kind == "top":
+        return _("the top {pct}").format(pct=pct)
+    return _("the bottom {pct}").format(pct=pct)
+
+
+def condition_text(cond: Any) -> str:
+    """One clause: "paste_thickness is below 17.0", "supplier is S2", "line is L1 or L3"."""
+    col = cond.column
+    if cond.kind == "below":
+        return _("{column} is below {value}").format(column=col, value=cond.text_high)
+    if cond.kind == "above":
+        return _("{column} is above {value}").format(column=col, value=cond.text_low)
+    if cond.kind == "between":
+        return _("{column} is between {low} and {high}").format(
+            column=col, low=cond.text_low, high=cond.text_high
+        )
+    if cond.kind == "missing":
+        return _("{column} is missing").format(column=col)
+    levels = [str(v) for v in cond.levels]
+    if len(levels) == 1:
+        return _("{column} is {level}").format(column=col, level=levels[0])
+    return _("{column} is {levels} or {last}").format(
+        column=col, levels=", ".join(levels[:-1]), last=levels[-1]
+    )
+
+
+def condition_with_numbers(cond: Any) -> str:
+    """The clause plus its comparison: "supplier is S2 (100% of the group vs 31% of the rest)"."""
+    return _("{clause} ({group} of the group vs {rest} of the rest)").format(
+        clause=condition_text(cond), group=fmt_pct(cond.group_share), rest=fmt_pct(cond.rest_share)
+    )
+
+
+def join_clauses(clauses: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = list(clauses)
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return _("{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
+
+
+def _count_word(n: int) -> str:
+    words = {2: _("Both"), 3: _("All three"), 4: _("All four")}
+    return words.get(n, _("All {n}").format(n=n))
+
+
+def controllability_sentence(factors: Sequence[tuple[str, str]]) -> str:
+    """Say which factors the line can change: "Both are controllable." / a mixed sentence."""
+    if not factors:
+        return ""
+    kinds = {c for _name, c in factors}
+    n = len(factors)
+    if kinds == {"controllable"}:
+        if n == 1:
+            return _("It is controllable.")
+        return _("{all} are controllable.").format(all=_count_word(n))
+    if kinds == {"uncontrollable"}:
+        if n == 1:
+            return _("It cannot be changed on the line.")
+        return _("{all} are outside your control.").format(all=_count_word(n))
+    if kinds == {"unknown"}:
+        names = ", ".join(name for name, _c in factors)
+        return ngettext(
+            "Whether {columns} can be changed is not set yet — mark it controllable or not.",
+            "Whether {columns} can be changed is not set yet — mark them controllable or not.",
+            n,
+        ).format(columns=names)
+    parts = []
+    ctrl = [name for name, c in factors if c == "controllable"]
+    unctrl = [name for name, c in factors if c == "uncontrollable"]
+    unknown = [name for name, c in factors if c == "unknown"]
+    if ctrl:
+        parts.append(
+            ngettext("{columns} is controllable", "{columns} are controllable", len(ctrl)).format(
+                columns=join_clauses(ctrl)
+            )
+        )
+    if unctrl:
+        parts.append(
+            ngettext(
+                "{columns} is outside your control",
+                "{columns} are outside your control",
+                len(unctrl),
+            ).format(columns=join_clauses(unctrl))
+        )
+    if unknown:
+        parts.append(
+            ngettext(
+                "whether {columns} can be changed is not set",
+                "whether {columns} can be changed is not set",
+                len(unknown),
+            ).format(columns=join_clauses(unknown))
+        )
+    return _("Of these, {parts}.").format(parts="; ".join(parts))
+
+
+def outcome_phrase(
+    target: str, group_value: float, overall_value: float, *, is_rate: bool, label: str | None
+) -> str:
+    """ "average efficiency 21.6 vs 19.6 overall" or "defect is yes in 64% vs 5% overall"."""
+    if is_rate:
+        return _("{target} is {label} in {group} of them vs {overall} overall").format(
+            target=target, label=label, group=fmt_pct(group_value), overall=fmt_pct(overall_value)
+        )
+    step = _display_step(group_value, overall_value)
+    return _("average {target} {group} vs {overall} overall").format(
+        target=target,
+        group=fmt_number(group_value, step),
+        overall=fmt_number(overall_value, step),
+    )
+
+
+def _display_step(a: float, b: float) -> float | None:
+    """Enough decimals that two different averages do not print the same."""
+    diff = abs(a - b)
+    if not math.isfinite(diff) or diff == 0:
+        return None
+    return 10.0 ** math.floor(math.log10(diff)) if diff < 1 else 0.1 if diff < 10 else 1.0
+
+
+def group_headline(group_id: int, size: int, share: float, focus: str, outcome: str) -> str:
+    """ "Group 2 — 412 rows (21% of the top 5%), average efficiency 21.6 vs 19.6 overall"."""
+    return ngettext(
+        "Group {id} — {n} row ({share} of {focus}), {outcome}",
+        "Group {id} — {n} rows ({share} of {focus}), {outcome}",
+        size,
+    ).format(id=group_id, n=size, share=fmt_pct(share), focus=focus, outcome=outcome)
+
+
+def group_description(
+    headline: str, clauses: Sequence[str], controllability: str, caveat: str
+) -> str:
+    """Headline, the conditions that set the group apart, who can change them, the caveat."""
+    if clauses:
+        text = _("{headline}: {conditions}.").format(
+            headline=headline, conditions=join_clauses(clauses)
+        )
+    else:
+        text = _("{headline}. No single value range or level sets this group apart.").format(
+            headline=headline
+        )
+    parts = [text]
+    if controllability:
+        parts.append(controllability)
+    if caveat:
+        parts.append(caveat)
+    return " ".join(parts)
+
+
+def caveat(direction: str, target: str, label: str | None) -> str:
+    """Association, not proof."""
+    if direction == "minimize":
+        return _(
+            "Rows like these tend to have low {target}; this is an association, not proof — "
+            "confirm it by trying it on the line."
+        ).format(target=target)
+    if direction == "class":
+        return _(
+            "Rows like these end up as {target} = {label} more often; this is an association, "
+            "not proof — confirm it by trying it on the line."
+        ).format(target=target, label=label)
+    return _(
+        "Rows like these tend to have high {target}; this is an association, not proof — "
+        "confirm it by trying it on the line."
+    ).format(target=target)
+
+
+def travels_along(cond_clause: str) -> str:
+    """A distinctive value of a column the model barely uses (a likely confounder)."""
+    return _(
+        "Also common in this group: {clause} — but the model barely uses that column, so it "
+        "probably travels along with the factors above rather than acting itself."
+    ).format(clause=cond_clause)
+
+
+def noise_sentence(n_noise: int, focus: str) -> str:
+    return ngettext(
+        "{n} of {focus} fits no group (set aside as noise).",
+        "{n} of {focus} fit no group (set aside as noise).",
+        n_noise,
+    ).format(n=n_noise, focus=focus)
+
+
+def no_groups_found(n: int, focus: str) -> str:
+    return ngettext(
+        "The {n} row of {focus} does not form distinct groups of causes: the model reaches "
+        "them in many different ways.",
+        "The {n} rows of {focus} do not form distinct groups of causes: the model reaches "
+        "them in many different ways.",
+        n,
+    ).format(n=n, focus=focus)
+
+
+def focus_too_small(n: int, needed: int) -> str:
+    return ngettext(
+        "The focus holds only {n} row; at least {needed} are needed to find groups of causes.",
+        "The focus holds only {n} rows; at least {needed} are needed to find groups of causes.",
+        n,
+    ).format(n=n, needed=needed)
+
+
+def focus_too_small_hint() -> str:
+    return _("Widen the focus (for example top:10% instead of top:5%) or load more rows.")
+
+
+def group_size_too_large(size: int, n: int) -> str:
+    return _("A smallest group of {size} rows cannot split {n} focus rows into groups.").format(
+        size=size, n=n
+    )
+
+
+def group_size_hint(max_size: int) -> str:
+    return _("Choose a smallest group size of at most {max_size}, or leave it automatic.").format(
+        max_size=max_size
+    )
+
+
+def shap_rows_missing() -> str:
+    return _("The explanation does not cover the rows of this table.")
+
+
+def shap_rows_missing_hint() -> str:
+    return _("Run the explanation again on the current data, then look for groups.")
+
+
+def progress_grouping(n: int) -> str:
+    return ngettext(
+        "Grouping {n} focus row by its causes…", "Grouping {n} focus rows by their causes…", n
+    ).format(n=n)
+
+
+def progress_describing(group_id: int) -> str:
+    return _("Describing group {id}…").format(id=group_id)
+
+
+# ------------------------------------------------------------------------------------------
+# The analysis report (workbench analyze)
+# ------------------------------------------------------------------------------------------
+
+
+def report_data(name: str, rows: int, columns: int, fmt: str) -> str:
+    return _("Data: {name} — {rows} × {columns} ({fmt}).").format(
+        name=name,
+        rows=ngettext("{n:,} row", "{n:,} rows", rows).format(n=rows),
+        columns=ngettext("{n} column", "{n} columns", columns).format(n=columns),
+        fmt=fmt,
+    )
+
+
+def report_quality_headline(n_alerts: int) -> str:
+    if n_alerts == 0:
+        return _("Quality: nothing needs attention.")
+    return ngettext(
+        "Quality: {n} thing needs attention:", "Quality: {n} things need attention:", n_alerts
+    ).format(n=n_alerts)
+
+
+def report_cleaning_headline() -> str:
+    return _("Cleaned before modeling:")
+
+
+def report_excluded_headline() -> str:
+    return _("Kept out of the model:")
+
+
+def report_model_headline() -> str:
+    return _("Model:")
+
+
+def report_drivers_headline(how: str) -> str:
+    return _("Top drivers overall (mean |SHAP|). {how}").format(how=how)
+
+
+def role_tag(role: str) -> str:
+    tags = {
+        "controllable": _(" — controllable"),
+        "uncontrollable": _(" — outside your control"),
+    }
+    return tags.get(role, "")
+
+
+def report_focus(description: str, n: int) -> str:
+    return ngettext(
+        "Focus: {description} — {n:,} row.", "Focus: {description} — {n:,} rows.", n
+    ).format(description=description, n=n)
+
+
+def report_group_drivers(drivers: Sequence[tuple[str, float, str]]) -> str:
+    if not drivers:
+        return _("Top drivers in this group: none pushes clearly toward the goal.")
+    items = ", ".join(f"{name} ({value:+.3g})" for name, value, _c in drivers)
+    return _("Top drivers in this group (mean SHAP toward the focus): {items}").format(items=items)
+
+
+def no_signal_no_groups(target: str) -> str:
+    return _(
+        "No cause groups are shown: the model found no usable signal for {target} in these "
+        "columns, and groups found in noise would mislead."
+    ).format(target=target)
+
+
+def target_empty(target: str) -> str:
+    return _("The column {target} holds no values to learn from.").format(target=target)
+
+
+def target_empty_hint() -> str:
+    return _("Choose another target column, or check the file's export.")
+
+
+def progress_done() -> str:
+    return _("Analysis done")

@@ -1,0 +1,224 @@
+"""assess_quality as a whole: the alert contract, JSON round trip, progress, cancel, odd shapes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench.errors import AnalysisError
+from workbench.io.table import ColumnKind
+from workbench.jobs import Cancelled
+from workbench.steps.profile import fallback_kind
+from workbench.steps.quality import Alert, QualityReport, assess_quality
+
+ALERT_KINDS = {
+    "missing",
+    "constant",
+    "duplicate_rows",
+    "sentinel",
+    "id_like",
+    "high_cardinality",
+    "mixed_types",
+    "outliers",
+    "pii",
+    "few_rows",
+    "category_variants",
+    "leakage",
+    "label_conflict",
+    "imbalance",
+    "target_unusable",
+    "drift",
+}
+# The cleaning-recipe step schema shared with workbench/steps/recipe.py: op -> allowed keys.
+STEP_KEYS = {
+    "drop_columns": {"columns"},
+    "drop_duplicate_rows": set(),
+    "sentinel_to_missing": {"column", "values"},
+    "impute": {"column", "method", "value"},
+    "filter_rows": {"column", "operator", "value"},
+    "cast": {"column", "kind"},
+    "rename": {"column", "to"},
+    "merge_categories": {"column", "mapping"},
+    "clip": {"column", "lower", "upper"},
+}
+OPERATORS = {"==", "!=", "<", "<=", ">", ">=", "between", "in", "not_in", "is_missing"}
+OPERATORS |= {"not_missing"}
+
+
+def kinds_of(frame: pd.DataFrame, **overrides: ColumnKind) -> dict[str, ColumnKind]:
+    kinds = {c: fallback_kind(frame[c]) for c in frame.columns}
+    kinds.update(overrides)
+    return kinds
+
+
+def kitchen_sink(n: int = 1500) -> pd.DataFrame:
+    """One table with a problem of every kind."""
+    rng = np.random.default_rng(11)
+    line = rng.choice(["L1", "L2", "L3"], n)
+    temp = rng.normal(70, 3, n).round(3)
+    speed = rng.uniform(10, 20, n).round(3)
+    defect = np.where(rng.random(n) < 0.04, "불량", "양호")
+    humidity = rng.normal(50, 5, n).round(2)
+    humidity[(line == "L2") & (rng.random(n) < 0.5)] = np.nan
+    pressure = rng.normal(5, 0.2, n).round(3)
+    pressure[:12] = -999
+    pressure[12:15] = [50.0, 55.0, 60.0]
+    reading = rng.normal(12, 1, n).round(1).astype(str).astype(object)
+    reading[:30] = "측정불가"
+    step = rng.choice(["finishing", "grinding"], n).astype(object)
+    step[:6] = "Finishing"
+    frame = pd.DataFrame(
+        {
+            "lot": [f"LOT-{i:05d}" for i in range(n)],
+            "when": pd.date_range("2026-01-01", periods=n, freq="h"),
+            "line": pd.Categorical(line),
+            "temp": temp + (np.arange(n) >= 0.8 * n) * 9,
+            "speed": speed,
+            "humidity": humidity,
+            "pressure": pressure,
+            "reading": reading,
+            "step": pd.Categorical(step),
+            "mold": [f"M-{i:03d}" for i in rng.integers(0, 90, n)],
+            "plant": "P1",
+            "작업자": rng.choice(["김민수", "이영희", "박철수", "최지훈"], n),
+            "defect": pd.Categorical(defect),
+            "ng_code": pd.Categorical(np.where(defect == "불량", "E-1", "E-0")),
+        }
+    )
+    frame = pd.concat([frame, frame.iloc[[20, 21]]], ignore_index=True)  # duplicates
+    conflict = frame.iloc[[30]].copy()
+    conflict["defect"] = "불량" if conflict["defect"].iloc[0] == "양호" else "양호"
+    return pd.concat([frame, conflict], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def sink_report() -> QualityReport:
+    frame = kitchen_sink()
+    kinds = kinds_of(frame, lot=ColumnKind.ID)  # as the loader settles it
+    return assess_quality(frame, kinds, target="defect", time="when")
+
+
+def test_every_alert_kind_fires_on_the_kitchen_sink(sink_report):
+    small = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    unusable = assess_quality(small, kinds_of(small), target="x")
+    kinds = {a.kind for a in sink_report.alerts} | {a.kind for a in unusable.alerts}
+    assert kinds == ALERT_KINDS
+
+
+def test_alerts_follow_the_contract(sink_report):
+    for a in sink_report.alerts:
+        assert a.kind in ALERT_KINDS
+        assert a.severity in ("info", "warning", "error")
+        assert a.column is None or a.column in {p.name for p in sink_report.profiles}
+        assert len(a.message) > 20 and a.fix, a
+        assert "{" not in a.message and "{" not in a.fix, a  # every placeholder filled
+        step = a.fix_step
+        if step is not None:
+            assert set(step) - {"op"} <= STEP_KEYS[step["op"]], step
+            if "column" in step:
+                assert step["column"] == a.column
+            if step["op"] == "filter_rows":
+                assert step["operator"] in OPERATORS
+            if step["op"] == "cast":
+                assert ColumnKind(step["kind"])
+
+
+def test_alerts_are_sorted_most_severe_first(sink_report):
+    rank = {"error": 0, "warning": 1, "info": 2}
+    ranks = [rank[a.severity] for a in sink_report.alerts]
+    assert ranks == sorted(ranks)
+
+
+def test_report_json_round_trip(sink_report):
+    text = json.dumps(sink_report.to_dict(), allow_nan=False, ensure_ascii=False)
+    again = QualityReport.from_dict(json.loads(text))
+    assert again.to_dict() == sink_report.to_dict()
+    assert again.alerts[0] == sink_report.alerts[0]
+    assert again.profiles == sink_report.profiles
+    assert again.profile("temp").quantiles["p50"] == sink_report.profile("temp").quantiles["p50"]
+
+
+def test_alert_round_trip_alone():
+    a = Alert("constant", "x", "warning", "m", "f", {"op": "drop_columns", "columns": ["x"]})
+    assert Alert.from_dict(json.loads(json.dumps(a.to_dict()))) == a
+
+
+def test_report_counts(sink_report):
+    frame = kitchen_sink()
+    assert sink_report.n_rows == len(frame) and sink_report.n_columns == frame.shape[1]
+    assert sink_report.duplicate_rows == frame.duplicated().sum() == 2
+    assert [p.name for p in sink_report.profiles] == list(frame.columns)
+    assert sink_report.target == "defect" and sink_report.time == "when"
+    assert {a.kind for a in sink_report.alerts_for("pressure")} >= {"sentinel", "outliers"}
+
+
+def test_progress_is_reported_per_column_and_ends_at_one(ctx):
+    frame = pd.DataFrame({"압력": [1.0, 2.0, 3.0], "b": ["x", "y", "z"]})
+    assess_quality(frame, kinds_of(frame), ctx=ctx)
+    fractions = [f for f, _ in ctx.reports]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any("압력" in m for _, m in ctx.reports)
+
+
+def test_cancel_stops_between_columns(ctx):
+    frame = pd.DataFrame({f"c{i}": np.arange(50.0) for i in range(5)})
+    ctx.cancel()
+    with pytest.raises(Cancelled):
+        assess_quality(frame, kinds_of(frame), ctx=ctx)
+
+
+def test_unknown_target_or_time_is_a_plain_error():
+    frame = pd.DataFrame({"a": [1.0, 2.0]})
+    with pytest.raises(AnalysisError, match="“yield”"):
+        assess_quality(frame, kinds_of(frame), target="yield")
+    with pytest.raises(AnalysisError, match="time"):
+        assess_quality(frame, kinds_of(frame), time="when")
+
+
+def test_missing_kinds_fall_back_to_dtype():
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "x"]})
+    report = assess_quality(frame, {})
+    assert [p.kind for p in report.profiles] == ["numeric", "categorical"]
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=object)}),
+        pd.DataFrame(index=range(5)),
+        pd.DataFrame({"a": [1.0]}),
+        pd.DataFrame({"a": [np.nan, np.nan], "b": [None, None]}),
+        pd.DataFrame({"a": [np.inf, 1.0, -np.inf, 2.0]}),
+    ],
+    ids=["no rows", "no columns", "one row", "all missing", "infinities"],
+)
+def test_odd_shapes_give_a_report(frame):
+    report = assess_quality(frame, kinds_of(frame))
+    json.dumps(report.to_dict(), allow_nan=False)
+    assert report.n_rows == len(frame)
+    assert "few_rows" in {a.kind for a in report.alerts}
+
+
+def test_example_rows_are_the_source_row_numbers():
+    frame = pd.DataFrame({"a": [1.0, 2.0, 1.0] * 40, "b": ["x", "y", "x"] * 40})
+    frame = frame.iloc[10:].copy()  # e.g. after a filter step: the index keeps source rows
+    report = assess_quality(frame, kinds_of(frame))
+    (dup,) = [a for a in report.alerts if a.kind == "duplicate_rows"]
+    assert dup.details["example_rows"][0] == frame.index[frame.duplicated()][0]
+
+
+def test_message_reads_like_the_brief():
+    rng = np.random.default_rng(5)
+    n = 10_000
+    line = np.where(rng.random(n) < 0.3, "L2", "L1")
+    humidity = rng.normal(50, 5, n)
+    humidity[np.flatnonzero(line == "L2")[:790]] = np.nan
+    humidity[np.flatnonzero(line == "L1")[:22]] = np.nan
+    speed = rng.uniform(10, 20, n)
+    frame = pd.DataFrame({"humidity": humidity, "line": pd.Categorical(line), "speed": speed})
+    (a,) = assess_quality(frame, kinds_of(frame)).alerts
+    assert a.message.startswith("“humidity” is missing in 812 rows (8.1%). 790 of them are in")
+    assert "“line” is “L2”" in a.message

@@ -1,0 +1,231 @@
+"""Judge a table's quality: per-column profile, duplicate rows, missing-value map and alerts.
+
+``assess_quality`` reads each column once (see :mod:`workbench.steps.profile`), runs the
+per-column checks while that column's arrays are at hand, then the table-wide checks, and —
+when a target or a time column is given — the checks that need them. Each alert carries its
+numbers (``details``), plain-language ``message`` and ``fix``, and where one click can fix it, a
+cleaning-recipe step (``fix_step``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import AnalysisError
+from workbench.io.table import ColumnKind
+from workbench.jobs import JobContext, ensure_context
+from workbench.steps import quality_checks as checks
+from workbench.steps import quality_labels as labels
+from workbench.steps import quality_target as target_checks
+from workbench.steps import quality_wording as words
+from workbench.steps.profile import (
+    ColumnProfile,
+    ColumnSummary,
+    MissingMap,
+    RowHasher,
+    block_edges,
+    block_missing,
+    build_missing_map,
+    count_duplicates,
+    duplicate_mask,
+    fallback_kind,
+    json_value,
+    summarize_column,
+)
+
+__all__ = ["Alert", "ColumnProfile", "MissingMap", "QualityReport", "assess_quality"]
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class Alert:
+    """One quality problem: what it is, where, how bad, in words, and how to fix it."""
+
+    kind: str
+    column: str | None
+    severity: str  # "info" | "warning" | "error"
+    message: str
+    fix: str
+    fix_step: dict[str, Any] | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Alert:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        known["details"] = dict(data.get("details") or {})
+        return cls(**known)
+
+
+@dataclass
+class QualityReport:
+    """Everything :func:`assess_quality` found about one table."""
+
+    n_rows: int
+    n_columns: int
+    profiles: list[ColumnProfile]
+    duplicate_rows: int
+    missing_map: MissingMap
+    alerts: list[Alert]
+    target: str | None = None
+    time: str | None = None
+
+    def profile(self, column: str) -> ColumnProfile:
+        """The profile of ``column`` (KeyError if there is none)."""
+        for p in self.profiles:
+            if p.name == column:
+                return p
+        raise KeyError(column)
+
+    def alerts_for(self, column: str | None) -> list[Alert]:
+        return [a for a in self.alerts if a.column == column]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_rows": self.n_rows,
+            "n_columns": self.n_columns,
+            "profiles": [p.to_dict() for p in self.profiles],
+            "duplicate_rows": self.duplicate_rows,
+            "missing_map": self.missing_map.to_dict(),
+            "alerts": [a.to_dict() for a in self.alerts],
+            "target": self.target,
+            "time": self.time,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QualityReport:
+        return cls(
+            n_rows=int(data["n_rows"]),
+            n_columns=int(data["n_columns"]),
+            profiles=[ColumnProfile.from_dict(p) for p in data["profiles"]],
+            duplicate_rows=int(data["duplicate_rows"]),
+            missing_map=MissingMap.from_dict(data["missing_map"]),
+            alerts=[Alert.from_dict(a) for a in data["alerts"]],
+            target=data.get("target"),
+            time=data.get("time"),
+        )
+
+
+def _column_findings(s: ColumnSummary) -> list[checks.Finding]:
+    """Checks that need only this column's own arrays (run while they are at hand)."""
+    found = checks.check_constant(s)
+    if found:
+        return found + labels.check_pii(s)
+    sentinels, rest = checks.find_sentinels(s)
+    found += checks.check_sentinel(s, sentinels, rest)
+    found += checks.check_outliers(s, rest)
+    found += checks.check_id_like(s)
+    found += checks.check_high_cardinality(s)
+    found += labels.check_mixed_types(s)
+    found += labels.check_category_variants(s)
+    found += labels.check_pii(s)
+    return found
+
+
+def _to_alert(f: checks.Finding) -> Alert:
+    message, fix = words.describe(f)
+    details = {k: json_value(v) if np.isscalar(v) else v for k, v in f.details.items()}
+    return Alert(f.kind, f.column, f.severity, message, fix, f.fix_step, details)
+
+
+def _check_role(frame: pd.DataFrame, column: str | None, is_target: bool) -> None:
+    if column is not None and column not in frame.columns:
+        raise AnalysisError(*words.unknown_column(column, is_target))
+
+
+def assess_quality(
+    frame: pd.DataFrame,
+    kinds: dict[str, ColumnKind],
+    *,
+    target: str | None = None,
+    time: str | None = None,
+    ctx: JobContext | None = None,
+) -> QualityReport:
+    """Profile every column of ``frame`` and list what needs attention before modeling.
+
+    ``kinds`` gives each column's settled kind (a column missing from it is judged by its
+    dtype). With ``target``, the target checks run (leakage, label conflicts, imbalance, an
+    unusable target); with ``time``, the recent period is compared with the past (drift).
+    """
+    ctx = ensure_context(ctx)
+    _check_role(frame, target, True)
+    _check_role(frame, time, False)
+    n_rows, n_columns = frame.shape
+    columns = list(frame.columns)
+    kind_of = {c: kinds.get(c) or fallback_kind(frame[c]) for c in columns}
+    not_inputs = {c for c in columns if kind_of[c] in (ColumnKind.ID, ColumnKind.TEXT)}
+    not_inputs |= {c for c in (target, time) if c is not None}
+    hasher = RowHasher(n_rows, not_inputs if target is not None else None)
+    edges = block_edges(n_rows)
+    summaries: dict[str, ColumnSummary] = {}
+    block_shares = []
+    found: list[checks.Finding] = []
+    step = ctx.sub(0.0, 0.8)
+    for i, name in enumerate(columns):
+        step.progress(i / max(n_columns, 1), words.progress_message(str(name)))
+        s, identity = summarize_column(str(name), frame[name], kind_of[name])
+        hasher.add(i, str(name), identity)
+        del identity
+        block_shares.append(block_missing(s.missing_rows, edges))
+        found += _column_findings(s)
+        if name not in (target, time):
+            s.sorted_values = None  # free the memory: later checks read the frame or codes
+        summaries[name] = s
+    ctx.progress(0.8, words.table_progress())
+    found = checks.check_few_rows(n_rows, n_columns) + found
+    found += checks.check_missing(list(summaries.values()), n_rows, target)
+    duplicates = count_duplicates(hasher.all)
+    examples = []
+    if duplicates:
+        positions = np.flatnonzero(duplicate_mask(hasher.all))[:5]
+        examples = [json_value(frame.index[p]) for p in positions]
+    found += checks.check_duplicates(duplicates, n_rows, examples)
+    if target is not None:
+        found += _target_findings(frame, summaries, target, not_inputs, hasher, ctx.sub(0.8, 0.95))
+    if time is not None:
+        drift_ctx = ctx.sub(0.95, 1.0)
+        found += target_checks.check_drift(frame, summaries, time, not_inputs - {target}, drift_ctx)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    alerts = sorted((_to_alert(f) for f in found), key=lambda a: order[a.severity])
+    ctx.progress(1.0, words.done_progress())
+    return QualityReport(
+        n_rows=n_rows,
+        n_columns=n_columns,
+        profiles=[s.profile for s in summaries.values()],
+        duplicate_rows=duplicates,
+        missing_map=build_missing_map([str(c) for c in columns], block_shares, edges),
+        alerts=alerts,
+        target=target,
+        time=time,
+    )
+
+
+def _target_findings(
+    frame: pd.DataFrame,
+    summaries: dict[str, ColumnSummary],
+    target: str,
+    not_inputs: set[str],
+    hasher: RowHasher,
+    ctx: JobContext,
+) -> list[checks.Finding]:
+    ts = summaries[target]
+    unusable = target_checks.check_target_unusable(ts)
+    if unusable:
+        return unusable
+    found: list[checks.Finding] = []
+    if target_checks.is_classification(ts):
+        codes = target_checks.target_codes(ts, frame[target])
+        found += target_checks.check_imbalance(ts, codes)
+    found += target_checks.check_leakage(
+        frame, summaries, target, not_inputs - {target}, ctx.sub(0.0, 0.8)
+    )
+    ctx.progress(0.8, words.table_progress())
+    found += target_checks.check_label_conflict(hasher.inputs, frame, ts, target)
+    return found

@@ -666,3 +666,38 @@ def test_xlsm_workbook(tmp_path):
     fmt, raw = read_raw(path)
     assert fmt == "xlsm"
     assert raw.frame["b"].tolist() == [2.0, 4.0]
+
+
+def test_formulas_never_calculated_are_reported(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["x", "double"])
+    for i in range(2, 6):
+        ws.append([i, f"=A{i}*2"])  # openpyxl saves formulas without results
+    path = tmp_path / "script.xlsx"
+    wb.save(path)
+    _fmt, raw = read_raw(path)
+    note = _notes(raw, "uncalculated_formulas")[0]
+    assert note.column == "double"
+    assert note.details["count"] == 4
+    assert "Excel" in note.message
+
+
+def test_chart_sheet_first_is_skipped(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["a", "b"])
+    ws.append([1, 2])
+    ws.append([3, 4])
+    chart_sheet = wb.create_chartsheet("Chart", 0)
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=3))
+    chart_sheet.add_chart(chart)
+    path = tmp_path / "chart.xlsx"
+    wb.save(path)
+    _fmt, raw = read_raw(path)
+    assert raw.options.sheet == "Data"
+    assert raw.frame["a"].tolist() == [1.0, 3.0]

@@ -303,14 +303,18 @@ def _ole_stream(path: Path, names: tuple[str, ...]) -> bytes | None:
 
 
 def _sample_grid(
-    book: _Book, sheet: str, n_rows: int = SAMPLE_ROWS
+    book: _Book,
+    sheet: str,
+    n_rows: int = SAMPLE_ROWS,
+    uncalculated: dict[tuple[int, int], bool] | None = None,
 ) -> tuple[list[list[object]], bool]:
     """The first rows of ``sheet`` as a grid; True when the cells carry their real types."""
     if book.xlsx is not None and book.zf is not None:
         info = book.xlsx.sheet(sheet)
         if info is not None and info.part:
             try:
-                return xlsx_peek.peek_rows(book.zf, book.xlsx, info, n_rows), True
+                grid = xlsx_peek.peek_rows(book.zf, book.xlsx, info, n_rows, uncalculated)
+                return grid, True
             except (KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile, EOFError):
                 pass  # fall back to calamine, which may cope (or explain)
     try:
@@ -346,10 +350,15 @@ def _needs_merges(layout: HeaderLayout, grid: list[list[object]]) -> bool:
     return any(not layout.names.get(c, "").strip() for c in layout.columns)
 
 
-def _find_table(book: _Book, sheet: str, options: LoadOptions) -> tuple[HeaderLayout, int]:
+def _find_table(
+    book: _Book,
+    sheet: str,
+    options: LoadOptions,
+    uncalculated: dict[tuple[int, int], bool] | None = None,
+) -> tuple[HeaderLayout, int]:
     """Detect the layout of ``sheet``; returns it and the number of data rows in the sample."""
     header_row = max(options.header_row - 1, 0) if options.header_row else None
-    grid, _typed = _sample_grid(book, sheet, SAMPLE_ROWS + (header_row or 0))
+    grid, _typed = _sample_grid(book, sheet, SAMPLE_ROWS + (header_row or 0), uncalculated)
     if header_row is not None and header_row >= len(grid):
         raise DataLoadError(
             _("The sheet “{sheet}” of {name} has no row {row}: its last row is {last}.").format(
@@ -682,6 +691,9 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
     path = book.path
     sheet, layout = _choose_sheet(book, options, notes)
     ctx.progress(0.05, _("Reading the sheet “{sheet}”…").format(sheet=sheet))
+    uncalculated: dict[tuple[int, int], bool] = {}
+    if book.xlsx is not None:
+        _sample_grid(book, sheet, layout.data_start + SAMPLE_ROWS, uncalculated)
 
     batch, errors, columns_info = _load_batch(book, sheet, layout.data_start, {})
     ctx.check()
@@ -754,7 +766,7 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
         raise _too_small(path, sheet, n_rows, header_rows_excel)
 
     table = pa.Table.from_arrays(arrays, names=[f"c{k}" for k in range(len(arrays))])
-    frame = table.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get, self_destruct=True)
+    frame = table.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
     for k, cells in object_cols.items():
         frame.isetitem(k, pd.Series(cells, index=frame.index, dtype=object))
     frame.columns = pd.Index(names, dtype=object)
@@ -861,6 +873,29 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
                     "codes": dict(codes),
                     "rows": [first_data_row + p for p in rows[:100]],
                 },
+            )
+        )
+    name_of_position = dict(zip(kept_positions, names, strict=False))
+    blank_formulas = Counter(
+        name_of_position[c]
+        for (r, c) in uncalculated
+        if r >= layout.data_start and c in name_of_position
+    )
+    for col_name, count in blank_formulas.items():
+        notes.append(
+            LoadNote(
+                "uncalculated_formulas",
+                ngettext(
+                    "Column “{col}” has {n} formula whose result was never saved (the file was "
+                    "written by a program, not by Excel); it reads as empty. Open the file in "
+                    "Excel, save it, and load it again to get the results.",
+                    "Column “{col}” has {n} formulas whose results were never saved (the file "
+                    "was written by a program, not by Excel); they read as empty. Open the file "
+                    "in Excel, save it, and load it again to get the results.",
+                    count,
+                ).format(col=col_name, n=count),
+                column=col_name,
+                details={"count": count, "in_first_rows": layout.data_start + SAMPLE_ROWS},
             )
         )
     notes.extend(name_notes)

@@ -186,12 +186,18 @@ def _serial_to_datetime(serial: float, date1904: bool) -> dt.datetime | None:
 
 
 def peek_rows(
-    zf: zipfile.ZipFile, book: XlsxBook, sheet: XlsxSheet, n_rows: int
+    zf: zipfile.ZipFile,
+    book: XlsxBook,
+    sheet: XlsxSheet,
+    n_rows: int,
+    uncalculated: dict[tuple[int, int], bool] | None = None,
 ) -> list[list[object]]:
     """The first ``n_rows`` rows of ``sheet`` as a grid (row 0 = Excel row 1, column 0 = A).
 
     Values: ``None``, ``str``, ``float``, ``bool``, ``datetime`` (date-formatted numbers and
-    ISO date cells) or :class:`ErrorValue`. Formulas give their cached result.
+    ISO date cells) or :class:`ErrorValue`. Formulas give their cached result; formulas saved
+    without one (files written by a program and never opened in Excel) are listed in
+    ``uncalculated`` when given.
     """
     date_styles = _date_styles(zf, book)
     cells: dict[tuple[int, int], object] = {}
@@ -222,6 +228,8 @@ def peek_rows(
                     m = _CELL_REF_RE.match(ref) if ref else None
                     col_idx = column_index(m.group(1)) if m else col_idx + 1
                     value = _cell_value(el, date_styles, book.date1904)
+                    if value is None and uncalculated is not None and _has_formula(el):
+                        uncalculated[(row_idx, col_idx)] = True
                     if isinstance(value, _SharedRef):
                         shared[(row_idx, col_idx)] = value.index
                     elif value is not None:
@@ -250,6 +258,10 @@ def peek_rows(
 @dataclass(frozen=True)
 class _SharedRef:
     index: int
+
+
+def _has_formula(el: ET.Element) -> bool:
+    return any(_local(child.tag) == "f" for child in el)
 
 
 def _cell_value(el: ET.Element, date_styles: list[bool], date1904: bool) -> object:

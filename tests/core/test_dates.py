@@ -153,3 +153,55 @@ def test_korean_twelve_hour_clock_reads_back(value):
     marker = "오후" if value.hour >= 12 else "오전"
     text = f"{value.year}-{value.month:02d}-{value.day:02d} {marker} {hour12}:{value.minute:02d}"
     assert _parse([text]).values[0] == pd.Timestamp(value)
+
+
+def _big(values: list[str], n: int = 20_000) -> list[str]:
+    return (values * (n // len(values) + 1))[:n]
+
+
+def test_fast_path_never_rolls_an_impossible_date_over():
+    # the sample sees only good dates; the bad ones sit between sampled rows
+    values = _big(["2026-03-01 13:00:00", "2026-03-02 오후 1:05:00"])
+    values[7] = "2026-02-30 10:00:00"
+    values[9] = "2025-02-29 10:00:00"
+    values[11] = "2024-02-29 10:00:00"
+    got = _parse(values)
+    assert got.failed[[7, 9]].all() and not got.failed[11]
+    assert got.values[11] == pd.Timestamp("2024-02-29 10:00")
+    assert got.values[1] == pd.Timestamp("2026-03-02 13:05")
+    assert got.failed.sum() == 2
+
+
+def test_fast_path_and_exact_engine_agree_on_the_forms_people_write():
+    forms = [
+        "2026. 3. 1. 오후 1:00:00",
+        "2026/3/1 1:00 PM",
+        "2026년 3월 1일 13시 5분",
+        "2026-03-01 (일) 13:00",  # weekday: exact engine
+        "2026-03-01 13:00:00.5",  # fraction: exact engine
+    ]
+    small = _parse(forms)
+    big = _parse(_big(forms))
+    assert big.values[: len(forms)].tolist() == small.values.tolist()
+    assert not big.failed.any()
+
+
+def test_day_first_proof_deep_in_a_big_column_is_found():
+    values = _big(["01/03/2026", "02/03/2026"])
+    values[12_345] = "25/03/2026"
+    arr = _arr(values)
+    plan = dts.plan_dates(arr.take(pa.array(range(0, 20_000, 5))), None)
+    dts.gather_dayfirst_evidence(arr, plan)
+    assert plan.proves_dayfirst == 1
+    got = dts.parse_dates(arr, np.zeros(len(values), dtype=bool), plan, True)
+    assert got.values[12_345] == pd.Timestamp("2026-03-25")
+    assert got.values[1] == pd.Timestamp("2026-03-02")
+
+
+def test_forms_the_sample_missed_are_still_read_exactly():
+    values = _big(["2026-03-01 13:00:00", "2026-03-02 오후 1:05:00"])
+    arr = _arr(values)
+    plan = dts.plan_dates(arr.take(pa.array(range(0, 20_000, 4))), None)  # sees one form only
+    got = dts.parse_dates(arr, np.zeros(len(values), dtype=bool), plan, False)
+    assert not got.failed.any()
+    assert got.values[1] == pd.Timestamp("2026-03-02 13:05")

@@ -361,3 +361,17 @@ def test_load_table_semicolon_decimal_comma_and_day_first(tmp_path):
     assert table.options.dayfirst is True  # saved with the project: a reload decides the same
     again = load_table(path, LoadOptions.from_dict(table.options.to_dict()))
     assert again.frame["일자"].equals(table.frame["일자"])
+
+
+def test_numbers_read_from_text_follow_the_same_kind_rules():
+    n = 30
+    t = settle(
+        {
+            "row": text([str(i) for i in range(1, n + 1)]),
+            "is_rework": text(["0", "1", "-"] * (n // 3)),
+            "검사일자": text(["20260301", "20260302", "-"] * (n // 3)),
+        }
+    )
+    assert t.kinds == {"row": K.ID, "is_rework": K.BOOLEAN, "검사일자": K.DATETIME}
+    assert t.frame["검사일자"][1] == pd.Timestamp("2026-03-02")
+    assert notes_of(t, "missing_markers", "is_rework")[0].details["count"] == n // 3

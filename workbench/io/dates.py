@@ -24,6 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.io import date_fast
+
 _WEEKDAY = (
     r"(?:\s*\(?\s*(?:[월화수목금토일](?:요일)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?)\s*\)?)?"
 )
@@ -63,8 +65,8 @@ class DatePlan:
     families: list[str]  # families in order of how many sample values they read
     rate: float  # share of sample values read by one of them
     pandas_format: str | None = None  # for the "pandas" family
+    sample: list[str] = field(default_factory=list)  # teaches the fast path its formats
     # filled from the whole column for "dmy": evidence for the per-file day-first decision
-    extracted: dict[str, pa.StructArray] = field(default_factory=dict)
     proves_dayfirst: int = 0  # values whose first number is > 12
     proves_monthfirst: int = 0  # values whose second number is > 12
     order_vote: int = 0  # >0: the row order reads smoother day-first; <0: month-first
@@ -90,7 +92,7 @@ def plan_dates(sample: pa.ChunkedArray, dayfirst: bool | None) -> DatePlan | Non
     families = [k for k, r in sorted(rates.items(), key=lambda kv: -kv[1]) if r > 0]
     total = sum(rates.values())  # the patterns do not overlap
     if total >= 0.5:
-        return DatePlan(families, min(total, 1.0))
+        return DatePlan(families, min(total, 1.0), sample=sample.to_pylist())
     fmt = _guess_pandas_format(sample, dayfirst)
     if fmt is None:
         return None
@@ -118,20 +120,24 @@ def _guess_pandas_format(sample: pa.ChunkedArray, dayfirst: bool | None) -> str 
     return None
 
 
+_FIRST_ABOVE_12 = r"^(?:1[3-9]|2\d|3[01])\s*[-/.]\s*\d{1,2}\s*[-/.]"
+_SECOND_ABOVE_12 = r"^\d{1,2}\s*[-/.]\s*(?:1[3-9]|2\d|3[01])\s*[-/.]"
+
+
 def gather_dayfirst_evidence(values: pa.ChunkedArray, plan: DatePlan) -> None:
-    """For a "dmy" column, read the whole column once and count what proves the order."""
+    """For a "dmy" column, count over the whole column what proves the order."""
     if "dmy" not in plan.families:
         return
-    parts = pc.extract_regex(values, PATTERNS["dmy"]).combine_chunks()
-    plan.extracted["dmy"] = parts
-    ok = np.asarray(parts.is_valid())
-    a = _int_field(parts, "a")[ok]
-    b = _int_field(parts, "b")[ok]
-    plan.proves_dayfirst = int(((a > 12) & (b <= 12)).sum())
-    plan.proves_monthfirst = int(((b > 12) & (a <= 12)).sum())
+    first = pc.fill_null(pc.match_substring_regex(values, _FIRST_ABOVE_12), False)
+    second = pc.fill_null(pc.match_substring_regex(values, _SECOND_ABOVE_12), False)
+    plan.proves_dayfirst = pc.sum(pc.and_not(first, second)).as_py() or 0
+    plan.proves_monthfirst = pc.sum(pc.and_not(second, first)).as_py() or 0
     # Row order: consecutive readings of a log are close in time under the right order.
-    y = _years(_int_field(parts, "y")[ok])[:2000]
-    a, b = a[:2000], b[:2000]
+    head = values.drop_null().slice(0, 2000)
+    parts = pc.extract_regex(head, PATTERNS["dmy"]).combine_chunks()
+    ok = np.asarray(parts.is_valid())
+    a, b = _int_field(parts, "a")[ok], _int_field(parts, "b")[ok]
+    y = _years(_int_field(parts, "y")[ok])
     if len(y) > 2:
         d1 = _civil_to_days(y, b, a).astype(float)  # day-first
         d2 = _civil_to_days(y, a, b).astype(float)  # month-first
@@ -172,16 +178,50 @@ def parse_dates(
             ns[idx] = got_ns
             todo[idx[got_ns != _NAT]] = False
             continue
-        parts = plan.extracted.get(family)
-        if parts is None:
+        fast = _fast_family(values, plan, family, dayfirst, todo)
+        if fast is not None:
+            fam_ns, fam_off = fast
+        else:
             parts = pc.extract_regex(values, PATTERNS[family]).combine_chunks()
-        fam_ns, fam_off = _assemble(parts, family, dayfirst)
+            fam_ns, fam_off = _assemble(parts, family, dayfirst)
         take = todo & (fam_ns != _NAT)
         ns[take] = fam_ns[take]
         offset[take] = fam_off[take]
         todo &= ~take
     failed = todo
     return _finish(ns, offset, failed)
+
+
+def _fast_family(
+    values: pa.ChunkedArray, plan: DatePlan, family: str, dayfirst: bool, todo: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Arrow strptime with formats learnt from the sample, if it agrees with the exact engine.
+
+    Returns nanoseconds and offsets (minutes; int32 min = none) like :func:`_assemble`.
+    """
+    formats = date_fast.sample_formats(plan.sample, family, PATTERNS[family], dayfirst)
+    if not formats:
+        return None
+    sample = pa.chunked_array([pa.array(plan.sample, pa.large_string())])
+    exact, _off = _assemble(
+        pc.extract_regex(sample, PATTERNS[family]).combine_chunks(), family, dayfirst
+    )
+    quick = date_fast.strptime_family(sample, formats, np.ones(len(sample), dtype=bool))
+    if not np.array_equal(exact, quick):
+        return None
+    ns = date_fast.strptime_family(values, formats, todo)
+    off = np.full(len(values), np.iinfo(np.int32).min, dtype=np.int64)
+    # Re-read exactly: rows strptime may have rolled over (Feb 30), and rows in a form the
+    # sample did not show.
+    doubtful = date_fast.maybe_rolled_over(values, family, dayfirst) & (ns != _NAT)
+    doubtful |= todo & (ns == _NAT)
+    if doubtful.any():
+        rows = np.flatnonzero(doubtful)
+        parts = pc.extract_regex(values.take(pa.array(rows)), PATTERNS[family]).combine_chunks()
+        exact_rows, exact_off = _assemble(parts, family, dayfirst)
+        ns[rows] = exact_rows
+        off[rows] = exact_off
+    return ns, off
 
 
 def _finish(ns: np.ndarray, offset: np.ndarray, failed: np.ndarray) -> ParsedDates:

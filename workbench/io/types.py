@@ -134,7 +134,10 @@ def analyse_column(
     if pd.api.types.is_numeric_dtype(dtype):
         return _numeric(name, col, st, force)
     if isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype):
-        return _objects(name, col, st, force)
+        res = _objects(name, col, st, force)
+        if force is None and isinstance(res, ColumnResult) and res.kind == ColumnKind.NUMERIC:
+            res = _recheck_numbers(name, res, st)
+        return res
     if pd.api.types.is_timedelta64_dtype(dtype):
         return _typed(name, col, ColumnKind.NUMERIC, st, force)
     return _typed(name, col, ColumnKind.CATEGORICAL, st, force)
@@ -234,6 +237,17 @@ def _numeric_kind(name: str, values: np.ndarray) -> tuple[ColumnKind, str, dict[
         if ID_NAME.search(name) and len(np.unique(values)) == n:
             return ColumnKind.ID, "unique_integers", {}
     return ColumnKind.NUMERIC, "", {}
+
+
+def _recheck_numbers(name: str, res: ColumnResult, st: Settings) -> ColumnResult:
+    """Numbers read from text get the same flag/date/counter rules as typed numbers."""
+    if res.values is None:
+        return res
+    again = _numeric(name, res.values, st, None)
+    if not isinstance(again, ColumnResult) or again.kind == ColumnKind.NUMERIC:
+        return res
+    values = again.values if again.values is not None else res.values
+    return ColumnResult(values, again.kind, res.notes + again.notes, again.date_families)
 
 
 def _numbers_to_dates(name: str, col: pd.Series, values: np.ndarray, st: Settings) -> ColumnResult:

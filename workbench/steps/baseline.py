@@ -23,6 +23,8 @@ from workbench.steps.metrics import primary_metric, score_predictions
 MAX_BINS = 16
 #: Pseudo-rows pulling a small bin's value towards the overall value.
 SHRINK = 10.0
+#: Above this many rows the baselines are scored on a random subset of this size.
+MAX_ROWS = 250_000
 #: Rows used to place the bin edges of a numeric column.
 EDGE_SAMPLE = 100_000
 
@@ -97,6 +99,11 @@ def _rule_oof(
     return out
 
 
+def _remap(positions: np.ndarray, where: np.ndarray) -> np.ndarray:
+    mapped = where[positions]
+    return mapped[mapped >= 0]
+
+
 def _targets(y: np.ndarray, task: Task, k: int) -> np.ndarray:
     if task == Task.MULTICLASS:
         onehot = np.zeros((len(y), k))
@@ -112,11 +119,21 @@ def compute_baselines(
     *,
     classes: list[str] | None = None,
     seed: int = 0,
+    max_rows: int = MAX_ROWS,
     ctx: JobContext | None = None,
 ) -> BaselineResult:
     """Score the constant baseline and every single-column rule on the validation ``folds``."""
     ctx = ensure_context(ctx)
+    table = features.X
     y = features.y.to_numpy()
+    if len(y) > max_rows:
+        # a random subset is plenty to rank simple rules; the size is stated in the result
+        keep = np.sort(np.random.default_rng(seed).choice(len(y), max_rows, replace=False))
+        where = np.full(len(y), -1, dtype=np.int64)
+        where[keep] = np.arange(max_rows)
+        folds = [(_remap(tr, where), _remap(te, where)) for tr, te in folds]
+        table = table.iloc[keep]
+        y = y[keep]
     k = len(classes) if classes else 1
     targets = _targets(y, task, k)
     tested = np.sort(np.concatenate([te for _, te in folds]))
@@ -137,10 +154,10 @@ def compute_baselines(
     best: dict[str, Any] = {}
     best_value = -np.inf
     scores: dict[str, float | None] = {}
-    columns = list(features.X.columns)
+    columns = list(table.columns)
     for i, safe_name in enumerate(columns):
         ctx.progress(i / max(len(columns), 1), "")
-        codes, n_bins = bin_codes(features.X[safe_name], seed)
+        codes, n_bins = bin_codes(table[safe_name], seed)
         oof = _rule_oof(codes, n_bins, targets, folds, np.full(shape, np.nan))
         m = score(oof)
         name = features.display[safe_name]

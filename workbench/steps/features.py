@@ -164,21 +164,23 @@ def encode_target(
 
 
 def _to_float(col: pd.Series) -> pd.Series:
-    if pd.api.types.is_bool_dtype(col):
-        return col.astype(float)
+    """Numbers as float64: pandas NA and ±inf become NaN (missing, left to LightGBM)."""
     if isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object:
         col = pd.to_numeric(col.astype(object), errors="coerce")
-    out = col.astype("float64")
-    arr = out.to_numpy(copy=True)
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        arr[bad] = np.nan
-        out = pd.Series(arr, index=col.index, name=col.name)
-    return out
+    arr = col.to_numpy(dtype=np.float64, na_value=np.nan)
+    inf = np.isinf(arr)
+    if inf.any():
+        arr = arr.copy()
+        arr[inf] = np.nan
+    return pd.Series(arr, index=col.index, name=col.name, copy=False)
 
 
 def _to_category(col: pd.Series, levels: list[Any]) -> pd.Series:
     if isinstance(col.dtype, pd.CategoricalDtype):
+        if OTHER_LEVEL not in levels:
+            # recode the integer codes (fast); levels not in ``levels`` become missing
+            out = col.cat.set_categories(levels)
+            return out.cat.as_unordered() if out.cat.ordered else out
         col = col.astype(object)
     if OTHER_LEVEL in levels:
         known = set(levels)
@@ -282,7 +284,7 @@ def build_features(
                     Exclusion(name, "constant", words.exclusion_message("constant", name))
                 )
                 continue
-            distinct = int(col.nunique(dropna=True))
+            distinct = len(levels) + n_lumped - (1 if n_lumped else 0)
             if name not in forced and distinct > 50 and distinct >= 0.5 * nonmissing:
                 exclusions.append(
                     Exclusion(
@@ -298,7 +300,9 @@ def build_features(
             categorical.append(name)
             continue
         values = _to_float(col)
-        if values.nunique(dropna=True) <= 1:
+        arr = values.to_numpy()
+        present = arr[~np.isnan(arr)]
+        if present.size == 0 or present.min() == present.max():
             exclusions.append(
                 Exclusion(name, "constant", words.exclusion_message("constant", name))
             )

@@ -8,6 +8,7 @@ The focus rule picks the rows whose causes we look for: ``top:5%``, ``bottom:10%
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,6 +19,11 @@ import pandas as pd
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+
+# Every analysis imports this module before LightGBM: make LightGBM's OpenMP threads wait
+# passively (spinning threads make a 2-thread fit ~10x slower whenever other programs share the
+# cores). Read once when the OpenMP runtime loads; see also workbench.steps.modeling.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 class Direction(StrEnum):

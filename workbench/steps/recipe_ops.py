@@ -158,12 +158,16 @@ _BOOL_WORDS = {
 }
 
 
-def codes_and_uniques(col: pd.Series) -> tuple[np.ndarray, Sequence[Any]]:
-    """Integer codes per cell (-1 = missing) and the distinct values they point to."""
+def codes_and_uniques(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes per cell (-1 = missing) and the distinct values they point to.
+
+    The distinct values come back as a NumPy object array: iterating it is far cheaper than
+    iterating an Arrow-backed index.
+    """
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy(), list(col.cat.categories)
+        return col.cat.codes.to_numpy(), col.cat.categories.to_numpy(dtype=object)
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    return codes, list(uniques)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def match_mask(col: pd.Series, values: Sequence[Any]) -> np.ndarray:
@@ -466,10 +470,6 @@ MISSING_MARKERS = frozenset(
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's 1900 date system (with its leap-year bug)
 
 
-def _is_marker(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().lower() in MISSING_MARKERS
-
-
 def _number_from(value: Any) -> float | None:
     if isinstance(value, bool | np.bool_):
         return float(value)
@@ -500,18 +500,63 @@ def _datetime_from(value: Any) -> pd.Timestamp | None:
     return None
 
 
-def _per_value(
-    col: pd.Series, parse: Callable[[Any], Any]
-) -> tuple[list[Any], np.ndarray, np.ndarray, int]:
-    """Parse each distinct value once: (parsed uniques, codes, failed mask per cell, markers)."""
-    codes, uniques = codes_and_uniques(col)
-    parsed = [None if _is_marker(u) else parse(u) for u in uniques]
-    failed_u = np.array(
-        [p is None and not _is_marker(u) for u, p in zip(uniques, parsed, strict=True)] + [False],
-        dtype=bool,
-    )
-    marker_u = np.array([_is_marker(u) for u in uniques] + [False], dtype=bool)
-    return parsed, codes, failed_u[codes], _count(marker_u[codes])
+def _markers_of(uniques: np.ndarray) -> np.ndarray:
+    """Which distinct values are text standing for "no value" ("", "-", "N/A", "없음" ...)."""
+    out = np.zeros(len(uniques), dtype=bool)
+    positions, texts = _texts_of(uniques)
+    out[positions] = texts.str.lower().isin(MISSING_MARKERS).to_numpy(dtype=bool)
+    return out
+
+
+def _texts_of(uniques: np.ndarray) -> tuple[np.ndarray, pd.Series]:
+    """Positions of the text values among ``uniques``, and those texts trimmed."""
+    if pd.api.types.infer_dtype(uniques, skipna=True) == "string":  # a C loop: all text
+        positions = np.arange(len(uniques))
+    else:
+        is_text = np.fromiter((isinstance(u, str) for u in uniques), bool, count=len(uniques))
+        positions = np.flatnonzero(is_text)
+    texts = pd.Series(uniques[positions], dtype="str")
+    return positions, texts.str.strip().str.replace("\u00a0", "", regex=False)
+
+
+def _numbers_of(uniques: np.ndarray) -> np.ndarray:
+    """Each distinct value as a float (NaN when it does not read as a number), vectorised."""
+    out = np.full(len(uniques), np.nan)
+    positions, texts = _texts_of(uniques)
+    if len(positions):
+        grouped = texts.str.fullmatch(_THOUSANDS.pattern).to_numpy(dtype=bool, na_value=False)
+        texts = texts.where(~grouped, texts.str.replace(",", "", regex=False))
+        values = pd.to_numeric(texts, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        out[positions] = np.where(np.isfinite(values), values, np.nan)
+    others = np.ones(len(uniques), dtype=bool)
+    others[positions] = False
+    for i in np.flatnonzero(others):  # numbers inside a column of mixed cells
+        number = _number_from(uniques[i])
+        out[i] = np.nan if number is None else number
+    return out
+
+
+def _datetimes_of(uniques: np.ndarray) -> pd.Series:
+    """Each distinct value as a timestamp (NaT when it does not read as one).
+
+    ISO dates go through pandas in one call; other spellings ("2026/3/1") one by one.
+    """
+    out = pd.Series(pd.NaT, index=range(len(uniques)), dtype="datetime64[ns]")
+    positions, texts = _texts_of(uniques)
+    if len(positions):
+        parsed = pd.to_datetime(texts, errors="coerce", format="ISO8601", utc=True)
+        out.iloc[positions] = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
+    rest = np.flatnonzero(out.isna().to_numpy() & ~_markers_of(uniques))
+    if len(rest):
+        found = [_datetime_from(uniques[i]) for i in rest]
+        out.iloc[rest] = pd.DatetimeIndex([pd.NaT if t is None else t for t in found]).as_unit("ns")
+    return out
+
+
+def _failed_cells(parsed_missing: np.ndarray, uniques: np.ndarray, codes: np.ndarray) -> int:
+    """Cells holding a value that did not convert (missing markers like "N/A" do not count)."""
+    failed = np.append(parsed_missing & ~_markers_of(uniques), False)
+    return _count(failed[codes])
 
 
 def _labels_to_text(col: pd.Series) -> pd.Series:
@@ -531,11 +576,10 @@ def convert_column(col: pd.Series, kind: ColumnKind, name: str) -> tuple[pd.Seri
             return col, 0, 0
         if pd.api.types.is_datetime64_any_dtype(col):
             raise StepSkipped(wording.cannot_cast(name, kind))
-        parsed, codes, failed, _markers = _per_value(col, _number_from)
-        table = np.array([np.nan if p is None else p for p in parsed] + [np.nan], dtype="float64")
-        new = pd.Series(table[codes], index=col.index, name=col.name)
-        n_failed = _count(failed)
-        return new, n_failed, int(new.notna().sum())
+        codes, uniques = codes_and_uniques(col)
+        numbers = _numbers_of(uniques)
+        new = pd.Series(np.append(numbers, np.nan)[codes], index=col.index, name=col.name)
+        return new, _failed_cells(np.isnan(numbers), uniques, codes), int(new.notna().sum())
     if kind is ColumnKind.CATEGORICAL:
         if isinstance(col.dtype, pd.CategoricalDtype):
             return col, 0, 0
@@ -543,17 +587,20 @@ def convert_column(col: pd.Series, kind: ColumnKind, name: str) -> tuple[pd.Seri
     if kind is ColumnKind.BOOLEAN:
         if pd.api.types.is_bool_dtype(col):
             return col, 0, 0
-        parsed, codes, failed, _markers = _per_value(col, as_bool)
-        table = np.array([*parsed, None], dtype=object)
+        codes, uniques = codes_and_uniques(col)
+        flags = [as_bool(u) for u in uniques]
+        table = np.array([*flags, None], dtype=object)
         new = pd.Series(table[codes], index=col.index, name=col.name).astype("boolean")
-        return new, _count(failed), int(new.notna().sum())
+        missing = np.array([f is None for f in flags], dtype=bool)
+        return new, _failed_cells(missing, uniques, codes), int(new.notna().sum())
     if kind is ColumnKind.DATETIME:
         if pd.api.types.is_datetime64_any_dtype(col):
             return col, 0, 0
-        parsed, codes, failed, _markers = _per_value(col, _datetime_from)
-        stamps = pd.DatetimeIndex([pd.NaT if p is None else p for p in parsed] + [pd.NaT])
-        new = pd.Series(stamps.to_numpy()[codes], index=col.index, name=col.name)
-        return new, _count(failed), int(new.notna().sum())
+        codes, uniques = codes_and_uniques(col)
+        stamps = _datetimes_of(uniques)
+        table = np.append(stamps.to_numpy(), np.datetime64("NaT", "ns"))
+        new = pd.Series(table[codes], index=col.index, name=col.name)
+        return new, _failed_cells(stamps.isna().to_numpy(), uniques, codes), int(new.notna().sum())
     # text and id: plain labels; integer-valued numbers read without ".0"
     if isinstance(col.dtype, pd.StringDtype):
         return col, 0, 0

@@ -9,17 +9,20 @@ rows above are skipped; multi-row and merged headers are joined into one name) â
 What arrives in the frame:
 
 * Numbers as floats, date-formatted cells as datetimes, TRUE/FALSE as booleans; formulas as the
-  value Excel last calculated.
-* Error cells (``#DIV/0!``, ``#N/A``, ...) as missing, counted per column in an ``error_cells``
-  note.
-* A column that mixes real dates with plain numbers (dates typed as serial numbers) as
-  datetimes, converted with the workbook's own date system (1900 or 1904).
+  value Excel last calculated (formulas saved without a result are reported).
+* Error cells (``#DIV/0!``, ``#N/A``, ...) as missing, counted per column in ``error_cells``
+  notes.
+* A column that mixes real dates with plain numbers near them (dates typed as serial numbers)
+  as datetimes, converted with the workbook's own date system (1900 or 1904). If such a column
+  also holds text, its cells are handed over as an object column of datetimes, floats and
+  strings, for :func:`workbench.io.types.settle_kinds` to decide (``frame.attrs["date1904"]``
+  tells it the date system).
 * Anything else mixed (numbers and text, numbers stored as text) as strings, for
-  :func:`workbench.io.types.settle_kinds` to judge.
+  ``settle_kinds`` to judge.
+* Notes and total rows under the table are left out (and reported).
 
 The index is the 0-based position of the row below the header; empty rows are dropped but keep
-their place in the numbering, so row ``i`` is Excel row ``header_row + 1 + i`` (the number is in
-``frame.attrs["first_data_row"]``).
+their place in the numbering, so index ``i`` is Excel row ``frame.attrs["first_data_row"] + i``.
 """
 
 from __future__ import annotations

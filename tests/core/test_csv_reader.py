@@ -398,3 +398,13 @@ def test_rows_with_fewer_values_are_padded_and_reported(tmp_path):
     assert pd.isna(table.frame["c"].iloc[-1])
     note = next(n for n in table.notes if n.kind == "short_rows")
     assert note.details["count"] == 1
+
+
+@pytest.mark.parametrize("codec", ["cp949", "utf-16"])
+def test_transcoding_carries_characters_split_between_reads(tmp_path, monkeypatch, codec):
+    monkeypatch.setattr(csv_reader, "_BLOCK", 101)  # odd: splits two-byte characters
+    rows = [f"{i},가나다라{i},온도" for i in range(200)]
+    path = write(tmp_path, "번호,이름,비고\n" + "\n".join(rows) + "\n", codec)
+    table = raw(path)
+    assert len(table.frame) == 200
+    assert list(table.frame["이름"].astype(str))[-2:] == ["가나다라198", "가나다라199"]

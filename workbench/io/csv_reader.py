@@ -117,14 +117,23 @@ class _Source:
         self._size = max(size, 1)
         self._ctx = ctx
         self._decoder = None if codec == "utf-8" else codecs.getincrementaldecoder(codec)("strict")
+        self._pending = bytearray()  # transcoded bytes not handed out yet
+        self._eof = False
         self.closed = False
 
     def read(self, n: int = -1) -> bytes:
-        raw = self._fh.read(_BLOCK if n is None or n < 0 else max(n, 1 << 16))
-        self._ctx.progress(self._fh.tell() / self._size)
+        want = _BLOCK if n is None or n < 0 else n
         if self._decoder is None:
-            return raw
-        return self._decoder.decode(raw, final=not raw).encode("utf-8")
+            out = self._fh.read(want)
+        else:  # UTF-8 is longer than cp949: never hand out more than asked for
+            while len(self._pending) < want and not self._eof:
+                raw = self._fh.read(_BLOCK)
+                self._eof = not raw
+                self._pending += self._decoder.decode(raw, final=self._eof).encode("utf-8")
+            out = bytes(self._pending[:want])
+            del self._pending[:want]
+        self._ctx.progress(self._fh.tell() / self._size)
+        return out
 
     def readable(self) -> bool:
         return True

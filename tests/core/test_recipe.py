@@ -518,6 +518,10 @@ def test_model_imputation_beats_the_median_on_a_dependent_column():
     rep = model.reports[0]
     assert rep.cells_changed == 120 and rep.warning is None
     assert rep.details["features"] == ["온도", "라인"]  # the ID column is not a feature
+    assert (
+        rep.effect
+        == "Filled 120 missing cells. The model learned from 480 rows and 2 other columns."
+    )
     # known values untouched, deterministic on replay
     known = frame["두께"].notna()
     pd.testing.assert_series_equal(model.frame.loc[known, "두께"], frame.loc[known, "두께"])
@@ -545,7 +549,10 @@ def test_model_imputation_falls_back_with_few_rows(plant):
     res = run(frame, kinds, {"op": "impute", "column": "수율", "method": "model"})
     rep = res.reports[0]
     assert rep.cells_changed == 1
-    assert "too few rows" in rep.warning and "median" in rep.warning
+    assert rep.warning == (
+        "‘수율’ was filled with the median: only 7 rows have a value in ‘수율’, and at least 30 "
+        "are needed to learn from the other columns."
+    )
     assert res.frame.loc[2, "수율"] == pytest.approx(frame["수율"].median())
 
 

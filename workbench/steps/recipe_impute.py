@@ -170,9 +170,13 @@ def _features(
 
 
 def _fallback(col: pd.Series, missing: np.ndarray, name: str, reason: str) -> tuple[pd.Series, str]:
+    known = int((~missing).sum())
     if _has_median(col):
-        return _fill(col, missing, col.median()), wording.model_fallback(name, reason, "median")
-    return _fill(col, missing, _mode(col)), wording.model_fallback(name, reason, "mode")
+        used, value = "median", col.median()
+    else:
+        used, value = "mode", _mode(col)
+    message = wording.model_fallback(name, reason, used, known, MIN_ROWS_FOR_MODEL)
+    return _fill(col, missing, value), message
 
 
 def _fill_by_model(

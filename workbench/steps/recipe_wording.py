@@ -187,6 +187,15 @@ def describe_effect(report: StepReport) -> str:
                 "Filled {n} missing cell.", "Filled {n} missing cells.", report.cells_changed
             ).format(n=f"{report.cells_changed:,}")
         )
+        features = report.details.get("features")
+        if features:
+            parts.append(
+                ngettext(
+                    "The model learned from {rows} rows and {n} other column.",
+                    "The model learned from {rows} rows and {n} other columns.",
+                    len(features),
+                ).format(rows=f"{report.details.get('trained_on', 0):,}", n=len(features))
+            )
     elif report.op == "sentinel_to_missing" and report.cells_changed:
         parts.append(
             ngettext(
@@ -310,10 +319,16 @@ def model_needs_numbers_or_labels(column: str) -> str:
     ).format(column=q(column))
 
 
-def model_fallback(column: str, reason: str, used: str) -> str:
+def model_fallback(column: str, reason: str, used: str, known: int, needed: int) -> str:
     instead = _("the median") if used == "median" else _("its most frequent value")
     if reason == "few_rows":
-        why = _("too few rows have a value in {column} to learn from").format(column=q(column))
+        why = ngettext(
+            "only {n} row has a value in {column}, and at least {needed} are needed to learn "
+            "from the other columns",
+            "only {n} rows have a value in {column}, and at least {needed} are needed to learn "
+            "from the other columns",
+            known,
+        ).format(n=known, column=q(column), needed=needed)
     elif reason == "no_features":
         why = _("no other column can help predict {column}").format(column=q(column))
     else:

@@ -81,8 +81,14 @@ def run(n: int, effort: str) -> dict[str, float]:
         f"verdict={fit.verdict}"
     )
     order = ["prepare", "dataset", "validation", "refit", "baseline"]
-    print("    " + " | ".join(f"{k} {phases[k]:6.2f}s" for k in order) + f" | TOTAL {total:6.2f}s")
-    print(f"    process CPU time {cpu:6.1f}s (= {cpu / total:.2f} cores busy on average)")
+    cpus = fit.cpu_timings
+    print(
+        "    wall "
+        + " | ".join(f"{k} {phases[k]:6.2f}s" for k in order)
+        + f" | TOTAL {total:6.2f}s"
+    )
+    print("    cpu  " + " | ".join(f"{k} {cpus[k]:6.2f}s" for k in order) + f" | TOTAL {cpu:6.2f}s")
+    print(f"    ({cpu / total:.2f} cores busy on average; wall > cpu/cores: the machine is shared)")
     phases["total"] = total
     return phases
 

@@ -318,3 +318,84 @@ def test_task_can_be_forced():
     assert fit_model(frame, kinds, Goal("stars"), roles, QUICK).task == Task.REGRESSION
     fit = fit_model(frame, kinds, Goal("stars", Direction.CLASS), roles, QUICK)
     assert fit.task == Task.MULTICLASS and fit.classes == ["0", "1", "2"]
+
+
+def test_final_model_reads_the_feature_frame_like_it_was_trained_on_it():
+    import lightgbm as lgb
+
+    from workbench.steps.modeling import _as_matrix
+
+    frame, kinds = _line(n=800, seed=14)
+    fit = _fit(frame, kinds, "defect", drop=["timestamp"])
+    X = fit.features.X
+    from_frame = fit.booster.predict(X)
+    assert np.allclose(from_frame, fit.booster.predict(_as_matrix(X)))
+    contrib = fit.booster.predict(X, pred_contrib=True)
+    assert contrib.shape == (len(X), X.shape[1] + 1)
+    raw = fit.booster.predict(X, raw_score=True)
+    assert np.allclose(contrib.sum(axis=1), raw)
+    # saved and loaded (project files) it still maps categories the same way
+    again = lgb.Booster(model_str=fit.booster.model_to_string())
+    assert again.pandas_categorical == [["S1", "S2", "S3"]]
+    assert np.allclose(again.predict(X), from_frame)
+    # new rows, in the user's names, with an unseen supplier (treated as missing)
+    new = frame.head(3).copy()
+    new["supplier"] = ["S2", "S9", None]
+    assert fit.predict(new).shape == (3,)
+
+
+def test_validation_plans():
+    from workbench.steps.validation import plan_validation
+
+    y = pd.Series(np.r_[np.zeros(90), np.ones(10)])
+    plan = plan_validation(y, Task.BINARY)
+    assert plan.kind == "k-fold" and plan.n_folds == 5
+    assert sorted(np.concatenate([te for _, te in plan.folds]).tolist()) == list(range(100))
+    for train, test in plan.folds:
+        assert not set(train) & set(test)
+        assert y.iloc[test].sum() == 2  # stratified: the rare class in every fold
+    time = pd.Series(pd.date_range("2025-01-01", periods=100, freq="D")[::-1])
+    plan = plan_validation(y, Task.BINARY, time=time, n_folds=4)
+    assert plan.kind == "time-ordered" and plan.n_folds == 4
+    for train, test in plan.folds:
+        assert time.iloc[train].max() < time.iloc[test].min()
+    # missing times only ever train
+    time[5] = pd.NaT
+    plan = plan_validation(y, Task.BINARY, time=time, n_folds=1, large_rows=10)
+    train, test = plan.folds[0]
+    assert 5 in train and len(test) == 20
+
+
+def test_metrics_at_a_threshold_and_for_missing_classes():
+    from workbench.steps.metrics import best_f1_threshold, binary_metrics, multiclass_metrics
+
+    y = np.array([0, 0, 0, 0, 1, 1])
+    p = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.9])
+    assert best_f1_threshold(y, p) == pytest.approx(0.7)
+    m = binary_metrics(y, p, threshold=0.5)
+    assert m["recall"] == 1.0 and m["precision"] == pytest.approx(2 / 3)
+    assert m["false_alarm_rate"] == pytest.approx(0.25) and m["roc_auc"] == 1.0
+    # a validation block where one class never occurs: scores over the classes present
+    proba = np.array([[0.7, 0.2, 0.1], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1]])
+    mm = multiclass_metrics(np.array([0, 1, 0]), proba, ["a", "b", "c"])
+    assert mm["per_class_recall"] == {"a": 1.0, "b": 1.0, "c": None}
+    assert mm["macro_roc_auc"] == 1.0 and mm["balanced_accuracy"] == 1.0
+
+
+def test_baselines_on_a_stated_subset_of_large_tables():
+    from workbench.steps.baseline import compute_baselines
+    from workbench.steps.features import build_features
+    from workbench.steps.validation import plan_validation
+
+    r = np.random.default_rng(15)
+    n = 5000
+    frame = pd.DataFrame({"a": r.normal(size=n), "b": pd.Categorical(r.choice(list("xyz"), n))})
+    y = pd.Series(frame["a"] * 2 + (frame["b"] == "x") + r.normal(0, 0.1, n))
+    fs, _ = build_features(frame, {"a": K.NUMERIC, "b": K.CATEGORICAL}, ["a", "b"], y)
+    plan = plan_validation(y, Task.REGRESSION, kind="holdout")
+    full = compute_baselines(fs, Task.REGRESSION, plan.folds)
+    part = compute_baselines(fs, Task.REGRESSION, plan.folds, max_rows=2000)
+    assert full.rule_column == part.rule_column == "a"
+    assert full.one_feature["rows"] == 1000 and part.one_feature["rows"] < 1000
+    assert part.one_feature["r2"] == pytest.approx(full.one_feature["r2"], abs=0.05)
+    assert set(full.rule_scores) == {"a", "b"}

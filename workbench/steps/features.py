@@ -182,9 +182,11 @@ def _to_category(col: pd.Series, levels: list[Any]) -> pd.Series:
             out = col.cat.set_categories(levels)
             return out.cat.as_unordered() if out.cat.ordered else out
         col = col.astype(object)
+    known = col.isin(levels)
     if OTHER_LEVEL in levels:
-        known = set(levels)
-        col = col.where(col.isna() | col.isin(known), OTHER_LEVEL)
+        col = col.where(col.isna() | known, OTHER_LEVEL)
+    elif not known.all():
+        col = col.where(known)  # a level never seen in fitting: missing
     return pd.Series(pd.Categorical(col, categories=levels), index=col.index, name=col.name)
 
 

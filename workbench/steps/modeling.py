@@ -144,7 +144,8 @@ class FitResult:
     oof_proba: pd.DataFrame | None = None  # multiclass: validation probabilities per class
     plan: ValidationPlan | None = None
     params: dict[str, Any] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds per phase
+    cpu_timings: dict[str, float] = field(default_factory=dict)  # process CPU seconds per phase
     time_column: str | None = None
 
     @property
@@ -184,6 +185,7 @@ class FitResult:
             "forced": [e.to_dict() for e in self.forced],
             "params": _jsonable(self.params),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "cpu_timings": {k: round(v, 3) for k, v in self.cpu_timings.items()},
         }
 
 
@@ -206,6 +208,27 @@ def _jsonable(obj: Any) -> Any:
     if isinstance(obj, float | np.floating):
         return _num(obj)
     return str(obj)
+
+
+class _Stopwatch:
+    """Wall and process-CPU seconds per phase (CPU time shows the work done even when other
+    programs share the cores)."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self._start = self._wall0 = time.perf_counter()
+        self._cpu_start = self._cpu0 = time.process_time()
+
+    def lap(self, name: str) -> None:
+        now, cpu = time.perf_counter(), time.process_time()
+        self.wall[name] = now - self._wall0
+        self.cpu[name] = cpu - self._cpu0
+        self._wall0, self._cpu0 = now, cpu
+
+    def finish(self) -> None:
+        self.wall["total"] = time.perf_counter() - self._start
+        self.cpu["total"] = time.process_time() - self._cpu_start
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,8 +409,7 @@ def fit_model(
     ``{column: role}`` mapping of the user's explicit roles (defaults fill the rest)."""
     ctx = ensure_context(ctx)
     settings = settings or ModelSettings()
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
+    clock = _Stopwatch()
     ctx.progress(0.0, _("Preparing the model's input"))
 
     target = _check_target(frame, kinds, goal)
@@ -454,10 +476,9 @@ def fit_model(
         large_rows=settings.large_rows,
         seed=settings.seed,
     )
-    timings["prepare"] = time.perf_counter() - t0
+    clock.lap("prepare")
 
     # -- validation fits ---------------------------------------------------------------------
-    t1 = time.perf_counter()
     resolved = settings.resolved()
     max_trees = int(resolved["max_trees"])
     n = len(y)
@@ -480,10 +501,9 @@ def fit_model(
         params=ds_params,
         free_raw_data=False,
     ).construct()
-    timings["dataset"] = time.perf_counter() - t1
+    clock.lap("dataset")
     ctx.progress(0.05, _("Preparing the model's input"))
 
-    t2 = time.perf_counter()
     fit_ctx = ctx.sub(0.05, 0.65)
     oof = np.full((n, n_classes) if task == Task.MULTICLASS else n, np.nan)
     best_iters: list[int] = []
@@ -503,10 +523,9 @@ def fit_model(
         best = int(booster.best_iteration or booster.current_iteration())
         best_iters.append(max(best, 1))
         oof[test] = _predict(booster, matrix[test], best)
-    timings["validation"] = time.perf_counter() - t2
+    clock.lap("validation")
 
     # -- final model on every row --------------------------------------------------------------
-    t3 = time.perf_counter()
     n_trees = int(min(max_trees, max(1, round(float(np.mean(best_iters)) * 1.1))))
     refit_ctx = ctx.sub(0.65, 0.9)
     booster = lgb.train(
@@ -517,10 +536,9 @@ def fit_model(
     )
     # Predict DataFrames like a model trained on them: category levels in X's order.
     booster.pandas_categorical = [features.levels[c] for c in cat_safe]
-    timings["refit"] = time.perf_counter() - t3
+    clock.lap("refit")
 
     # -- scores and baselines ------------------------------------------------------------------
-    t4 = time.perf_counter()
     tested = plan.tested
     yv = y.to_numpy()
     metrics = score_predictions(
@@ -534,7 +552,7 @@ def fit_model(
         seed=settings.seed,
         ctx=ctx.sub(0.9, 1.0),
     )
-    timings["baseline"] = time.perf_counter() - t4
+    clock.lap("baseline")
     metric = primary_metric(task)
     score = metrics.get(metric)
     const_score = baseline.constant.get(metric)
@@ -554,7 +572,7 @@ def fit_model(
         proba = None
         oof_pred = pd.Series(oof[tested], index=index, name="prediction")
     ctx.progress(1.0, _("Model ready"))
-    timings["total"] = time.perf_counter() - t0
+    clock.finish()
     return FitResult(
         task=task,
         booster=booster,
@@ -585,7 +603,8 @@ def fit_model(
         oof_proba=proba,
         plan=plan,
         params={**params, "num_boost_round": n_trees, "best_iterations": best_iters},
-        timings=timings,
+        timings=clock.wall,
+        cpu_timings=clock.cpu,
         time_column=time_column,
     )
 

@@ -76,14 +76,18 @@ class TextSource:
     raw: pa.ChunkedArray  # values as in the file (or the category levels)
     index: pd.Index
     codes: np.ndarray | None = None  # row -> level; -1 = missing
+    original: TextSource | None = None  # the plain column these levels were made from
 
     def __post_init__(self) -> None:
+        self._levels: TextSource | None = None
         self.raw = nums.as_string_array(self.raw)
-        self._weights = (
-            None
-            if self.codes is None
-            else np.bincount(self.codes[self.codes >= 0], minlength=len(self.raw))
-        )
+
+    @cached_property
+    def _weights(self) -> np.ndarray | None:
+        """Rows per level (None for a plain column)."""
+        if self.codes is None:
+            return None
+        return np.bincount(self.codes[self.codes >= 0], minlength=len(self.raw))
 
     @cached_property
     def trimmed(self) -> pa.ChunkedArray:
@@ -131,11 +135,15 @@ class TextSource:
         """The same column as distinct values plus row codes: conversions then run per value."""
         if self.codes is not None:
             return self
+        if self._levels is not None:
+            return self._levels
         enc = pc.dictionary_encode(self.raw.combine_chunks())
         codes = np.asarray(
             pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64
         )
-        return TextSource(self.name, pa.chunked_array([enc.dictionary]), self.index, codes=codes)
+        levels = pa.chunked_array([enc.dictionary])
+        self._levels = TextSource(self.name, levels, self.index, codes=codes, original=self)
+        return self._levels
 
     def sample(self, size: int = SAMPLE_SIZE) -> pa.ChunkedArray:
         """Evenly spread trimmed non-missing values (all levels for a categorical column)."""
@@ -150,6 +158,24 @@ class TextSource:
             keep[markers] = False
             arr = arr.filter(pa.array(keep))
         return arr
+
+
+def estimated_distinct(seen: int, drawn: int) -> float:
+    """Distinct values in the whole column, estimated from ``seen`` distinct among ``drawn``.
+
+    Solves seen = D * (1 - exp(-drawn / D)) for D (draws with replacement); a sample
+    without repeats gives infinity.
+    """
+    if seen >= drawn:
+        return float("inf")
+    lo, hi = float(seen), float(seen) * 1e6
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if mid * (1 - np.exp(-drawn / mid)) < seen:
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def _plain(i: object) -> int | str:
@@ -239,20 +265,34 @@ def analyse_text(
     """Decide what a text column holds and convert it (``force``: the user's choice)."""
     sample = src.sample()
     big = src.codes is None and len(src.raw) > 4 * SAMPLE_SIZE and len(sample)
-    if big and len(pc.unique(sample)) < 0.8 * len(sample):
-        src = src.as_levels()  # repeated values: convert each distinct value once
+    if big and estimated_distinct(len(pc.unique(sample)), len(sample)) < len(src.raw) / 4:
+        # values repeat: a conversion reads each distinct value once
+        return _analyse_decided(src, sample, st, force, lambda: src.as_levels())
+    return _analyse_decided(src, sample, st, force, lambda: src)
+
+
+def _analyse_decided(
+    plain: TextSource,
+    sample: pa.ChunkedArray,
+    st: Settings,
+    force: ColumnKind | None,
+    converting: Callable[[], TextSource],
+) -> ColumnResult | PendingDates:
+    src = plain
     if force is None or force == ColumnKind.BOOLEAN:
         tokens = (
             set(pc.unique(pc.utf8_lower(sample)).to_pylist()) if len(sample) <= 50_000 else set()
         )
         mapping = bool_mapping(tokens) if force is None else ALL_BOOL_WORDS
         if mapping is not None and (force is None or force == ColumnKind.BOOLEAN):
-            return _finish_bools(src, mapping, forced=force is not None)
+            res = _finish_bools(converting(), mapping, forced=force is not None)
+            if res is not None:
+                return res
     if force is None or force == ColumnKind.NUMERIC:
         codes_like = force is None and nums.looks_like_codes(sample)
         fmt, rate, ambiguous = nums.detect_format(sample, st.decimal, st.thousands)
         if force is not None or (not codes_like and rate >= 0.99 and len(sample)):
-            result = _finish_numbers(src, sample, fmt, ambiguous, forced=force is not None)
+            result = _finish_numbers(converting(), sample, fmt, ambiguous, forced=force is not None)
             if isinstance(result, ColumnResult):
                 return result
             mixed = strings_result(src, st)
@@ -265,7 +305,7 @@ def analyse_text(
         if force is not None and plan is None:
             plan = dts.DatePlan(list(dts.PATTERNS), 0.0)
         if plan is not None and (force is not None or plan.rate >= 0.99):
-            return _dates(src, plan, st, forced=force is not None)
+            return _dates(converting(), plan, st, forced=force is not None)
     if force is not None:
         return forced_strings(src, force)
     return strings_result(src, st)
@@ -399,58 +439,72 @@ def _distinct_ratio(src: TextSource) -> float:
 
 def strings_result(src: TextSource, st: Settings, reason: str | None = None) -> ColumnResult:
     """Keep a column as strings: categorical, free text or identifier."""
-    if src.codes is not None:
-        return _categorical_levels(src)
-    sample = src.sample()
-    n_present = src.n_present
-    ratio = _distinct_ratio(src) if len(sample) else 0.0
+    if src.codes is not None and src.original is None:
+        return _categorical_levels(src)  # the reader's categorical column
+    plain = src.original or src
+    sample = plain.sample()
+    ratio = _distinct_ratio(plain) if len(sample) else 0.0
     sentences = _looks_like_sentences(sample)
-    if n_present >= MIN_ROWS_FOR_ID and ratio >= 0.95:
+    if plain.n_present >= MIN_ROWS_FOR_ID and ratio >= 0.95:
         kind = ColumnKind.TEXT if sentences else ColumnKind.ID
         why = reason or ("sentences" if sentences else "unique_codes")
     elif sentences and ratio >= 0.5:
         kind, why = ColumnKind.TEXT, reason or "sentences"
     else:
-        return _categorical_full(src, reason)
-    markers = nums.marker_positions(src.raw)
-    raw = src.raw
+        result = _categorical(src if src.codes is not None else (plain._levels or plain))
+        if reason:
+            note = notes.inferred_kind(src.name, ColumnKind.CATEGORICAL, reason, {})
+            result.notes.insert(0, note)
+        return result
+    series, out = _plain_strings(plain)
+    out.insert(0, notes.inferred_kind(src.name, kind, why, {"distinct_ratio": round(ratio, 4)}))
+    return ColumnResult(series, kind, out)
+
+
+def _plain_strings(plain: TextSource) -> tuple[pd.Series, list[LoadNote]]:
+    """The column as pandas strings with missing markers made missing (and reported)."""
+    markers = nums.marker_positions(plain.raw)
+    raw = plain.raw
+    out: list[LoadNote] = []
     if markers.size:
         keep = np.ones(len(raw), dtype=bool)
         keep[markers] = False
         raw = pc.if_else(pa.array(keep), raw, pa.scalar(None, raw.type))
-    series = pd.Series(pd.array(raw, dtype=STR_DTYPE), index=src.index, name=src.name)
-    out = [notes.inferred_kind(src.name, kind, why, {"distinct_ratio": round(ratio, 4)})]
-    if markers.size and (note := notes.missing_markers(src.name, src.counts_by_value(markers))):
-        out.append(note)
-    return ColumnResult(series, kind, out)
+        if note := notes.missing_markers(plain.name, plain.counts_by_value(markers)):
+            out.append(note)
+    series = pd.Series(pd.array(raw, dtype=STR_DTYPE), index=plain.index, name=plain.name)
+    return series, out
 
 
-def _categorical_full(src: TextSource, reason: str | None) -> ColumnResult:
-    encoded = src.raw.dictionary_encode().unify_dictionaries()
-    cat = encoded.to_pandas()
-    series = pd.Series(cat.array if hasattr(cat, "array") else cat, index=src.index, name=src.name)
-    result = _drop_marker_levels(src.name, series)
-    if reason:
-        result.notes.insert(0, notes.inferred_kind(src.name, ColumnKind.CATEGORICAL, reason, {}))
-    return result
+def _categorical(src: TextSource) -> ColumnResult:
+    """A categorical column from plain text or from its levels; marker levels made missing."""
+    if src.codes is None:
+        encoded = src.raw.dictionary_encode().unify_dictionaries()
+        cat = encoded.to_pandas()
+        series = pd.Series(cat.array, index=src.index, name=src.name)
+    else:
+        categories = pd.Index(pd.array(src.raw, dtype=STR_DTYPE))
+        codes = src.codes.astype(np.int32 if len(categories) > 32_000 else np.int16)
+        cat = pd.Categorical.from_codes(codes, categories=categories)
+        series = pd.Series(cat, index=src.index, name=src.name)
+    return _drop_marker_levels(src.name, series)
 
 
 def _categorical_levels(src: TextSource) -> ColumnResult:
     """A reader's categorical column that stays categorical: drop marker levels only."""
-    levels = src.raw.to_pylist()
-    if not any(isinstance(lv, str) and nums.is_marker(lv) for lv in levels):
+    if nums.marker_positions(src.raw).size == 0:
         return ColumnResult(None, ColumnKind.CATEGORICAL)
-    assert src.codes is not None
-    cat = pd.Categorical.from_codes(src.codes, categories=pd.Index(levels, dtype=STR_DTYPE))
-    series = pd.Series(cat, index=src.index, name=src.name)
-    return _drop_marker_levels(src.name, series)
+    return _categorical(src)
 
 
 def _drop_marker_levels(name: str, series: pd.Series, *, unchanged: bool = False) -> ColumnResult:
     levels = series.cat.categories
-    marker_levels = [lv for lv in levels if isinstance(lv, str) and nums.is_marker(lv)]
-    if not marker_levels:
+    if not (pd.api.types.is_string_dtype(levels.dtype) or levels.dtype == object):
         return ColumnResult(None if unchanged else series, ColumnKind.CATEGORICAL)
+    found = nums.marker_positions(pa.array(levels.astype(str).to_numpy(), pa.large_string()))
+    if found.size == 0:
+        return ColumnResult(None if unchanged else series, ColumnKind.CATEGORICAL)
+    marker_levels = [levels[i] for i in found]
     codes = series.cat.codes.to_numpy()
     counts = np.bincount(codes[codes >= 0], minlength=len(levels))
     by_marker = {(lv if lv else "(blank)"): int(counts[levels.get_loc(lv)]) for lv in marker_levels}
@@ -467,14 +521,16 @@ def category_as_strings_result(name: str, series: pd.Series) -> ColumnResult:
 def forced_strings(src: TextSource, kind: ColumnKind) -> ColumnResult:
     """The user chose categorical, text or ID: keep every value, markers become missing."""
     if kind == ColumnKind.CATEGORICAL:
-        res = _categorical_full(src, None) if src.codes is None else ColumnResult(None, kind)
+        res = _categorical(src)
         return ColumnResult(res.values, kind, res.notes)
-    raw = (
-        src.raw
-        if src.codes is None
-        else src.raw.take(pa.array(np.where(src.codes < 0, 0, src.codes)))
-    )
-    if src.codes is not None:
-        raw = pc.if_else(pa.array(src.codes >= 0), raw, pa.scalar(None, raw.type))
-    series = pd.Series(pd.array(raw, dtype=STR_DTYPE), index=src.index, name=src.name)
-    return ColumnResult(series, kind)
+    if src.original is not None:
+        src = src.original
+    if src.codes is not None:  # the reader's categorical column, as plain text
+        if len(src.raw) == 0:
+            raw = pa.chunked_array([pa.nulls(len(src.codes), pa.large_string())])
+        else:
+            raw = src.raw.take(pa.array(np.where(src.codes < 0, 0, src.codes)))
+            raw = pc.if_else(pa.array(src.codes >= 0), raw, pa.scalar(None, raw.type))
+        src = TextSource(src.name, raw, src.index)
+    series, out = _plain_strings(src)
+    return ColumnResult(series, kind, out)

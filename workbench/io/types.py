@@ -291,7 +291,7 @@ def _categorical(
     if force == ColumnKind.CATEGORICAL:
         return category_as_strings_result(name, col)
     levels = pa.chunked_array([pa.array(np.asarray(cats, dtype=object), pa.large_string())])
-    src = TextSource(name, levels, col.index, codes=col.cat.codes.to_numpy().astype(np.int64))
+    src = TextSource(name, levels, col.index, codes=col.cat.codes.to_numpy())
     return analyse_text(src, st, force=force)
 
 

@@ -261,7 +261,8 @@ def test_cast_text_to_numbers_counts_failures():
     rep = res.reports[0]
     assert rep.details["failed"] == 1  # "측정불가"; "N/A" is a missing marker, not a failure
     assert rep.cells_changed == 3
-    assert "1 value in ‘두께’ could not be read as numbers" in rep.warning
+    assert "‘두께’: 1 cell could not be read as numbers" in rep.warning
+    assert "측정불가" in rep.warning  # the loader's own message, with an example
     assert res.kinds["두께"] == K.NUMERIC
 
 
@@ -269,7 +270,7 @@ def test_cast_to_category_boolean_datetime_and_id():
     frame = pd.DataFrame(
         {
             "등급": [1, 2, 2, 1],
-            "합격": ["예", "아니오", "Y", "?"],
+            "합격": ["예", "아니오", "Y", "불량"],
             "일자": ["2026-03-01", "2026/03/02", "어제", None],
             "serial": [1001.0, 1002.0, np.nan, 1004.0],
         }
@@ -289,12 +290,46 @@ def test_cast_to_category_boolean_datetime_and_id():
     assert out["일자"].iloc[1] == pd.Timestamp("2026-03-02")
     assert res.reports[2].details["failed"] == 1
     assert out["serial"].tolist()[:2] == ["1001", "1002"] and pd.isna(out["serial"].iloc[2])
+    assert list(out["등급"].cat.categories) == ["1", "2"]  # as the loader does
     assert res.kinds == {
         "등급": K.CATEGORICAL,
         "합격": K.BOOLEAN,
         "일자": K.DATETIME,
         "serial": K.ID,
     }
+
+
+def test_cast_uses_the_loaders_rules_korean_dates_and_day_first():
+    frame = pd.DataFrame(
+        {
+            "일자": pd.Series(["2026년 3월 1일", "13/03/2026", "05/03/2026", None], dtype="str"),
+            "두께": pd.Series(["1.234,5", "12,5", "7"], dtype="str").reindex(range(4)),
+        }
+    )
+    res = run(
+        frame,
+        {},
+        {"op": "cast", "column": "일자", "kind": "datetime"},
+        {"op": "cast", "column": "두께", "kind": "numeric"},
+    )
+    dates = res.frame["일자"]
+    # 13/03 proves day-first, so 05/03/2026 is the 5th of March
+    assert list(dates.iloc[:3]) == [
+        pd.Timestamp("2026-03-01"),
+        pd.Timestamp("2026-03-13"),
+        pd.Timestamp("2026-03-05"),
+    ]
+    assert res.frame["두께"].tolist()[:3] == [1234.5, 12.5, 7.0]
+    assert [r.details["failed"] for r in res.reports] == [0, 0]
+    assert any(n["kind"] == "date_format" for n in res.reports[0].details["notes"])
+
+
+def test_cast_of_dates_to_numbers_is_refused_and_keeps_the_dates():
+    frame = pd.DataFrame({"시각": pd.to_datetime(["2026-03-01", "2026-03-02"])})
+    res = run(frame, {"시각": K.DATETIME}, {"op": "cast", "column": "시각", "kind": "numeric"})
+    assert res.reports[0].skipped and "cannot be turned into numbers" in res.reports[0].warning
+    assert res.kinds == {"시각": K.DATETIME}
+    pd.testing.assert_frame_equal(res.frame, frame)
 
 
 def test_rename_updates_kinds_and_later_steps_use_the_new_name(plant):

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.io.table import ColumnKind
+from workbench.io.table import ColumnKind, LoadNote
 from workbench.jobs import JobContext
 from workbench.steps import recipe_wording as wording
 
@@ -440,171 +440,57 @@ def filter_rows(
     return Outcome(out, dict(kinds), details={"removed_missing": removed_missing})
 
 
+def convert_column(
+    col: pd.Series, kind: ColumnKind, name: str
+) -> tuple[pd.Series, int, int, list[LoadNote]]:
+    """Convert ``col`` to ``kind`` with the loader's own rules, as a kind override would.
+
+    Returns (new column, cells that could not be converted and are now missing, cells
+    converted, the loader's notes). Number format and day-first order are decided from the
+    column's values, so replaying the step on the same data decides the same way.
+    """
+    from workbench.io import dates
+    from workbench.io.text_columns import PendingDates, Settings
+    from workbench.io.types import analyse_column
+
+    result = analyse_column(name, col, Settings(None, None, None), force=kind)
+    if isinstance(result, PendingDates):
+        dayfirst, _how = dates.decide_dayfirst([result.plan])
+        result = result.finish(dayfirst)
+    if result.kind != kind:  # e.g. dates asked to become numbers: the loader keeps the dates
+        raise StepSkipped(wording.cannot_cast(name, kind))
+    if result.values is None:
+        return col, 0, 0, list(result.notes)
+    new = result.values
+    if not new.index.equals(col.index):
+        new = new.set_axis(col.index)
+    new = new.rename(col.name)
+    failed = sum(int(n.details.get("count", 0)) for n in result.notes if n.kind == UNCONVERTED)
+    return new, failed, int(new.notna().sum()), list(result.notes)
+
+
+UNCONVERTED = "unconverted_cells"  # the loader's note for cells that became missing
+
+
 def cast(
     frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
 ) -> Outcome:
     col = _column(frame, step)
     name, kind = step["column"], ColumnKind(step["kind"])
-    new, failed, changed = convert_column(col, kind, name)
+    new, failed, changed, notes = convert_column(col, kind, name)
     new_kinds = dict(kinds)
     new_kinds[name] = kind
-    warning = wording.cast_failed(name, kind, failed) if failed else None
+    warning = None
+    if failed:
+        said = [n.message for n in notes if n.kind == UNCONVERTED]
+        warning = " ".join(said) if said else wording.cast_failed(name, kind, failed)
     return Outcome(
         replace_column(frame, name, new),
         new_kinds,
         cells_changed=changed,
         warning=warning,
-        details={"failed": failed},
+        details={"failed": failed, "notes": [n.to_dict() for n in notes]},
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Cast: convert a column to another kind, counting the cells that could not be converted
-# --------------------------------------------------------------------------------------------
-
-# Text that stands for "no value" in exports; such cells become missing without counting as
-# failed conversions.
-MISSING_MARKERS = frozenset(
-    {"", "-", "--", "na", "n/a", "#n/a", "nan", "null", "none", "없음", "#value!", "#div/0!"}
-)
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's 1900 date system (with its leap-year bug)
-
-
-def _number_from(value: Any) -> float | None:
-    if isinstance(value, bool | np.bool_):
-        return float(value)
-    if isinstance(value, int | float | np.integer | np.floating):
-        return float(value)
-    if isinstance(value, str):
-        return text_to_float(value)
-    return None
-
-
-def _naive(ts: pd.Timestamp) -> pd.Timestamp:
-    return ts.tz_convert(None) if ts.tzinfo is not None else ts
-
-
-def _datetime_from(value: Any) -> pd.Timestamp | None:
-    if isinstance(value, pd.Timestamp):
-        return _naive(value)
-    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
-        if 1 <= float(value) < 2_958_466:  # Excel serial days up to 9999-12-31
-            return EXCEL_EPOCH + pd.to_timedelta(float(value), unit="D")
-        return None
-    if isinstance(value, str):
-        try:
-            ts = pd.Timestamp(value.strip())
-        except (ValueError, TypeError):
-            return None
-        return None if pd.isna(ts) else _naive(ts)
-    return None
-
-
-def _markers_of(uniques: np.ndarray) -> np.ndarray:
-    """Which distinct values are text standing for "no value" ("", "-", "N/A", "없음" ...)."""
-    out = np.zeros(len(uniques), dtype=bool)
-    positions, texts = _texts_of(uniques)
-    out[positions] = texts.str.lower().isin(MISSING_MARKERS).to_numpy(dtype=bool)
-    return out
-
-
-def _texts_of(uniques: np.ndarray) -> tuple[np.ndarray, pd.Series]:
-    """Positions of the text values among ``uniques``, and those texts trimmed."""
-    if pd.api.types.infer_dtype(uniques, skipna=True) == "string":  # a C loop: all text
-        positions = np.arange(len(uniques))
-    else:
-        is_text = np.fromiter((isinstance(u, str) for u in uniques), bool, count=len(uniques))
-        positions = np.flatnonzero(is_text)
-    texts = pd.Series(uniques[positions], dtype="str")
-    return positions, texts.str.strip().str.replace("\u00a0", "", regex=False)
-
-
-def _numbers_of(uniques: np.ndarray) -> np.ndarray:
-    """Each distinct value as a float (NaN when it does not read as a number), vectorised."""
-    out = np.full(len(uniques), np.nan)
-    positions, texts = _texts_of(uniques)
-    if len(positions):
-        grouped = texts.str.fullmatch(_THOUSANDS.pattern).to_numpy(dtype=bool, na_value=False)
-        texts = texts.where(~grouped, texts.str.replace(",", "", regex=False))
-        values = pd.to_numeric(texts, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        out[positions] = np.where(np.isfinite(values), values, np.nan)
-    others = np.ones(len(uniques), dtype=bool)
-    others[positions] = False
-    for i in np.flatnonzero(others):  # numbers inside a column of mixed cells
-        number = _number_from(uniques[i])
-        out[i] = np.nan if number is None else number
-    return out
-
-
-def _datetimes_of(uniques: np.ndarray) -> pd.Series:
-    """Each distinct value as a timestamp (NaT when it does not read as one).
-
-    ISO dates go through pandas in one call; other spellings ("2026/3/1") one by one.
-    """
-    out = pd.Series(pd.NaT, index=range(len(uniques)), dtype="datetime64[ns]")
-    positions, texts = _texts_of(uniques)
-    if len(positions):
-        parsed = pd.to_datetime(texts, errors="coerce", format="ISO8601", utc=True)
-        out.iloc[positions] = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
-    rest = np.flatnonzero(out.isna().to_numpy() & ~_markers_of(uniques))
-    if len(rest):
-        found = [_datetime_from(uniques[i]) for i in rest]
-        out.iloc[rest] = pd.DatetimeIndex([pd.NaT if t is None else t for t in found]).as_unit("ns")
-    return out
-
-
-def _failed_cells(parsed_missing: np.ndarray, uniques: np.ndarray, codes: np.ndarray) -> int:
-    """Cells holding a value that did not convert (missing markers like "N/A" do not count)."""
-    failed = np.append(parsed_missing & ~_markers_of(uniques), False)
-    return _count(failed[codes])
-
-
-def _labels_to_text(col: pd.Series) -> pd.Series:
-    codes, uniques = codes_and_uniques(col)
-    table = np.array([value_text(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(table[codes], index=col.index, name=col.name, dtype="str")
-
-
-def convert_column(col: pd.Series, kind: ColumnKind, name: str) -> tuple[pd.Series, int, int]:
-    """Convert ``col`` to ``kind``; return (new column, cells that failed, cells converted).
-
-    Cells that cannot be converted become missing and are counted, never dropped silently.
-    """
-    present = int(col.notna().sum())
-    if kind is ColumnKind.NUMERIC:
-        if is_number_series(col):
-            return col, 0, 0
-        if pd.api.types.is_datetime64_any_dtype(col):
-            raise StepSkipped(wording.cannot_cast(name, kind))
-        codes, uniques = codes_and_uniques(col)
-        numbers = _numbers_of(uniques)
-        new = pd.Series(np.append(numbers, np.nan)[codes], index=col.index, name=col.name)
-        return new, _failed_cells(np.isnan(numbers), uniques, codes), int(new.notna().sum())
-    if kind is ColumnKind.CATEGORICAL:
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            return col, 0, 0
-        return col.astype("category"), 0, present
-    if kind is ColumnKind.BOOLEAN:
-        if pd.api.types.is_bool_dtype(col):
-            return col, 0, 0
-        codes, uniques = codes_and_uniques(col)
-        flags = [as_bool(u) for u in uniques]
-        table = np.array([*flags, None], dtype=object)
-        new = pd.Series(table[codes], index=col.index, name=col.name).astype("boolean")
-        missing = np.array([f is None for f in flags], dtype=bool)
-        return new, _failed_cells(missing, uniques, codes), int(new.notna().sum())
-    if kind is ColumnKind.DATETIME:
-        if pd.api.types.is_datetime64_any_dtype(col):
-            return col, 0, 0
-        codes, uniques = codes_and_uniques(col)
-        stamps = _datetimes_of(uniques)
-        table = np.append(stamps.to_numpy(), np.datetime64("NaT", "ns"))
-        new = pd.Series(table[codes], index=col.index, name=col.name)
-        return new, _failed_cells(stamps.isna().to_numpy(), uniques, codes), int(new.notna().sum())
-    # text and id: plain labels; integer-valued numbers read without ".0"
-    if isinstance(col.dtype, pd.StringDtype):
-        return col, 0, 0
-    return _labels_to_text(col), 0, present
 
 
 def impute(

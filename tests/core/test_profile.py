@@ -160,6 +160,14 @@ def test_duplicate_count_equals_pandas(rows):
     assert count_duplicates(_hash_rows(frame)) == frame.duplicated().sum()
 
 
+def test_a_unique_column_rules_out_duplicates():
+    frame = pd.DataFrame({"x": [1.0] * 50, "lot": [f"L{i}" for i in range(50)], "y": [2] * 50})
+    report = assess_quality(frame, kinds_of(frame))
+    assert report.duplicate_rows == frame.duplicated().sum() == 0
+    doubled = frame.drop(columns="lot")
+    assert assess_quality(doubled, kinds_of(doubled)).duplicate_rows == 49
+
+
 def test_missing_map_fractions_and_edges():
     n = 1000
     frame = pd.DataFrame({"a": np.arange(n, dtype=float), "b": np.ones(n)})

@@ -180,6 +180,14 @@ def test_outliers_counted_with_range_and_clip_fix(rng):
     assert a.fix_step["upper"] == a.details["typical_max"] < 21
 
 
+def test_a_group_of_best_runs_is_not_outliers_but_unit_errors_are(rng):
+    efficiency = np.concatenate([rng.normal(19.4, 0.3, 900), rng.normal(21.2, 0.2, 100)])
+    assert alerts(pd.DataFrame({"eff": efficiency}), "outliers") == []
+    efficiency[:3] *= 100  # typed in percent where the rest is a fraction, or vice versa
+    a = only(pd.DataFrame({"eff": efficiency}), "outliers")
+    assert a.details["rows"] == 3 and a.details["fence_iqr"] == 10.0
+
+
 def test_normal_data_has_no_outliers(rng):
     frame = pd.DataFrame({"x": rng.normal(0, 1, 2000)})
     assert alerts(frame, "outliers") == []

@@ -234,10 +234,17 @@ def _summarize_datetime(name: str, kind: ColumnKind, col: pd.Series):
     return summary, i8.view(np.uint64)
 
 
+def _small_codes(codes: np.ndarray, n_levels: int) -> np.ndarray:
+    """Codes in the smallest integer type that holds them: later gathers touch less memory."""
+    dtype = np.int8 if n_levels < 127 else np.int16 if n_levels < 32767 else np.int32
+    return codes.astype(dtype, copy=False)
+
+
 def _encode_labels(col: pd.Series) -> tuple[np.ndarray, Levels]:
     """Integer codes (-1 = missing) and the distinct values, reading the column once."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy().astype(np.int32), Levels(col.cat.categories)
+        categories = col.cat.categories
+        return _small_codes(col.cat.codes.to_numpy(), len(categories)), Levels(categories)
     if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -247,9 +254,9 @@ def _encode_labels(col: pd.Series) -> tuple[np.ndarray, Levels]:
             arr = arr.combine_chunks()
         encoded = pc.dictionary_encode(arr)
         codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-        return codes.astype(np.int32), Levels(encoded.dictionary)
+        return _small_codes(codes, len(encoded.dictionary)), Levels(encoded.dictionary)
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    return codes.astype(np.int32), Levels(uniques)
+    return _small_codes(codes, len(uniques)), Levels(uniques)
 
 
 def _summarize_labels(name: str, kind: ColumnKind, col: pd.Series):

@@ -162,7 +162,7 @@ def assess_quality(
     kind_of = {c: kinds.get(c) or fallback_kind(frame[c]) for c in columns}
     not_inputs = {c for c in columns if kind_of[c] in (ColumnKind.ID, ColumnKind.TEXT)}
     not_inputs |= {c for c in (target, time) if c is not None}
-    hasher = RowHasher(n_rows, not_inputs if target is not None else None)
+    hasher: RowHasher | None = RowHasher(n_rows, not_inputs if target is not None else None)
     edges = block_edges(n_rows)
     summaries: dict[str, ColumnSummary] = {}
     block_shares = []
@@ -170,8 +170,11 @@ def assess_quality(
     step = ctx.sub(0.0, 0.8)
     for i, name in enumerate(columns):
         step.progress(i / max(n_columns, 1), words.progress_message(str(name)))
-        s, identity = summarize_column(str(name), frame[name], kind_of[name])
-        hasher.add(i, str(name), identity)
+        s, identity = summarize_column(str(name), frame.iloc[:, i], kind_of[name])
+        if target is None and s.profile.missing == 0 and s.profile.distinct == n_rows:
+            hasher = None  # a different value in every row: no two rows can be equal
+        if hasher is not None:
+            hasher.add(i, str(name), identity)
         del identity
         block_shares.append(block_missing(s.missing_rows, edges))
         found += _column_findings(s)
@@ -181,13 +184,13 @@ def assess_quality(
     ctx.progress(0.8, words.table_progress())
     found = checks.check_few_rows(n_rows, n_columns) + found
     found += checks.check_missing(list(summaries.values()), n_rows, target)
-    duplicates = count_duplicates(hasher.all)
+    duplicates = count_duplicates(hasher.all) if hasher is not None else 0
     examples = []
-    if duplicates:
+    if duplicates and hasher is not None:
         positions = np.flatnonzero(duplicate_mask(hasher.all))[:5]
         examples = [json_value(frame.index[p]) for p in positions]
     found += checks.check_duplicates(duplicates, n_rows, examples)
-    if target is not None:
+    if target is not None and hasher is not None:
         found += _target_findings(frame, summaries, target, not_inputs, hasher, ctx.sub(0.8, 0.95))
     if time is not None:
         drift_ctx = ctx.sub(0.95, 1.0)

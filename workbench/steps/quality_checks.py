@@ -21,7 +21,8 @@ FEW_ROWS_ERROR = 20
 FEW_ROWS_WARNING = 100
 HIGH_CARDINALITY = 50
 ID_SHARE = 0.95  # labels this close to one per row name rows rather than describe them
-OUTLIER_FENCE = 3.0  # in IQRs beyond the quartiles ("far out" in Tukey's terms)
+OUTLIER_FENCES = (3.0, 10.0)  # in IQRs beyond the quartiles (3 is "far out" for Tukey)
+OUTLIER_MAX_SHARE = 0.01  # more than this beyond a fence is a tail, not outliers
 SENTINEL_FENCE = 5.0  # a sentinel sits at least this many IQRs beyond the quartiles
 SENTINEL_MIN_COUNT = 3
 
@@ -82,7 +83,7 @@ def _missing_group(s: ColumnSummary, groups: list[ColumnSummary], n_rows: int) -
         if best is None or share > best["share"]:
             best = {
                 "group_column": g.profile.name,
-                "group_value": json_value(g.levels[top]) if g.levels else top,
+                "group_value": json_value(g.levels[top]) if g.levels is not None else top,
                 "missing_in_group": miss,
                 "share": round(share, 4),
                 "group_rows": rows,
@@ -201,8 +202,10 @@ def check_sentinel(s: ColumnSummary, found: list[float], rest: np.ndarray) -> li
 def check_outliers(s: ColumnSummary, rest: np.ndarray) -> list[Finding]:
     """Values beyond 3 IQRs from the quartiles (sentinels already set aside).
 
-    When the IQR is 0 more than half the values are equal, so the MAD is 0 as well and no
-    robust scale exists: such columns are skipped rather than flagging every other value.
+    When more than 1% of the values lie beyond that fence, they are a long tail or a group of
+    their own (e.g. the best runs), not stray values; then only values beyond 10 IQRs (unit
+    and typing errors) count. When the IQR is 0, more than half the values are equal, so the
+    MAD is 0 as well and no robust scale exists: such columns are skipped.
     """
     if s.kind != ColumnKind.NUMERIC or len(rest) < 20 or s.profile.distinct <= 10:
         return []
@@ -210,9 +213,14 @@ def check_outliers(s: ColumnSummary, rest: np.ndarray) -> list[Finding]:
     iqr = q3 - q1
     if iqr <= 0:
         return []
-    lower, upper = q1 - OUTLIER_FENCE * iqr, q3 + OUTLIER_FENCE * iqr
-    n_low = int(np.searchsorted(rest, lower, side="left"))
-    n_high = int(len(rest) - np.searchsorted(rest, upper, side="right"))
+    for fence in OUTLIER_FENCES:
+        lower, upper = q1 - fence * iqr, q3 + fence * iqr
+        n_low = int(np.searchsorted(rest, lower, side="left"))
+        n_high = int(len(rest) - np.searchsorted(rest, upper, side="right"))
+        if n_low + n_high <= OUTLIER_MAX_SHARE * len(rest):
+            break
+    else:
+        return []
     if n_low + n_high == 0:
         return []
     inside = rest[n_low : len(rest) - n_high]
@@ -228,7 +236,7 @@ def check_outliers(s: ColumnSummary, rest: np.ndarray) -> list[Finding]:
         "typical_min": json_value(inside[0]),
         "typical_max": json_value(inside[-1]),
         "method": "iqr",
-        "fence_iqr": OUTLIER_FENCE,
+        "fence_iqr": fence,
     }
     fix = {
         "op": "clip",

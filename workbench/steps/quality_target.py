@@ -20,7 +20,7 @@ from workbench.steps.profile import ColumnSummary, Levels, json_value
 from workbench.steps.quality_checks import Finding
 from workbench.steps.quality_wording import progress_message
 
-SAMPLE_ROWS = 100_000
+SAMPLE_ROWS = 60_000  # rows the leakage check reads (half to fit, half to judge)
 DRIFT_SAMPLE = 20_000  # rows drawn from each period
 RECENT_SHARE = 0.2
 LEAK_SCORE = 0.97  # |correlation|, held-out R² or error reduction that counts as "explains all"
@@ -101,12 +101,15 @@ def float_rows(col: pd.Series, rows: np.ndarray) -> np.ndarray:
     return col.take(rows).to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _feature_groups(s: ColumnSummary, col: pd.Series, rows: np.ndarray, fit: np.ndarray):
-    """Group number per sampled row: quantile bins for numbers, labels for categories."""
+def _feature_groups(s: ColumnSummary, col: pd.Series, rows: np.ndarray, half: int):
+    """Group number per sampled row: quantile bins for numbers, labels for categories.
+
+    Bin edges come from the fitting half (``rows[:half]``) only.
+    """
     if s.codes is not None:
         return s.codes[rows].astype(np.int64) + 1, None
     x = float_rows(col, rows)
-    known = x[fit][~np.isnan(x[fit])]
+    known = x[:half][~np.isnan(x[:half])]
     if len(known) == 0:
         return None, None
     n_bins = int(min(LEAK_BINS, max(2, len(known) // 20)))
@@ -116,25 +119,29 @@ def _feature_groups(s: ColumnSummary, col: pd.Series, rows: np.ndarray, fit: np.
     return groups, x
 
 
-def _heldout_r2(groups, y, fit, test) -> float:
+def _heldout_r2(groups: np.ndarray, y: np.ndarray, half: int) -> float:
+    """R² on ``[half:]`` of predicting each row by its group's mean on ``[:half]``."""
     k = int(groups.max()) + 1
-    sums = np.bincount(groups[fit], weights=y[fit], minlength=k)
-    counts = np.bincount(groups[fit], minlength=k)
-    overall = y[fit].mean()
-    means = np.where(counts > 0, sums / np.maximum(counts, 1), overall)
-    sst = np.sum((y[test] - y[test].mean()) ** 2)
+    g_fit, y_fit, g_test, y_test = groups[:half], y[:half], groups[half:], y[half:]
+    sums = np.bincount(g_fit, weights=y_fit, minlength=k)
+    counts = np.bincount(g_fit, minlength=k)
+    means = np.where(counts > 0, sums / np.maximum(counts, 1), y_fit.mean())
+    sst = np.sum((y_test - y_test.mean()) ** 2)
     if sst <= 0:
         return 0.0
-    return float(1 - np.sum((y[test] - means[groups[test]]) ** 2) / sst)
+    return float(1 - np.sum((y_test - means[g_test]) ** 2) / sst)
 
 
-def _heldout_accuracy(groups, y, fit, test) -> tuple[float, float]:
+def _heldout_accuracy(groups: np.ndarray, y: np.ndarray, half: int) -> tuple[float, float]:
+    """Accuracy on ``[half:]`` of each group's majority class on ``[:half]``, and the
+    accuracy of always answering the overall majority class."""
     k, n_cls = int(groups.max()) + 1, int(y.max()) + 1
-    table = np.bincount(groups[fit] * n_cls + y[fit], minlength=k * n_cls).reshape(k, n_cls)
+    cells = groups[:half] * n_cls + y[:half]
+    table = np.bincount(cells, minlength=k * n_cls).reshape(k, n_cls)
     overall = int(np.argmax(table.sum(axis=0)))
     majority = np.where(table.sum(axis=1) > 0, np.argmax(table, axis=1), overall)
-    accuracy = float(np.mean(majority[groups[test]] == y[test]))
-    baseline = float(np.mean(y[test] == overall))
+    accuracy = float(np.mean(majority[groups[half:]] == y[half:]))
+    baseline = float(np.mean(y[half:] == overall))
     return accuracy, baseline
 
 
@@ -154,33 +161,29 @@ def check_leakage(
         y_all[y_all < 0] = np.nan
     else:
         y_all = frame[target].to_numpy(dtype=np.float64, na_value=np.nan)
-    rows = np.flatnonzero(~np.isnan(y_all))
-    rng = np.random.default_rng(0)
-    if len(rows) > SAMPLE_ROWS:
-        rows = np.sort(rng.choice(rows, SAMPLE_ROWS, replace=False))
-    if len(rows) < 2 * MIN_TARGET_VALUES:
+    known = np.flatnonzero(~np.isnan(y_all))
+    if len(known) < 2 * MIN_TARGET_VALUES:
         return []
+    # a random order: the first half fits each column's groups, the second half judges them
+    rows = np.random.default_rng(0).permutation(known)[:SAMPLE_ROWS]
+    half = len(rows) // 2
     y = y_all[rows]
-    y_cls = y.astype(np.int64) if classify else None
-    fit = np.zeros(len(rows), dtype=bool)
-    fit[rng.permutation(len(rows))[: len(rows) // 2]] = True
-    test = ~fit
+    classes = y.astype(np.int64)
     found = []
     for i, (name, s) in enumerate(summaries.items()):
         if name == target or name in exclude or s.kind in NOT_FEATURES or s.profile.distinct < 2:
             continue
         ctx.progress(i / len(summaries), progress_message(str(name)))
-        groups, x = _feature_groups(s, frame[name], rows, fit)
+        groups, x = _feature_groups(s, frame[name], rows, half)
         if groups is None:
             continue
         details: dict[str, Any] = {"sample_rows": len(rows)}
         if classify:
-            assert y_cls is not None
-            acc, base = _heldout_accuracy(groups, y_cls, fit, test)
+            acc, base = _heldout_accuracy(groups, classes, half)
             leak = acc >= LEAK_SCORE and (1 - acc) <= 0.1 * (1 - base)
             details.update(method="groups", accuracy=round(acc, 4), baseline=round(base, 4))
         else:
-            r2 = _heldout_r2(groups, y, fit, test)
+            r2 = _heldout_r2(groups, y, half)
             details.update(method="groups", r2=round(r2, 4))
             leak = r2 >= LEAK_SCORE
             if x is not None:

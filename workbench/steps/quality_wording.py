@@ -37,6 +37,18 @@ def _num(value: Any) -> str:
     return str(value)
 
 
+def _span(a: Any, b: Any) -> str:
+    return _num(a) if a == b else _("{a} to {b}").format(a=_num(a), b=_num(b))
+
+
+def _when(iso: str) -> str:
+    """``2026-05-24T13:05:00`` as ``2026-05-24 13:05``; midnight as the date alone."""
+    text = str(iso).replace("T", " ")
+    if text.endswith(" 00:00:00"):
+        return text[:10]
+    return text[:-3] if len(text) == 19 and text.endswith(":00") else text
+
+
 def _rows(n: int) -> str:
     return ngettext("{n} row", "{n} rows", n).format(n=_num(n))
 
@@ -82,7 +94,7 @@ def _constant(f: Finding) -> tuple[str, str]:
     msg = _(
         "“{column}” has the same value (“{value}”) in every filled row, so it cannot explain "
         "any difference between runs."
-    ).format(column=f.column, value=f.details["value"])
+    ).format(column=f.column, value=_num(f.details["value"]))
     return msg, _("Leave “{column}” out of the analysis.").format(column=f.column)
 
 
@@ -166,9 +178,7 @@ def _outliers(f: Finding) -> tuple[str, str]:
     sides = []
     if d["low_values"]:
         low = d["low_values"]
-        sides.append(
-            _("{n} below ({a} to {b})").format(n=_num(d["below"]), a=_num(low[0]), b=_num(low[1]))
-        )
+        sides.append(_("{n} below ({span})").format(n=_num(d["below"]), span=_span(*low)))
     if d["high_values"]:
         high = d["high_values"]
         sides.append(
@@ -328,7 +338,7 @@ def _drift(f: Finding) -> tuple[str, str]:
     msg = _(
         "“{column}” changed in the most recent period (from {since}): {change}. A model "
         "trained on the past may not fit the present."
-    ).format(column=f.column, since=d["since"], change=change)
+    ).format(column=f.column, since=_when(d["since"]), change=change)
     fix = _("Find out what changed (new material, recalibration, new recipe) before modeling.")
     return msg, fix
 

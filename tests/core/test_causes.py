@@ -244,8 +244,9 @@ def test_cluster_shap_on_a_sample_labels_every_row():
     values, truth = _blobs(1000, seed=1)
     labels = cluster_shap(values, 300, max_rows=1500, seed=0)
     assert labels.shape == truth.shape
-    assert adjusted_rand_score(truth, labels) > 0.95
-    assert (labels >= 0).mean() > 0.95
+    grouped = labels >= 0
+    assert grouped.mean() > 0.9
+    assert adjusted_rand_score(truth[grouped], labels[grouped]) > 0.99
 
 
 def test_cluster_shap_runs_in_a_worker_process():
@@ -276,7 +277,7 @@ def test_automatic_group_size_follows_the_focus():
 
 
 def _condition(values: pd.Series, in_group: np.ndarray):
-    return best_condition(ColumnStats(values), values, in_group)
+    return best_condition(ColumnStats(values), values[in_group])
 
 
 def test_numeric_conditions_find_below_above_and_windows():

@@ -7,8 +7,11 @@ to a step an engineer would write (17.0, 800). For a categorical column it is th
 most three over-represented levels with the largest such difference. A column mostly missing
 in the group but not elsewhere gives ``is missing``.
 
-The distribution of every column over the whole table is sorted once (:class:`ColumnStats`),
-so the "rest" of each group (whole table minus the group) costs one pass over the group's rows.
+The distribution of every column over the table is sorted once (:class:`ColumnStats`), so the
+"rest" of each group (the table minus the group) costs one pass over the group's rows. On a big
+table the rest is judged on a seeded random sample of rows (``find_cause_groups`` uses 200,000):
+shares of the rest are then estimates to a fraction of a percent; the group's own shares are
+always exact.
 """
 
 from __future__ import annotations
@@ -97,6 +100,21 @@ def _is_numeric(col: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
 
 
+def level_counts(values: pd.Series) -> pd.Series:
+    """Rows per level (labels as text), fast for categoricals; missing values not counted."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        counts = values.value_counts(dropna=True, sort=False)
+        counts.index = pd.Index([str(v) for v in counts.index], dtype=object)
+        counts = counts.groupby(level=0, sort=False).sum()  # two categories with one label
+        return counts[counts > 0]
+    return values.astype("string").value_counts(dropna=True)
+
+
+def _finite_sorted(values: pd.Series) -> np.ndarray:
+    arr = values.to_numpy(dtype=float, na_value=np.nan)
+    return np.sort(arr[np.isfinite(arr)])
+
+
 def display_step(values: np.ndarray) -> float | None:
     """A rounding step for thresholds: a tenth of the order of magnitude of the spread."""
     if values.size == 0:
@@ -111,25 +129,20 @@ def display_step(values: np.ndarray) -> float | None:
 
 
 class ColumnStats:
-    """One column over the whole table, prepared for quick group-vs-rest comparisons."""
+    """One column over the rows the rest is judged on (the whole table, or a sample of it)."""
 
     def __init__(self, column: pd.Series) -> None:
         self.name = str(column.name)
         self.numeric = _is_numeric(column)
         self.n = len(column)
-        self.missing = column.isna().to_numpy()
-        self.n_missing = int(self.missing.sum())
         if self.numeric:
-            vals = column.to_numpy(dtype=float, na_value=np.nan)
-            finite = np.isfinite(vals)
-            self.missing = ~finite
-            self.n_missing = int(self.missing.sum())
-            self.sorted = np.sort(vals[finite])
+            self.sorted = _finite_sorted(column)
+            self.n_missing = self.n - self.sorted.size
             self.step = display_step(self.sorted)
             self.counts = None
         else:
-            labels = column.astype("string")
-            self.counts = labels.value_counts(dropna=True)
+            self.counts = level_counts(column)
+            self.n_missing = int(column.isna().sum())
             self.sorted = None
             self.step = None
 
@@ -142,56 +155,68 @@ def _round_to(value: float, step: float | None, mode: str) -> float:
     if step is None:
         return float(value)
     q = value / step
-    r = (
-        math.ceil(q - 1e-9)
-        if mode == "up"
-        else math.floor(q + 1e-9)
-        if mode == "down"
-        else round(q)
-    )
+    if mode == "up":
+        r = math.ceil(q - 1e-9)
+    elif mode == "down":
+        r = math.floor(q + 1e-9)
+    else:
+        r = round(q)
     out = r * step
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))
     return round(out, decimals)
 
 
-def numeric_condition(stats: ColumnStats, group: pd.Series) -> Condition | None:
-    """The best single range condition for ``group`` vs the rest of the table, or None."""
-    gvals = group.to_numpy(dtype=float, na_value=np.nan)
-    gvals = np.sort(gvals[np.isfinite(gvals)])
+def _count(sorted_values: np.ndarray, t: np.ndarray, side: str) -> np.ndarray:
+    return np.searchsorted(sorted_values, t, side=side)
+
+
+def numeric_condition(
+    stats: ColumnStats, group: pd.Series, group_in_stats: pd.Series | None = None
+) -> Condition | None:
+    """The best single range condition for ``group`` vs the rest, or None.
+
+    ``group_in_stats`` holds the values of the group's rows that are among the rows ``stats``
+    was built on (default: all of them — ``stats`` covers the whole table).
+    """
+    gvals = _finite_sorted(group)
+    svals = gvals if group_in_stats is None else _finite_sorted(group_in_stats)
+    n_gs = len(group) if group_in_stats is None else len(group_in_stats)
     # Shares are of all rows (a missing value does not meet a condition).
     n_g = len(group)
-    n_rest = stats.n - n_g
-    if gvals.size < 2 or n_rest < 1 or stats.sorted.size - gvals.size < 1:
+    n_rest = stats.n - n_gs
+    if gvals.size < 2 or n_rest < 1 or stats.sorted.size - svals.size < 1:
         return None
     qs = np.linspace(0.0, 1.0, N_CANDIDATES)
     cand = np.quantile(gvals, qs)
     step = stats.step
     highs = np.unique([_round_to(v, step, "up") for v in cand])
     lows = np.unique([_round_to(v, step, "down") for v in cand])
+    total = stats.sorted.size - svals.size  # rest rows with a value
+
+    def rest_lt(t: np.ndarray) -> np.ndarray:
+        return stats.count_below(t, strict=True) - _count(svals, t, "left")
+
+    def rest_le(t: np.ndarray) -> np.ndarray:
+        return stats.count_below(t, strict=False) - _count(svals, t, "right")
+
     # below t  (x < t)
-    g_below = np.searchsorted(gvals, highs, side="left")
-    r_below = stats.count_below(highs, strict=True) - g_below
+    g_below = _count(gvals, highs, "left")
+    r_below = rest_lt(highs)
     j_below = g_below / n_g - r_below / n_rest
     # above t  (x > t)
-    g_above = gvals.size - np.searchsorted(gvals, lows, side="right")
-    r_above = (stats.sorted.size - stats.count_below(lows, strict=False)) - g_above
+    g_above = gvals.size - _count(gvals, lows, "right")
+    r_above = total - rest_le(lows)
     j_above = g_above / n_g - r_above / n_rest
-    best_kind, best_j, best = "below", -np.inf, (None, None, 0.0, 0.0)
     i = int(np.argmax(j_below))
-    if j_below[i] > best_j:
-        best_kind, best_j = "below", j_below[i]
-        best = (None, float(highs[i]), g_below[i] / n_g, r_below[i] / n_rest)
+    best_kind, best_j = "below", j_below[i]
+    best = (None, float(highs[i]), g_below[i] / n_g, r_below[i] / n_rest)
     i = int(np.argmax(j_above))
     if j_above[i] > best_j:
         best_kind, best_j = "above", j_above[i]
         best = (float(lows[i]), None, g_above[i] / n_g, r_above[i] / n_rest)
     # between a and b  (a <= x <= b)
-    g_le_hi = np.searchsorted(gvals, highs, side="right")
-    r_le_hi = stats.count_below(highs, strict=False) - g_le_hi
-    g_lt_lo = np.searchsorted(gvals, lows, side="left")
-    r_lt_lo = stats.count_below(lows, strict=True) - g_lt_lo
-    g_in = g_le_hi[None, :] - g_lt_lo[:, None]
-    r_in = r_le_hi[None, :] - r_lt_lo[:, None]
+    g_in = _count(gvals, highs, "right")[None, :] - _count(gvals, lows, "left")[:, None]
+    r_in = rest_le(highs)[None, :] - rest_lt(lows)[:, None]
     valid = lows[:, None] < highs[None, :]
     j_in = np.where(valid, g_in / n_g - r_in / n_rest, -np.inf)
     a, b = np.unravel_index(int(np.argmax(j_in)), j_in.shape)
@@ -209,23 +234,23 @@ def numeric_condition(stats: ColumnStats, group: pd.Series) -> Condition | None:
         step=step,
     )
     cond.group_range = (float(np.quantile(gvals, 0.1)), float(np.quantile(gvals, 0.9)))
-    cond.rest_range = _rest_range(stats, gvals)
+    cond.rest_range = _rest_range(stats, svals)
     return cond
 
 
-def _rest_range(stats: ColumnStats, gvals: np.ndarray) -> tuple[float, float] | None:
-    """The rest's 10–90% range, from the whole column's sorted values minus the group's."""
-    n_rest = stats.sorted.size - gvals.size
+def _rest_range(stats: ColumnStats, svals: np.ndarray) -> tuple[float, float] | None:
+    """The rest's 10–90% range: the sorted values minus the group's, by bisection on rank."""
+    n_rest = stats.sorted.size - svals.size
     if n_rest < 1:
         return None
     out = []
     for q in (0.1, 0.9):
-        k = q * (n_rest - 1)  # the k-th smallest of the rest; bisect on the value
+        k = q * (n_rest - 1)  # the k-th smallest of the rest
         lo, hi = 0, stats.sorted.size - 1
         while lo < hi:
             mid = (lo + hi) // 2
             v = stats.sorted[mid]
-            rank = (mid + 1) - np.searchsorted(gvals, v, side="right")
+            rank = (mid + 1) - np.searchsorted(svals, v, side="right")
             if rank > k:
                 hi = mid
             else:
@@ -234,16 +259,23 @@ def _rest_range(stats: ColumnStats, gvals: np.ndarray) -> tuple[float, float] | 
     return out[0], out[1]
 
 
-def level_condition(stats: ColumnStats, group: pd.Series) -> Condition | None:
+def level_condition(
+    stats: ColumnStats, group: pd.Series, group_in_stats: pd.Series | None = None
+) -> Condition | None:
     """The set of (at most three) over-represented levels that best sets the group apart."""
-    g_counts = group.astype("string").value_counts(dropna=True)
+    g_counts = level_counts(group)
+    s_counts = g_counts if group_in_stats is None else level_counts(group_in_stats)
     all_counts = stats.counts
     n_g = len(group)  # shares are of all rows: a missing value is no level
-    n_rest = stats.n - n_g
+    n_rest = stats.n - (len(group) if group_in_stats is None else len(group_in_stats))
     if int(g_counts.sum()) < 2 or n_rest < 1:
         return None
-    g = g_counts.reindex(all_counts.index, fill_value=0).astype(float)
-    r = (all_counts - g).clip(lower=0).astype(float)
+    index = all_counts.index.union(g_counts.index, sort=False)
+    g = g_counts.reindex(index, fill_value=0).astype(float)
+    r = (all_counts.reindex(index, fill_value=0) - s_counts.reindex(index, fill_value=0)).clip(
+        lower=0
+    )
+    r = r.astype(float)
     pg, pr = g / n_g, r / n_rest
     lift = (pg + 1e-9) / (pr + 1.0 / max(n_rest, 1))
     order = lift.sort_values(ascending=False, kind="stable").index
@@ -267,22 +299,34 @@ def level_condition(stats: ColumnStats, group: pd.Series) -> Condition | None:
     )
 
 
-def missing_condition(stats: ColumnStats, in_group: np.ndarray) -> Condition | None:
+def missing_condition(
+    stats: ColumnStats, group: pd.Series, group_in_stats: pd.Series | None = None
+) -> Condition | None:
     """``is missing`` when the group lacks the value much more often than the rest."""
-    n_g = int(in_group.sum())
-    n_rest = stats.n - n_g
-    if n_g == 0 or n_rest == 0 or stats.n_missing == 0:
+    inside = group if group_in_stats is None else group_in_stats
+    n_g = len(group)
+    n_rest = stats.n - len(inside)
+    if n_g == 0 or n_rest <= 0 or stats.n_missing == 0:
         return None
-    g_miss = int(stats.missing[in_group].sum())
-    gs, rs = g_miss / n_g, (stats.n_missing - g_miss) / n_rest
+    g_miss = int(group.isna().sum())
+    s_miss = int(inside.isna().sum())
+    gs, rs = g_miss / n_g, max(stats.n_missing - s_miss, 0) / n_rest
     return Condition(column=stats.name, kind="missing", group_share=gs, rest_share=rs)
 
 
-def best_condition(stats: ColumnStats, values: pd.Series, in_group: np.ndarray) -> Condition | None:
-    """The single condition on this column that best sets the group's rows apart."""
-    group = values[in_group]
-    cond = numeric_condition(stats, group) if stats.numeric else level_condition(stats, group)
-    miss = missing_condition(stats, in_group)
+def best_condition(
+    stats: ColumnStats, group: pd.Series, group_in_stats: pd.Series | None = None
+) -> Condition | None:
+    """The single condition on this column that best sets the group's rows apart.
+
+    ``group`` holds the column's values on the group's rows; ``group_in_stats`` those of the
+    group's rows among the rows ``stats`` was built on (default: ``stats`` covers every row).
+    """
+    if stats.numeric:
+        cond = numeric_condition(stats, group, group_in_stats)
+    else:
+        cond = level_condition(stats, group, group_in_stats)
+    miss = missing_condition(stats, group, group_in_stats)
     if miss is not None and (cond is None or miss.separation > cond.separation):
         return miss
     return cond

@@ -10,7 +10,8 @@ harder variants (weaker routes, 30-40 pure-noise columns; see tests/core/test_ca
 * ``min_samples`` = min(min group size, 10): as good as the default (= min group size), which
   is 5-10x slower on big focus sets (50,000 rows: ~10 s instead of ~100 s);
 * above :data:`MAX_CLUSTER_ROWS` focus rows, HDBSCAN runs on a seeded random sample and the
-  other rows join the group they fall in (``approximate_predict``) or stay noise.
+  other rows join the group whose centre is nearest when they lie within its reach, else
+  they are noise (``hdbscan.approximate_predict`` did the same in ~20 s for 30,000 rows).
 
 :func:`cluster_shap` is a plain top-level function of arrays, so the GUI can run it in a worker
 process (HDBSCAN holds the GIL): ``run_in_process(cluster_shap, values, size, ...)``.
@@ -40,8 +41,10 @@ CLUSTER_COVERAGE = 0.95  # cluster on the columns holding this share of mean |SH
 MIN_CLUSTER_COLUMNS = 3
 MAX_CLUSTER_COLUMNS = 15
 MAX_CLUSTER_ROWS = 20_000
+REACH_QUANTILE = 0.98  # sampled runs: a left-out row joins a group within this reach
 SINGLE_GROUP_CONSISTENCY = 1.0  # one group when a column's mean SHAP is >= 1 spread from zero
 MAX_DRIVERS = 5
+PROFILE_ROWS = 200_000  # the rest of a big table is judged on a seeded sample of this many rows
 MAX_CLAUSES = 3
 CLAUSE_MIN_SEPARATION = 0.3  # a condition must hold for 30 points more of the group than the rest
 ALSO_MIN_SEPARATION = 0.25
@@ -180,7 +183,6 @@ def cluster_shap(
     model = hdbscan.HDBSCAN(
         min_cluster_size=int(size),
         min_samples=int(min(min_samples, size)),
-        prediction_data=sample is not None,
         allow_single_cluster=True,
         core_dist_n_jobs=1,
     )
@@ -195,12 +197,32 @@ def cluster_shap(
     else:
         labels[sample] = fitted
         rest = np.setdiff1d(np.arange(n), sample, assume_unique=True)
-        if rest.size and fitted.max() >= 0:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                predicted, _strength = hdbscan.approximate_predict(model, values[rest])
-            labels[rest] = predicted
+        labels[rest] = _assign_to_groups(values[rest], fit_values, fitted)
     return _renumber_by_size(labels)
+
+
+def _assign_to_groups(points: np.ndarray, fitted: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Labels for rows left out of the HDBSCAN sample: the group whose centre is nearest, if
+    the row lies within that group's reach (98% of its sampled members are as close), else -1.
+
+    Cause groups are compact blobs in SHAP space, so this matches HDBSCAN's own approximate
+    prediction closely at a fraction of its cost (~0.1 s instead of ~20 s for 30,000 rows).
+    """
+    out = np.full(points.shape[0], -1, dtype=np.int64)
+    ids = np.unique(labels[labels >= 0])
+    if ids.size == 0 or points.shape[0] == 0:
+        return out
+    best = np.full(points.shape[0], np.inf)
+    for k in ids:
+        members = fitted[labels == k]
+        centre = members.mean(axis=0)
+        reach = np.quantile(np.linalg.norm(members - centre, axis=1), REACH_QUANTILE)
+        dist = np.linalg.norm(points - centre, axis=1)
+        ratio = dist / max(reach, 1e-12)
+        better = (ratio <= 1.0) & (ratio < best)
+        out[better] = k
+        best[better] = ratio[better]
+    return out
 
 
 def _consistent_push(values: np.ndarray) -> bool:
@@ -303,7 +325,18 @@ def find_cause_groups(
     outcome, is_rate, label = _outcome(target, goal)
     overall = float(outcome.mean()) if outcome.notna().any() else float("nan")
     profiled = [c for c in columns if c in frame.columns]
-    stats = {c: ColumnStats(frame[c]) for c in profiled}
+    n_all = len(frame)
+    stats_pos = None
+    if n_all > PROFILE_ROWS:
+        stats_pos = np.sort(np.random.default_rng(0).choice(n_all, PROFILE_ROWS, replace=False))
+    in_stats = None
+    if stats_pos is not None:
+        in_stats = np.zeros(n_all, dtype=bool)
+        in_stats[stats_pos] = True
+    series = {c: frame[c] for c in profiled}
+    stats = {
+        c: ColumnStats(s if stats_pos is None else s.iloc[stats_pos]) for c, s in series.items()
+    }
     n_groups = int(raw.max()) + 1 if raw.size and raw.max() >= 0 else 0
     groups: list[CauseGroup] = []
     direction = _focus_direction(goal)
@@ -311,7 +344,8 @@ def find_cause_groups(
         ctx.progress(0.6 + 0.4 * k / max(n_groups, 1), words.progress_describing(k + 1))
         members = raw == k
         group_rows = rows[members]
-        in_group = frame.index.isin(group_rows)
+        pos = frame.index.get_indexer(group_rows)
+        inside = None if in_stats is None else np.sort(pos[in_stats[pos]])
         signed = sign * values[members].mean(axis=0)
         mean_abs = np.abs(values[members]).mean(axis=0)
         order = np.argsort(-signed, kind="stable")
@@ -326,7 +360,7 @@ def find_cause_groups(
         for col in clause_cols:
             if col not in stats or len(conditions) >= MAX_CLAUSES:
                 continue
-            cond = best_condition(stats[col], frame[col], in_group)
+            cond = _condition(stats[col], series[col], pos, inside)
             if cond is not None and cond.separation >= CLAUSE_MIN_SEPARATION:
                 cond.controllable = _controllability(roles, col)
                 cond.driver = True
@@ -338,7 +372,7 @@ def find_cause_groups(
             if mean_abs[j] < 0.1 * max(top, 1e-12) and columns[j] in stats
         ]
         for col in quiet:
-            cond = best_condition(stats[col], frame[col], in_group)
+            cond = _condition(stats[col], series[col], pos, inside)
             if (
                 cond is not None
                 and cond.separation >= ALSO_MIN_SEPARATION
@@ -387,6 +421,15 @@ def find_cause_groups(
         sampled_rows=sampled,
         message=message,
     )
+
+
+def _condition(
+    stats: ColumnStats, values: pd.Series, pos: np.ndarray, inside: np.ndarray | None
+) -> Condition | None:
+    """The group's best condition on one column (``pos``: its rows; ``inside``: those of them
+    among the rows the column's stats were built on, None when those are all rows)."""
+    within = None if inside is None else values.iloc[inside]
+    return best_condition(stats, values.iloc[pos], within)
 
 
 def describe_group(

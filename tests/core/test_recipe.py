@@ -822,6 +822,11 @@ def test_quality_alert_fix_steps_are_accepted_as_they_are():
         {"op": "impute", "column": "습도", "method": "model", "source": "missing"},
     ]
     assert Recipe(fixes).steps == fixes
+    # numbers straight from NumPy are accepted and saved as plain JSON numbers
+    recipe = Recipe([{"op": "clip", "column": "x", "lower": np.float64(1.5), "upper": np.int64(3)}])
+    assert recipe.to_json() == (
+        '{"recipe_version": 1, "steps": [{"op": "clip", "column": "x", "lower": 1.5, "upper": 3}]}'
+    )
 
 
 # ---------------------------------------------------------------------------------------------

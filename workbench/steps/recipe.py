@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from workbench.errors import WorkbenchError
@@ -148,11 +149,23 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _plain(value: Any) -> Any:
+    """NumPy scalars as Python ones and tuples as lists, so a step always saves as JSON."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 def validate_step(step: Any, position: int | None = None) -> dict[str, Any]:
     """Check one step against the schema and return a clean copy (lists, not tuples).
 
     Raises :class:`WorkbenchError` with a plain message naming the step and the problem.
     """
+    step = _plain(step)
     if not isinstance(step, dict):
         raise _refuse(
             position,

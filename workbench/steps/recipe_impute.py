@@ -29,6 +29,7 @@ from workbench.steps.recipe_ops import (
     is_number_series,
     kind_from_dtype,
     replace_column,
+    value_text,
 )
 
 MAX_FEATURE_LEVELS = 1000  # label columns with more distinct values are left out of the model
@@ -109,9 +110,9 @@ def _constant_for(col: pd.Series, value: Any, name: str) -> Any:
             if converted is not None and pd.api.types.is_integer_dtype(cats.dtype):
                 converted = int(converted) if float(converted).is_integer() else None
         else:
-            converted = value if isinstance(value, str) else str(value)
+            converted = value_text(value)
     elif isinstance(col.dtype, pd.StringDtype):
-        converted = str(value)
+        converted = value_text(value)
     else:
         converted = value
     if converted is None:

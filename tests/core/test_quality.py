@@ -13,6 +13,7 @@ from workbench.io.table import ColumnKind
 from workbench.jobs import Cancelled
 from workbench.steps.profile import fallback_kind
 from workbench.steps.quality import Alert, QualityReport, assess_quality
+from workbench.steps.recipe import Recipe, apply_recipe, validate_step
 
 ALERT_KINDS = {
     "missing",
@@ -60,6 +61,7 @@ def kitchen_sink(n: int = 1500) -> pd.DataFrame:
     line = rng.choice(["L1", "L2", "L3"], n)
     temp = rng.normal(70, 3, n).round(3)
     speed = rng.uniform(10, 20, n).round(3)
+    speed[rng.random(n) < 0.03] = np.nan  # spread evenly: imputing is fine
     defect = np.where(rng.random(n) < 0.04, "불량", "양호")
     humidity = rng.normal(50, 5, n).round(2)
     humidity[(line == "L2") & (rng.random(n) < 0.5)] = np.nan
@@ -95,10 +97,15 @@ def kitchen_sink(n: int = 1500) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def sink_report() -> QualityReport:
+def sink() -> tuple[pd.DataFrame, dict[str, ColumnKind], QualityReport]:
     frame = kitchen_sink()
     kinds = kinds_of(frame, lot=ColumnKind.ID)  # as the loader settles it
-    return assess_quality(frame, kinds, target="defect", time="when")
+    return frame, kinds, assess_quality(frame, kinds, target="defect", time="when")
+
+
+@pytest.fixture(scope="module")
+def sink_report(sink) -> QualityReport:
+    return sink[2]
 
 
 def test_every_alert_kind_fires_on_the_kitchen_sink(sink_report):
@@ -146,8 +153,8 @@ def test_alert_round_trip_alone():
     assert Alert.from_dict(json.loads(json.dumps(a.to_dict()))) == a
 
 
-def test_report_counts(sink_report):
-    frame = kitchen_sink()
+def test_report_counts(sink, sink_report):
+    frame = sink[0]
     assert sink_report.n_rows == len(frame) and sink_report.n_columns == frame.shape[1]
     assert sink_report.duplicate_rows == frame.duplicated().sum() == 2
     assert [p.name for p in sink_report.profiles] == list(frame.columns)
@@ -222,3 +229,41 @@ def test_message_reads_like_the_brief():
     (a,) = assess_quality(frame, kinds_of(frame)).alerts
     assert a.message.startswith("“humidity” is missing in 812 rows (8.1%). 790 of them are in")
     assert "“line” is “L2”" in a.message
+
+
+# ---- one-click fixes: valid recipe steps that clear their alert ---------------------------
+
+
+def test_every_fix_step_is_a_valid_recipe_step(sink):
+    _, _, report = sink
+    steps = [a.fix_step for a in report.alerts if a.fix_step is not None]
+    assert len(steps) >= 10
+    for step in steps:
+        validate_step(step)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "missing",
+        "constant",
+        "duplicate_rows",
+        "sentinel",
+        "id_like",
+        "high_cardinality",
+        "mixed_types",
+        "outliers",
+        "pii",
+        "category_variants",
+        "leakage",
+    ],
+)
+def test_applying_the_fix_clears_the_alert(sink, kind):
+    frame, kinds, report = sink
+    fixable = [a for a in report.alerts if a.kind == kind and a.fix_step is not None]
+    assert fixable, f"no one-click fix for {kind}"
+    alert = fixable[0]
+    result = apply_recipe(frame, kinds, Recipe([alert.fix_step]))
+    assert not result.reports[0].skipped, result.warnings
+    after = assess_quality(result.frame, result.kinds, target="defect", time="when")
+    assert not [a for a in after.alerts if (a.kind, a.column) == (kind, alert.column)]

@@ -10,6 +10,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from tests.core.test_demo import load_make_demo
 from workbench.errors import AnalysisError
+from workbench.jobs import Cancelled
 from workbench.steps import causes_wording as words
 from workbench.steps.cause_profile import ColumnStats, best_condition
 from workbench.steps.causes import (
@@ -249,14 +250,6 @@ def test_cluster_shap_on_a_sample_labels_every_row():
     assert adjusted_rand_score(truth[grouped], labels[grouped]) > 0.99
 
 
-def test_cluster_shap_runs_in_a_worker_process():
-    from workbench.procs import run_in_process
-
-    values, truth = _blobs(60)
-    labels = run_in_process(cluster_shap, values, 20)
-    assert adjusted_rand_score(truth, labels) > 0.95
-
-
 def test_cluster_columns_keep_the_columns_that_matter():
     rng = np.random.default_rng(0)
     values = np.column_stack(
@@ -351,3 +344,27 @@ def test_counts_and_numbers_read_naturally():
     assert words.focus_phrase("class", "NG", "결과") == "the rows where 결과 is NG"
     assert words.focus_phrase("top", 0.025, "y") == "the top 2.5%"
     assert "19.61 vs 19.58" in words.outcome_phrase("y", 19.61, 19.58, is_rate=False, label=None)
+
+
+def test_grouping_stops_when_cancelled(ctx):
+    values, _truth = _blobs(50)
+    rows = pd.RangeIndex(len(values))
+    frame = pd.DataFrame({f"c{i}": values[:, i] for i in range(4)})
+    frame["y"] = np.arange(len(values), dtype=float)
+    shap = ShapValues(values, 0.0, rows, [f"c{i}" for i in range(4)])
+    ctx.cancel()
+    with pytest.raises(Cancelled):
+        find_cause_groups(shap, frame, frame["y"], {}, Goal("y"), ctx=ctx)
+
+
+def test_grouping_in_a_worker_process_reports_progress(ctx):
+    values, truth = _blobs(50)
+    rows = pd.RangeIndex(len(values))
+    frame = pd.DataFrame({f"c{i}": values[:, i] for i in range(4)})
+    frame["y"] = np.arange(len(values), dtype=float)
+    shap = ShapValues(values, 0.0, rows, [f"c{i}" for i in range(4)])
+    result = find_cause_groups(shap, frame, frame["y"], {}, Goal("y"), in_process=True, ctx=ctx)
+    assert adjusted_rand_score(truth, result.labels.to_numpy()) > 0.95
+    fractions = [f for f, _m in ctx.reports]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any("Grouping 300 focus rows" in m for _f, m in ctx.reports)

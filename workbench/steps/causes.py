@@ -291,6 +291,7 @@ def find_cause_groups(
     goal: Goal,
     *,
     min_group_size: int | None = None,
+    in_process: bool = False,
     ctx: JobContext | None = None,
 ) -> CauseGroups:
     """Group the focus rows by their SHAP vectors and describe each group in plain words.
@@ -298,6 +299,8 @@ def find_cause_groups(
     ``focus`` is a ShapValues of the focus rows (``values``, ``rows``, ``columns`` = the user's
     names); ``frame`` the cleaned table (user's names, same row labels); ``target`` the target
     column over the whole table. Raises :class:`AnalysisError` when the focus is too small.
+    ``in_process=True`` runs HDBSCAN (which holds the GIL) in a worker process that a cancel
+    stops at once — for the GUI; the CLI clusters in its own process.
     """
     ctx = ensure_context(ctx)
     values = np.asarray(focus.values, dtype=np.float64)
@@ -318,7 +321,20 @@ def find_cause_groups(
     ctx.progress(0.0, words.progress_grouping(n))
     sign = _focus_sign(goal)
     chosen = cluster_columns(values)
-    raw = cluster_shap(values[:, chosen], size) if chosen.size else np.full(n, -1)
+    if not chosen.size:
+        raw = np.full(n, -1, dtype=np.int64)
+    elif in_process:
+        from workbench.procs import run_in_process
+
+        raw = run_in_process(
+            cluster_shap,
+            np.ascontiguousarray(values[:, chosen]),
+            size,
+            ctx=ctx.sub(0.0, 0.6),
+            message=words.progress_grouping(n),
+        )
+    else:
+        raw = cluster_shap(values[:, chosen], size)
     sampled = MAX_CLUSTER_ROWS if n > MAX_CLUSTER_ROWS and chosen.size else None
     ctx.progress(0.6, words.progress_grouping(n))
 

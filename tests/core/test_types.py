@@ -7,7 +7,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from workbench.io import numbers as nums
 from workbench.io.loader import load_table
 from workbench.io.table import ColumnKind, LoadOptions
 from workbench.io.types import settle_kinds
@@ -375,3 +378,35 @@ def test_numbers_read_from_text_follow_the_same_kind_rules():
     assert t.kinds == {"row": K.ID, "is_rework": K.BOOLEAN, "검사일자": K.DATETIME}
     assert t.frame["검사일자"][1] == pd.Timestamp("2026-03-02")
     assert notes_of(t, "missing_markers", "is_rework")[0].details["count"] == n // 3
+
+
+def _accounted(t, column: str) -> int:
+    """Cells the notes say became missing: markers plus cells that could not be read."""
+    kinds = ("missing_markers", "unconverted_cells")
+    return sum(n.details["count"] for n in t.notes if n.column == column and n.kind in kinds)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(-1e6, 1e6, allow_nan=False).map(lambda v: f"{v:,.2f}"),
+            st.integers(-5000, 5000).map(str),
+            st.sampled_from(["-", "N/A", "", " ", "측정불가", "abc", "12,34", None]),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.sampled_from([None, K.NUMERIC, K.TEXT]),
+)
+def test_nothing_is_lost_silently(values, force):
+    col = text(values)
+    kinds = {"v": force} if force else {}
+    t = settle({"v": col}, column_kinds=kinds)
+    out = t.frame["v"]
+    before = int(col.notna().sum()) - int(col.str.strip().eq("").sum())
+    after = int(out.notna().sum())
+    if t.kinds["v"] == K.NUMERIC:
+        assert before - after == _accounted(t, "v")
+    else:  # kept as strings: every non-marker value is still there, exactly as written
+        kept = [v for v in col.dropna() if v.strip() and not nums.is_marker(v)]
+        assert sorted(map(str, out.dropna())) == sorted(kept)

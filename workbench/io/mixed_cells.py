@@ -18,13 +18,13 @@ from workbench.io import dates as dts
 from workbench.io import numbers as nums
 from workbench.io import type_notes as notes
 from workbench.io.table import ColumnKind
-from workbench.io.text_columns import (
+from workbench.io.text_columns import analyse_text
+from workbench.io.text_source import (
     TOLERANCE,
     ColumnResult,
     PendingDates,
     Settings,
     TextSource,
-    analyse_text,
 )
 
 _WINDOW_DAYS = 5 * 366  # serial numbers this close to the column's real dates are dates

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -24,13 +22,19 @@ import pyarrow.compute as pc
 from workbench.io import dates as dts
 from workbench.io import numbers as nums
 from workbench.io import type_notes as notes
+from workbench.io.string_kinds import forced_strings, strings_result
 from workbench.io.table import ColumnKind, LoadNote
-
-SAMPLE_SIZE = 4000  # values examined to decide a column's kind
-ID_SAMPLE_SIZE = 20_000  # values examined to call a column near-unique
-MIN_ROWS_FOR_ID = 20
-TOLERANCE = 0.001  # share of non-missing cells allowed to fail a conversion (reported)
-STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+from workbench.io.text_source import (
+    SAMPLE_SIZE,
+    TOLERANCE,
+    ColumnResult,
+    Converted,
+    PendingDates,
+    Settings,
+    TextSource,
+    estimated_distinct,
+    leftovers,
+)
 
 # Pairs of yes/no words (lower case). "OK/NG" and "pass/fail" are outcomes, kept categorical.
 BOOL_PAIRS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
@@ -44,171 +48,12 @@ BOOL_PAIRS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
 _SURE_BOOL_WORDS = frozenset({"true", "false", "yes", "no", "예", "아니오", "아니요"})
 
 
-@dataclass
-class Settings:
-    decimal: str | None
-    thousands: str | None
-    dayfirst: bool | None
-    date1904: bool = False
-
-
-@dataclass
-class ColumnResult:
-    values: pd.Series | None  # None: keep the column exactly as it is
-    kind: ColumnKind
-    notes: list[LoadNote] = field(default_factory=list)
-    date_families: list[str] = field(default_factory=list)
-
-
-@dataclass
-class PendingDates:
-    """A column of day/month dates: finished once the file's day-first order is decided."""
-
-    plan: dts.DatePlan
-    finish: Callable[[bool], ColumnResult]
-
-
-@dataclass
-class TextSource:
-    """A text column, or the levels of a categorical column plus the row codes."""
-
-    name: str
-    raw: pa.ChunkedArray  # values as in the file (or the category levels)
-    index: pd.Index
-    codes: np.ndarray | None = None  # row -> level; -1 = missing
-    original: TextSource | None = None  # the plain column these levels were made from
-
-    def __post_init__(self) -> None:
-        self._levels: TextSource | None = None
-        self.raw = nums.as_string_array(self.raw)
-
-    @cached_property
-    def _weights(self) -> np.ndarray | None:
-        """Rows per level (None for a plain column)."""
-        if self.codes is None:
-            return None
-        return np.bincount(self.codes[self.codes >= 0], minlength=len(self.raw))
-
-    @cached_property
-    def trimmed(self) -> pa.ChunkedArray:
-        """The values without padding spaces (computed on first use)."""
-        return nums.normalize_text(self.raw)
-
-    @property
-    def n_present(self) -> int:
-        """Rows that are not null."""
-        if self._weights is None:
-            return len(self.raw) - self.raw.null_count
-        return int(self._weights.sum())
-
-    def count(self, positions: np.ndarray) -> int:
-        if self._weights is None:
-            return len(positions)
-        return int(self._weights[positions].sum())
-
-    def counts_by_value(self, positions: np.ndarray) -> dict[str, int]:
-        if self._weights is None:
-            return nums.count_values(self.raw, positions)
-        vals = self.raw.take(pa.array(positions)).to_pylist()
-        out: dict[str, int] = {}
-        for v, w in zip(vals, self._weights[positions], strict=True):
-            key = v if v else "(blank)"
-            out[key] = out.get(key, 0) + int(w)
-        return out
-
-    def rows(self, positions: np.ndarray, k: int = 5) -> list[int]:
-        if self._weights is None:
-            return [_plain(i) for i in self.index[positions[:k]]]
-        hit = np.flatnonzero(np.isin(self.codes, positions))[:k]
-        return [_plain(i) for i in self.index[hit]]
-
-    def examples(self, positions: np.ndarray, k: int = 3) -> list[str]:
-        return [str(v) for v in self.raw.take(pa.array(positions[:k])).to_pylist()]
-
-    def expand(self, values: np.ndarray, missing: object) -> np.ndarray:
-        """Per-level values to per-row values (``missing`` where the code is -1)."""
-        if self.codes is None:
-            return values
-        return np.append(values, np.array([missing], dtype=values.dtype))[self.codes]
-
-    def as_levels(self) -> TextSource:
-        """The same column as distinct values plus row codes: conversions then run per value."""
-        if self.codes is not None:
-            return self
-        if self._levels is not None:
-            return self._levels
-        enc = pc.dictionary_encode(self.raw.combine_chunks())
-        codes = np.asarray(
-            pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64
-        )
-        levels = pa.chunked_array([enc.dictionary])
-        self._levels = TextSource(self.name, levels, self.index, codes=codes, original=self)
-        return self._levels
-
-    def sample(self, size: int = SAMPLE_SIZE) -> pa.ChunkedArray:
-        """Evenly spread trimmed non-missing values (all levels for a categorical column)."""
-        arr = self.raw
-        n = len(arr)
-        if self.codes is None and n > size:
-            arr = arr.take(pa.array(np.linspace(0, n - 1, size).astype(np.int64)))
-        arr = nums.normalize_text(arr).drop_null()
-        markers = nums.marker_positions(arr)
-        if markers.size:
-            keep = np.ones(len(arr), dtype=bool)
-            keep[markers] = False
-            arr = arr.filter(pa.array(keep))
-        return arr
-
-
-def estimated_distinct(seen: int, drawn: int) -> float:
-    """Distinct values in the whole column, estimated from ``seen`` distinct among ``drawn``.
-
-    Solves seen = D * (1 - exp(-drawn / D)) for D (draws with replacement); a sample
-    without repeats gives infinity.
-    """
-    if seen >= drawn:
-        return float("inf")
-    lo, hi = float(seen), float(seen) * 1e6
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if mid * (1 - np.exp(-drawn / mid)) < seen:
-            lo = mid
-        else:
-            hi = mid
-    return lo
-
-
-def _plain(i: object) -> int | str:
-    return int(i) if isinstance(i, (int, np.integer)) else str(i)
-
-
-@dataclass
-class Converted:
-    values: np.ndarray  # per position of the source (level or row)
-    failed: np.ndarray  # positions that hold a value that could not be read
-    markers: np.ndarray  # positions holding a missing marker
-
-
-def _leftovers(src: TextSource, unread: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Split positions that did not read into missing markers and real failures."""
-    present = np.asarray(src.trimmed.is_valid())
-    unread = unread & present
-    positions = np.flatnonzero(unread)
-    if positions.size == 0:
-        return positions, positions
-    sub = src.trimmed.take(pa.array(positions))
-    marker_local = nums.marker_positions(sub)
-    is_marker = np.zeros(positions.size, dtype=bool)
-    is_marker[marker_local] = True
-    return positions[~is_marker], positions[is_marker]
-
-
 # --- conversions ------------------------------------------------------------------------------
 
 
 def convert_numbers(src: TextSource, fmt: nums.NumberFormat) -> Converted:
     parsed = nums.to_numpy_float(nums.parse_numbers(src.trimmed, fmt))
-    failed, markers = _leftovers(src, np.isnan(parsed))
+    failed, markers = leftovers(src, np.isnan(parsed))
     # "nan" text reads as NaN in Arrow's cast; it is a marker, never a number
     return Converted(parsed, failed, markers)
 
@@ -238,7 +83,7 @@ def convert_bools(src: TextSource, mapping: dict[str, bool]) -> Converted:
     is_true = np.asarray(pc.fill_null(pc.is_in(lowered, pa.array(trues)), False))
     is_false = np.asarray(pc.fill_null(pc.is_in(lowered, pa.array(falses)), False))
     values = np.where(is_true, 1.0, np.where(is_false, 0.0, np.nan))
-    failed, markers = _leftovers(src, ~(is_true | is_false))
+    failed, markers = leftovers(src, ~(is_true | is_false))
     return Converted(values, failed, markers)
 
 
@@ -247,7 +92,7 @@ def convert_dates(
 ) -> tuple[Converted, str | None]:
     present = np.asarray(src.trimmed.is_valid())
     parsed = dts.parse_dates(src.trimmed, ~present, plan, dayfirst)
-    failed, markers = _leftovers(src, parsed.failed)
+    failed, markers = leftovers(src, parsed.failed)
     values = parsed.values
     if values.dt.tz is not None:
         tz_values = values
@@ -415,122 +260,3 @@ def _common_notes(src: TextSource, conv: Converted, kind: ColumnKind) -> list[Lo
             )
         )
     return out
-
-
-# --- strings: categorical, free text, identifiers ------------------------------------------------
-
-
-def _looks_like_sentences(sample: pa.ChunkedArray) -> bool:
-    if len(sample) == 0:
-        return False
-    words = np.asarray(pc.count_substring_regex(sample, r"\S+").to_numpy(zero_copy_only=False))
-    lengths = np.asarray(pc.utf8_length(sample).to_numpy(zero_copy_only=False))
-    return bool(np.mean(words >= 3) >= 0.5 or lengths.mean() >= 40)
-
-
-def _distinct_ratio(src: TextSource) -> float:
-    arr = src.raw
-    n = len(arr)
-    if n > ID_SAMPLE_SIZE:
-        arr = arr.take(pa.array(np.linspace(0, n - 1, ID_SAMPLE_SIZE).astype(np.int64)))
-    arr = arr.drop_null()
-    return len(pc.unique(arr)) / len(arr) if len(arr) else 0.0
-
-
-def strings_result(src: TextSource, st: Settings, reason: str | None = None) -> ColumnResult:
-    """Keep a column as strings: categorical, free text or identifier."""
-    if src.codes is not None and src.original is None:
-        return _categorical_levels(src)  # the reader's categorical column
-    plain = src.original or src
-    sample = plain.sample()
-    ratio = _distinct_ratio(plain) if len(sample) else 0.0
-    sentences = _looks_like_sentences(sample)
-    if plain.n_present >= MIN_ROWS_FOR_ID and ratio >= 0.95:
-        kind = ColumnKind.TEXT if sentences else ColumnKind.ID
-        why = reason or ("sentences" if sentences else "unique_codes")
-    elif sentences and ratio >= 0.5:
-        kind, why = ColumnKind.TEXT, reason or "sentences"
-    else:
-        result = _categorical(src if src.codes is not None else (plain._levels or plain))
-        if reason:
-            note = notes.inferred_kind(src.name, ColumnKind.CATEGORICAL, reason, {})
-            result.notes.insert(0, note)
-        return result
-    series, out = _plain_strings(plain)
-    out.insert(0, notes.inferred_kind(src.name, kind, why, {"distinct_ratio": round(ratio, 4)}))
-    return ColumnResult(series, kind, out)
-
-
-def _plain_strings(plain: TextSource) -> tuple[pd.Series, list[LoadNote]]:
-    """The column as pandas strings with missing markers made missing (and reported)."""
-    markers = nums.marker_positions(plain.raw)
-    raw = plain.raw
-    out: list[LoadNote] = []
-    if markers.size:
-        keep = np.ones(len(raw), dtype=bool)
-        keep[markers] = False
-        raw = pc.if_else(pa.array(keep), raw, pa.scalar(None, raw.type))
-        if note := notes.missing_markers(plain.name, plain.counts_by_value(markers)):
-            out.append(note)
-    series = pd.Series(pd.array(raw, dtype=STR_DTYPE), index=plain.index, name=plain.name)
-    return series, out
-
-
-def _categorical(src: TextSource) -> ColumnResult:
-    """A categorical column from plain text or from its levels; marker levels made missing."""
-    if src.codes is None:
-        encoded = src.raw.dictionary_encode().unify_dictionaries()
-        cat = encoded.to_pandas()
-        series = pd.Series(cat.array, index=src.index, name=src.name)
-    else:
-        categories = pd.Index(pd.array(src.raw, dtype=STR_DTYPE))
-        codes = src.codes.astype(np.int32 if len(categories) > 32_000 else np.int16)
-        cat = pd.Categorical.from_codes(codes, categories=categories)
-        series = pd.Series(cat, index=src.index, name=src.name)
-    return _drop_marker_levels(src.name, series)
-
-
-def _categorical_levels(src: TextSource) -> ColumnResult:
-    """A reader's categorical column that stays categorical: drop marker levels only."""
-    if nums.marker_positions(src.raw).size == 0:
-        return ColumnResult(None, ColumnKind.CATEGORICAL)
-    return _categorical(src)
-
-
-def _drop_marker_levels(name: str, series: pd.Series, *, unchanged: bool = False) -> ColumnResult:
-    levels = series.cat.categories
-    if not (pd.api.types.is_string_dtype(levels.dtype) or levels.dtype == object):
-        return ColumnResult(None if unchanged else series, ColumnKind.CATEGORICAL)
-    found = nums.marker_positions(pa.array(levels.astype(str).to_numpy(), pa.large_string()))
-    if found.size == 0:
-        return ColumnResult(None if unchanged else series, ColumnKind.CATEGORICAL)
-    marker_levels = [levels[i] for i in found]
-    codes = series.cat.codes.to_numpy()
-    counts = np.bincount(codes[codes >= 0], minlength=len(levels))
-    by_marker = {(lv if lv else "(blank)"): int(counts[levels.get_loc(lv)]) for lv in marker_levels}
-    series = series.cat.remove_categories(marker_levels)
-    note = notes.missing_markers(name, by_marker)
-    return ColumnResult(series, ColumnKind.CATEGORICAL, [note] if note else [])
-
-
-def category_as_strings_result(name: str, series: pd.Series) -> ColumnResult:
-    """A categorical column that stays categorical: only missing markers are removed."""
-    return _drop_marker_levels(name, series, unchanged=True)
-
-
-def forced_strings(src: TextSource, kind: ColumnKind) -> ColumnResult:
-    """The user chose categorical, text or ID: keep every value, markers become missing."""
-    if kind == ColumnKind.CATEGORICAL:
-        res = _categorical(src)
-        return ColumnResult(res.values, kind, res.notes)
-    if src.original is not None:
-        src = src.original
-    if src.codes is not None:  # the reader's categorical column, as plain text
-        if len(src.raw) == 0:
-            raw = pa.chunked_array([pa.nulls(len(src.codes), pa.large_string())])
-        else:
-            raw = src.raw.take(pa.array(np.where(src.codes < 0, 0, src.codes)))
-            raw = pc.if_else(pa.array(src.codes >= 0), raw, pa.scalar(None, raw.type))
-        src = TextSource(src.name, raw, src.index)
-    series, out = _plain_strings(src)
-    return ColumnResult(series, kind, out)

@@ -35,8 +35,10 @@ import pyarrow as pa
 
 from workbench.io import dates as dts
 from workbench.io import type_notes as notes
+from workbench.io.string_kinds import category_as_strings_result
 from workbench.io.table import ColumnKind, LoadNote, LoadOptions
-from workbench.io.text_columns import (
+from workbench.io.text_columns import analyse_text
+from workbench.io.text_source import (
     MIN_ROWS_FOR_ID,
     STR_DTYPE,
     TOLERANCE,
@@ -44,8 +46,6 @@ from workbench.io.text_columns import (
     PendingDates,
     Settings,
     TextSource,
-    analyse_text,
-    category_as_strings_result,
 )
 from workbench.jobs import JobContext, ensure_context
 

@@ -14,6 +14,7 @@ import pytest
 import shap
 
 from workbench.jobs import Cancelled, JobContext
+from workbench.steps import shap_native
 from workbench.steps.explain import (
     Explanation,
     ShapValues,
@@ -164,6 +165,90 @@ def test_values_do_not_depend_on_chunking_or_threads(frame, binary):
     assert np.array_equal(a.values, b.values)
 
 
+# --- the compiled kernel: same values as LightGBM, checked, with a fallback -------------------
+
+
+@pytest.mark.parametrize("model", ["regression", "binary", "multiclass"])
+def test_fast_kernel_is_used_and_equals_lightgbm(frame, model, request):
+    booster = request.getfixturevalue(model)
+    kwargs = {"class_index": 1} if model == "multiclass" else {}
+    fast = compute_shap(booster, frame, **kwargs)
+    native = compute_shap(booster, frame, method="lightgbm", **kwargs)
+    assert fast.method == "numba" and native.method == "lightgbm"
+    assert np.abs(fast.values - native.values).max() < 1e-9
+    assert fast.base_value == pytest.approx(native.base_value, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"zero_as_missing": True},
+        {"use_missing": False},
+        {"max_depth": 3, "num_leaves": 8},
+        {"num_leaves": 63, "min_data_in_leaf": 2, "max_cat_to_onehot": 8},
+    ],
+    ids=["zero-as-missing", "no-missing", "shallow", "deep-one-hot-categories"],
+)
+def test_fast_kernel_matches_shap_across_split_kinds(params):
+    data = make_frame(800, seed=5)
+    rng = np.random.default_rng(6)
+    data.loc[rng.random(len(data)) < 0.2, "f1"] = 0.0  # zeros for the zero-as-missing rule
+    booster = fit(data, signal(data) + rng.normal(0, 0.3, len(data)), "regression", **params)
+    result = compute_shap(booster, data)
+    assert result.method == "numba"
+    assert np.abs(result.values - reference(booster, data)).max() < TOL
+
+
+def test_unseen_levels_and_early_stopped_models(frame, binary):
+    data = make_frame(600, seed=7)
+    rng = np.random.default_rng(8)
+    y = signal(data) + rng.normal(0, 0.3, len(data))
+    train, valid = data.iloc[:400], data.iloc[400:]
+    booster = lgb.train(
+        {**PARAMS, "objective": "regression", "num_leaves": 15, "min_data_per_group": 5},
+        lgb.Dataset(train, y[:400]),
+        300,
+        valid_sets=[lgb.Dataset(valid, y[400:])],
+        callbacks=[lgb.early_stopping(5, verbose=False)],
+    )
+    assert 0 < booster.best_iteration < 300
+    # A level the model never saw reads as missing, as in LightGBM's own predict.
+    new = valid.copy()
+    new["f2"] = pd.Categorical(
+        np.where(rng.random(len(new)) < 0.3, "new", new["f2"].astype(object)),
+    )
+    result = compute_shap(booster, new)
+    assert result.method == "numba"
+    assert np.abs(result.values - reference(booster, new)).max() < TOL
+    raw = booster.predict(new, raw_score=True)
+    assert np.abs(result.raw_prediction() - raw).max() < TOL
+
+
+def test_a_failed_check_falls_back_to_lightgbm(frame, regression, monkeypatch):
+    original = shap_native.TreeShapModel.shap_values
+
+    def wrong(self, data, *args, **kwargs):
+        return original(self, data, *args, **kwargs) * 1.01
+
+    monkeypatch.setattr(shap_native.TreeShapModel, "shap_values", wrong)
+    result = compute_shap(regression, frame, chunk_rows=500)
+    assert result.method == "lightgbm"
+    assert np.abs(result.values - reference(regression, frame)).max() < TOL
+
+
+def test_unsupported_models_use_lightgbm(frame):
+    rng = np.random.default_rng(9)
+    numeric = frame.drop(columns="f2")
+    y = signal(frame) + rng.normal(0, 0.3, len(frame))
+    forest = fit(
+        numeric, y, "regression", boosting="rf", bagging_fraction=0.7, bagging_freq=1, rounds=10
+    )
+    result = compute_shap(forest, numeric)
+    assert result.method == "lightgbm"
+    assert np.abs(result.values - reference(forest, numeric)).max() < TOL
+    assert np.abs(result.raw_prediction() - forest.predict(numeric, raw_score=True)).max() < TOL
+
+
 # --- progress and cancellation ---------------------------------------------------------------
 
 
@@ -176,15 +261,23 @@ def test_progress_is_reported_between_chunks(frame, regression, ctx):
     assert all("SHAP" in m for _, m in ctx.reports)
 
 
-def test_cancel_stops_between_chunks(frame, regression, monkeypatch):
-    calls = []
-    original = lgb.Booster.predict
+@pytest.mark.parametrize("method", ["auto", "lightgbm"])
+def test_cancel_stops_between_chunks(frame, regression, monkeypatch, method):
+    chunks = []
+    original_predict = lgb.Booster.predict
+    original_kernel = shap_native.TreeShapModel.shap_values
 
     def counting_predict(self, data, *args, **kwargs):
-        calls.append(len(data))
-        return original(self, data, *args, **kwargs)
+        if kwargs.get("pred_contrib") and method == "lightgbm":
+            chunks.append(len(data))
+        return original_predict(self, data, *args, **kwargs)
+
+    def counting_kernel(self, data, *args, **kwargs):
+        chunks.append(len(data))
+        return original_kernel(self, data, *args, **kwargs)
 
     monkeypatch.setattr(lgb.Booster, "predict", counting_predict)
+    monkeypatch.setattr(shap_native.TreeShapModel, "shap_values", counting_kernel)
     ctx = JobContext()
     seen = []
 
@@ -195,8 +288,8 @@ def test_cancel_stops_between_chunks(frame, regression, monkeypatch):
 
     ctx._report = report
     with pytest.raises(Cancelled):
-        compute_shap(regression, frame, chunk_rows=100, ctx=ctx)
-    assert len(calls) == 2  # stopped after the second chunk, long before the 15th
+        compute_shap(regression, frame, chunk_rows=100, method=method, ctx=ctx)
+    assert chunks == [100, 100]  # stopped after the second chunk, long before the 15th
 
 
 def test_cancelled_before_start_does_no_work(frame, regression):

@@ -29,6 +29,7 @@ import pandas as pd
 
 from workbench.i18n import _
 from workbench.jobs import JobContext, ensure_context
+from workbench.steps import shap_native
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import lightgbm as lgb
@@ -55,6 +56,9 @@ _FIRST_CHUNK_ROWS = 2000
 _TARGET_CHUNK_SECONDS = 0.5
 _MIN_CHUNK_ROWS = 1000
 _MAX_CHUNK_ROWS = 200_000
+# The compiled kernel is checked against LightGBM: the first rows value by value, every row's sum.
+_CHECK_ROWS = 64
+_CHECK_TOLERANCE = 1e-7
 
 
 def _all_cores() -> int:
@@ -76,6 +80,7 @@ class ShapValues:
     base_value: float
     rows: pd.Index  # the rows' labels in the source frame
     columns: list[str]  # the user's column names, in the model's feature order
+    method: str = "lightgbm"  # how they were computed: "numba", "lightgbm" or "mixed"
 
     def __post_init__(self) -> None:
         self.values = np.asarray(self.values, dtype=np.float64)
@@ -117,7 +122,9 @@ class ShapValues:
         if (pos < 0).any():
             missing = wanted[pos < 0]
             raise KeyError(f"{len(missing)} rows are not in these SHAP values, e.g. {missing[0]!r}")
-        return ShapValues(self.values[pos], self.base_value, self.rows[pos], list(self.columns))
+        return ShapValues(
+            self.values[pos], self.base_value, self.rows[pos], list(self.columns), self.method
+        )
 
 
 def mean_abs_importance(shap: ShapValues) -> pd.Series:
@@ -186,6 +193,53 @@ def _contrib_block(
     return out
 
 
+def _raw_block(
+    booster: lgb.Booster, chunk: pd.DataFrame, n_outputs: int, class_index: int, num_threads: int
+) -> np.ndarray:
+    raw = np.asarray(booster.predict(chunk, raw_score=True, num_threads=num_threads))
+    return raw[:, class_index] if n_outputs > 1 else raw.reshape(-1)
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
+    return bool(np.all(np.abs(a - b) <= _CHECK_TOLERANCE * scale))
+
+
+class _FastShap:
+    """The compiled TreeSHAP kernel for one booster output, checked against LightGBM as it runs."""
+
+    def __init__(self, booster: lgb.Booster, class_index: int, num_threads: int) -> None:
+        self.booster = booster
+        self.class_index = class_index
+        self.num_threads = num_threads
+        self.model = shap_native.TreeShapModel(booster, class_index)
+        self.checked = False
+
+    def block(self, chunk: pd.DataFrame, n_features: int, n_outputs: int) -> np.ndarray | None:
+        """SHAP values and base column of ``chunk``; None when a check against LightGBM fails."""
+        data = shap_native.to_lightgbm_matrix(self.booster, chunk)
+        values = self.model.shap_values(data, self.num_threads)
+        base = self.model.base_value
+        if not self.checked:
+            # The first rows against LightGBM's own pred_contrib, value by value.
+            head = chunk.iloc[:_CHECK_ROWS]
+            ref = _contrib_block(
+                self.booster, head, n_features, n_outputs, self.class_index, self.num_threads
+            )
+            if not _close(values[: len(head)], ref[:, :-1]) or not _close(
+                np.array([base]), ref[:1, -1]
+            ):
+                return None
+            base = float(ref[0, -1])
+            self.model.base_value = base
+            self.checked = True
+        # Every row: the values add up to LightGBM's raw prediction.
+        raw = _raw_block(self.booster, chunk, n_outputs, self.class_index, self.num_threads)
+        if not _close(values.sum(axis=1) + base, raw):
+            return None
+        return np.column_stack([values, np.full(len(values), base)])
+
+
 def compute_shap(
     booster: lgb.Booster,
     X: pd.DataFrame,  # noqa: N803 - the usual name for a feature matrix
@@ -195,6 +249,7 @@ def compute_shap(
     display: Mapping[str, str] | None = None,
     num_threads: int | None = None,
     chunk_rows: int | None = None,
+    method: str = "auto",
     ctx: JobContext | None = None,
 ) -> ShapValues:
     """Exact TreeSHAP values of ``booster`` for ``rows`` of ``X`` (all rows when ``rows`` is None).
@@ -206,8 +261,15 @@ def compute_shap(
     unmapped names are kept. Work runs in row chunks with ``ctx.progress`` between them (raises
     :class:`~workbench.jobs.Cancelled` once cancelled) on ``num_threads`` threads (all cores by
     default). ``chunk_rows`` fixes the chunk size; by default chunks are sized to take ~0.5 s.
+
+    ``method``: "auto" (default) uses the compiled kernel of :mod:`workbench.steps.shap_native`
+    (same values, faster; the first rows are checked against LightGBM's ``pred_contrib`` and every
+    row against LightGBM's raw prediction) and falls back to LightGBM's own ``pred_contrib`` for
+    models it does not cover or when a check fails; "lightgbm" always uses ``pred_contrib``.
     """
     ctx = ensure_context(ctx)
+    if method not in ("auto", "lightgbm"):
+        raise ValueError(f"unknown SHAP method {method!r}")
     n_features = int(booster.num_feature())
     if X.shape[1] != n_features:
         raise ValueError(f"X has {X.shape[1]} columns but the model was trained on {n_features}")
@@ -243,7 +305,15 @@ def compute_shap(
         if len(X):
             block = _contrib_block(booster, X.iloc[:1], n_features, n_outputs, cls, threads)
             base = float(block[0, -1])
-        return ShapValues(np.zeros((0, n_features)), base, data.index[:0], columns)
+        return ShapValues(np.zeros((0, n_features)), base, data.index[:0], columns, "lightgbm")
+
+    fast: _FastShap | None = None
+    if method == "auto" and shap_native.HAVE_NUMBA:
+        try:
+            fast = _FastShap(booster, cls, threads)
+        except shap_native.Unsupported:
+            fast = None
+    used = "numba" if fast is not None else "lightgbm"
 
     values = np.empty((total, n_features), dtype=np.float64)
     base_value = np.nan
@@ -252,8 +322,14 @@ def compute_shap(
     while start < total:
         ctx.check()
         stop = min(total, start + size)
+        chunk = data.iloc[start:stop]
         t0 = time.perf_counter()
-        block = _contrib_block(booster, data.iloc[start:stop], n_features, n_outputs, cls, threads)
+        block = fast.block(chunk, n_features, n_outputs) if fast is not None else None
+        if block is None:
+            if fast is not None:  # a check failed: LightGBM's own values from here on
+                fast = None
+                used = "lightgbm" if start == 0 else "mixed"
+            block = _contrib_block(booster, chunk, n_features, n_outputs, cls, threads)
         elapsed = time.perf_counter() - t0
         values[start:stop] = block[:, :-1]
         if start == 0:
@@ -269,7 +345,7 @@ def compute_shap(
         if not chunk_rows:
             rate = done / max(elapsed, 1e-6)
             size = int(min(_MAX_CHUNK_ROWS, max(_MIN_CHUNK_ROWS, rate * _TARGET_CHUNK_SECONDS)))
-    return ShapValues(values, base_value, data.index, columns)
+    return ShapValues(values, base_value, data.index, columns, used)
 
 
 class Dependence(NamedTuple):

@@ -267,6 +267,8 @@ def make_goal(
 
     check_columns([target], frame.columns)
     direction = Direction(goal) if goal else None
+    if focus is not None:
+        focus = _bool_focus(frame[target], focus)
     probe = Goal(target, direction or Direction.MAXIMIZE, focus or "top:5%")
     series = frame[target]
     task = infer_task(series, probe)
@@ -287,6 +289,23 @@ def make_goal(
         side = "bottom" if direction == Direction.MINIMIZE else "top"
         focus = f"{side}:{DEFAULT_FOCUS_SHARE}"
     return Goal(target, direction, focus, positive_class=positive_class)
+
+
+_TRUE_WORDS = {"yes", "y", "true", "t", "1", "on", "예", "네"}
+_FALSE_WORDS = {"no", "n", "false", "f", "0", "off", "아니오", "아니요"}
+
+
+def _bool_focus(series: pd.Series, focus: str) -> str:
+    """``class:yes`` on a yes/no column the loader read as True/False means ``class:True``."""
+    rule = parse_focus(focus)
+    if rule.kind != "class" or not pd.api.types.is_bool_dtype(series):
+        return focus
+    word = str(rule.value).strip().casefold()
+    if word in _TRUE_WORDS:
+        return "class:True"
+    if word in _FALSE_WORDS:
+        return "class:False"
+    return focus
 
 
 def _rarest_class(series: pd.Series) -> str:

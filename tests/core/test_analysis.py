@@ -240,6 +240,9 @@ def test_goal_defaults_follow_the_target():
     chosen = make_goal(frame, "flag", focus="class:1")
     assert chosen.direction == Direction.CLASS and chosen.positive_class == "1"
     assert make_goal(frame, "y", focus="bottom:10%").focus == "bottom:10%"
+    yes_no = pd.DataFrame({"defect": [True, False] * 20})
+    assert make_goal(yes_no, "defect", focus="class:yes").focus == "class:True"
+    assert make_goal(yes_no, "defect", focus="class:아니오").focus == "class:False"
 
 
 def test_unknown_target_is_a_plain_error(tmp_path):

@@ -333,7 +333,7 @@ def test_controllability_sentences():
         "whether c can be changed is not set."
     )
     unknown = words.controllability_sentence([("a", "unknown"), ("b", "unknown")])
-    assert unknown.startswith("Whether a, b can be changed is not set yet")
+    assert unknown.startswith("Whether a and b can be changed is not set yet")
 
 
 def test_counts_and_numbers_read_naturally():

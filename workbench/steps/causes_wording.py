@@ -107,7 +107,7 @@ def controllability_sentence(factors: Sequence[tuple[str, str]]) -> str:
             return _("It cannot be changed on the line.")
         return _("{all} are outside your control.").format(all=_count_word(n))
     if kinds == {"unknown"}:
-        names = ", ".join(name for name, _c in factors)
+        names = join_clauses([name for name, _c in factors])
         return ngettext(
             "Whether {columns} can be changed is not set yet — mark it controllable or not.",
             "Whether {columns} can be changed is not set yet — mark them controllable or not.",
@@ -184,9 +184,10 @@ def group_description(
             headline=headline, conditions=join_clauses(clauses)
         )
     else:
-        text = _("{headline}. No single value range or level sets this group apart.").format(
-            headline=headline
-        )
+        text = _(
+            "{headline}. No single value range or level sets this group apart; its cause may be "
+            "a mix of small pushes, or something this table does not record."
+        ).format(headline=headline)
     parts = [text]
     if controllability:
         parts.append(controllability)

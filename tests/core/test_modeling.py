@@ -399,3 +399,17 @@ def test_baselines_on_a_stated_subset_of_large_tables():
     assert full.one_feature["rows"] == 1000 and part.one_feature["rows"] < 1000
     assert part.one_feature["r2"] == pytest.approx(full.one_feature["r2"], abs=0.05)
     assert set(full.rule_scores) == {"a", "b"}
+
+
+def test_verdict_wording():
+    from workbench.steps import model_wording as w
+
+    assert w.regression_verdict("efficiency", 0.62, -0.001, 0.18, "paste_thickness") == (
+        "The model explains 62% of the variation in efficiency (R² 0.62); a simple average "
+        "explains none, and the best single-column rule (paste_thickness) explains 18%."
+    )
+    assert w.no_signal().startswith("No usable signal in these columns — ")
+    text = w.binary_verdict("defect", "NG", 0.85, 0.66, "humidity", 0.7, 0.4, 0.3, 120)
+    assert "catches 70% of the 120 NG rows (misses 30%)" in text
+    assert "40% of its alarms are real" in text
+    assert w.metric_label("r2") == "R²"

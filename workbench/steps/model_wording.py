@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.i18n import _, ngettext
+from workbench.i18n import N_, _, ngettext
 
 # ---------------------------------------------------------------------------------------------
 # Columns kept out of the model
@@ -258,13 +258,13 @@ def validation_text(kind: str, n_folds: int, test_share: float, rows: int) -> st
 
 
 METRIC_LABELS = {
-    "r2": "R²",
-    "mae": "MAE",
-    "rmse": "RMSE",
-    "roc_auc": "ROC-AUC",
-    "pr_auc": "PR-AUC",
-    "macro_roc_auc": "macro ROC-AUC",
-    "balanced_accuracy": "balanced accuracy",
+    "r2": N_("R²"),
+    "mae": N_("MAE"),
+    "rmse": N_("RMSE"),
+    "roc_auc": N_("ROC-AUC"),
+    "pr_auc": N_("PR-AUC"),
+    "macro_roc_auc": N_("macro ROC-AUC"),
+    "balanced_accuracy": N_("balanced accuracy"),
 }
 
 
@@ -279,8 +279,9 @@ def _pct(x: float) -> str:
 def regression_verdict(
     target: str, r2: float, baseline_r2: float, rule_r2: float, rule_column: str | None
 ) -> str:
-    """ "The model explains 62% of the variation in efficiency (R² 0.62); a simple average
-    explains none, and the best single-column rule (paste_thickness) explains 18%.\""""
+    """E.g. "The model explains 62% of the variation in efficiency (R² 0.62); a simple
+    average explains none, and the best single-column rule (paste_thickness) explains 18%."
+    """
     first = _("The model explains {pct} of the variation in {target} (R² {r2:.2f})").format(
         pct=_pct(r2), target=target, r2=r2
     )

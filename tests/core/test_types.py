@@ -410,3 +410,33 @@ def test_nothing_is_lost_silently(values, force):
     else:  # kept as strings: every non-marker value is still there, exactly as written
         kept = [v for v in col.dropna() if v.strip() and not nums.is_marker(v)]
         assert sorted(map(str, out.dropna())) == sorted(kept)
+
+
+def test_long_digit_codes_are_not_rounded_into_floats():
+    codes = [str(8801234567890123456 + i) for i in range(30)]
+    t = settle({"barcode": text(codes)})
+    assert t.kinds["barcode"] == K.ID
+    assert t.frame["barcode"].tolist() == codes
+
+
+def test_excel_yes_no_and_date_objects_become_typed_columns():
+    t = settle(
+        {
+            "ok": pd.Series([True, None, False], dtype=object),
+            "on": pd.Series([dt.datetime(2026, 3, 1), None, dt.date(2026, 3, 2)], dtype=object),
+        }
+    )
+    assert t.kinds == {"ok": K.BOOLEAN, "on": K.DATETIME}
+    assert str(t.frame["ok"].dtype) == "boolean"
+    assert pd.api.types.is_datetime64_any_dtype(t.frame["on"])
+
+
+def test_empty_and_all_missing_columns_do_not_break():
+    empty = settle_kinds(
+        pd.DataFrame({"a": pd.Series([], dtype=STR), "b": pd.Series([], dtype=float)}),
+        LoadOptions(),
+    )
+    assert empty.kinds == {"a": K.CATEGORICAL, "b": K.NUMERIC}
+    t = settle({"a": text(["-"] * 30), "o": pd.Series([None] * 30, dtype=object)})
+    assert t.frame["a"].isna().all()
+    assert notes_of(t, "missing_markers", "a")[0].details["count"] == 30

@@ -14,7 +14,8 @@ Rules (documented for users in the load notes):
   A percent sign is dropped and the value kept as written ("12.5%" -> 12.5).
 * The file's decimal/thousands separators come from the reader; when unknown the format that
   reads the most sample values wins, "." as decimal on a tie ("1,234" -> 1234).
-* Integers written with leading zeros ("00123") are codes, not numbers: never converted.
+* Integers written with leading zeros ("00123") or with 16+ digits (barcodes, which a float
+  would round) are codes, not numbers: never converted.
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ CANDIDATE_FORMATS: tuple[NumberFormat, ...] = (
     NumberFormat(".", "'"),
 )
 
-_LEADING_ZERO = r"^[+-]?0\d+$"
+# Leading zeros ("00123") or 16+ digits (barcodes; a float would round them): codes.
+_CODE_LIKE = r"^(?:[+-]?0\d+|\d{16,})$"
 
 
 def as_string_array(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
@@ -157,8 +159,9 @@ def match_rate(sample: pa.Array | pa.ChunkedArray, pattern: str) -> float:
 
 
 def looks_like_codes(sample: pa.Array | pa.ChunkedArray) -> bool:
-    """True when integers are written with leading zeros ("00123"): codes, not numbers."""
-    return match_rate(sample, _LEADING_ZERO) >= 0.1
+    """True for integers written with leading zeros ("00123") or too long for a float
+    (16+ digits, like barcodes): codes, not numbers."""
+    return match_rate(sample, _CODE_LIKE) >= 0.1
 
 
 def detect_format(

@@ -207,7 +207,8 @@ def inferred_kind(column: str, kind: ColumnKind, reason: str, details: dict[str,
         "flag_name": _("it holds only 0 and 1 and its name reads like a yes/no flag"),
         "yes_no": _("it holds only yes/no-style values"),
         "leading_zeros": _(
-            "its numbers are written with leading zeros (like 00123), so they are codes"
+            "its numbers are written with leading zeros (like 00123) or have 16 or more "
+            "digits, so they are codes"
         ),
         "yyyymmdd": _("its numbers are dates written as digits (20260301) and its name says date"),
         "many_levels": _("its values repeat, so they are treated as categories"),

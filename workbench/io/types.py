@@ -306,10 +306,16 @@ def _objects(
     if inferred in ("floating", "integer", "mixed-integer-float", "decimal"):
         numbers = pd.to_numeric(col, errors="coerce").astype("float64")
         return _numeric(name, numbers, st, force)
-    if inferred == "boolean":
-        return _typed(name, col.astype("boolean"), ColumnKind.BOOLEAN, st, force)
-    if inferred in ("datetime", "datetime64", "date"):
-        return _typed(name, pd.to_datetime(col, errors="coerce"), ColumnKind.DATETIME, st, force)
+    if inferred in ("boolean", "datetime", "datetime64", "date"):
+        if inferred == "boolean":
+            kind, typed = ColumnKind.BOOLEAN, col.astype("boolean")
+            typed = typed.astype(bool) if not typed.isna().any() else typed
+        else:
+            kind, typed = ColumnKind.DATETIME, pd.to_datetime(col, errors="coerce")
+        res = _typed(name, typed, kind, st, force)
+        if isinstance(res, ColumnResult) and res.values is None:
+            res.values = typed  # the typed column replaces the objects
+        return res
     from workbench.io.mixed_cells import analyse_mixed
 
     return analyse_mixed(name, col, st, force)

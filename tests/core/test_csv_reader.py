@@ -48,7 +48,7 @@ def test_utf8_with_bom_keeps_the_first_name_clean(tmp_path):
     path = write(tmp_path, "\ufeff온도,압력\n1,2\n3,4\n")
     table = load_table(path)
     assert list(table.frame.columns) == ["온도", "압력"]
-    assert table.options.encoding == "UTF-8 (BOM)"
+    assert table.options.encoding == "utf-8-sig"
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
@@ -59,7 +59,7 @@ def test_utf16_with_bom(tmp_path, codec):
     table = raw(path)
     assert list(table.frame.columns) == ["이름", "값"]
     assert table.options.delimiter == "\t"
-    assert table.options.encoding.startswith("UTF-16")
+    assert table.options.encoding == "utf-16"
     assert table.frame["값"].tolist() == [1.5, 2.5]
     assert list(table.frame["이름"].astype(str)) == ["가", "나"]
 
@@ -68,7 +68,7 @@ def test_utf16_without_bom_is_recognised(tmp_path):
     path = tmp_path / "u16.csv"
     path.write_bytes("a,b\n1,2\n3,4\n".encode("utf-16-le"))
     table = raw(path)
-    assert table.options.encoding == "UTF-16-LE"
+    assert table.options.encoding == "utf-16-le"
     assert table.frame["b"].tolist() == [2, 4]
 
 
@@ -408,3 +408,33 @@ def test_transcoding_carries_characters_split_between_reads(tmp_path, monkeypatc
     table = raw(path)
     assert len(table.frame) == 200
     assert list(table.frame["이름"].astype(str))[-2:] == ["가나다라198", "가나다라199"]
+
+
+def test_options_the_reader_does_not_use_are_passed_on(tmp_path):
+    from workbench.io.table import ColumnKind
+
+    given = LoadOptions(dayfirst=True, column_kinds={"code": ColumnKind.ID}, delimiter=";")
+    _fmt, table = read_raw(write(tmp_path, "code;v\n1;2\n3;4\n"), given)
+    assert table.options.dayfirst is True
+    assert table.options.column_kinds == {"code": ColumnKind.ID}
+    assert table.options.delimiter == ";"
+    assert given.encoding is None  # the caller's object is left alone
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("\ufeff온도;압력\n1,5;2\n", "utf-8"),
+        ("보고서\n\n라인,값\nA,1\nB,2\n", "cp949"),
+        ("\ufeffa\tb\n1\t2\n", "utf-16-be"),
+        ("a,b\n1,2\n", "utf-16-le"),
+        ("1|2\n3|4\n", "utf-8"),
+    ],
+)
+def test_saved_options_read_the_file_the_same_way(tmp_path, text, codec):
+    path = write(tmp_path, text, codec)
+    first = raw(path)
+    again = read_raw(path, first.options)[1]
+    pd.testing.assert_frame_equal(first.frame, again.frame)
+    assert again.options == first.options
+    assert not {"encoding", "delimiter", "header_row", "number_format"} & set(kinds(again))

@@ -46,7 +46,8 @@ def read_csv_raw(path: Path, options: LoadOptions, ctx: JobContext | None = None
             head = fh.read(_SAMPLE)
         plan = make_plan(path.name, head, size, options)
         ctx.progress(0.02)
-        table = _read(path, plan, size, ctx)
+        frame, plan, notes = _read(path, plan, size, ctx)
+        table = _finish(path, frame, plan, notes, options)
     except OSError as exc:
         raise _os_error(path, exc) from exc
     ctx.progress(1.0)
@@ -78,7 +79,9 @@ def _os_error(path: Path, exc: OSError) -> DataLoadError:
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _read(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> RawTable:
+def _read(
+    path: Path, plan: CsvPlan, size: int, ctx: JobContext
+) -> tuple[pd.DataFrame, CsvPlan, list[LoadNote]]:
     notes = list(plan.notes)
     frame: pd.DataFrame | None = None
     if not plan.unwrap:
@@ -93,7 +96,7 @@ def _read(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> RawTable:
     if frame is None:
         frame, more = _read_python(path, plan, ctx.sub(0.02, 0.95))
         notes += more
-    return _finish(path, frame, plan, notes)
+    return frame, plan, notes
 
 
 class _Fallback(Exception):  # noqa: N818 - internal signal, never leaves this module
@@ -327,7 +330,10 @@ def _uneven_note(kind: str, rows: list[int], plan: CsvPlan) -> LoadNote:
 # -- finishing -----------------------------------------------------------------------------------
 
 
-def _finish(path: Path, frame: pd.DataFrame, plan: CsvPlan, notes: list[LoadNote]) -> RawTable:
+def _finish(
+    path: Path, frame: pd.DataFrame, plan: CsvPlan, notes: list[LoadNote], options: LoadOptions
+) -> RawTable:
+    """Drop empty padding, name the columns, and record what was used in the options."""
     header = list(plan.header) + [""] * (frame.shape[1] - len(plan.header))
     empty_cols = [j for j in range(frame.shape[1]) if frame.iloc[:, j].isna().all()]
     if plan.has_header:
@@ -367,16 +373,17 @@ def _finish(path: Path, frame: pd.DataFrame, plan: CsvPlan, notes: list[LoadNote
         names, name_notes = make_unique_names([""] * frame.shape[1])
         name_notes = []  # the no_header note already says so
     frame.columns = names
-    options = LoadOptions(
+    used = replace(
+        options,
         sheet=None,
         header_row=plan.start_line + 1 if plan.has_header else None,
         has_header=plan.has_header,
-        encoding=plan.encoding.label,
+        encoding=plan.encoding.option,
         delimiter=plan.delimiter,
         decimal=plan.decimal,
         thousands=plan.thousands,
     )
-    return RawTable(frame=frame, options=options, notes=[*notes, *name_notes])
+    return RawTable(frame=frame, options=used, notes=[*notes, *name_notes])
 
 
 def _drop_empty_rows(frame: pd.DataFrame, notes: list[LoadNote]) -> pd.DataFrame:

@@ -36,7 +36,14 @@ _MAX_RECORDS = 2000
 class EncodingGuess:
     codec: str  # a Python codec name: "utf-8", "cp949", "utf-16-le", ...
     bom: int  # bytes of byte-order mark to skip at the start of the file
-    label: str  # as shown to the user and saved in the options
+    label: str  # as shown to the user
+
+    @property
+    def option(self) -> str:
+        """The name to save in :class:`LoadOptions`: it reads the file the same way again."""
+        if self.bom and self.codec.startswith("utf-"):
+            return "utf-8-sig" if self.codec == "utf-8" else self.codec[:6]
+        return self.codec
 
 
 def encoding_label(codec: str, bom: int) -> str:

@@ -249,3 +249,36 @@ def test_unknown_target_is_a_plain_error(tmp_path):
     frame = pd.DataFrame({"a": range(50), "b": range(50)})
     code, _text = _cli("analyze", str(_write(tmp_path, frame)), "--target", "efficency")
     assert code == 2
+
+
+def test_multiclass_goal_groups_the_chosen_class(tmp_path):
+    rng = np.random.default_rng(4)
+    n = 3000
+    frame = pd.DataFrame(
+        {
+            "temp": rng.normal(800, 10, n),
+            "speed": rng.normal(200, 10, n),
+            "gas": rng.normal(10, 1, n),
+            "line": rng.choice(["L1", "L2"], n),
+        }
+    )
+    grade = np.where(frame["gas"] > 10.5, "B", "A").astype(object)
+    bad = ((frame["temp"] > 812) & (frame["speed"] < 195)) | (
+        (frame["line"] == "L2") & (frame["gas"] < 8.8)
+    )
+    grade[bad.to_numpy()] = "C"
+    frame["등급"] = grade
+    result = run_analysis(
+        _write(tmp_path, frame),
+        target="등급",
+        focus="class:C",
+        settings=ModelSettings(effort="quick"),
+    )
+    assert result.fit.task == "multiclass"
+    summary = result.summary()
+    assert summary["focus"]["rule"] == "class:C"
+    assert summary["focus"]["rows"] == int(bad.sum())
+    tops = [{d["column"] for d in g["drivers"][:2]} for g in summary["clusters"]]
+    assert {"temp", "speed"} in tops
+    assert any({"line", "gas"} == t for t in tops)
+    assert all("등급 is C in 100% of them" in g["description"] for g in summary["clusters"])

@@ -438,3 +438,17 @@ def test_saved_options_read_the_file_the_same_way(tmp_path, text, codec):
     pd.testing.assert_frame_equal(first.frame, again.frame)
     assert again.options == first.options
     assert not {"encoding", "delimiter", "header_row", "number_format"} & set(kinds(again))
+
+
+def test_excel_sep_line_names_the_separator(tmp_path):
+    table = raw(write(tmp_path, "sep=;\nTemp;Druck\n1,5;2\n2,5;3\n"))
+    assert table.options.delimiter == ";"
+    assert list(table.frame.columns) == ["Temp", "Druck"]
+    assert table.frame["Temp"].tolist() == [1.5, 2.5]
+    assert "header_row" not in kinds(table)
+    assert "sep=" in next(n.message for n in table.notes if n.kind == "delimiter")
+
+
+def test_headerless_single_column_of_timestamps_is_not_refused(tmp_path):
+    table = raw(write(tmp_path, "2026-03-01 13:00:00\n2026-03-01 14:00:00\n"))
+    assert table.frame.shape == (2, 1)

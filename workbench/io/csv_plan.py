@@ -62,14 +62,15 @@ def make_plan(name: str, head: bytes, size: int, options: LoadOptions) -> CsvPla
 
     delimiter, unwrap, parse_text = _choose_delimiter(text, options, name, notes)
     records = sniff.split_records(parse_text, delimiter)
+    skip = 1 if sniff.excel_sep_line(text) else 0  # Excel's "sep=;" line is no title
     if not any(not r.blank for r in records):
         raise _empty_error(name, _("The file {name} holds no values."))
-    widths = [len(r.fields) for r in records if not r.blank]
+    widths = [len(r.fields) for r in records[skip:] if not r.blank]
     width = max(set(widths), key=widths.count)
     if options.header_row is not None:
         idx = _record_at_line(records, options.header_row - 1, name)
     else:
-        idx = sniff.find_header(records, width)
+        idx = skip + sniff.find_header(records[skip:], width)
     first = records[idx]
     below = [r for r in records[idx + 1 :] if not r.blank]
     has_header = options.has_header
@@ -85,7 +86,7 @@ def make_plan(name: str, head: bytes, size: int, options: LoadOptions) -> CsvPla
                     ),
                 )
             )
-    if options.header_row is None and first.line > 0:
+    if options.header_row is None and first.line > skip:
         notes.append(
             LoadNote(
                 "header_row",
@@ -131,6 +132,18 @@ def _choose_delimiter(
 ) -> tuple[str, bool, str]:
     """The separator, whether lines must be unwrapped first, and the text to parse."""
     guess = sniff.detect_delimiter(text)
+    named = sniff.excel_sep_line(text)
+    if named and not options.delimiter:
+        notes.append(
+            LoadNote(
+                "delimiter",
+                _("Values are separated by {what}, as the file's first line (“sep=”) says.").format(
+                    what=delimiter_name(named)
+                ),
+                details={"delimiter": named},
+            )
+        )
+        return named, False, text
     if options.delimiter:
         _check_user_delimiter(text, options.delimiter, guess, name)
         return options.delimiter, False, text
@@ -276,7 +289,9 @@ def _check_single_column(text: str, name: str) -> None:
             raise one_column_error(name, d)
     for d in (" ", ":"):
         counts = {ln.strip().count(d) for ln in lines}
-        if len(counts) == 1 and counts.pop() >= 1:
+        names = lines[0].strip().split(d)
+        looks_like_header = all(n and not n[0].isdigit() for n in names)
+        if len(counts) == 1 and counts.pop() >= 1 and looks_like_header:
             raise one_column_error(name, d, uneven=False)
 
 

@@ -213,6 +213,15 @@ def detect_delimiter(text: str) -> DelimiterGuess:
     return best
 
 
+_SEP_LINE = re.compile(r'^"?sep=(.)"?[^\S\r\n]*(?:\r\n|\r|\n)', re.IGNORECASE)
+
+
+def excel_sep_line(text: str) -> str | None:
+    """The separator named by Excel's ``sep=;`` first line, if the file starts with one."""
+    match = _SEP_LINE.match(text)
+    return match.group(1) if match else None
+
+
 def lines_wrapped_in_quotes(text: str) -> bool:
     """Every non-blank line is one quoted string (``"a,b,c"``): the export quoted whole rows."""
     lines = [ln.strip() for ln in split_lines(text) if ln.strip()]

@@ -19,6 +19,7 @@ from workbench.steps.profile import (
     count_duplicates,
     duplicate_mask,
     fallback_kind,
+    row_hash_part,
     summarize_column,
 )
 from workbench.steps.quality import assess_quality
@@ -118,7 +119,7 @@ def _hash_rows(frame: pd.DataFrame) -> np.ndarray:
     hasher = RowHasher(len(frame))
     for i, name in enumerate(frame.columns):
         _, identity = summarize_column(name, frame[name], fallback_kind(frame[name]))
-        hasher.add(i, name, identity)
+        hasher.add(name, row_hash_part(i, identity))
     return hasher.all
 
 

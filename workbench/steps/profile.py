@@ -123,7 +123,7 @@ class ColumnSummary:
     kind: ColumnKind
     missing_rows: np.ndarray
     sorted_values: np.ndarray | None = None
-    is_integer: bool = False
+    is_integer: bool = False  # an integer dtype (a float column may still hold whole numbers)
     levels: Levels | None = None
     level_counts: np.ndarray | None = None
     codes: np.ndarray | None = None
@@ -205,8 +205,6 @@ def _summarize_numeric(name: str, kind: ColumnKind, col: pd.Series):
     valid = np.sort(values[~missing]) if len(missing_rows) else np.sort(values)
     if len(valid) and not (np.isfinite(valid[0]) and np.isfinite(valid[-1])):
         valid = valid[np.isfinite(valid)]  # infinities are kept out of the statistics
-    if not is_integer and len(valid):
-        is_integer = bool(np.all(valid == np.round(valid))) and abs(valid[-1]) < 2**53
     prof = _base_profile(name, kind, n, len(missing_rows))
     if len(valid):
         prof.distinct = _distinct_sorted(valid)
@@ -318,13 +316,19 @@ def mix64(z: np.ndarray) -> np.ndarray:
     return z
 
 
+def row_hash_part(position: int, identity: np.ndarray) -> np.ndarray:
+    """One column's share of the row hash: its identities mixed with its position."""
+    seed = np.uint64((position + 1) * 0x632BE59BD9B4E019 % 2**64)
+    return mix64(identity + (seed ^ _GOLDEN))  # the sum is a fresh array, mixed in place
+
+
 class RowHasher:
     """Accumulate a 64-bit hash per row, one column at a time.
 
-    The row hash is the wrapping sum of ``mix64(identity + seed(position))`` over the
-    columns, so two rows get the same hash only if every column agrees (a collision
-    between two different rows has a chance of about 2**-64). ``exclude`` columns are
-    kept out of the second accumulator, ``inputs`` (used for "identical inputs").
+    The row hash is the wrapping sum of the columns' :func:`row_hash_part`, so two rows get
+    the same hash only if every column agrees (a collision between two different rows has a
+    chance of about 2**-64). ``exclude`` columns are kept out of the second accumulator,
+    ``inputs`` (used for "identical inputs").
     """
 
     def __init__(self, n_rows: int, exclude: set[str] | None = None) -> None:
@@ -332,9 +336,7 @@ class RowHasher:
         self.exclude = exclude or set()
         self._excluded = np.zeros(n_rows, dtype=np.uint64) if self.exclude else None
 
-    def add(self, position: int, name: str, identity: np.ndarray) -> None:
-        seed = np.uint64((position + 1) * 0x632BE59BD9B4E019 % 2**64)
-        part = mix64(identity + (seed ^ _GOLDEN))  # the sum is a fresh array
+    def add(self, name: str, part: np.ndarray) -> None:
         self.all += part
         if self._excluded is not None and name in self.exclude:
             self._excluded += part

@@ -9,6 +9,8 @@ cleaning-recipe step (``fix_step``).
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -34,6 +36,7 @@ from workbench.steps.profile import (
     duplicate_mask,
     fallback_kind,
     json_value,
+    row_hash_part,
     summarize_column,
 )
 
@@ -129,6 +132,20 @@ def _column_findings(s: ColumnSummary) -> list[checks.Finding]:
     return found
 
 
+def _column_pass(
+    position: int, col: pd.Series, kind: ColumnKind, edges: np.ndarray, keep_sorted: bool
+) -> tuple[ColumnSummary, np.ndarray, np.ndarray, list[checks.Finding]]:
+    """Everything one column contributes: profile, row-hash part, missing map, findings."""
+    s, identity = summarize_column(str(col.name), col, kind)
+    part = row_hash_part(position, identity)
+    del identity
+    shares = block_missing(s.missing_rows, edges)
+    found = _column_findings(s)
+    if not keep_sorted:
+        s.sorted_values = None  # free the memory: later checks read the frame or codes
+    return s, part, shares, found
+
+
 def _to_alert(f: checks.Finding) -> Alert:
     message, fix = words.describe(f)
     details = {k: json_value(v) if np.isscalar(v) else v for k, v in f.details.items()}
@@ -168,19 +185,38 @@ def assess_quality(
     block_shares = []
     found: list[checks.Finding] = []
     step = ctx.sub(0.0, 0.8)
-    for i, name in enumerate(columns):
-        step.progress(i / max(n_columns, 1), words.progress_message(str(name)))
-        s, identity = summarize_column(str(name), frame.iloc[:, i], kind_of[name])
-        if target is None and s.profile.missing == 0 and s.profile.distinct == n_rows:
-            hasher = None  # a different value in every row: no two rows can be equal
-        if hasher is not None:
-            hasher.add(i, str(name), identity)
-        del identity
-        block_shares.append(block_missing(s.missing_rows, edges))
-        found += _column_findings(s)
-        if name not in (target, time):
-            s.sorted_values = None  # free the memory: later checks read the frame or codes
-        summaries[name] = s
+    # Columns are read by worker threads (sorting, encoding and hashing release the GIL), a
+    # few ahead of the one being collected, so at most ``window`` columns' arrays are alive.
+    workers = min(2, os.cpu_count() or 1)
+    window = workers + 1
+    with ThreadPoolExecutor(workers, thread_name_prefix="quality") as pool:
+        pending: dict[int, Future] = {}
+
+        def submit(i: int) -> None:
+            col, name = frame.iloc[:, i], columns[i]
+            keep = name in (target, time)
+            pending[i] = pool.submit(_column_pass, i, col, kind_of[name], edges, keep)
+
+        for i in range(min(window, n_columns)):
+            submit(i)
+        try:
+            for i, name in enumerate(columns):
+                step.progress(i / max(n_columns, 1), words.progress_message(str(name)))
+                s, part, shares, column_found = pending.pop(i).result()
+                if i + window < n_columns:
+                    submit(i + window)
+                if target is None and s.profile.missing == 0 and s.profile.distinct == n_rows:
+                    hasher = None  # a different value in every row: no two rows can be equal
+                if hasher is not None:
+                    hasher.add(str(name), part)
+                del part
+                block_shares.append(shares)
+                found += column_found
+                summaries[name] = s
+        except BaseException:
+            for future in pending.values():  # cancelled: do not start the columns queued
+                future.cancel()
+            raise
     ctx.progress(0.8, words.table_progress())
     found = checks.check_few_rows(n_rows, n_columns) + found
     found += checks.check_missing(list(summaries.values()), n_rows, target)

@@ -270,10 +270,12 @@ def check_id_like(s: ColumnSummary) -> list[Finding]:
         and p.distinct >= ID_SHARE * p.count
     ):
         reason = "unique_labels"
-    elif p.count >= 20 and p.distinct == p.count and s.is_integer and s.kind == ColumnKind.NUMERIC:
+    elif p.count >= 20 and p.distinct == p.count and s.kind == ColumnKind.NUMERIC:
         values = s.sorted_values
         assert values is not None
         if values[-1] - values[0] != len(values) - 1:
+            return []
+        if not s.is_integer and not np.all(values == np.round(values)):
             return []
         reason = "counter"
     else:

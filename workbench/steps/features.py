@@ -165,7 +165,7 @@ def encode_target(
 
 def _to_float(col: pd.Series) -> pd.Series:
     """Numbers as float64: pandas NA and ±inf become NaN (missing, left to LightGBM)."""
-    if isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object:
+    if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
         col = pd.to_numeric(col.astype(object), errors="coerce")
     arr = col.to_numpy(dtype=np.float64, na_value=np.nan)
     inf = np.isinf(arr)

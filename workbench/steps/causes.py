@@ -339,81 +339,19 @@ def find_cause_groups(
     ctx.progress(0.6, words.progress_grouping(n))
 
     outcome, is_rate, label = _outcome(target, goal)
-    overall = float(outcome.mean()) if outcome.notna().any() else float("nan")
-    profiled = [c for c in columns if c in frame.columns]
-    n_all = len(frame)
-    stats_pos = None
-    if n_all > PROFILE_ROWS:
-        stats_pos = np.sort(np.random.default_rng(0).choice(n_all, PROFILE_ROWS, replace=False))
-    in_stats = None
-    if stats_pos is not None:
-        in_stats = np.zeros(n_all, dtype=bool)
-        in_stats[stats_pos] = True
-    series = {c: frame[c] for c in profiled}
-    stats = {
-        c: ColumnStats(s if stats_pos is None else s.iloc[stats_pos]) for c, s in series.items()
-    }
+    profile = _Profile(frame, [c for c in columns if c in frame.columns])
     n_groups = int(raw.max()) + 1 if raw.size and raw.max() >= 0 else 0
     groups: list[CauseGroup] = []
-    direction = _focus_direction(goal)
     for k in range(n_groups):
         ctx.progress(0.6 + 0.4 * k / max(n_groups, 1), words.progress_describing(k + 1))
         members = raw == k
-        group_rows = rows[members]
-        pos = frame.index.get_indexer(group_rows)
-        inside = None if in_stats is None else np.sort(pos[in_stats[pos]])
-        signed = sign * values[members].mean(axis=0)
-        mean_abs = np.abs(values[members]).mean(axis=0)
-        order = np.argsort(-signed, kind="stable")
-        drivers = [
-            Driver(columns[j], float(signed[j]), _controllability(roles, columns[j]))
-            for j in order[:MAX_DRIVERS]
-            if signed[j] > 0
-        ]
-        top = drivers[0].importance if drivers else 0.0
-        clause_cols = [d.column for d in drivers if d.importance >= DRIVER_MIN_RELATIVE * top]
-        conditions: list[Condition] = []
-        for col in clause_cols:
-            if col not in stats or len(conditions) >= MAX_CLAUSES:
-                continue
-            cond = _condition(stats[col], series[col], pos, inside)
-            if cond is not None and cond.separation >= CLAUSE_MIN_SEPARATION:
-                cond.controllable = _controllability(roles, col)
-                cond.driver = True
-                conditions.append(cond)
-        also: list[Condition] = []
-        quiet = [
-            columns[j]
-            for j in np.argsort(-mean_abs, kind="stable")
-            if mean_abs[j] < 0.1 * max(top, 1e-12) and columns[j] in stats
-        ]
-        for col in quiet:
-            cond = _condition(stats[col], series[col], pos, inside)
-            if (
-                cond is not None
-                and cond.separation >= ALSO_MIN_SEPARATION
-                and cond.group_share >= ALSO_MIN_GROUP_SHARE
-            ):
-                cond.controllable = _controllability(roles, col)
-                also.append(cond)
-        also.sort(key=lambda c: -c.separation)
-        also = also[:2]
-        group_outcome = outcome.reindex(group_rows)
-        target_mean = float(group_outcome.mean()) if group_outcome.notna().any() else float("nan")
-        group = CauseGroup(
-            id=k + 1,
-            size=int(members.sum()),
-            share=float(members.sum()) / n,
-            target_mean=target_mean,
-            overall_mean=overall,
-            drivers=drivers,
-            conditions=conditions,
-            description="",
-            rows=group_rows,
-            also=also,
-        )
+        group = _build_group(k + 1, values[members] * sign, rows[members], columns, roles, profile)
+        group.share = group.size / n
+        group_outcome = outcome.reindex(group.rows)
+        group.target_mean = _mean(group_outcome)
+        group.overall_mean = _mean(outcome)
         group.description = describe_group(
-            group, focus_text, goal.target, direction, is_rate=is_rate, label=label
+            group, focus_text, goal.target, _focus_direction(goal), is_rate=is_rate, label=label
         )
         groups.append(group)
 
@@ -439,13 +377,97 @@ def find_cause_groups(
     )
 
 
-def _condition(
-    stats: ColumnStats, values: pd.Series, pos: np.ndarray, inside: np.ndarray | None
-) -> Condition | None:
-    """The group's best condition on one column (``pos``: its rows; ``inside``: those of them
-    among the rows the column's stats were built on, None when those are all rows)."""
-    within = None if inside is None else values.iloc[inside]
-    return best_condition(stats, values.iloc[pos], within)
+def _mean(values: pd.Series) -> float:
+    return float(values.mean()) if values.notna().any() else float("nan")
+
+
+class _Profile:
+    """The table's columns prepared for group-vs-rest comparisons (the rest of a big table is
+    judged on a seeded sample of :data:`PROFILE_ROWS` rows)."""
+
+    def __init__(self, frame: pd.DataFrame, columns: list[str]) -> None:
+        self.index = frame.index
+        n_all = len(frame)
+        self.series = {c: frame[c] for c in columns}
+        self.in_stats: np.ndarray | None = None
+        pos = None
+        if n_all > PROFILE_ROWS:
+            pos = np.sort(np.random.default_rng(0).choice(n_all, PROFILE_ROWS, replace=False))
+            self.in_stats = np.zeros(n_all, dtype=bool)
+            self.in_stats[pos] = True
+        self.stats = {
+            c: ColumnStats(s if pos is None else s.iloc[pos]) for c, s in self.series.items()
+        }
+
+    def conditions(self, group_rows: pd.Index, columns: list[str]) -> dict[str, Condition]:
+        """The best condition of each column (those with one) for the group's rows."""
+        pos = self.index.get_indexer(group_rows)
+        inside = None if self.in_stats is None else np.sort(pos[self.in_stats[pos]])
+        out = {}
+        for col in columns:
+            if col not in self.stats:
+                continue
+            values = self.series[col]
+            within = None if inside is None else values.iloc[inside]
+            cond = best_condition(self.stats[col], values.iloc[pos], within)
+            if cond is not None:
+                out[col] = cond
+        return out
+
+
+def _build_group(
+    group_id: int,
+    toward: np.ndarray,
+    group_rows: pd.Index,
+    columns: list[str],
+    roles: Mapping[str, ColumnRole],
+    profile: _Profile,
+) -> CauseGroup:
+    """Drivers and distinguishing conditions of one group; ``toward`` is its rows' SHAP values
+    signed so that positive pushes toward the focus."""
+    signed = toward.mean(axis=0)
+    mean_abs = np.abs(toward).mean(axis=0)
+    order = np.argsort(-signed, kind="stable")
+    drivers = [
+        Driver(columns[j], float(signed[j]), _controllability(roles, columns[j]))
+        for j in order[:MAX_DRIVERS]
+        if signed[j] > 0
+    ]
+    top = drivers[0].importance if drivers else 0.0
+    # One clause per strong driver whose values set the group apart.
+    strong = [d.column for d in drivers if d.importance >= DRIVER_MIN_RELATIVE * top]
+    found = profile.conditions(group_rows, strong)
+    conditions = [
+        found[c] for c in strong if c in found and found[c].separation >= CLAUSE_MIN_SEPARATION
+    ][:MAX_CLAUSES]
+    for cond in conditions:
+        cond.driver = True
+    # Columns the model barely uses whose values are still typical of the group: confounders.
+    quiet = [
+        columns[j]
+        for j in np.argsort(-mean_abs, kind="stable")
+        if mean_abs[j] < 0.1 * max(top, 1e-12)
+    ]
+    also = [
+        c
+        for c in profile.conditions(group_rows, quiet).values()
+        if c.separation >= ALSO_MIN_SEPARATION and c.group_share >= ALSO_MIN_GROUP_SHARE
+    ]
+    also = sorted(also, key=lambda c: -c.separation)[:2]
+    for cond in (*conditions, *also):
+        cond.controllable = _controllability(roles, cond.column)
+    return CauseGroup(
+        id=group_id,
+        size=len(group_rows),
+        share=0.0,
+        target_mean=float("nan"),
+        overall_mean=float("nan"),
+        drivers=drivers,
+        conditions=conditions,
+        description="",
+        rows=group_rows,
+        also=also,
+    )
 
 
 def describe_group(

@@ -4,6 +4,8 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind as K
@@ -165,3 +167,19 @@ def test_positive_class_guess():
     assert choose_positive_class(pd.Series(["양품", "불량", "양품"])) == "불량"
     assert choose_positive_class(pd.Series(["A", "B", "B"])) == "A"  # the rarer
     assert choose_positive_class(pd.Series(["True", "False", "False"])) == "True"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=6, unique=True))
+def test_any_column_names_survive_the_round_trip(names):
+    r = np.random.default_rng(0)
+    frame = pd.DataFrame({name: r.normal(size=40) for name in names})
+    y = pd.Series(r.normal(size=40))
+    fs, excluded = build_features(frame, dict.fromkeys(names, K.NUMERIC), names, y)
+    assert excluded == [] and fs.columns == names
+    booster = lgb.train(
+        {"objective": "regression", "verbose": -1, "num_threads": 1, "min_data_in_leaf": 5},
+        lgb.Dataset(fs.X, label=fs.y),
+        num_boost_round=2,
+    )
+    assert fs.to_user(booster.feature_name()) == names

@@ -338,6 +338,10 @@ def test_controllability_sentences():
 
 def test_counts_and_numbers_read_naturally():
     assert words.group_headline(1, 1, 0.004, "the top 5%", "x").startswith("Group 1 — 1 row (<1%")
+    assert words.noise_sentence(1, 40) == (
+        "1 of the 40 focus rows fits no group (set aside as noise)."
+    )
+    assert words.noise_sentence(6, 507).startswith("6 of the 507 focus rows fit no group")
     assert words.fmt_number(17.0, 0.1) == "17.0"
     assert words.fmt_number(800.0, 1.0) == "800"
     assert words.join_clauses(["a", "b", "c"]) == "a, b and c"

@@ -360,7 +360,7 @@ def find_cause_groups(
     if not groups:
         message = words.no_groups_found(n, focus_text)
     elif noise:
-        message = words.noise_sentence(noise, focus_text)
+        message = words.noise_sentence(noise, n)
     else:
         message = ""
     ctx.progress(1.0, "")

@@ -222,12 +222,12 @@ def travels_along(cond_clause: str) -> str:
     ).format(clause=cond_clause)
 
 
-def noise_sentence(n_noise: int, focus: str) -> str:
+def noise_sentence(n_noise: int, total: int) -> str:
     return ngettext(
-        "{n} of {focus} fits no group (set aside as noise).",
-        "{n} of {focus} fit no group (set aside as noise).",
+        "{n} of the {total} focus rows fits no group (set aside as noise).",
+        "{n} of the {total} focus rows fit no group (set aside as noise).",
         n_noise,
-    ).format(n=n_noise, focus=focus)
+    ).format(n=n_noise, total=total)
 
 
 def no_groups_found(n: int, focus: str) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind
@@ -185,6 +188,25 @@ def test_unknown_target_or_time_is_a_plain_error():
         assess_quality(frame, kinds_of(frame), time="when")
 
 
+def test_time_column_must_hold_dates_or_numbers():
+    frame = pd.DataFrame({"a": [1.0, 2.0], "when": ["어제", "오늘"]})
+    with pytest.raises(AnalysisError, match="“when”"):
+        assess_quality(frame, kinds_of(frame), time="when")
+
+
+def test_time_zone_aware_time_column_orders_rows():
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "when": pd.date_range("2026-01-01", periods=n, freq="h", tz="Asia/Seoul"),
+            "x": np.r_[np.zeros(320), np.ones(80)] + np.random.default_rng(0).normal(0, 0.1, n),
+        }
+    )
+    report = assess_quality(frame.iloc[::-1], kinds_of(frame), time="when")
+    (drift,) = [a for a in report.alerts if a.kind == "drift"]
+    assert drift.column == "x" and drift.details["mean_recent"] > 0.9
+
+
 def test_missing_kinds_fall_back_to_dtype():
     frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "x"]})
     report = assess_quality(frame, {})
@@ -267,3 +289,33 @@ def test_applying_the_fix_clears_the_alert(sink, kind):
     assert not result.reports[0].skipped, result.warnings
     after = assess_quality(result.frame, result.kinds, target="defect", time="when")
     assert not [a for a in after.alerts if (a.kind, a.column) == (kind, alert.column)]
+
+
+# ---- any table: never a crash, always JSON ------------------------------------------------
+
+_cells = {
+    "f": st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True, width=32)),
+    "i": st.integers(-5, 5),
+    "s": st.one_of(st.none(), st.sampled_from(["가", "finishing", "Finishing ", "12.5", "N/A"])),
+    "b": st.booleans(),
+    "t": st.one_of(st.none(), st.datetimes(min_value=dt.datetime(2020, 1, 1))),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.fixed_dictionaries(_cells), min_size=0, max_size=60),
+    st.sampled_from([None, "f", "i", "s", "b"]),
+    st.booleans(),
+)
+def test_any_table_gives_a_json_report(rows, target, with_time):
+    frame = pd.DataFrame(rows, columns=list(_cells))
+    frame["f"] = frame["f"].astype(float)
+    frame["t"] = pd.to_datetime(frame["t"])
+    report = assess_quality(frame, kinds_of(frame), target=target, time="t" if with_time else None)
+    data = json.loads(json.dumps(report.to_dict(), allow_nan=False))
+    assert QualityReport.from_dict(data).to_dict() == data
+    assert report.duplicate_rows == frame.duplicated().sum()
+    for a in report.alerts:
+        assert a.column is None or a.column in frame.columns
+        assert a.kind in ALERT_KINDS and "{" not in a.message

@@ -153,8 +153,16 @@ def _to_alert(f: checks.Finding) -> Alert:
 
 
 def _check_role(frame: pd.DataFrame, column: str | None, is_target: bool) -> None:
-    if column is not None and column not in frame.columns:
+    if column is None:
+        return
+    if column not in frame.columns:
         raise AnalysisError(*words.unknown_column(column, is_target))
+    col = frame[column]
+    orderable = pd.api.types.is_datetime64_any_dtype(col) or (
+        pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+    )
+    if not is_target and not orderable:
+        raise AnalysisError(*words.time_not_orderable(column))
 
 
 def assess_quality(

@@ -95,10 +95,14 @@ def check_imbalance(s: ColumnSummary, codes: np.ndarray) -> list[Finding]:
 
 
 def float_rows(col: pd.Series, rows: np.ndarray) -> np.ndarray:
-    """``col`` at positions ``rows`` as floats (NaN where missing), without copying it all."""
+    """``col`` at positions ``rows`` as floats, NaN where missing or infinite (a fresh array:
+    only those rows are copied)."""
     if isinstance(col.dtype, np.dtype) and col.dtype.kind in "fiu":
-        return col.to_numpy()[rows].astype(np.float64, copy=False)
-    return col.take(rows).to_numpy(dtype=np.float64, na_value=np.nan)
+        x = col.to_numpy()[rows].astype(np.float64, copy=False)
+    else:
+        x = col.take(rows).to_numpy(dtype=np.float64, na_value=np.nan)
+    x[np.isinf(x)] = np.nan
+    return x
 
 
 def _feature_groups(s: ColumnSummary, col: pd.Series, rows: np.ndarray, half: int):
@@ -161,7 +165,7 @@ def check_leakage(
         y_all[y_all < 0] = np.nan
     else:
         y_all = frame[target].to_numpy(dtype=np.float64, na_value=np.nan)
-    known = np.flatnonzero(~np.isnan(y_all))
+    known = np.flatnonzero(np.isfinite(y_all))
     if len(known) < 2 * MIN_TARGET_VALUES:
         return []
     # a random order: the first half fits each column's groups, the second half judges them
@@ -315,11 +319,13 @@ def _label_drift(codes_old: np.ndarray, codes_new: np.ndarray, levels: Levels):
 
 
 def _time_values(col: pd.Series) -> np.ndarray:
+    """The time column as floats that order the rows (NaN where missing)."""
     if pd.api.types.is_datetime64_any_dtype(col):
-        i8 = col.to_numpy().view(np.int64).astype(np.float64)
-        i8[col.isna().to_numpy()] = np.nan
-        return i8
-    return col.to_numpy(dtype=np.float64, na_value=np.nan)
+        stamps = col.dt.tz_convert(None) if col.dt.tz is not None else col
+        values = stamps.to_numpy().view(np.int64).astype(np.float64)
+        values[stamps.isna().to_numpy()] = np.nan
+        return values
+    return float_rows(col, np.arange(len(col)))
 
 
 def check_drift(

@@ -380,6 +380,15 @@ def done_progress() -> str:
     return _("Quality check done")
 
 
+def time_not_orderable(column: str) -> tuple[str, str]:
+    return (
+        _(
+            "“{column}” holds neither dates nor numbers, so it cannot put the rows in time order."
+        ).format(column=column),
+        _("Pick a date/time column, or set this column's type to date/time on the Data pane."),
+    )
+
+
 def unknown_column(column: str, is_target: bool) -> tuple[str, str]:
     if is_target:
         msg = _("There is no column called “{column}” to use as the target.")

@@ -83,6 +83,7 @@ def test_analyze_prints_a_readable_summary(demo_run):
 def test_json_summary_follows_the_contract(demo_run):
     _code, _text, summary, clusters = demo_run
     assert set(summary) >= CONTRACT_KEYS
+    json.dumps(summary, allow_nan=False)  # strict JSON: no NaN or Infinity anywhere
     assert summary["schema"] == 1
     assert summary["data"]["rows"] == 10_100
     for alert in summary["quality"]["alerts"]:

@@ -115,6 +115,8 @@ def test_time_and_id_are_not_inputs_for_conflicts(rng):
     kinds = {"lot": ColumnKind.ID}  # as the loader settles it
     (a,) = alerts(frame, "label_conflict", kinds, target="defect", time="when")
     assert a.details["rows"] == 2
+    (b,) = alerts(frame, "label_conflict", kinds, target="defect")  # a timestamp is no input
+    assert b.details["rows"] == 2
 
 
 def test_exact_duplicates_are_not_label_conflicts(rng):

@@ -185,7 +185,8 @@ def assess_quality(
     n_rows, n_columns = frame.shape
     columns = list(frame.columns)
     kind_of = {c: kinds.get(c) or fallback_kind(frame[c]) for c in columns}
-    not_inputs = {c for c in columns if kind_of[c] in (ColumnKind.ID, ColumnKind.TEXT)}
+    # what is not a process input: names of rows, free text, timestamps (as in leakage)
+    not_inputs = {c for c in columns if kind_of[c] in target_checks.NOT_FEATURES}
     not_inputs |= {c for c in (target, time) if c is not None}
     hasher: RowHasher | None = RowHasher(n_rows, not_inputs if target is not None else None)
     edges = block_edges(n_rows)

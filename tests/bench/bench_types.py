@@ -9,7 +9,8 @@ Two frames, built in memory:
 * ``all-text``: every column as text (the worst case: a reader that typed nothing).
 
 Prints the seconds settle_kinds takes for each, and, for reference, pandas.read_csv on the
-same frame written to tests/bench/_data/ (once).
+same frame written to tests/bench/_data/ (once). If bench_csv.py already wrote its file there,
+also times read_raw + settle_kinds on it against pandas.read_csv (the issue's load target).
 
 Run: ``python tests/bench/bench_types.py [--rows N]``
 """
@@ -99,11 +100,30 @@ def timed(fn, repeat: int = 3) -> tuple[float, object]:
     return best, out
 
 
+def bench_reader_file(path: Path) -> None:
+    """settle_kinds on what the CSV reader hands over for the CSV benchmark's own file."""
+    from workbench.io.loader import read_raw
+
+    t_pd, _ = timed(lambda: pd.read_csv(path), repeat=1)
+    t_raw, (_fmt, raw) = timed(lambda: read_raw(path), repeat=1)
+    t_set, typed = timed(lambda: settle_kinds(raw.frame, raw.options))
+    print(f"{path.name}: pandas.read_csv {t_pd:.2f} s, read_raw {t_raw:.2f} s, ")
+    print(
+        f"  settle_kinds {t_set:.3f} s = {t_set / t_pd:.1%} of read_csv; "
+        f"read_raw + settle_kinds = {(t_raw + t_set) / t_pd:.2f}x read_csv"
+    )
+    kinds = pd.Series({k: str(v) for k, v in typed.kinds.items()}).value_counts().to_dict()
+    print(f"  kinds: {kinds}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
     n = args.rows
+    reader_file = DATA / f"bench_{n}.csv"  # written by bench_csv.py
+    if reader_file.exists():
+        bench_reader_file(reader_file)
     frame = make_frame(n, all_text=False)
     print(f"frame: {n:,} rows x {frame.shape[1]} columns")
     DATA.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,12 @@ Rules that are not obvious (each reported when it applies):
   whole numbers counting up one by one (≥ 20 rows, no gaps beyond 5%) → ID, or every value
   different and an ID-like name ("id", "no", "번호", "serial", "code", "코드", "lot") → ID.
   A 0/1 column without such a name stays numeric: a model treats it the same and nothing is lost.
+* Text: yes/no words (true/false, yes/no, Y/N, O/X, 예/아니오, on/off, 있음/없음) → boolean
+  ("OK/NG" and "pass/fail" are outcomes and stay categorical); numbers and dates when (nearly)
+  every value reads — at most 0.1% of the non-missing cells may fail, each one reported, else
+  the column stays text and is reported as mixed; otherwise nearly unique values (≥ 95% in a
+  sample of 20,000, ≥ 20 rows) → ID, or free text when most values are sentences (3+ words or
+  40+ characters); anything else → categorical.
 * Categorical columns from the reader stay categorical unless all their levels read as
   yes/no words, numbers or dates; levels that are missing markers ("-", "N/A", ...) become
   missing. Leading/trailing spaces in labels are kept (the quality check reports variants).

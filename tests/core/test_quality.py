@@ -207,6 +207,15 @@ def test_time_zone_aware_time_column_orders_rows():
     assert drift.column == "x" and drift.details["mean_recent"] > 0.9
 
 
+def test_odd_column_names_reach_the_messages_unchanged():
+    names = ["온도 {1} [℃]", "a “quoted”, name: x", "%s %d {}"]
+    frame = pd.DataFrame({name: [1.0, np.nan] * 60 for name in names}).assign(g=7)
+    report = assess_quality(frame, kinds_of(frame))
+    for name in names:
+        (a,) = [a for a in report.alerts if a.column == name and a.kind == "missing"]
+        assert f"“{name}”" in a.message
+
+
 def test_missing_kinds_fall_back_to_dtype():
     frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "x"]})
     report = assess_quality(frame, {})

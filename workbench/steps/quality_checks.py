@@ -107,6 +107,7 @@ def check_missing(summaries: list[ColumnSummary], n_rows: int, target: str | Non
         if p.missing == 0:
             continue
         details: dict[str, Any] = {"missing": p.missing, "rows": n_rows, "pct": p.missing_pct}
+        details["groups_checked"] = [g.profile.name for g in groups if g is not s]
         group = _missing_group(s, groups, n_rows) if p.missing < n_rows else None
         if group:
             details.update(group)

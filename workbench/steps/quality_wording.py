@@ -81,7 +81,11 @@ def _missing(f: Finding) -> tuple[str, str]:
         msg += " " + _("With most values missing, this column says little about the process.")
         fix = _("Leave “{column}” out of the analysis.").format(column=col)
     elif f.fix_step and f.fix_step["op"] == "impute":
-        msg += " " + _("The gaps are spread over the table, not bunched in one group.")
+        checked = d.get("groups_checked") or []
+        if checked:
+            names = ", ".join(f"“{c}”" for c in checked[:3]) + (", …" if len(checked) > 3 else "")
+            spread = _("They are spread over the groups of {names}, not bunched in one.")
+            msg += " " + spread.format(names=names)
         how = _("the median") if f.fix_step["method"] == "median" else _("the most common value")
         fix = _("Fill the gaps with {how}, or with a value predicted from the other columns.")
         fix = fix.format(how=how)

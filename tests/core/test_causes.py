@@ -291,6 +291,16 @@ def test_numeric_conditions_find_below_above_and_windows():
     assert _condition(coarse, (coarse > 800).to_numpy()).text == "temp is above 800"
 
 
+def test_whole_numbers_get_whole_thresholds():
+    rng = np.random.default_rng(0)
+    count = pd.Series(pd.array(rng.integers(0, 10, 2000), dtype="Int64"), name="passes")
+    count[::7] = pd.NA
+    assert _condition(count, (count > 7).fillna(False).to_numpy()).text == "passes is above 7"
+    assert _condition(count, (count < 3).fillna(False).to_numpy()).text == "passes is below 3"
+    middle = ((count > 3) & (count < 6)).fillna(False).to_numpy()
+    assert _condition(count, middle).text == "passes is between 4 and 5"
+
+
 def test_level_condition_picks_over_represented_levels():
     rng = np.random.default_rng(0)
     supplier = pd.Series(rng.choice(["S1", "S2", "S3", "S4"], 4000), name="공급사")

@@ -125,7 +125,10 @@ def display_step(values: np.ndarray) -> float | None:
         spread = float(np.max(values) - np.min(values))
     if not spread > 0 or not math.isfinite(spread):
         return None
-    return 10.0 ** (math.floor(math.log10(spread)) - 1)
+    step = 10.0 ** (math.floor(math.log10(spread)) - 1)
+    if step < 1 and np.array_equal(values, np.round(values)):
+        step = 1.0  # whole numbers: thresholds are whole numbers too
+    return step
 
 
 class ColumnStats:
@@ -191,6 +194,10 @@ def numeric_condition(
     step = stats.step
     highs = np.unique([_round_to(v, step, "up") for v in cand])
     lows = np.unique([_round_to(v, step, "down") for v in cand])
+    if step is not None:
+        # "below t" and "above t" are strict: also try one step past the group's own values.
+        highs = np.unique(np.round(np.r_[highs, highs + step], 12))
+        lows = np.unique(np.round(np.r_[lows, lows - step], 12))
     total = stats.sorted.size - svals.size  # rest rows with a value
 
     def rest_lt(t: np.ndarray) -> np.ndarray:

@@ -251,6 +251,8 @@ def test_a_typed_date_in_a_column_of_measurements_is_not_a_serial_date():
     col = pd.Series([12.5, 13.1, dt.datetime(2026, 3, 4), 12.9] * 3, dtype=object)
     t = settle({"temp": col})
     assert t.kinds["temp"] != K.DATETIME
+    (note,) = notes_of(t, "mixed_values", "temp")
+    assert note.details["count"] == 3 and "3/4" in note.message
 
 
 def test_excel_numbers_with_numbers_stored_as_text():

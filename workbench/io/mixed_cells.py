@@ -8,6 +8,7 @@ becomes text, written the way the spreadsheet shows it, and is decided like any 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -65,7 +66,19 @@ def analyse_mixed(
     text = TextSource(
         name, pa.chunked_array([pa.array(to_strings(col), pa.large_string())]), col.index
     )
-    return analyse_text(text, st, force=force)
+    res = analyse_text(text, st, force=force)
+    n_present = int((types != _MISSING).sum())
+    stray = np.flatnonzero(types == _DATE)
+    mostly_numbers = has[_NUMBER] > n_present / 2
+    text_result = isinstance(res, ColumnResult) and res.kind != ColumnKind.NUMERIC
+    if force is None and text_result and mostly_numbers and stray.size:
+        # Excel turns a typed "3/4" into a date: say so instead of silently mixing
+        assert isinstance(res, ColumnResult)
+        examples = [str(v) for v in cells[stray[:3]]]
+        note = notes.mixed_values(name, ColumnKind.NUMERIC, stray.size, n_present, examples)
+        msg = f"{note.message} {notes.excel_dates_among_numbers()}"
+        res.notes.insert(0, dataclasses.replace(note, message=msg))
+    return res
 
 
 def _dates_with_serials(

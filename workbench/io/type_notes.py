@@ -102,6 +102,10 @@ def mixed_values(
     )
 
 
+def excel_dates_among_numbers() -> str:
+    return _("The odd cells are dates: Excel may have turned a typed value like 3/4 into a date.")
+
+
 def date_format(column: str, n: int, families: list[str], tz: str | None) -> LoadNote:
     names = {
         "ymd": _("year-month-day"),

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind
 from workbench.jobs import Cancelled
-from workbench.steps.profile import fallback_kind
 from workbench.steps.quality import Alert, QualityReport, assess_quality
 from workbench.steps.recipe import Recipe, apply_recipe, validate_step
 
@@ -50,12 +49,6 @@ STEP_KEYS = {
 }
 OPERATORS = {"==", "!=", "<", "<=", ">", ">=", "between", "in", "not_in", "is_missing"}
 OPERATORS |= {"not_missing"}
-
-
-def kinds_of(frame: pd.DataFrame, **overrides: ColumnKind) -> dict[str, ColumnKind]:
-    kinds = {c: fallback_kind(frame[c]) for c in frame.columns}
-    kinds.update(overrides)
-    return kinds
 
 
 def kitchen_sink(n: int = 1500) -> pd.DataFrame:
@@ -102,7 +95,7 @@ def kitchen_sink(n: int = 1500) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def sink() -> tuple[pd.DataFrame, dict[str, ColumnKind], QualityReport]:
     frame = kitchen_sink()
-    kinds = kinds_of(frame, lot=ColumnKind.ID)  # as the loader settles it
+    kinds = {"lot": ColumnKind.ID}  # as the loader settles it
     return frame, kinds, assess_quality(frame, kinds, target="defect", time="when")
 
 
@@ -113,7 +106,7 @@ def sink_report(sink) -> QualityReport:
 
 def test_every_alert_kind_fires_on_the_kitchen_sink(sink_report):
     small = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
-    unusable = assess_quality(small, kinds_of(small), target="x")
+    unusable = assess_quality(small, {}, target="x")
     kinds = {a.kind for a in sink_report.alerts} | {a.kind for a in unusable.alerts}
     assert kinds == ALERT_KINDS
 
@@ -167,7 +160,7 @@ def test_report_counts(sink, sink_report):
 
 def test_progress_is_reported_per_column_and_ends_at_one(ctx):
     frame = pd.DataFrame({"압력": [1.0, 2.0, 3.0], "b": ["x", "y", "z"]})
-    assess_quality(frame, kinds_of(frame), ctx=ctx)
+    assess_quality(frame, {}, ctx=ctx)
     fractions = [f for f, _ in ctx.reports]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert any("압력" in m for _, m in ctx.reports)
@@ -177,21 +170,21 @@ def test_cancel_stops_between_columns(ctx):
     frame = pd.DataFrame({f"c{i}": np.arange(50.0) for i in range(5)})
     ctx.cancel()
     with pytest.raises(Cancelled):
-        assess_quality(frame, kinds_of(frame), ctx=ctx)
+        assess_quality(frame, {}, ctx=ctx)
 
 
 def test_unknown_target_or_time_is_a_plain_error():
     frame = pd.DataFrame({"a": [1.0, 2.0]})
     with pytest.raises(AnalysisError, match="“yield”"):
-        assess_quality(frame, kinds_of(frame), target="yield")
+        assess_quality(frame, {}, target="yield")
     with pytest.raises(AnalysisError, match="time"):
-        assess_quality(frame, kinds_of(frame), time="when")
+        assess_quality(frame, {}, time="when")
 
 
 def test_time_column_must_hold_dates_or_numbers():
     frame = pd.DataFrame({"a": [1.0, 2.0], "when": ["어제", "오늘"]})
     with pytest.raises(AnalysisError, match="“when”"):
-        assess_quality(frame, kinds_of(frame), time="when")
+        assess_quality(frame, {}, time="when")
 
 
 def test_time_zone_aware_time_column_orders_rows():
@@ -202,7 +195,7 @@ def test_time_zone_aware_time_column_orders_rows():
             "x": np.r_[np.zeros(320), np.ones(80)] + np.random.default_rng(0).normal(0, 0.1, n),
         }
     )
-    report = assess_quality(frame.iloc[::-1], kinds_of(frame), time="when")
+    report = assess_quality(frame.iloc[::-1], {}, time="when")
     (drift,) = [a for a in report.alerts if a.kind == "drift"]
     assert drift.column == "x" and drift.details["mean_recent"] > 0.9
 
@@ -210,7 +203,7 @@ def test_time_zone_aware_time_column_orders_rows():
 def test_odd_column_names_reach_the_messages_unchanged():
     names = ["온도 {1} [℃]", "a “quoted”, name: x", "%s %d {}"]
     frame = pd.DataFrame({name: [1.0, np.nan] * 60 for name in names}).assign(g=7)
-    report = assess_quality(frame, kinds_of(frame))
+    report = assess_quality(frame, {})
     for name in names:
         (a,) = [a for a in report.alerts if a.column == name and a.kind == "missing"]
         assert f"“{name}”" in a.message
@@ -234,7 +227,7 @@ def test_missing_kinds_fall_back_to_dtype():
     ids=["no rows", "no columns", "one row", "all missing", "infinities"],
 )
 def test_odd_shapes_give_a_report(frame):
-    report = assess_quality(frame, kinds_of(frame))
+    report = assess_quality(frame, {})
     json.dumps(report.to_dict(), allow_nan=False)
     assert report.n_rows == len(frame)
     assert "few_rows" in {a.kind for a in report.alerts}
@@ -243,7 +236,7 @@ def test_odd_shapes_give_a_report(frame):
 def test_example_rows_are_the_source_row_numbers():
     frame = pd.DataFrame({"a": [1.0, 2.0, 1.0] * 40, "b": ["x", "y", "x"] * 40})
     frame = frame.iloc[10:].copy()  # e.g. after a filter step: the index keeps source rows
-    report = assess_quality(frame, kinds_of(frame))
+    report = assess_quality(frame, {})
     (dup,) = [a for a in report.alerts if a.kind == "duplicate_rows"]
     assert dup.details["example_rows"][0] == frame.index[frame.duplicated()][0]
 
@@ -257,7 +250,7 @@ def test_message_reads_like_the_brief():
     humidity[np.flatnonzero(line == "L1")[:22]] = np.nan
     speed = rng.uniform(10, 20, n)
     frame = pd.DataFrame({"humidity": humidity, "line": pd.Categorical(line), "speed": speed})
-    (a,) = assess_quality(frame, kinds_of(frame)).alerts
+    (a,) = assess_quality(frame, {}).alerts
     assert a.message.startswith("“humidity” is missing in 812 rows (8.1%). 790 of them are in")
     assert "“line” is “L2”" in a.message
 
@@ -273,22 +266,10 @@ def test_every_fix_step_is_a_valid_recipe_step(sink):
         validate_step(step)
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "missing",
-        "constant",
-        "duplicate_rows",
-        "sentinel",
-        "id_like",
-        "high_cardinality",
-        "mixed_types",
-        "outliers",
-        "pii",
-        "category_variants",
-        "leakage",
-    ],
-)
+NOT_FIXABLE_IN_ONE_CLICK = {"few_rows", "label_conflict", "imbalance", "target_unusable", "drift"}
+
+
+@pytest.mark.parametrize("kind", sorted(ALERT_KINDS - NOT_FIXABLE_IN_ONE_CLICK))
 def test_applying_the_fix_clears_the_alert(sink, kind):
     frame, kinds, report = sink
     fixable = [a for a in report.alerts if a.kind == kind and a.fix_step is not None]
@@ -321,7 +302,7 @@ def test_any_table_gives_a_json_report(rows, target, with_time):
     frame = pd.DataFrame(rows, columns=list(_cells))
     frame["f"] = frame["f"].astype(float)
     frame["t"] = pd.to_datetime(frame["t"])
-    report = assess_quality(frame, kinds_of(frame), target=target, time="t" if with_time else None)
+    report = assess_quality(frame, {}, target=target, time="t" if with_time else None)
     data = json.loads(json.dumps(report.to_dict(), allow_nan=False))
     assert QualityReport.from_dict(data).to_dict() == data
     assert report.duplicate_rows == frame.duplicated().sum()

@@ -7,20 +7,13 @@ import pandas as pd
 import pytest
 
 from workbench.io.table import ColumnKind
-from workbench.steps.profile import fallback_kind
 from workbench.steps.quality import Alert, assess_quality
 
 N = 600
 
 
-def kinds_of(frame: pd.DataFrame, **overrides: ColumnKind) -> dict[str, ColumnKind]:
-    kinds = {c: fallback_kind(frame[c]) for c in frame.columns}
-    kinds.update(overrides)
-    return kinds
-
-
 def alerts(frame: pd.DataFrame, kind: str, **overrides: ColumnKind) -> list[Alert]:
-    report = assess_quality(frame, kinds_of(frame, **overrides))
+    report = assess_quality(frame, overrides)
     return [a for a in report.alerts if a.kind == kind]
 
 
@@ -48,7 +41,7 @@ def plant(rng: np.random.Generator, n: int = N) -> pd.DataFrame:
 
 def test_clean_table_has_no_alerts(rng):
     frame = plant(rng)
-    assert assess_quality(frame, kinds_of(frame)).alerts == []
+    assert assess_quality(frame, {}).alerts == []
 
 
 # ---- missing ------------------------------------------------------------------------------
@@ -119,7 +112,7 @@ def test_duplicate_rows_counted_and_dropped(rng):
     assert a.details["rows"] == 3 and a.column is None
     assert a.details["example_rows"] == [N, N + 1, N + 2]
     assert a.fix_step == {"op": "drop_duplicate_rows"}
-    report = assess_quality(frame, kinds_of(frame))
+    report = assess_quality(frame, {})
     assert report.duplicate_rows == frame.duplicated().sum() == 3
 
 

@@ -7,20 +7,13 @@ import pandas as pd
 import pytest
 
 from workbench.io.table import ColumnKind
-from workbench.steps.profile import fallback_kind
 from workbench.steps.quality import Alert, assess_quality
 
 N = 1000
 
 
-def kinds_of(frame: pd.DataFrame, **overrides: ColumnKind) -> dict[str, ColumnKind]:
-    kinds = {c: fallback_kind(frame[c]) for c in frame.columns}
-    kinds.update(overrides)
-    return kinds
-
-
 def alerts(frame: pd.DataFrame, kind: str, overrides=None, **options) -> list[Alert]:
-    report = assess_quality(frame, kinds_of(frame, **(overrides or {})), **options)
+    report = assess_quality(frame, overrides or {}, **options)
     return [a for a in report.alerts if a.kind == kind]
 
 
@@ -48,7 +41,7 @@ def classification(rng: np.random.Generator, n: int = N, rare: float = 0.3) -> p
 
 def test_honest_targets_raise_no_target_alert(rng):
     for frame, target in ((regression(rng), "yield"), (classification(rng), "defect")):
-        report = assess_quality(frame, kinds_of(frame), target=target)
+        report = assess_quality(frame, {}, target=target)
         assert report.alerts == [], target
 
 

@@ -168,6 +168,8 @@ def _read_arrow(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> pd.Dat
         auto_dict_encode=True,
         auto_dict_max_cardinality=1000,
         column_types={names[j]: pa.string() for j in plan.string_columns},
+        # Text transcoded by _Source is valid UTF-8 by construction: skip checking it again.
+        check_utf8=plan.encoding.codec == "utf-8",
     )
     try:
         with _Source(path, plan.data_offset, size, plan.encoding.codec, ctx) as src:

@@ -421,3 +421,18 @@ def test_model_shape_counts_trees_leaves_and_depth(regression, multiclass):
     assert shape["cost_per_row"] > 0
     multi = model_shape(multiclass)
     assert multi["trees"] == 60 and multi["outputs"] == 3
+
+
+def test_kernel_blocks_of_any_size_give_the_same_values(frame, binary):
+    model = shap_native.TreeShapModel(binary)
+    data = shap_native.to_lightgbm_matrix(binary, frame.iloc[:301])
+    ref = reference(binary, frame.iloc[:301])
+    for block in (1, 7, 64, 512):
+        assert np.abs(model.shap_values(data, 2, block=block) - ref).max() < TOL
+    assert model.shap_values(data[:0], 2).shape == (0, 4)
+    with pytest.raises(ValueError, match="columns"):
+        model.shap_values(data[:, :3], 1)
+
+
+def test_warm_up_compiles_the_kernel():
+    assert shap_native.warm_up() is True

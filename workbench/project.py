@@ -66,6 +66,7 @@ class Project:
     _revisions: dict[Section, int] = field(default_factory=dict, repr=False)
     _listeners: list[Listener] = field(default_factory=list, repr=False)
     dirty: bool = False
+    source_check: Any = None  # set by open_project: is the data file unchanged since saving?
 
     # -- events ---------------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:

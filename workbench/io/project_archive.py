@@ -23,6 +23,7 @@ import pandas as pd
 
 from workbench.errors import ProjectFileError
 from workbench.i18n import _
+from workbench.io.frame_codec import frame_from_parquet, frame_to_parquet
 
 MANIFEST = "manifest.json"
 _NAME_RE = re.compile(r"^(?:[a-z0-9_]+/)*[a-z0-9_.-]+\.(json|parquet|txt)$")
@@ -47,9 +48,8 @@ def _check_name(name: str) -> None:
 
 
 def _table_bytes(frame: pd.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    frame.to_parquet(buf, engine="pyarrow", index=True, compression="zstd")
-    return buf.getvalue()
+    # Lossless: dtypes, category levels and the row labels come back as they were.
+    return frame_to_parquet(frame)
 
 
 def archive_bytes(archive: ProjectArchive, manifest: dict[str, Any]) -> bytes:
@@ -142,8 +142,12 @@ def _damaged(path: Path, detail: str) -> ProjectFileError:
     )
 
 
-def read_archive(path: Path) -> tuple[dict[str, Any], ProjectArchive]:
-    """Read and validate a project file; returns (manifest, archive). Never runs code."""
+def read_archive(path: Path, *, tables: bool = True) -> tuple[dict[str, Any], ProjectArchive]:
+    """Read and validate a project file; returns (manifest, archive). Never runs code.
+
+    With ``tables=False`` the Parquet entries are still read (their checksums verified) but
+    not parsed: a quick look at the JSON documents of a big project.
+    """
     path = Path(path)
     try:
         zf = zipfile.ZipFile(path)
@@ -172,8 +176,8 @@ def read_archive(path: Path) -> tuple[dict[str, Any], ProjectArchive]:
                     archive.documents[name] = json.loads(raw.decode("utf-8"))
                 elif name.endswith(".txt"):
                     archive.texts[name] = raw.decode("utf-8")
-                else:
-                    archive.tables[name] = pd.read_parquet(io.BytesIO(raw), engine="pyarrow")
+                elif tables:
+                    archive.tables[name] = frame_from_parquet(raw)
         except (zipfile.BadZipFile, EOFError, UnicodeDecodeError, ValueError, OSError) as exc:
             raise _damaged(path, _("an entry could not be read")) from exc
         except Exception as exc:  # pyarrow raises its own error types on damaged Parquet

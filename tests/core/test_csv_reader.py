@@ -243,9 +243,10 @@ def test_empty_file(tmp_path):
     assert err.value.hint
 
 
-def test_blank_lines_only(tmp_path):
+@pytest.mark.parametrize("text", ["\n\n  \r\n", "sep=;\n", ",,,\n,,,\n"])
+def test_files_without_values(tmp_path, text):
     with pytest.raises(DataLoadError, match=r"blank\.csv"):
-        load_table(write(tmp_path, "\n\n  \r\n", name="blank.csv"))
+        load_table(write(tmp_path, text, name="blank.csv"))
 
 
 def test_binary_junk_with_csv_name(tmp_path):

@@ -13,7 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from workbench.errors import DataLoadError
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.io import text_sniff as sniff
 from workbench.io.table import LoadNote, LoadOptions
 
@@ -63,40 +63,13 @@ def make_plan(name: str, head: bytes, size: int, options: LoadOptions) -> CsvPla
     delimiter, unwrap, parse_text = _choose_delimiter(text, options, name, notes)
     records = sniff.split_records(parse_text, delimiter)
     skip = 1 if sniff.excel_sep_line(text) else 0  # Excel's "sep=;" line is no title
-    if not any(not r.blank for r in records):
-        raise _empty_error(name, _("The file {name} holds no values."))
     widths = [len(r.fields) for r in records[skip:] if not r.blank]
+    if not widths:
+        raise _empty_error(name, _("The file {name} holds no values."))
     width = max(set(widths), key=widths.count)
-    if options.header_row is not None:
-        idx = _record_at_line(records, options.header_row - 1, name)
-    else:
-        idx = skip + sniff.find_header(records[skip:], width)
+    idx, has_header = _find_table(records, skip, width, options, name, notes)
     first = records[idx]
     below = [r for r in records[idx + 1 :] if not r.blank]
-    has_header = options.has_header
-    if has_header is None:
-        has_header = sniff.has_header_row(first, below[:-1] if len(below) > 1 else below)
-        if not has_header:
-            notes.append(
-                LoadNote(
-                    "no_header",
-                    _(
-                        "The first row holds values, not column names, so the columns are "
-                        "called “Column 1”, “Column 2”, …"
-                    ),
-                )
-            )
-    if options.header_row is None and first.line > skip:
-        notes.append(
-            LoadNote(
-                "header_row",
-                _(
-                    "The table starts on line {line}; the {n} line(s) above it (a title or "
-                    "notes) were skipped."
-                ).format(line=first.line + 1, n=first.line),
-                details={"line": first.line + 1, "skipped_lines": first.line},
-            )
-        )
     data = below if has_header else [first, *below]
     if has_header:
         data_line = records[idx + 1].line if idx + 1 < len(records) else _line_count(text)
@@ -125,6 +98,51 @@ def make_plan(name: str, head: bytes, size: int, options: LoadOptions) -> CsvPla
         string_columns=_leading_zero_columns(data, width),
         notes=notes,
     )
+
+
+def _find_table(
+    records: list[sniff.Record],
+    skip: int,
+    width: int,
+    options: LoadOptions,
+    name: str,
+    notes: list[LoadNote],
+) -> tuple[int, bool]:
+    """The record holding the header (or the first data row), and whether it is a header."""
+    if options.header_row is not None:
+        idx = _record_at_line(records, options.header_row - 1, name)
+    else:
+        idx = skip + sniff.find_header(records[skip:], width)
+    first = records[idx]
+    has_header = options.has_header
+    if has_header is None:
+        below = [r for r in records[idx + 1 :] if not r.blank]
+        has_header = sniff.has_header_row(first, below[:-1] if len(below) > 1 else below)
+        if not has_header:
+            notes.append(
+                LoadNote(
+                    "no_header",
+                    _(
+                        "The first row holds values, not column names, so the columns are "
+                        "called “Column 1”, “Column 2”, …"
+                    ),
+                )
+            )
+    if options.header_row is None and first.line > skip:
+        notes.append(
+            LoadNote(
+                "header_row",
+                ngettext(
+                    "The table starts on line {line}; the line above it (a title or a note) "
+                    "was skipped.",
+                    "The table starts on line {line}; the {n} lines above it (a title or "
+                    "notes) were skipped.",
+                    first.line,
+                ).format(line=first.line + 1, n=first.line),
+                details={"line": first.line + 1, "skipped_lines": first.line},
+            )
+        )
+    return idx, has_header
 
 
 def _choose_delimiter(

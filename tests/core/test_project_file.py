@@ -328,3 +328,94 @@ def test_empty_project_round_trip(tmp_path):
     doc, _ = project_document(back)
     assert doc["results"] == {} and doc["data"] is None
     assert not math.isnan(0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Property: save → open is lossless for any table and any text
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from workbench.io.table import ColumnKind, LoadedTable, LoadNote, LoadOptions, SourceInfo  # noqa: E402
+
+_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3),  # Hangul syllables
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    ),
+    max_size=8,
+)
+_ZONES = ["UTC", "Asia/Seoul", "America/New_York", "Europe/Berlin"]
+
+
+@st.composite
+def _tables(draw):
+    n = draw(st.integers(0, 12))
+    index = sorted(draw(st.sets(st.integers(0, 10_000), min_size=n, max_size=n)))
+    names = draw(st.lists(_TEXT, min_size=1, max_size=6, unique=True))
+    data, kinds = {}, {}
+    for name in names:
+        kind = draw(st.sampled_from(["float", "str", "category", "bool", "datetime", "tz"]))
+        if kind == "float":
+            values = draw(st.lists(st.floats(width=64), min_size=n, max_size=n))
+            data[name], kinds[name] = np.asarray(values, dtype=np.float64), ColumnKind.NUMERIC
+        elif kind == "str":
+            values = draw(st.lists(st.one_of(st.none(), _TEXT), min_size=n, max_size=n))
+            data[name], kinds[name] = pd.array(values, dtype="str"), ColumnKind.TEXT
+        elif kind == "category":
+            levels = draw(st.lists(_TEXT, min_size=1, max_size=5, unique=True))
+            values = draw(
+                st.lists(st.one_of(st.none(), st.sampled_from(levels)), min_size=n, max_size=n)
+            )
+            cat = pd.Categorical(values, categories=pd.Index(levels, dtype="str"))
+            data[name], kinds[name] = cat, ColumnKind.CATEGORICAL
+        elif kind == "bool":
+            values = draw(st.lists(st.one_of(st.none(), st.booleans()), min_size=n, max_size=n))
+            data[name], kinds[name] = pd.array(values, dtype="boolean"), ColumnKind.BOOLEAN
+        else:
+            ns = draw(
+                st.lists(st.one_of(st.none(), st.integers(-(2**61), 2**62)), min_size=n, max_size=n)
+            )
+            stamps = pd.to_datetime(
+                pd.array(ns, dtype="Int64").to_numpy(dtype="int64", na_value=-(2**63)), unit="ns"
+            )
+            if kind == "tz":
+                stamps = stamps.tz_localize("UTC").tz_convert(draw(st.sampled_from(_ZONES)))
+            data[name], kinds[name] = stamps, ColumnKind.DATETIME
+    frame = pd.DataFrame(data, index=pd.Index(index, dtype="int64"))
+    source = SourceInfo(
+        path=draw(_TEXT) + ".csv",
+        size=draw(st.integers(0, 2**40)),
+        modified=draw(st.floats(0, 2e9)),
+        sha256="ab" * 32,
+        format="csv",
+    )
+    options = LoadOptions(encoding="cp949", column_kinds={names[0]: kinds[names[0]]})
+    notes = [LoadNote("renamed_column", draw(_TEXT), names[0], {"n": draw(st.integers())})]
+    return LoadedTable(frame, kinds, source, options, notes, sheets=[draw(_TEXT)])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    table=_tables(),
+    name=_TEXT,
+    notes=st.text(max_size=40),
+    actions=st.lists(
+        st.dictionaries(_TEXT, st.one_of(_TEXT, st.floats(), st.integers(), st.none())),
+        max_size=3,
+    ),
+)
+def test_round_trip_is_lossless_for_any_content(tmp_path, table, name, notes, actions):
+    project = Project(name=name, notes=notes, actions=actions)
+    project.set_table(table)
+    path = tmp_path / "h.wbproj"
+    save_project(project, path)
+    back = open_project(path, check_source_file=False)
+    pd.testing.assert_frame_equal(back.table.frame, table.frame, check_exact=True)
+    assert list(back.table.frame.dtypes) == list(table.frame.dtypes)
+    assert back.table.kinds == table.kinds and back.table.source == table.source
+    assert back.table.notes == table.notes and back.table.options == table.options
+    assert _json(project_document(back)[0]) == _json(project_document(project)[0])

@@ -10,7 +10,9 @@ cells, a few sentinels, outliers and label variants), writes it once as CSV to
 * the same frame with every column made non-unique (no shortcut possible anywhere),
 * ``assess_quality`` with a numeric target, and with a target and a time column (drift).
 
-Timings are the best of ``--repeat`` runs. Memory: the most ``assess_quality`` holds at once on
+Each round runs every case once; the best wall time and the median ratio to read_csv over
+the rounds are printed, for wall time and for CPU time (all threads), which stays meaningful
+when other jobs share the machine. Memory: the most ``assess_quality`` holds at once on
 top of the frame (tracemalloc sees NumPy's allocations, not Arrow's), and the run's ``ru_maxrss``.
 """
 
@@ -22,6 +24,7 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,21 +99,11 @@ def make_frame(n: int, seed: int = 0) -> tuple[pd.DataFrame, dict[str, ColumnKin
     return frame, kinds
 
 
-def best_of(repeat: int, fn) -> tuple[float, object]:
-    """Best wall time of ``repeat`` runs, and the last result."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
-
-
-def cpu_of(fn) -> float:
-    """CPU seconds of one run: steadier than wall time when other jobs share the machine."""
-    t0 = time.process_time()
-    fn()
-    return time.process_time() - t0
+def timed(fn) -> tuple[float, float, Any]:
+    """Wall seconds, CPU seconds (all threads) and the result of one run."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = fn()
+    return time.perf_counter() - t0, time.process_time() - c0, result
 
 
 def main() -> None:
@@ -128,45 +121,47 @@ def main() -> None:
     print(f"frame: {args.rows:,} rows x {frame.shape[1]} columns, {mb:,.0f} MB in memory")
     print(f"csv:   {csv.stat().st_size / 1e6:,.0f} MB at {csv.relative_to(ROOT)}")
 
-    t_csv, _ = best_of(args.repeat, lambda: pd.read_csv(csv))
-    cpu_csv = cpu_of(lambda: pd.read_csv(csv))
-    print(f"pandas.read_csv (reference)        {t_csv:6.2f} s  (CPU {cpu_csv:5.2f} s)")
-
-    t_plain, report = best_of(args.repeat, lambda: assess_quality(frame, kinds))
-    cpu_plain = cpu_of(lambda: assess_quality(frame, kinds))
-    kinds_seen = sorted({a.kind for a in report.alerts})
-    print(
-        f"assess_quality, no target          {t_plain:6.2f} s  ratio {t_plain / t_csv:4.2f}"
-        f"  (CPU {cpu_plain:5.2f} s, ratio {cpu_plain / cpu_csv:4.2f})"
-    )
-    print(f"    {len(report.alerts)} alerts: {', '.join(kinds_seen)}")
-
     no_unique = frame.drop(columns=["LOT_ID"]).assign(
         생산일시=frame["생산일시"].dt.floor("h"), LOT=frame["라인"]
     )
     no_unique_kinds = {c: kinds.get(c, ColumnKind.CATEGORICAL) for c in no_unique.columns}
-    t_dup, rep2 = best_of(args.repeat, lambda: assess_quality(no_unique, no_unique_kinds))
-    cpu_dup = cpu_of(lambda: assess_quality(no_unique, no_unique_kinds))
-    print(
-        f"  ... no unique column             {t_dup:6.2f} s  ratio {t_dup / t_csv:4.2f}"
-        f"  (CPU {cpu_dup:5.2f} s, ratio {cpu_dup / cpu_csv:4.2f};"
-        f" every row hashed, {rep2.duplicate_rows:,} duplicate rows)"
-    )
-
-    target = "효율(%)"
-    t_target, rep3 = best_of(args.repeat, lambda: assess_quality(frame, kinds, target=target))
-    extra = sorted({a.kind for a in rep3.alerts} - set(kinds_seen))
-    print(f"assess_quality, numeric target     {t_target:6.2f} s  ratio {t_target / t_csv:4.2f}")
-    print(f"    target-aware checks add {t_target - t_plain:5.2f} s; new kinds: {extra}")
-
-    t_time, rep4 = best_of(
-        args.repeat, lambda: assess_quality(frame, kinds, target=target, time="생산일시")
-    )
-    drifted = [a.column for a in rep4.alerts if a.kind == "drift"]
-    print(f"assess_quality, target + time      {t_time:6.2f} s  ratio {t_time / t_csv:4.2f}")
-    print(f"    drift check adds {t_time - t_target:5.2f} s; drifted columns: {drifted}")
+    target, when = "효율(%)", "생산일시"
+    cases = {
+        "pandas.read_csv (reference)": lambda: pd.read_csv(csv),
+        "assess_quality, no target": lambda: assess_quality(frame, kinds),
+        "  ... no unique column (all rows hashed)": lambda: assess_quality(
+            no_unique, no_unique_kinds
+        ),
+        "assess_quality, numeric target": lambda: assess_quality(frame, kinds, target=target),
+        "assess_quality, target + time (drift)": lambda: assess_quality(
+            frame, kinds, target=target, time=when
+        ),
+    }
+    # Rounds run every case back to back, so each ratio compares runs that saw the same load
+    # on the machine; the median ratio over the rounds is reported.
+    wall: dict[str, list[float]] = {name: [] for name in cases}
+    cpu: dict[str, list[float]] = {name: [] for name in cases}
+    results: dict[str, Any] = {}
+    for _ in range(args.repeat):
+        for name, fn in cases.items():
+            w, c, results[name] = timed(fn)
+            wall[name].append(w)
+            cpu[name].append(c)
+    ref = "pandas.read_csv (reference)"
+    print(f"{'':42s} {'best wall':>9s} {'ratio':>6s} {'CPU':>6s} {'ratio':>6s}")
+    for name in cases:
+        ratio = np.median(np.array(wall[name]) / np.array(wall[ref]))
+        cpu_ratio = np.median(np.array(cpu[name]) / np.array(cpu[ref]))
+        print(
+            f"{name:42s} {min(wall[name]):8.2f}s {ratio:6.2f} {min(cpu[name]):5.2f}s"
+            f" {cpu_ratio:6.2f}"
+        )
+    for name, report in results.items():
+        if name != ref:
+            seen = ", ".join(sorted({a.kind for a in report.alerts}))
+            print(f"  {name.strip(' .')}: {len(report.alerts)} alerts ({seen})")
     tracemalloc.start()
-    assess_quality(frame, kinds, target=target, time="생산일시")
+    assess_quality(frame, kinds, target=target, time=when)
     extra_peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
     print(

@@ -168,6 +168,12 @@ def test_nearly_all_missing_target_is_refused(rng):
     assert a.details["reason"] == "nearly_all_missing" and a.details["count"] == 30
 
 
+def test_identifier_target_is_refused(rng):
+    frame = regression(rng).assign(lot=[f"LOT-{i}" for i in range(N)])
+    (a,) = alerts(frame, "target_unusable", {"lot": ColumnKind.ID}, target="lot")
+    assert a.details["reason"] == "kind" and "identifiers" in a.message
+
+
 def test_half_missing_target_is_usable_without_those_rows(rng):
     frame = regression(rng)
     frame.loc[::2, "yield"] = np.nan

@@ -30,6 +30,7 @@ NEARLY_ALL_MISSING_PCT = 95.0
 DRIFT_PSI = 0.25
 DRIFT_EFFECT = 0.5  # standardized mean difference
 DRIFT_P = 1e-3
+CONFLICT_SPREAD = 0.1  # in target standard deviations: smaller differences are noise
 NOT_FEATURES = (ColumnKind.ID, ColumnKind.TEXT, ColumnKind.DATETIME)
 
 
@@ -226,7 +227,7 @@ def check_label_conflict(
     if classify:
         conflicted = grouped.nunique() > 1
     else:
-        spread_limit = 0.1 * (ts.profile.std or 0.0)
+        spread_limit = CONFLICT_SPREAD * (ts.profile.std or 0.0)
         conflicted = (grouped.max() - grouped.min()) > spread_limit
     keys = conflicted[conflicted].index
     if len(keys) == 0:

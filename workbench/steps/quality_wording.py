@@ -312,7 +312,10 @@ def _target_unusable(f: Finding) -> tuple[str, str]:
     if reason == "constant":
         why = _("it has the same value in every row, so there is nothing to explain")
     elif reason == "kind":
-        why = _("it holds {kind} values, not a result to predict").format(kind=d["kind"])
+        what = {"text": _("free text"), "id": _("identifiers"), "datetime": _("dates")}
+        why = _("it holds {what}, not a result to predict").format(
+            what=what.get(d["kind"], d["kind"])
+        )
     elif reason == "all_missing":
         why = _("it has no values at all")
     else:

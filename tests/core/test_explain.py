@@ -436,3 +436,76 @@ def test_kernel_blocks_of_any_size_give_the_same_values(frame, binary):
 
 def test_warm_up_compiles_the_kernel():
     assert shap_native.warm_up() is True
+
+
+# --- with the real model fit ------------------------------------------------------------------
+
+
+def _plant(n: int = 1200, seed: int = 11):
+    from workbench.io.table import ColumnKind as K
+
+    r = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "firing_temp [°C]": r.normal(800, 10, n),
+            "공급사": pd.Categorical(r.choice(["S1", "S2", "S3"], n)),
+            "humidity, %": r.uniform(20, 80, n),
+        }
+    )
+    frame.loc[r.random(n) < 0.05, "firing_temp [°C]"] = np.nan
+    frame.loc[r.random(n) < 0.05, "공급사"] = np.nan
+    temp = frame["firing_temp [°C]"].fillna(800)
+    frame["efficiency"] = (
+        19.0
+        + 0.05 * (temp - 800)
+        + 1.0 * (frame["공급사"] == "S2")
+        - 0.01 * frame["humidity, %"]
+        + r.normal(0, 0.3, n)
+    )
+    frame["defect"] = np.where((temp < 795) & (frame["공급사"] != "S2"), "NG", "OK")
+    frame["grade"] = pd.cut(frame["efficiency"], [-np.inf, 18.4, 19.2, np.inf], labels=list("CBA"))
+    frame["grade"] = frame["grade"].astype(str)
+    kinds = {
+        "firing_temp [°C]": K.NUMERIC,
+        "공급사": K.CATEGORICAL,
+        "humidity, %": K.NUMERIC,
+        "efficiency": K.NUMERIC,
+        "defect": K.CATEGORICAL,
+        "grade": K.CATEGORICAL,
+    }
+    return frame, kinds
+
+
+@pytest.mark.parametrize(
+    ("target", "focus"), [("efficiency", "top:10%"), ("defect", "class:NG"), ("grade", "class:A")]
+)
+def test_explain_model_on_a_real_fit(target, focus):
+    from workbench.steps.goal import ColumnRole, Direction, Goal, parse_focus, select_focus
+    from workbench.steps.modeling import ModelSettings, fit_model
+    from workbench.steps.roles import assign_roles
+
+    frame, kinds = _plant()
+    others = {c: ColumnRole.EXCLUDED for c in ("efficiency", "defect", "grade") if c != target}
+    roles = assign_roles(frame, kinds, target, explicit=others)
+    direction = Direction.MAXIMIZE if target == "efficiency" else Direction.CLASS
+    goal = Goal(target, direction=direction, focus=focus)
+    settings = ModelSettings(effort="quick", max_trees=40, early_stopping_rounds=10)
+    fit_result = fit_model(frame, kinds, goal, roles, settings)
+    focus_rows = select_focus(frame[target], parse_focus(focus))
+    exp = explain_model(fit_result, focus_rows, sample_size=700)
+
+    assert exp.overall.method == "numba"
+    assert set(exp.columns) == {"firing_temp [°C]", "공급사", "humidity, %"}
+    assert exp.focus.n_rows + exp.focus_rows_missing == len(focus_rows)
+    X = fit_result.features.X
+    ref = reference(fit_result.booster, X.loc[exp.focus.rows])
+    if ref.ndim == 3:
+        ref = ref[:, :, fit_result.class_index]
+    assert np.abs(exp.focus.values - ref).max() < TOL
+    raw = fit_result.booster.predict(X.loc[exp.overall.rows], raw_score=True)
+    if raw.ndim == 2:
+        raw = raw[:, fit_result.class_index]
+    assert np.abs(exp.overall.raw_prediction() - raw).max() < TOL
+    levels, _ = exp.dependence("공급사")
+    assert set(levels.dropna()) <= {"S1", "S2", "S3"}
+    assert exp.importance.index[0] in {"firing_temp [°C]", "공급사"}

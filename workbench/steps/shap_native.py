@@ -77,16 +77,20 @@ def to_lightgbm_matrix(booster: lgb.Booster, X: pd.DataFrame) -> np.ndarray:  # 
     """``X`` as the float64 row-major matrix LightGBM predicts on.
 
     Categorical columns become their codes in the training levels (``booster.pandas_categorical``;
-    unseen or missing levels become NaN), everything else float64.
+    unseen or missing levels become NaN) — or their own codes when the model was trained on a
+    matrix of codes and has no stored levels, as LightGBM does — everything else float64.
     """
     levels = list(getattr(booster, "pandas_categorical", None) or [])
     out = np.empty(X.shape, dtype=np.float64, order="C")
     cat_i = 0
     for j, (_name, col) in enumerate(X.items()):
         if isinstance(col.dtype, pd.CategoricalDtype):
-            if cat_i >= len(levels):
+            if not levels:  # trained on codes (not a frame): the column's own codes, as LightGBM
+                codes = col.cat.codes.to_numpy(dtype=np.float64)
+            elif cat_i >= len(levels):
                 raise Unsupported("more categorical columns than the model was trained with")
-            codes = col.cat.set_categories(levels[cat_i]).cat.codes.to_numpy(dtype=np.float64)
+            else:
+                codes = col.cat.set_categories(levels[cat_i]).cat.codes.to_numpy(dtype=np.float64)
             codes[codes < 0] = np.nan
             out[:, j] = codes
             cat_i += 1

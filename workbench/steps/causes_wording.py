@@ -169,8 +169,8 @@ def _display_step(a: float, b: float) -> float | None:
 def group_headline(group_id: int, size: int, share: float, focus: str, outcome: str) -> str:
     """ "Group 2 — 412 rows (21% of the top 5%), average efficiency 21.6 vs 19.6 overall"."""
     return ngettext(
-        "Group {id} — {n} row ({share} of {focus}), {outcome}",
-        "Group {id} — {n} rows ({share} of {focus}), {outcome}",
+        "Group {id} — {n:,} row ({share} of {focus}), {outcome}",
+        "Group {id} — {n:,} rows ({share} of {focus}), {outcome}",
         size,
     ).format(id=group_id, n=size, share=fmt_pct(share), focus=focus, outcome=outcome)
 
@@ -224,17 +224,17 @@ def travels_along(cond_clause: str) -> str:
 
 def noise_sentence(n_noise: int, total: int) -> str:
     return ngettext(
-        "{n} of the {total} focus rows fits no group (set aside as noise).",
-        "{n} of the {total} focus rows fit no group (set aside as noise).",
+        "{n:,} of the {total:,} focus rows fits no group (set aside as noise).",
+        "{n:,} of the {total:,} focus rows fit no group (set aside as noise).",
         n_noise,
     ).format(n=n_noise, total=total)
 
 
 def no_groups_found(n: int, focus: str) -> str:
     return ngettext(
-        "The {n} row of {focus} does not form distinct groups of causes: the model reaches "
+        "The {n:,} row of {focus} does not form distinct groups of causes: the model reaches "
         "them in many different ways.",
-        "The {n} rows of {focus} do not form distinct groups of causes: the model reaches "
+        "The {n:,} rows of {focus} do not form distinct groups of causes: the model reaches "
         "them in many different ways.",
         n,
     ).format(n=n, focus=focus)
@@ -253,7 +253,7 @@ def focus_too_small_hint() -> str:
 
 
 def group_size_too_large(size: int, n: int) -> str:
-    return _("A smallest group of {size} rows cannot split {n} focus rows into groups.").format(
+    return _("A smallest group of {size:,} rows cannot split {n:,} focus rows into groups.").format(
         size=size, n=n
     )
 
@@ -274,7 +274,7 @@ def shap_rows_missing_hint() -> str:
 
 def progress_grouping(n: int) -> str:
     return ngettext(
-        "Grouping {n} focus row by its causes…", "Grouping {n} focus rows by their causes…", n
+        "Grouping {n:,} focus row by its causes…", "Grouping {n:,} focus rows by their causes…", n
     ).format(n=n)
 
 

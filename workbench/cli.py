@@ -15,7 +15,7 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.jobs import Cancelled, JobContext
 
-COMMANDS = ("profile", "analyze")
+COMMANDS = ("profile", "analyze", "info")
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 EXIT_CANCELLED = 130
@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ana.add_argument("--json", metavar="FILE", help=_("write the summary as JSON"))
     ana.add_argument("--clusters", metavar="FILE", help=_("write each focus row's group as CSV"))
+    ana.add_argument(
+        "--project", metavar="FILE", help=_("save the analysis as a project file (.wbproj)")
+    )
+
+    info = sub.add_parser("info", help=_("print what a project file (.wbproj) holds"))
+    info.add_argument("project", help=_("the project file to describe"))
     return parser
 
 
@@ -174,6 +180,19 @@ def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
         _write_json(args.json, result.summary())
     if args.clusters:
         write_cluster_rows(result, Path(args.clusters))
+    if args.project:
+        from workbench.io.project_file import project_from_analysis, save_project
+
+        path = Path(args.project)
+        save_project(project_from_analysis(result, name=path.stem), path)
+        print(_("Saved the analysis as the project {path}.").format(path=path))
+    return 0
+
+
+def _run_info(args: argparse.Namespace, ctx: JobContext) -> int:
+    from workbench.io.project_info import describe_project
+
+    print("\n".join(describe_project(args.project)))
     return 0
 
 
@@ -183,7 +202,7 @@ def run_command(argv: Sequence[str]) -> int:
     progress = _ConsoleProgress()
     ctx = JobContext(progress)
     try:
-        runner = {"profile": _run_profile, "analyze": _run_analyze}[args.command]
+        runner = {"profile": _run_profile, "analyze": _run_analyze, "info": _run_info}[args.command]
         return runner(args, ctx)
     except WorkbenchError as exc:
         progress.done()

@@ -419,3 +419,34 @@ def test_round_trip_is_lossless_for_any_content(tmp_path, table, name, notes, ac
     assert back.table.kinds == table.kinds and back.table.source == table.source
     assert back.table.notes == table.notes and back.table.options == table.options
     assert _json(project_document(back)[0]) == _json(project_document(project)[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line: analyze --project, info
+
+
+def test_cli_analyze_saves_a_project_and_info_describes_it(tmp_path, capsys):
+    from workbench.cli import EXIT_USER_ERROR, run_command
+
+    data = _write_data(tmp_path / "라인.csv", n=300, seed=3)
+    out = tmp_path / "분석.wbproj"
+    argv = ["analyze", str(data), "--target", "효율", "--id", "번호", "--time", "시각"]
+    assert run_command([*argv, "--focus", "top:20%", "--project", str(out)]) == 0
+    assert "분석.wbproj" in capsys.readouterr().out
+    project = open_project(out)
+    assert project.goal.target == "효율" and project.roles["번호"] == ColumnRole.ID
+    assert not project.is_stale(Section.MODEL)
+
+    assert run_command(["info", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "효율" in text and "305 rows" in text  # 300 rows + 5 repeated
+    assert "unchanged" in text and "Model:" in text and "0 actions" in text
+
+    data.write_text(data.read_text(encoding="utf-8-sig") + "\n", encoding="utf-8-sig")
+    assert run_command(["info", str(out)]) == 0
+    assert "has changed" in capsys.readouterr().out
+
+    out.write_bytes(out.read_bytes()[:5000])
+    assert run_command(["info", str(out)]) == EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert "분석.wbproj" in err and "damaged" in err and "Traceback" not in err

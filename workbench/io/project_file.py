@@ -265,6 +265,9 @@ def read_project_document(
     skips parsing the Parquet entries (a quick look: ``workbench info``)."""
     path = Path(path)
     manifest_doc, archive = read_archive(path, tables=tables)
+    if not tables and manifest_doc.get("schema_version") != CURRENT_SCHEMA:
+        # Migrations may need the tables (an old layout kept less in its JSON).
+        manifest_doc, archive = read_archive(path)
     manifest_doc, archive, applied = migrate(manifest_doc, archive, path)
     if PROJECT_JSON not in archive.documents:
         raise _invalid(path, PROJECT_JSON)
@@ -300,4 +303,20 @@ def open_project(
     )
     project.dirty = False
     ctx.progress(1.0, _("Project opened"))
+    return project
+
+
+def project_from_analysis(result: Any, name: str = "", settings: Any = None) -> Project:
+    """A project holding one analysis run (``workbench analyze --project``): its table, goal,
+    the user's explicit roles, settings, and the quality and model results, all current."""
+    from workbench.steps.modeling import ModelSettings
+
+    project = Project(name=name)
+    project.set_table(result.table)
+    project.set_goal(result.goal)
+    for column, role in getattr(result.roles, "explicit", {}).items():
+        project.set_role(column, role)
+    project.set_settings(settings if settings is not None else ModelSettings())
+    project.set_result(Section.QUALITY, result.quality)
+    project.set_result(Section.MODEL, result)
     return project

@@ -283,6 +283,8 @@ def test_korean_names_in_a_worker_column_are_pii(rng):
     a = only(frame, "pii")
     assert a.column == "작업자" and a.details["types"] == ["name"]
     assert "김민수" not in a.message
+    latin = plant(rng).assign(Name=rng.choice(["Min-su Kim", "Young Lee", "Anna Park"], N))
+    assert only(latin, "pii").details["types"] == ["name"]
 
 
 def test_many_korean_names_without_a_hint_are_pii(rng):
@@ -293,6 +295,7 @@ def test_many_korean_names_without_a_hint_are_pii(rng):
 
 def test_codes_dates_and_korean_labels_are_not_pii(rng):
     frame = plant(rng).assign(
+        product_name=rng.choice(["Solar Cell", "Glass Panel", "Back Sheet"], N),
         lot=[f"20240101-{i:04d}" for i in rng.integers(0, 500, N)],  # dates + counters
         part=[f"PN-010-{i:04d}" for i in rng.integers(0, 300, N)],
         판정=rng.choice(["정상", "불량", "재작업"], N),

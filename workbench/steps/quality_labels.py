@@ -84,12 +84,16 @@ _PATTERNS = {
         r"(?<!\d)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])-[1-8]\d{6}(?!\d)"
     ),
 }
-_NAME_HINT = re.compile(
-    r"name|이름|성명|작업자|담당자|검사자|작성자|operator|worker|inspector|employee|사원|직원",
+# A header that says the column holds people: a word for a person anywhere ("작업자", "operator
+# id"), or "name" on its own ("Name", "full name") — not "product_name" or "file name".
+_PERSON_HINT = re.compile(
+    r"이름|성명|작업자|담당자|검사자|작성자|사원|직원|operator|worker|inspector|employee|person",
     re.IGNORECASE,
 )
+_NAME_ALONE = re.compile(r"\s*((full|first|last|given|family)[ _]?)?name\s*", re.IGNORECASE)
 _HANGUL_NAME = re.compile(r"[가-힣]{2,4}")
-_LATIN_NAME = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}|[A-Z][a-z]+, [A-Z][a-z]+")
+_WORD = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?"  # "Anna", "Min-su", "Jean-Paul"
+_LATIN_NAME = re.compile(rf"{_WORD}(?: {_WORD}){{1,2}}|{_WORD}, {_WORD}")
 # The most common Korean surnames (over 80% of people); used only when the header gives no hint.
 _SURNAMES = set(
     "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부"
@@ -139,7 +143,8 @@ def check_pii(s: ColumnSummary) -> list[Finding]:
                 "rows": sum(c for _, c in hits),
                 "example": _mask(kind, hits[0][0]),
             }
-    hinted = bool(_NAME_HINT.search(str(s.profile.name)))
+    header = str(s.profile.name)
+    hinted = bool(_PERSON_HINT.search(header) or _NAME_ALONE.fullmatch(header))
     share = _name_share(texts, hinted)
     if (hinted and share >= 0.7 and len(texts) >= 3) or (
         not hinted and share >= 0.9 and len(texts) >= 10

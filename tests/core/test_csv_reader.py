@@ -453,3 +453,13 @@ def test_excel_sep_line_names_the_separator(tmp_path):
 def test_headerless_single_column_of_timestamps_is_not_refused(tmp_path):
     table = raw(write(tmp_path, "2026-03-01 13:00:00\n2026-03-01 14:00:00\n"))
     assert table.frame.shape == (2, 1)
+
+
+def test_cp949_past_the_sample_in_a_file_needing_the_slow_path(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_reader, "_SAMPLE", 2048)
+    rows = "".join(f"{i:05d},item\n" for i in range(500))  # leading zeros: kept as text
+    path = write(tmp_path, "code,name\n" + rows + "00500,불량품,\n", "cp949")
+    table = raw(path)
+    assert table.options.encoding == "cp949"
+    assert table.frame["code"].iloc[-1] == "00500"
+    assert table.frame["name"].astype(str).iloc[-1] == "불량품"

@@ -83,20 +83,27 @@ def _read(
     path: Path, plan: CsvPlan, size: int, ctx: JobContext
 ) -> tuple[pd.DataFrame, CsvPlan, list[LoadNote]]:
     notes = list(plan.notes)
-    frame: pd.DataFrame | None = None
+    try:
+        frame, more = _parse(path, plan, size, ctx)
+    except _WrongEncoding:
+        plan = _redetect_encoding(path, plan, notes)
+        try:
+            frame, more = _parse(path, plan, size, ctx)
+        except _WrongEncoding as exc:
+            raise _not_decodable(path.name, plan.encoding) from exc
+    return frame, plan, notes + more
+
+
+def _parse(
+    path: Path, plan: CsvPlan, size: int, ctx: JobContext
+) -> tuple[pd.DataFrame, list[LoadNote]]:
+    """Arrow when it can take the file as it is, else Python's csv module."""
     if not plan.unwrap:
         try:
-            try:
-                frame = _read_arrow(path, plan, size, ctx.sub(0.02, 0.95))
-            except _WrongEncoding:
-                plan = _redetect_encoding(path, plan, notes)
-                frame = _read_arrow(path, plan, size, ctx.sub(0.02, 0.95))
+            return _read_arrow(path, plan, size, ctx.sub(0.02, 0.95)), []
         except _Fallback:
-            frame = None
-    if frame is None:
-        frame, more = _read_python(path, plan, ctx.sub(0.02, 0.95))
-        notes += more
-    return frame, plan, notes
+            pass
+    return _read_python(path, plan, ctx.sub(0.02, 0.95))
 
 
 class _Fallback(Exception):  # noqa: N818 - internal signal, never leaves this module
@@ -259,7 +266,7 @@ def _read_python(path: Path, plan: CsvPlan, ctx: JobContext) -> tuple[pd.DataFra
     try:
         text = data[plan.data_offset :].decode(plan.encoding.codec)
     except UnicodeDecodeError as exc:
-        raise _not_decodable(path.name, plan.encoding) from exc
+        raise _WrongEncoding() from exc
     del data
     lines = sniff.split_lines(text)
     del text

@@ -226,7 +226,7 @@ def assess_quality(
             for future in pending.values():  # cancelled: do not start the columns queued
                 future.cancel()
             raise
-    ctx.progress(0.8, words.table_progress())
+    ctx.progress(0.8, words.progress_message())
     found = checks.check_few_rows(n_rows, n_columns) + found
     found += checks.check_missing(list(summaries.values()), n_rows, target)
     duplicates = count_duplicates(hasher.all) if hasher is not None else 0
@@ -242,7 +242,7 @@ def assess_quality(
         found += target_checks.check_drift(frame, summaries, time, not_inputs - {target}, drift_ctx)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     alerts = sorted((_to_alert(f) for f in found), key=lambda a: order[a.severity])
-    ctx.progress(1.0, words.done_progress())
+    ctx.progress(1.0, words.progress_message(done=True))
     return QualityReport(
         n_rows=n_rows,
         n_columns=n_columns,
@@ -274,6 +274,6 @@ def _target_findings(
     found += target_checks.check_leakage(
         frame, summaries, target, not_inputs - {target}, ctx.sub(0.0, 0.8)
     )
-    ctx.progress(0.8, words.table_progress())
+    ctx.progress(0.8, words.progress_message())
     found += target_checks.check_label_conflict(hasher.inputs, frame, ts, target)
     return found

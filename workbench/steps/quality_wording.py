@@ -375,25 +375,19 @@ def describe(finding: Finding) -> tuple[str, str]:
     return _WRITERS[finding.kind](finding)
 
 
-def progress_message(column: str) -> str:
+def progress_message(column: str | None = None, *, done: bool = False) -> str:
+    """What the progress bar says: the column being checked, the whole table, or done."""
+    if done:
+        return _("Quality check done")
+    if column is None:
+        return _("Checking the whole table")
     return _("Checking “{column}”").format(column=column)
 
 
-def table_progress() -> str:
-    return _("Checking the whole table")
-
-
-def done_progress() -> str:
-    return _("Quality check done")
-
-
 def time_not_orderable(column: str) -> tuple[str, str]:
-    return (
-        _(
-            "“{column}” holds neither dates nor numbers, so it cannot put the rows in time order."
-        ).format(column=column),
-        _("Pick a date/time column, or set this column's type to date/time on the Data pane."),
-    )
+    msg = _("“{column}” holds neither dates nor numbers, so it cannot put the rows in time order.")
+    hint = _("Pick a date/time column, or set this column's type to date/time on the Data pane.")
+    return msg.format(column=column), hint
 
 
 def unknown_column(column: str, is_target: bool) -> tuple[str, str]:

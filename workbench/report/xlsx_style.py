@@ -46,6 +46,8 @@ OUTCOME_FILLS = {
 THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+HEAD_ALIGN = Alignment(wrap_text=True, vertical="center")
 
 
 def safe_value(value: Any) -> Any:
@@ -90,16 +92,15 @@ def write_table(
 ) -> int:
     """Write a header row and data rows from ``top``; returns the last row written."""
     for j, name in enumerate(headers, start=1):
-        put(ws, top, j, name, HEADER, fill=HEADER_FILL, alignment=Alignment(vertical="center"))
+        put(ws, top, j, name, HEADER, fill=HEADER_FILL, alignment=HEAD_ALIGN)
     wrap = set(wrap_columns)
     r = top
     for r, values in enumerate(rows, start=top + 1):
         for j, value in enumerate(values, start=1):
-            cell = put(ws, r, j, value, border=GRID)
+            # Top-aligned: a row made tall by one wrapped cell still reads left to right.
+            cell = put(ws, r, j, value, border=GRID, alignment=WRAP if j in wrap else TOP)
             if number_formats and j in number_formats:
                 cell.number_format = number_formats[j]
-            if j in wrap:
-                cell.alignment = WRAP
     return r
 
 
@@ -117,7 +118,7 @@ def fit_widths(ws: Worksheet, min_width: float = 8, max_width: float = 60) -> No
             if cell.value is None:
                 continue
             text = str(cell.value)
-            longest = max((_display_width(line) for line in text.splitlines()), default=0)
+            longest = max((display_width(line) for line in text.splitlines()), default=0)
             best[cell.column] = max(best.get(cell.column, 0), longest)
     for col, width in best.items():
         ws.column_dimensions[get_column_letter(col)].width = min(
@@ -125,7 +126,8 @@ def fit_widths(ws: Worksheet, min_width: float = 8, max_width: float = 60) -> No
         )
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Width of ``text`` in character cells: wide (CJK) characters count twice."""
     return sum(2 if ord(ch) >= 0x1100 else 1 for ch in text)
 
 

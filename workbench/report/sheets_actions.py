@@ -1,0 +1,155 @@
+"""The Actions sheet: the action log, each outcome colored.
+
+The action log's schema is still settling, so entries are read leniently: the usual names
+(``title``/``hypothesis``, ``change``, ``owner``, ``status``, ``outcome``, dates, ``notes``)
+are looked up, and outcome words are mapped to one of a few outcome kinds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workbench.report import report_wording as w
+from workbench.report.sheets_common import (
+    ReportData,
+    fit_table_heights,
+    freeze_below,
+    new_sheet,
+    paragraph,
+    title_row,
+    wrap_header,
+)
+from workbench.report.xlsx_style import OUTCOME_FILLS, write_table
+
+WIDTHS = {1: 6, 2: 34, 3: 12, 4: 30, 5: 14, 6: 13, 7: 16, 8: 12, 9: 40}
+OUTCOME_ORDER = ("improved", "no_change", "worse", "inconclusive", "not_tried", "pending")
+_OUTCOME_WORDS = {
+    "improved": "improved",
+    "better": "improved",
+    "up": "improved",
+    "success": "improved",
+    "succeeded": "improved",
+    "no_change": "no_change",
+    "same": "no_change",
+    "unchanged": "no_change",
+    "none": "no_change",
+    "worse": "worse",
+    "down": "worse",
+    "failed": "worse",
+    "inconclusive": "inconclusive",
+    "unclear": "inconclusive",
+    "not_tried": "not_tried",
+    "untestable": "not_tried",
+    "could_not_try": "not_tried",
+    "not_testable": "not_tried",
+    "blocked": "not_tried",
+}
+_TITLE_KEYS = ("title", "hypothesis", "name", "action")
+_CHANGE_KEYS = ("change", "what_to_change", "what", "setting")
+_DATE_KEYS = ("tried_on", "date", "due", "started", "created", "planned_date")
+_NOTE_KEYS = ("notes", "note", "reason", "result_notes", "comment")
+
+
+def outcome_kind(action: dict[str, Any]) -> str:
+    """One of :data:`OUTCOME_ORDER` for an action entry (``pending`` when nothing is logged)."""
+    raw = action.get("outcome")
+    if isinstance(raw, dict):  # {"kind": ..., "notes": ...}
+        raw = raw.get("kind") or raw.get("result")
+    if raw is None or str(raw).strip() == "":
+        return "pending"
+    key = str(raw).strip().casefold().replace(" ", "_").replace("-", "_")
+    return _OUTCOME_WORDS.get(key, key)
+
+
+def outcome_counts(actions: Sequence[dict[str, Any]]) -> tuple[int, list[tuple[str, int]]]:
+    """Total and (outcome in words, count) pairs in a fixed order, for the summary."""
+    counts = Counter(outcome_kind(a) for a in actions)
+    known = [k for k in OUTCOME_ORDER if counts.get(k)]
+    other = sorted(k for k in counts if k not in OUTCOME_ORDER)
+    return len(actions), [(w.outcome_word(k), counts[k]) for k in known + other]
+
+
+def _first(action: dict[str, Any], keys: Sequence[str]) -> Any:
+    for key in keys:
+        value = action.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _group(action: dict[str, Any]) -> Any:
+    group = action.get("group") or action.get("group_id") or action.get("cause_group")
+    return w.group_name(int(group)) if isinstance(group, int) else group
+
+
+def _as_date(value: Any) -> Any:
+    """ISO date text ("2026-04-02") as a real date, so Excel sorts and formats it."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return value
+    return value
+
+
+def action_row(i: int, action: dict[str, Any]) -> list[Any]:
+    """The cells of one action, in the sheet's column order."""
+    kind = outcome_kind(action)
+    status = action.get("status")
+    notes = _first(action, _NOTE_KEYS)
+    outcome = action.get("outcome")
+    if isinstance(outcome, dict) and not notes:
+        notes = outcome.get("notes")
+    return [
+        i,
+        _first(action, _TITLE_KEYS),
+        _group(action),
+        _first(action, _CHANGE_KEYS),
+        action.get("owner"),
+        w.status_word(str(status)) if status else None,
+        w.outcome_word(kind),
+        _as_date(_first(action, _DATE_KEYS)),
+        notes,
+    ]
+
+
+def write_actions(wb: Any, title: str, data: ReportData) -> Worksheet:
+    """Write the Actions sheet (a sentence instead of a table when nothing is logged)."""
+    ws = new_sheet(wb, title, WIDTHS)
+    title_row(ws, title, len(WIDTHS))
+    row = paragraph(ws, 2, w.actions_intro(), list(WIDTHS.values()))
+    if not data.actions:
+        total, counts = outcome_counts(data.actions)
+        paragraph(ws, row + 1, w.actions_status(total, counts), list(WIDTHS.values()))
+        freeze_below(ws, 3)
+        return ws
+    top = row + 1
+    head = [
+        "#",
+        w.col_action(),
+        w.col_group(),
+        w.col_change(),
+        w.col_owner(),
+        w.col_status(),
+        w.col_outcome(),
+        w.col_date(),
+        w.col_notes(),
+    ]
+    rows = [action_row(i, a) for i, a in enumerate(data.actions, start=1)]
+    last = write_table(
+        ws, top, head, rows, wrap_columns=(2, 4, 9), number_formats={8: "yyyy-mm-dd"}
+    )
+    wrap_header(ws, top, len(head), WIDTHS)
+    for r, action in enumerate(data.actions, start=top + 1):
+        fill = OUTCOME_FILLS.get(outcome_kind(action))
+        if fill is not None:
+            ws.cell(row=r, column=7).fill = fill
+    fit_table_heights(ws, top + 1, last, {2: WIDTHS[2], 4: WIDTHS[4], 9: WIDTHS[9]})
+    freeze_below(ws, top + 1)
+    ws.auto_filter.ref = f"A{top}:I{last}"
+    return ws

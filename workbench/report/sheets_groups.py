@@ -1,0 +1,149 @@
+"""The Cause groups sheet: one block per group — size, target mean against the whole table,
+the ranges and levels that set it apart, its drivers, and a native chart of those drivers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workbench.report import report_wording as w
+from workbench.report.sheets_common import (
+    LINE_HEIGHT,
+    ReportData,
+    axis_format,
+    bar_chart,
+    fit_table_heights,
+    freeze_below,
+    new_sheet,
+    note,
+    page_break_before,
+    paragraph,
+    round_sig,
+    sig_format,
+    title_row,
+    wrap_header,
+)
+from workbench.report.xlsx_style import BOLD, HEADING, put, write_table
+
+WIDTHS = {1: 40, 2: 15, 3: 24, 4: 26, 5: 2, 6: 12, 7: 12, 8: 12, 9: 12, 10: 12, 11: 12}
+FULL = list(WIDTHS.values())
+TABLE = {c: WIDTHS[c] for c in (1, 2, 3, 4)}
+CHART_ROWS = 15  # rows of default height the chart covers; a block is at least this tall
+MAX_DRIVERS = 8
+
+
+def condition_rows(group: Any) -> list[list[Any]]:
+    """(condition, share of the group, share of the rest, changeable) — drivers first."""
+    rows = []
+    for cond in group.conditions:
+        rows.append(
+            [cond.text, cond.group_share, cond.rest_share, w.controllability(cond.controllable)]
+        )
+    for cond in group.also:
+        text = f"{cond.text} ({w.also_note()})"
+        rows.append([text, cond.group_share, cond.rest_share, w.controllability(cond.controllable)])
+    return rows
+
+
+def driver_rows(group: Any) -> list[list[Any]]:
+    return [
+        [d.column, float(d.importance), w.controllability(d.controllable)]
+        for d in group.drivers[:MAX_DRIVERS]
+    ]
+
+
+def _numbers(ws: Worksheet, row: int, data: ReportData, group: Any) -> int:
+    target = data.target
+    if data.is_class_goal:
+        labels = (w.label_group_rate(target), w.label_overall_rate(target))
+        fmt = "0.0%"
+    else:
+        labels = (w.label_group_mean(target), w.label_overall_mean(target))
+        fmt = sig_format([group.target_mean, group.overall_mean], digits=3)
+    for label, value in zip(labels, (group.target_mean, group.overall_mean), strict=True):
+        put(ws, row, 1, label, BOLD, alignment=Alignment(wrap_text=True, vertical="top"))
+        put(ws, row, 2, round_sig(value, 6), BOLD).number_format = fmt
+        fit_table_heights(ws, row, row, {1: WIDTHS[1]})
+        row += 1
+    return row
+
+
+def _block(ws: Worksheet, row: int, data: ReportData, group: Any) -> int:
+    """One group's block; returns the next free row."""
+    put(ws, row, 1, w.group_heading(group.id, group.size, group.share), HEADING)
+    ws.row_dimensions[row].height = 20
+    row = paragraph(ws, row + 1, group.description, FULL)
+    start = row
+    row = _numbers(ws, row, data, group) + 1
+
+    put(ws, row, 1, w.heading_conditions(), BOLD)
+    conditions = condition_rows(group)
+    if conditions:
+        head = [w.col_condition(), w.col_in_group(), w.col_in_rest(), w.col_changeable()]
+        last = write_table(
+            ws, row + 1, head, conditions, number_formats={2: "0%", 3: "0%"}, wrap_columns=(1, 4)
+        )
+        wrap_header(ws, row + 1, len(head), TABLE)
+        fit_table_heights(ws, row + 2, last, {1: WIDTHS[1], 4: WIDTHS[4]})
+        row = last + 2
+    else:
+        row = note(ws, row + 1, w.no_conditions(), FULL[:4]) + 1
+
+    put(ws, row, 1, w.heading_group_drivers(), BOLD)
+    drivers = driver_rows(group)
+    if drivers:
+        head = [w.col_column(), w.col_push(), w.col_changeable()]
+        fmt = sig_format([abs(d[1]) for d in drivers])
+        last = write_table(
+            ws,
+            row + 1,
+            head,
+            drivers,
+            number_formats={2: "+" + fmt + ";-" + fmt},
+            wrap_columns=(1, 3),
+        )
+        wrap_header(ws, row + 1, len(head), {1: WIDTHS[1], 2: WIDTHS[2], 3: WIDTHS[3]})
+        fit_table_heights(ws, row + 2, last, {1: WIDTHS[1], 3: WIDTHS[3]})
+        bar_chart(
+            ws,
+            title=w.chart_group_title(group.id),
+            label_col=1,
+            value_col=2,
+            first_row=row + 2,
+            last_row=last,
+            anchor=f"F{start}",
+            width_cm=13,
+            height_cm=CHART_ROWS * LINE_HEIGHT * 0.0353 * 1.05,  # points → cm, a little air
+            number_format=axis_format([d[1] for d in drivers]),
+        )
+        row = last + 1
+    # Keep the chart inside its block: pad short blocks to the chart's height.
+    return max(row, start + CHART_ROWS + 1) + 1
+
+
+def write_groups(wb: Any, title: str, data: ReportData) -> Worksheet:
+    """Write the Cause groups sheet (the reason in words when there are no groups)."""
+    result = data.result
+    ws = new_sheet(wb, title, WIDTHS)
+    title_row(ws, title, len(WIDTHS))
+    causes = result.causes
+    if causes is None or not causes.groups:
+        message = (causes.message if causes is not None else "") or result.causes_message
+        paragraph(ws, 2, message or w.no_groups(), FULL)
+        freeze_below(ws, 2)
+        return ws
+    focus = result.goal.focus_rule.describe(data.target)
+    row = paragraph(
+        ws, 2, w.groups_intro(focus, int(causes.focus_rows or len(result.focus_rows))), FULL
+    )
+    if causes.message:
+        row = note(ws, row, causes.message, FULL)
+    freeze_below(ws, row)
+    row += 1
+    for i, group in enumerate(causes.groups):
+        if i:
+            page_break_before(ws, row)  # one group per printed page
+        row = _block(ws, row, data, group)
+    return ws

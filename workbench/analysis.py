@@ -353,6 +353,7 @@ def run_analysis(
     clean: bool = True,
     settings: Any = None,
     sample_size: int | None = None,
+    in_process: bool = False,
     ctx: JobContext | None = None,
 ) -> AnalysisResult:
     """Run the whole analysis on a data file (or an already loaded table).
@@ -360,6 +361,7 @@ def run_analysis(
     Keyword names follow the CLI options (``--id`` → ``id_columns``). Raises a plain
     :class:`~workbench.errors.WorkbenchError` for anything the user must fix; a model with no
     usable signal is not an error: the result says so and shows no cause groups.
+    ``in_process`` clusters in a worker process (the GUI's choice: HDBSCAN holds the GIL).
     """
     from workbench.io.loader import load_table
     from workbench.steps.explain import DEFAULT_SAMPLE_SIZE, explain_model
@@ -443,6 +445,7 @@ def run_analysis(
                 roles,
                 the_goal,
                 min_group_size=min_group_size,
+                in_process=in_process,
                 ctx=part("causes"),
             )
         except FocusTooSmall as exc:

@@ -1,0 +1,156 @@
+"""Project-level steps: what the GUI runs as background jobs and the CLI runs in sequence.
+
+Each job takes a snapshot of the project's inputs (:class:`ModelInputs`), taken on the GUI
+thread when the job starts, so the user may keep editing while it runs; the result is stamped
+with the inputs' revisions and shows as out of date if they changed meanwhile.
+Job functions take the :class:`JobContext` first, as :class:`ui.jobs.JobRunner` calls them.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from workbench.errors import AnalysisError
+from workbench.i18n import _
+from workbench.io.table import LoadedTable, LoadOptions
+from workbench.jobs import JobContext
+from workbench.project import Project, Section
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """Everything a model run reads, copied from the project when the job starts."""
+
+    table: LoadedTable
+    recipe: Any
+    goal: Any
+    roles: dict[str, Any] = field(default_factory=dict)
+    settings: Any = None
+    stamp: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_project(cls, project: Project) -> ModelInputs:
+        if project.table is None:
+            raise AnalysisError(
+                _("There is no data yet."), _("Load a data file on the Data step first.")
+            )
+        if project.goal is None:
+            raise AnalysisError(
+                _("The goal is not set yet."),
+                _("Choose the column to improve on the Goal step first."),
+            )
+        return cls(
+            table=project.table,
+            recipe=copy.deepcopy(project.recipe),
+            goal=copy.deepcopy(project.goal),
+            roles=dict(project.roles),
+            settings=copy.deepcopy(project.settings),
+            stamp=project.input_stamp(Section.MODEL),
+        )
+
+
+def load_data(ctx: JobContext, path: str | os.PathLike[str], options: LoadOptions) -> LoadedTable:
+    """Job: read a data file (never changes it)."""
+    from workbench.io.loader import load_table
+
+    return load_table(path, options, ctx)
+
+
+def cleaned_table(ctx: JobContext, table: LoadedTable, recipe: Any) -> Any:
+    """Job: replay the cleaning recipe on the loaded table; returns a RecipeResult."""
+    from workbench.steps.recipe import Recipe, apply_recipe
+
+    return apply_recipe(table.frame, dict(table.kinds), recipe or Recipe([]), ctx)
+
+
+def check_quality(
+    ctx: JobContext, table: LoadedTable, recipe: Any, target: str | None, time: str | None
+) -> Any:
+    """Job: the quality report of the cleaned table (target checks when a target is set)."""
+    from workbench.steps.quality import assess_quality
+
+    cleaned = cleaned_table(ctx.sub(0.0, 0.3), table, recipe)
+    columns = cleaned.frame.columns
+    return assess_quality(
+        cleaned.frame,
+        cleaned.kinds,
+        target=target if target in columns else None,
+        time=time if time in columns else None,
+        ctx=ctx.sub(0.3, 1.0),
+    )
+
+
+def _role_lists(roles: dict[str, Any]) -> dict[str, list[str]]:
+    from workbench.steps.goal import ColumnRole
+
+    lists: dict[str, list[str]] = {
+        "id_columns": [],
+        "exclude": [],
+        "controllable": [],
+        "uncontrollable": [],
+    }
+    keys = {
+        ColumnRole.ID: "id_columns",
+        ColumnRole.EXCLUDED: "exclude",
+        ColumnRole.CONTROLLABLE: "controllable",
+        ColumnRole.UNCONTROLLABLE: "uncontrollable",
+    }
+    for column, role in roles.items():
+        key = keys.get(ColumnRole(role))
+        if key:
+            lists[key].append(column)
+    return lists
+
+
+def time_column(roles: dict[str, Any]) -> str | None:
+    """The column the user marked as time, if any."""
+    from workbench.steps.goal import ColumnRole
+
+    return next((c for c, r in roles.items() if ColumnRole(r) == ColumnRole.TIME), None)
+
+
+def run_model(ctx: JobContext, inputs: ModelInputs, *, in_process: bool = True) -> Any:
+    """Job: clean → quality → roles → fit → explain → cause groups; returns an AnalysisResult.
+
+    ``in_process`` runs the clustering (which holds the GIL) in a worker process, so the
+    GUI stays responsive; the CLI passes False.
+    """
+    from workbench.analysis import run_analysis
+
+    cleaned = cleaned_table(ctx.sub(0.0, 0.1), inputs.table, inputs.recipe)
+    table = replace(inputs.table, frame=cleaned.frame, kinds=dict(cleaned.kinds))
+    goal = inputs.goal
+    result = run_analysis(
+        table,
+        target=goal.target,
+        goal=goal,
+        focus=goal.focus,
+        positive_class=goal.positive_class,
+        time=time_column(inputs.roles),
+        clean=False,
+        settings=inputs.settings,
+        in_process=in_process,
+        ctx=ctx.sub(0.1, 1.0),
+        **_role_lists(inputs.roles),
+    )
+    result.cleaning = [r for r in cleaned.reports if not getattr(r, "skipped", False)]
+    return result
+
+
+def project_from_analysis(result: Any, name: str = "") -> Project:
+    """A project holding a finished CLI analysis: its clean-ups become the project's recipe."""
+    from workbench.analysis import clean_up_recipe
+
+    project = Project(name=name or os.path.splitext(os.path.basename(result.table.source.path))[0])
+    project.table = result.table
+    project.recipe = clean_up_recipe(result.quality, result.goal.target)
+    project.goal = result.goal
+    project.roles = dict(result.roles.explicit)
+    project.settings = getattr(result.fit, "settings", None)
+    project.set_result(Section.QUALITY, result.quality)
+    project.set_result(Section.MODEL, result)
+    project.mark_saved()
+    return project

@@ -450,3 +450,24 @@ def test_cli_analyze_saves_a_project_and_info_describes_it(tmp_path, capsys):
     assert run_command(["info", str(out)]) == EXIT_USER_ERROR
     err = capsys.readouterr().err
     assert "분석.wbproj" in err and "damaged" in err and "Traceback" not in err
+
+
+def test_new_project_files_are_not_private(tmp_path):
+    path = save_project(Project(name="x"), tmp_path / "n.wbproj")
+    assert path.stat().st_mode & 0o644 == 0o644
+
+
+def test_bundled_demo_project_opens_with_its_groups():
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo.wbproj"
+    project = open_project(demo)
+    assert project.source_check.status == "unchanged"  # the CSV beside it, by relative path
+    assert project.goal.target == "efficiency"
+    assert project.roles["firing_temp"] == ColumnRole.CONTROLLABLE
+    assert project.roles["humidity"] == ColumnRole.UNCONTROLLABLE
+    result = project.result(Section.MODEL)
+    assert result.fit.verdict == "useful" and not project.is_stale(Section.MODEL)
+    assert len(result.causes.groups) == 3
+    columns = {frozenset(c.column for c in g.conditions) for g in result.causes.groups}
+    assert frozenset({"firing_temp", "belt_speed"}) in columns  # a planted route

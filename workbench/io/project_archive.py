@@ -87,6 +87,9 @@ def save_archive(path: Path, archive: ProjectArchive, manifest: dict[str, Any]) 
             _("Choose a folder that exists and that you can write to."),
         ) from exc
     try:
+        # mkstemp makes the file private (0600); a saved project gets the old file's mode, or
+        # the usual one for a new document, so colleagues on a shared folder can still open it.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -58,21 +58,24 @@ class SourceCheck:
         return self.status in ("changed", "missing")
 
 
-def check_source(source: SourceInfo | None) -> SourceCheck:
+def check_source(source: SourceInfo | None, folder: Path | None = None) -> SourceCheck:
     """Compare the source file on disk with its saved size and SHA-256 (hashed only when the
-    size matches and the modification time differs)."""
+    size matches and the modification time differs). A relative source path (the bundled demo)
+    is taken from ``folder``, the project file's folder."""
     if source is None:
         return SourceCheck("none", "", "")
     from workbench.io.source import fingerprint
 
     path = Path(source.path)
+    if not path.is_absolute() and folder is not None:
+        path = folder / path
     name = path.name
     try:
         stat = path.stat()
     except OSError:
         return SourceCheck(
             "missing",
-            source.path,
+            str(path),
             _(
                 "The data file {name} is no longer at {folder}; the project uses the copy of "
                 "the data saved inside it."
@@ -86,11 +89,11 @@ def check_source(source: SourceInfo | None) -> SourceCheck:
             same = False
     if same:
         return SourceCheck(
-            "unchanged", source.path, _("The data file {name} is unchanged.").format(name=name)
+            "unchanged", str(path), _("The data file {name} is unchanged.").format(name=name)
         )
     return SourceCheck(
         "changed",
-        source.path,
+        str(path),
         _(
             "The data file {name} has changed since the project was saved; the project shows "
             "the data as it was then (its saved copy)."
@@ -297,7 +300,7 @@ def open_project(
     except Exception as exc:  # any part that does not decode: one plain message
         raise _invalid(path, _("a saved part ({kind})").format(kind=type(exc).__name__)) from exc
     project.source_check = (
-        check_source(project.table.source)
+        check_source(project.table.source, path.parent)
         if check_source_file and project.table is not None
         else None
     )

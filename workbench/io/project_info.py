@@ -83,7 +83,7 @@ def describe_project(path: str | Path, *, check_source_file: bool = True) -> lis
             )
         )
         if check_source_file:
-            lines.append("  " + check_source(source).message)
+            lines.append("  " + check_source(source, path.parent).message)
     results = doc["results"]
     if "quality" in results:
         lines.append(_quality_line(results["quality"]["value"]))

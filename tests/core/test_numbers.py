@@ -86,3 +86,17 @@ def test_formatted_numbers_read_back(values, fmt):
     got = nums.parse_numbers(_arr(texts), fmt).to_pylist()
     for v, g in zip(values, got, strict=True):
         assert g is not None and math.isclose(g, round(v, 2), abs_tol=1e-6)
+
+
+def test_plain_numbers_fast_path_agrees_with_the_checked_way():
+    values = _arr(["1.5", "-2", "1e3", ".5", "nan", None])
+    plain = nums.NumberFormat(".", "")
+    assert nums.parse_numbers(values, plain).to_pylist()[:4] == [1.5, -2.0, 1000.0, 0.5]
+    # "inf" is not a number people write: the whole column takes the checked way
+    assert nums.parse_numbers(_arr(["1.5", "inf"]), plain).to_pylist() == [1.5, None]
+
+
+def test_unused_thousands_separator_is_dropped_but_a_used_one_kept():
+    fmt = nums.NumberFormat(".", ",")
+    assert nums.without_unused_thousands(fmt, _arr(["1.5", "22"])) == nums.NumberFormat(".", "")
+    assert nums.without_unused_thousands(fmt, _arr(["1,500", "22"])) == fmt

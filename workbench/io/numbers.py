@@ -192,8 +192,33 @@ def detect_format(
     return best, best_rate, ambiguous
 
 
+def without_unused_thousands(fmt: NumberFormat, sample: pa.ChunkedArray) -> NumberFormat:
+    """The format without its thousands separator when no sample value uses one.
+
+    Plain numbers then take the fast path; a rare grouped value later in the column fails to
+    read and is reported (or keeps the column as text), never read wrongly.
+    """
+    if not fmt.thousands or len(sample) == 0:
+        return fmt
+    pattern = _SPACES if fmt.thousands == " " else re.escape(fmt.thousands)
+    if match_rate(sample, rf"\d{pattern}\d") > 0:
+        return fmt
+    return NumberFormat(fmt.decimal, "")
+
+
 def parse_numbers(trimmed: pa.ChunkedArray, fmt: NumberFormat) -> pa.ChunkedArray:
     """Parse trimmed text in ``fmt`` to float64; cells that do not match become null."""
+    if fmt.decimal == "." and not fmt.thousands:
+        # Plain numbers: Arrow's own cast reads the whole column at once when every cell is
+        # a number (it refuses the column on the first other cell; then the checked way).
+        # Its "inf" is not a number a person writes, so that also takes the checked way.
+        try:
+            quick = pc.cast(trimmed, pa.float64())
+        except pa.ArrowInvalid:
+            pass
+        else:
+            if not pc.any(pc.is_inf(quick)).as_py():
+                return quick
     valid = pc.fill_null(pc.match_substring_regex(trimmed, fmt.pattern()), False)
     text = pc.if_else(valid, trimmed, pa.scalar(None, pa.large_string()))
     if fmt.thousands == " ":

@@ -136,6 +136,7 @@ def _analyse_decided(
     if force is None or force == ColumnKind.NUMERIC:
         codes_like = force is None and nums.looks_like_codes(sample)
         fmt, rate, ambiguous = nums.detect_format(sample, st.decimal, st.thousands)
+        fmt = nums.without_unused_thousands(fmt, sample)
         if force is not None or (not codes_like and rate >= 0.99 and len(sample)):
             result = _finish_numbers(converting(), sample, fmt, ambiguous, forced=force is not None)
             if isinstance(result, ColumnResult):

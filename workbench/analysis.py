@@ -14,6 +14,7 @@ labels (0-based positions in the source), so ``--clusters`` points at the user's
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time as _time
 from collections.abc import Iterable
@@ -259,13 +260,12 @@ def make_goal(
 ) -> Goal:
     """The goal from the CLI's words; defaults: maximize + top 5% for numbers, the rarer class
     for classes (a minimize goal looks at the bottom 5%: the best rows)."""
-    if isinstance(goal, Goal):
-        if focus is not None:
-            goal.focus = focus
-        return goal
     from workbench.steps.roles import check_columns
 
     check_columns([target], frame.columns)
+    if isinstance(goal, Goal):
+        chosen = focus if focus is not None else goal.focus
+        return dataclasses.replace(goal, focus=_bool_focus(frame[goal.target], chosen))
     direction = Direction(goal) if goal else None
     if focus is not None:
         focus = _bool_focus(frame[target], focus)

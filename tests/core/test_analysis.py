@@ -14,7 +14,7 @@ from sklearn.metrics import adjusted_rand_score
 from tests.core.test_demo import DEMO_DIR, load_make_demo
 from workbench.analysis import make_goal, run_analysis
 from workbench.cli import main
-from workbench.steps.goal import Direction
+from workbench.steps.goal import Direction, Goal
 from workbench.steps.modeling import ModelSettings
 
 CONTROLLABLE = "supplier,paste_thickness,firing_temp,belt_speed,n2_flow,o2_flow"
@@ -241,6 +241,9 @@ def test_goal_defaults_follow_the_target():
     chosen = make_goal(frame, "flag", focus="class:1")
     assert chosen.direction == Direction.CLASS and chosen.positive_class == "1"
     assert make_goal(frame, "y", focus="bottom:10%").focus == "bottom:10%"
+    given = Goal("y", Direction.MINIMIZE, "bottom:5%")
+    assert make_goal(frame, "y", given, focus="bottom:10%").focus == "bottom:10%"
+    assert given.focus == "bottom:5%"  # the caller's goal is left as it was
     yes_no = pd.DataFrame({"defect": [True, False] * 20})
     assert make_goal(yes_no, "defect", focus="class:yes").focus == "class:True"
     assert make_goal(yes_no, "defect", focus="class:아니오").focus == "class:False"

@@ -413,3 +413,15 @@ def test_verdict_wording():
     assert "catches 70% of the 120 NG rows (misses 30%)" in text
     assert "40% of its alarms are real" in text
     assert w.metric_label("r2") == "R²"
+
+
+def test_settings_are_plain_data_and_fits_are_repeatable():
+    settings = ModelSettings(effort="thorough", max_trees=40, seed=3)
+    assert ModelSettings.from_dict(settings.to_dict()) == settings
+    assert settings.resolved()["num_leaves"] == 63 and settings.resolved()["max_trees"] == 40
+    frame, kinds = _line(n=500, seed=16)
+    a = _fit(frame, kinds, "efficiency", drop=["timestamp"], settings=settings)
+    b = _fit(frame, kinds, "efficiency", drop=["timestamp"], settings=settings)
+    assert a.score == b.score and a.n_trees == b.n_trees
+    assert np.array_equal(a.oof_pred.to_numpy(), b.oof_pred.to_numpy())
+    assert a.params["num_leaves"] == 63 and a.params["seed"] == 3

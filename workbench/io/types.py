@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from workbench.i18n import _
 from workbench.io import dates as dts
 from workbench.io import type_notes as notes
 from workbench.io.string_kinds import category_as_strings_result
@@ -85,7 +86,7 @@ def settle_kinds(
     n = max(frame.shape[1], 1)
     for i, name in enumerate(frame.columns):
         if i % 5 == 0:
-            ctx.progress(0.9 * i / n, "Checking column types")
+            ctx.progress(0.9 * i / n, _("Checking column types"))
         col = frame[name]
         force = overrides.get(name)
         res = analyse_column(str(name), col, st, force=force)
@@ -104,7 +105,7 @@ def settle_kinds(
         out_notes.append(notes.dayfirst(bool(dayfirst), how, [str(c) for c in pending], proofs))
         for k, p in pending.items():
             results[k] = p.finish(bool(dayfirst))
-    ctx.progress(0.95, "Checking column types")
+    ctx.progress(0.95, _("Checking column types"))
     new = frame.copy(deep=False)
     kinds: dict[str, ColumnKind] = {}
     for name, res in results.items():
@@ -119,7 +120,7 @@ def settle_kinds(
             if not values.index.equals(frame.index):
                 values = values.set_axis(frame.index)
             new[name] = values
-    ctx.progress(1.0, "Checking column types")
+    ctx.progress(1.0, _("Checking column types"))
     return TypedFrame(new, kinds, out_notes, dayfirst)
 
 

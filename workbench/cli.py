@@ -15,7 +15,7 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.jobs import Cancelled, JobContext
 
-COMMANDS = ("profile", "analyze", "info")
+COMMANDS = ("profile", "analyze", "info", "report")
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 EXIT_CANCELLED = 130
@@ -73,9 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument(
         "--project", metavar="FILE", help=_("save the analysis as a project file (.wbproj)")
     )
+    ana.add_argument(
+        "--report", metavar="FILE", help=_("write the Excel report for managers (.xlsx)")
+    )
 
     info = sub.add_parser("info", help=_("print what a project file (.wbproj) holds"))
     info.add_argument("project", help=_("the project file to describe"))
+
+    rep = sub.add_parser("report", help=_("write the Excel report of a saved project (.wbproj)"))
+    rep.add_argument("project", help=_("the project file to report on"))
+    rep.add_argument(
+        "--report", metavar="FILE", required=True, help=_("the Excel file to write (.xlsx)")
+    )
     return parser
 
 
@@ -186,6 +195,21 @@ def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
         path = Path(args.project)
         save_project(project_from_analysis(result, name=path.stem), path)
         print(_("Saved the analysis as the project {path}.").format(path=path))
+    if args.report:
+        from workbench.report.report_xlsx import write_report
+
+        write_report(result, Path(args.report))
+        print(_("Wrote the report {path}.").format(path=args.report))
+    return 0
+
+
+def _run_report(args: argparse.Namespace, ctx: JobContext) -> int:
+    from workbench.io.project_file import open_project
+    from workbench.report.report_xlsx import write_report
+
+    project = open_project(args.project, ctx.sub(0.0, 0.5), check_source_file=False)
+    write_report(project, Path(args.report), ctx.sub(0.5, 1.0))
+    print(_("Wrote the report {path}.").format(path=args.report))
     return 0
 
 
@@ -202,7 +226,12 @@ def run_command(argv: Sequence[str]) -> int:
     progress = _ConsoleProgress()
     ctx = JobContext(progress)
     try:
-        runner = {"profile": _run_profile, "analyze": _run_analyze, "info": _run_info}[args.command]
+        runner = {
+            "profile": _run_profile,
+            "analyze": _run_analyze,
+            "info": _run_info,
+            "report": _run_report,
+        }[args.command]
         return runner(args, ctx)
     except WorkbenchError as exc:
         progress.done()

@@ -47,10 +47,17 @@ def _frame(n: int, seed: int, signal: bool) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory):
+def data_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "라인 데이터.csv"
     _frame(800, 0, signal=True).to_csv(path, index=False)
-    return run_analysis(path, target="효율", focus="top:20%", time="시각", controllable="소성온도")
+    return path
+
+
+@pytest.fixture(scope="module")
+def result(data_path):
+    return run_analysis(
+        data_path, target="효율", focus="top:20%", time="시각", controllable="소성온도"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -243,3 +250,35 @@ def test_rewrite_replaces_atomically_and_cancel_writes_nothing(result, tmp_path,
     with pytest.raises(Cancelled):
         write_report(result, tmp_path / "other.xlsx", cancelled)
     assert not (tmp_path / "other.xlsx").exists()
+
+
+def test_cli_reports_from_a_saved_project_and_refuses_a_damaged_one(result, tmp_path, capsys):
+    from workbench.cli import EXIT_USER_ERROR, run_command
+    from workbench.io.project_file import project_from_analysis, save_project
+
+    project = project_from_analysis(result, name="라인 2")
+    project.actions = [{"title": "소성온도 810", "outcome": "improved"}]
+    saved = save_project(project, tmp_path / "line.wbproj")
+    out = tmp_path / "from project.xlsx"
+    assert run_command(["report", str(saved), "--report", str(out)]) == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames == SHEETS
+    assert "Workbench report: 라인 2" in _texts(wb["Summary"])
+    assert "소성온도 810" in _texts(wb["Actions"])
+    damaged = tmp_path / "damaged.wbproj"
+    damaged.write_bytes(saved.read_bytes()[:2000])
+    bad_out = tmp_path / "bad.xlsx"
+    assert run_command(["report", str(damaged), "--report", str(bad_out)]) == EXIT_USER_ERROR
+    assert "damaged" in capsys.readouterr().err
+    assert not bad_out.exists()
+
+
+def test_cli_analyze_writes_the_report(data_path, tmp_path):
+    from workbench.cli import run_command
+
+    out = tmp_path / "analysis.xlsx"
+    args = ["analyze", str(data_path), "--target", "효율", "--time", "시각", "--report", str(out)]
+    assert run_command(args) == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames == SHEETS
+    assert "Workbench report: 라인 데이터" in _texts(wb["Summary"])

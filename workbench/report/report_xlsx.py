@@ -50,6 +50,7 @@ def report_data(result_or_project: Any) -> ReportData:
             name=project.name,
             actions=[a for a in project.actions if isinstance(a, dict)],
             recipe_steps=list(recipe) if recipe is not None else None,
+            notes=str(project.notes or ""),
         )
     result = result_or_project
     if not hasattr(result, "fit") or not hasattr(result, "table"):

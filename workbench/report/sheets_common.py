@@ -46,6 +46,7 @@ class ReportData:
     name: str = ""
     actions: list[dict[str, Any]] = field(default_factory=list)
     recipe_steps: list[dict[str, Any]] | None = None  # a project's recipe (None: result's)
+    notes: str = ""  # the project's notes
     written: dt.datetime = field(default_factory=dt.datetime.now)
 
     @property
@@ -115,7 +116,7 @@ def fit_height(
     row: int,
     cells: Sequence[tuple[str, float]],
     font: Font = BODY,
-    fill: float = 1.15,
+    fill: float = 1.25,
 ) -> None:
     """Row height for wrapped ``(text, column width)`` pairs: the tallest one decides.
 
@@ -130,7 +131,7 @@ def fit_height(
         ws.row_dimensions[row].height = min(lines * LINE_HEIGHT * scale + 3, MAX_ROW_HEIGHT)
 
 
-def text_lines(text: str, width: float, fill: float = 1.15) -> int:
+def text_lines(text: str, width: float, fill: float = 1.25) -> int:
     """Lines a wrapped text takes in a column ``width`` units wide."""
     usable = max(width * fill - 1, 4)
     return sum(max(1, math.ceil(display_width(line) / usable)) for line in text.split("\n"))

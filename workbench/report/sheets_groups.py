@@ -27,7 +27,7 @@ from workbench.report.sheets_common import (
 )
 from workbench.report.xlsx_style import BOLD, HEADING, put, write_table
 
-WIDTHS = {1: 40, 2: 15, 3: 24, 4: 26, 5: 2, 6: 12, 7: 12, 8: 12, 9: 12, 10: 12, 11: 12}
+WIDTHS = {1: 40, 2: 15, 3: 28, 4: 28, 5: 2, 6: 12, 7: 12, 8: 12, 9: 12, 10: 12, 11: 12}
 FULL = list(WIDTHS.values())
 TABLE = {c: WIDTHS[c] for c in (1, 2, 3, 4)}
 CHART_ROWS = 15  # rows of default height the chart covers; a block is at least this tall

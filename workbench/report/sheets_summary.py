@@ -26,7 +26,7 @@ from workbench.report.sheets_common import (
 )
 from workbench.report.xlsx_style import BOLD, WRAP, put, write_table
 
-WIDTHS = {1: 24, 2: 14, 3: 14, 4: 18, 5: 14, 6: 58}
+WIDTHS = {1: 24, 2: 14, 3: 14, 4: 30, 5: 12, 6: 52}
 TEXT = [WIDTHS[c] for c in range(2, 7)]  # a value spanning columns B–F
 FULL = list(WIDTHS.values())
 TOP_DRIVERS = 8
@@ -43,7 +43,10 @@ def write_summary(wb: Any, title: str, data: ReportData, sheet_names: dict[str, 
     result = data.result
     title_row(ws, w.title(data.name), len(WIDTHS))
     when = data.written.strftime("%Y-%m-%d %H:%M")
-    row = note(ws, 2, w.written(when, __version__), FULL) + 1
+    row = note(ws, 2, w.written(when, __version__), FULL)
+    if data.notes:
+        row = paragraph(ws, row, data.notes, FULL)
+    row += 1
     ws.freeze_panes = "A3"
     ws.print_title_rows = "1:2"
 

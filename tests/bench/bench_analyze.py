@@ -175,7 +175,9 @@ def child_naive_step(path: Path, report) -> None:
 def run_child(kind: str, path: Path, timeout: float | None) -> dict:
     """Run one pipeline in a subprocess; collect its JSON lines (partial on timeout)."""
     cmd = [sys.executable, __file__, "--child", kind, "--path", str(path)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # Both pipelines with passive OpenMP waits (workbench sets this itself), so a busy machine
+    # does not turn LightGBM's spinning threads against the naive recipe.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_WAIT_POLICY": "PASSIVE"}
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     timed_out = False

@@ -83,25 +83,34 @@ def test_leading_zero_codes_are_not_numbers():
     assert t.frame["code"].astype(str).tolist()[:2] == ["00123", "00456"]
 
 
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
-        (["Y", "N", "y"], [True, False, True]),
-        (["yes", "no", "Yes"], [True, False, True]),
-        (["TRUE", "false", "True"], [True, False, True]),
-        (["O", "X", "O"], [True, False, True]),
-        (["예", "아니오", "예"], [True, False, True]),
-    ],
-)
-def test_yes_no_words(values, expected):
-    t = settle({"b": text(values)})
+def test_true_false_literals_become_booleans():
+    t = settle({"b": text(["TRUE", "false", "True"])})
     assert t.kinds["b"] == K.BOOLEAN
-    assert t.frame["b"].tolist() == expected
+    assert t.frame["b"].tolist() == [True, False, True]
     assert notes_of(t, "kind_inferred", "b")[0].details["reason"] == "yes_no"
 
 
-def test_yes_no_with_missing_uses_nullable_boolean():
-    t = settle({"b": text(["Y", "-", "N", None])})
+@pytest.mark.parametrize(
+    "values", [["Y", "N", "y"], ["yes", "no", "Yes"], ["O", "X", "O"], ["예", "아니오", "예"]]
+)
+def test_yes_no_words_keep_the_users_labels(values):
+    t = settle({"b": text(values)})
+    assert t.kinds["b"] == K.CATEGORICAL
+    assert t.frame["b"].astype(str).tolist() == values
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [(["Y", "N", "y"], [True, False, True]), (["예", "아니오", "예"], [True, False, True])],
+)
+def test_yes_no_words_become_booleans_when_cast(values, expected):
+    t = settle({"b": text(values)}, column_kinds={"b": K.BOOLEAN})
+    assert t.kinds["b"] == K.BOOLEAN
+    assert t.frame["b"].tolist() == expected
+
+
+def test_true_false_with_missing_uses_nullable_boolean():
+    t = settle({"b": text(["TRUE", "-", "FALSE", None])})
     assert str(t.frame["b"].dtype) == "boolean"
     assert t.frame["b"].isna().tolist() == [False, True, False, True]
 
@@ -175,7 +184,7 @@ def test_reader_categories_of_numbers_dates_or_yes_no_are_converted():
         {
             "n": pd.Series(["1,000", "2,500", "-"] * 4, dtype="category"),
             "d": pd.Series(["2026년 3월 1일", "2026년 3월 2일"] * 6, dtype="category"),
-            "b": pd.Series(["Y", "N"] * 6, dtype="category"),
+            "b": pd.Series(["TRUE", "FALSE"] * 6, dtype="category"),
         }
     )
     assert t.kinds == {"n": K.NUMERIC, "d": K.DATETIME, "b": K.BOOLEAN}
@@ -360,7 +369,7 @@ def test_load_table_semicolon_decimal_comma_and_day_first(tmp_path):
         encoding="cp949",
     )
     table = load_table(path)
-    assert table.kinds == {"일자": K.DATETIME, "금액": K.NUMERIC, "판정": K.BOOLEAN}
+    assert table.kinds == {"일자": K.DATETIME, "금액": K.NUMERIC, "판정": K.CATEGORICAL}
     assert table.frame["금액"].tolist()[0] == 1234.5
     assert table.frame["일자"].tolist()[1] == pd.Timestamp("2026-04-01")
     assert table.options.dayfirst is True  # saved with the project: a reload decides the same

@@ -46,6 +46,10 @@ BOOL_PAIRS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (frozenset({"있음", "유"}), frozenset({"없음", "무"})),
 )
 _SURE_BOOL_WORDS = frozenset({"true", "false", "yes", "no", "예", "아니오", "아니요"})
+# Only TRUE/FALSE is read as a boolean unasked. Yes/no words (Y/N, O/X, 예/아니오, …) stay
+# categories with the user's own labels: "defect is yes" in a report, not "defect is True".
+# A user who wants a boolean casts the column (then every pair above applies).
+INFERRED_BOOL_PAIRS = BOOL_PAIRS[:1]
 
 
 # --- conversions ------------------------------------------------------------------------------
@@ -60,7 +64,7 @@ def convert_numbers(src: TextSource, fmt: nums.NumberFormat) -> Converted:
 
 def bool_mapping(sample_tokens: set[str]) -> dict[str, bool] | None:
     """The yes/no pair the tokens belong to, as token -> value; None if they are not yes/no."""
-    for true_words, false_words in BOOL_PAIRS:
+    for true_words, false_words in INFERRED_BOOL_PAIRS:
         if sample_tokens and sample_tokens <= (true_words | false_words):
             if len(sample_tokens) == 1 and not (sample_tokens & _SURE_BOOL_WORDS):
                 return None

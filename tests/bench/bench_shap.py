@@ -190,11 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rows and models")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-capacity", action="store_true")
+    parser.add_argument("--leaves", default="31,63", help="speed section: num_leaves list")
+    parser.add_argument("--rows", default="5000,50000", help="speed section: row counts")
+    parser.add_argument("--grid", choices=["full", "small"], default="full")
     parser.add_argument("--json", type=Path, default=DATA_DIR / "bench_shap.json")
     args = parser.parse_args(argv)
 
     n = 30_000 if args.quick else args.train_rows
-    row_counts = [2_000, 10_000] if args.quick else [5_000, 50_000]
+    row_counts = [2_000, 10_000] if args.quick else [int(r) for r in args.rows.split(",")]
+    leaves_list = [31] if args.quick else [int(v) for v in args.leaves.split(",")]
     trees = 50 if args.quick else 200
     print(f"# SHAP benchmark — {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     print(f"LightGBM {lgb.__version__}; training rows {n:,}, {N_FEATURES} features")
@@ -210,10 +214,12 @@ def main(argv: list[str] | None = None) -> int:
         "capacity": [],
     }
     if not args.skip_speed:
-        speed_section(X, y, row_counts, [31] if args.quick else [31, 63], trees, results)
+        speed_section(X, y, row_counts, leaves_list, trees, results)
     if not args.skip_capacity:
         if args.quick:
             grid = [(15, -1, 50), (31, 8, 50)]
+        elif args.grid == "small":
+            grid = [(15, 6, 150), (31, 8, 200), (31, -1, 200), (63, 10, 200), (63, -1, 200)]
         else:
             grid = [
                 (15, -1, 200),

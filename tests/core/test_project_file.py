@@ -275,8 +275,20 @@ def test_newer_version_is_refused_plainly(saved, tmp_path):
         lambda m, a: a.texts.__setitem__("model/model.txt", "not a model"),
         lambda m, a: a.tables.pop("results/shap_focus.parquet"),
         lambda m, a: a.documents.pop("project.json"),
+        lambda m, a: a.tables["data/snapshot.parquet"].__setitem__(
+            "온도[℃]", a.tables["data/snapshot.parquet"]["온도[℃]"] + 1.0
+        ),
     ],
-    ids=["not-a-dict", "roles", "no-goal", "fit", "model-text", "missing-table", "no-project"],
+    ids=[
+        "not-a-dict",
+        "roles",
+        "no-goal",
+        "fit",
+        "model-text",
+        "missing-table",
+        "no-project",
+        "snapshot-edited",
+    ],
 )
 def test_schema_invalid_contents_give_a_plain_error_naming_the_file(saved, tmp_path, breakage):
     bad = _rewrite(saved[2], tmp_path / "broken.wbproj", breakage)

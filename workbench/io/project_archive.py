@@ -17,7 +17,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 
@@ -55,7 +55,16 @@ def _table_bytes(frame: pd.DataFrame) -> bytes:
 def archive_bytes(archive: ProjectArchive, manifest: dict[str, Any]) -> bytes:
     """Serialize ``archive`` with its manifest into zip bytes."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    write_archive(buf, archive, manifest)
+    return buf.getvalue()
+
+
+def write_archive(fh: BinaryIO, archive: ProjectArchive, manifest: dict[str, Any]) -> None:
+    """Write ``archive`` as a zip into the open binary file ``fh`` (one table in memory at a
+    time, so a big project is never held twice)."""
+    for name in [*archive.documents, *archive.texts, *archive.tables]:
+        _check_name(name)
+    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         for name, doc in archive.documents.items():
             _check_name(name)
@@ -67,7 +76,6 @@ def archive_bytes(archive: ProjectArchive, manifest: dict[str, Any]) -> bytes:
             _check_name(name)
             # Parquet is already compressed; deflating it again only costs time.
             zf.writestr(name, _table_bytes(frame), compress_type=zipfile.ZIP_STORED)
-    return buf.getvalue()
 
 
 def save_archive(path: Path, archive: ProjectArchive, manifest: dict[str, Any]) -> None:
@@ -76,7 +84,6 @@ def save_archive(path: Path, archive: ProjectArchive, manifest: dict[str, Any]) 
     A crash at any moment leaves either the old or the new file complete at ``path``.
     """
     path = Path(path)
-    data = archive_bytes(archive, manifest)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
@@ -87,11 +94,11 @@ def save_archive(path: Path, archive: ProjectArchive, manifest: dict[str, Any]) 
             _("Choose a folder that exists and that you can write to."),
         ) from exc
     try:
-        # mkstemp makes the file private (0600); a saved project gets the old file's mode, or
-        # the usual one for a new document, so colleagues on a shared folder can still open it.
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            # mkstemp makes the file private (0600); a saved project gets the old file's mode,
+            # or the usual one for a new document, so colleagues on a shared folder can open it.
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+            write_archive(fh, archive, manifest)
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():

@@ -209,6 +209,7 @@ def encode_fit(fit: Any) -> Pieces:
         "levels": {k: encode_values(v) for k, v in fs.levels.items()},
         "lumped": plain(fs.lumped),
         "y_name": plain(fs.y.name),
+        "check": _fingerprint(fs.X),
     }
     doc["oof_name"] = plain(fit.oof_pred.name)
     tables = {
@@ -225,6 +226,21 @@ def encode_fit(fit: Any) -> Pieces:
     if plan_table is not None:
         tables[R + "validation.parquet"] = plan_table
     return Pieces(doc, tables, {MODEL_TEXT: fit.booster.model_to_string()})
+
+
+def _fingerprint(x: pd.DataFrame) -> dict[str, list[float]]:
+    """Per model column: missing count and sum (codes for categories) — cheap, and exact for
+    the same values, so a rebuilt model input that differs in any usual way is caught."""
+    out: dict[str, list[float]] = {}
+    for name in x.columns:
+        col = x[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes = col.cat.codes.to_numpy()
+            out[str(name)] = [int((codes < 0).sum()), float(codes[codes >= 0].sum())]
+        else:
+            arr = col.to_numpy(dtype=np.float64, na_value=np.nan)
+            out[str(name)] = [int(np.isnan(arr).sum()), float(np.nansum(arr))]
+    return out
 
 
 def _fields_except(obj: Any, skip: set[str]) -> dict[str, Any]:
@@ -256,6 +272,8 @@ def decode_fit(
     )
     rows = frame if frame.index.equals(y.index) else frame.loc[y.index]
     x = shell.transform(rows) if len(shell.display) else pd.DataFrame(index=y.index)
+    if "check" in f and _fingerprint(x) != f["check"]:
+        raise ValueError("the model input rebuilt from the saved table differs from the saved one")
     features = dataclasses.replace(shell, X=x)
     booster = lgb.Booster(model_str=texts[MODEL_TEXT])
     oof = tables[R + "oof.parquet"]["prediction"].rename(doc.get("oof_name"))

@@ -37,7 +37,7 @@ from workbench.io.project_codec import (
 )
 from workbench.io.project_results import decode_analysis, encode_analysis
 from workbench.io.table import LoadedTable, SourceInfo
-from workbench.jobs import JobContext, ensure_context
+from workbench.jobs import Cancelled, JobContext, ensure_context
 from workbench.project import Project, Section, Stamped
 
 PROJECT_JSON = "project.json"
@@ -159,9 +159,20 @@ def save_project(project: Project, path: str | Path, ctx: JobContext | None = No
     ctx = ensure_context(ctx)
     path = Path(path)
     ctx.progress(0.0, _("Saving the project"))
-    archive = project_document(project)[1]
-    ctx.progress(0.3, _("Saving the project"))
-    save_archive(path, archive, manifest())
+    try:
+        archive = project_document(project)[1]
+        ctx.progress(0.3, _("Saving the project"))
+        save_archive(path, archive, manifest())
+    except (ProjectFileError, Cancelled):
+        raise
+    except Exception as exc:  # a part that cannot be written: say so, keep the old file
+        raise ProjectFileError(
+            _(
+                "The project could not be saved to {name}: a part of it could not be written "
+                "({kind})."
+            ).format(name=path.name, kind=type(exc).__name__),
+            _("The previous version is unchanged. Please report this to the Workbench team."),
+        ) from exc
     project.mark_saved()
     ctx.progress(1.0, _("Project saved"))
     return path

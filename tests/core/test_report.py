@@ -282,3 +282,21 @@ def test_cli_analyze_writes_the_report(data_path, tmp_path):
     wb = load_workbook(out)
     assert wb.sheetnames == SHEETS
     assert "Workbench report: 라인 데이터" in _texts(wb["Summary"])
+
+
+def test_a_defect_goal_reports_shares_of_the_focus_class(tmp_path):
+    frame = _frame(600, 2, signal=True)
+    frame["불량"] = np.where(frame["효율"] < frame["효율"].quantile(0.2), "NG", "OK")
+    path = tmp_path / "defects.csv"
+    frame.drop(columns="효율").to_csv(path, index=False)
+    result = run_analysis(path, target="불량", focus="class:NG", time="시각")
+    assert result.causes is not None and result.causes.groups
+    out = write_report(result, tmp_path / "defects.xlsx")
+    ws = load_workbook(out)["Summary"]
+    assert "Understand when 불량 is NG." in " ".join(_texts(ws))
+    head = next(r for r in ws.iter_rows() if r[0].value == "Group")
+    assert head[3].value == "Share of the focus class in group (불량)"
+    first = ws.cell(row=head[0].row + 1, column=4)
+    assert first.number_format == "0.0%" and 0 <= first.value <= 1
+    metrics = [r[0].value for r in ws.iter_rows() if r[0].value]
+    assert "ROC-AUC" in metrics and "caught (recall)" in metrics

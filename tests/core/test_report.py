@@ -300,3 +300,18 @@ def test_a_defect_goal_reports_shares_of_the_focus_class(tmp_path):
     assert first.number_format == "0.0%" and 0 <= first.value <= 1
     metrics = [r[0].value for r in ws.iter_rows() if r[0].value]
     assert "ROC-AUC" in metrics and "caught (recall)" in metrics
+
+
+def test_every_label_the_sheets_ask_for_exists():
+    import re
+    from pathlib import Path
+
+    import workbench.report as package
+
+    used = set()
+    for path in Path(package.__file__).parent.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for call in re.findall(r"w\.labels?\(([^)]*)\)", text):
+            used.update(re.findall(r'"(\w+)"', call))
+    assert len(used) > 50
+    assert used <= set(w.LABELS), sorted(used - set(w.LABELS))

@@ -8,33 +8,115 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.i18n import _, ngettext
+from workbench.i18n import N_, _, ngettext
+
+#: Fixed headings, column titles and sentences, by key; :func:`label` translates one.
+LABELS: dict[str, str] = {
+    "sheet_summary": N_("Summary"),
+    "sheet_quality": N_("Quality"),
+    "sheet_drivers": N_("Drivers"),
+    "sheet_groups": N_("Cause groups"),
+    "sheet_actions": N_("Actions"),
+    "sheet_dictionary": N_("Data dictionary"),
+    "heading_goal": N_("Goal"),
+    "heading_data": N_("Data used"),
+    "heading_quality": N_("Data quality"),
+    "heading_model": N_("How well the model predicts"),
+    "heading_drivers": N_("Top drivers"),
+    "heading_groups": N_("Cause groups"),
+    "heading_actions": N_("Actions"),
+    "label_file": N_("File"),
+    "label_rows": N_("Rows and columns"),
+    "label_rows_analyzed": N_("Rows analyzed"),
+    "label_period": N_("Period"),
+    "label_sheet": N_("Sheet"),
+    "no_period": N_("No time column was set, so the period is not known."),
+    "col_measure": N_("Measure"),
+    "col_model": N_("Model"),
+    "col_baseline": N_("Simple baseline"),
+    "no_groups": N_("No cause groups were found."),
+    "col_rank": N_("Rank"),
+    "col_column": N_("Column"),
+    "col_importance": N_("Importance (mean |SHAP|)"),
+    "col_share_total": N_("Share of total"),
+    "col_focus_importance": N_("Importance in the focus rows"),
+    "col_role": N_("Role"),
+    "col_changeable": N_("Can it be changed?"),
+    "col_group": N_("Group"),
+    "col_rows": N_("Rows"),
+    "col_share_focus": N_("Share of focus"),
+    "col_overall_mean": N_("Overall"),
+    "col_description": N_("What sets it apart"),
+    "heading_alerts": N_("What the quality check found"),
+    "heading_profile": N_("Every column at a glance"),
+    "col_severity": N_("Severity"),
+    "col_finding": N_("What we found"),
+    "col_fix": N_("What to do"),
+    "col_kind": N_("Kind"),
+    "col_filled": N_("Filled"),
+    "col_missing": N_("Missing"),
+    "col_missing_pct": N_("Missing %"),
+    "col_distinct": N_("Distinct values"),
+    "col_min": N_("Lowest"),
+    "col_mean": N_("Average"),
+    "col_max": N_("Highest"),
+    "col_common": N_("Most common values"),
+    "no_alerts": N_("Nothing needs attention."),
+    "chart_drivers_title": N_("Top drivers (mean |SHAP|)"),
+    "heading_conditions": N_("What sets the group apart"),
+    "col_condition": N_("Condition"),
+    "col_in_group": N_("Share of the group"),
+    "col_in_rest": N_("Share of the other rows"),
+    "heading_group_drivers": N_("Drivers in this group"),
+    "col_push": N_("Push toward the goal (mean SHAP)"),
+    "also_note": N_("also common in the group, but the model barely uses it"),
+    "no_conditions": N_("No single range or level sets this group apart."),
+    "col_action": N_("Action"),
+    "col_change": N_("What to change"),
+    "col_owner": N_("Owner"),
+    "col_status": N_("Status"),
+    "col_outcome": N_("Outcome"),
+    "col_date": N_("Date"),
+    "col_notes": N_("Notes"),
+    "dictionary_intro": N_(
+        "Every column of the data, how it was read, and what the analysis did with it."
+    ),
+    "col_used": N_("In the model?"),
+    "col_why": N_("Why left out"),
+    "col_load_notes": N_("How it was read"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "heading_recipe": N_("Clean-up steps (applied in this order, the source file unchanged)"),
+    "col_step": N_("Step"),
+    "col_effect": N_("Effect"),
+    "no_recipe": N_("No clean-up steps: the data was modeled as loaded."),
+    "heading_load_notes": N_("Notes from reading the file"),
+    "no_results": N_("This project has no analysis results yet, so there is nothing to report."),
+    "no_results_hint": N_("Run the analysis first, then write the report."),
+    "not_xlsx_hint": N_("Give a file name ending in .xlsx."),
+    "progress_saving": N_("Saving the report"),
+    "actions_intro": N_(
+        "Every action tried or planned, including the ones that did not work: a failed "
+        "test is knowledge too."
+    ),
+    "cannot_write_hint": N_(
+        "If the file is open in Excel, close it and try again; otherwise choose a folder "
+        "that exists and that you can write to."
+    ),
+}
+
+
+def label(key: str) -> str:
+    """The translated fixed text ``key`` of :data:`LABELS` (a KeyError names a typo)."""
+    return _(LABELS[key])
+
+
+def labels(*keys: str) -> list[str]:
+    """Several labels, e.g. a table's column titles."""
+    return [label(k) for k in keys]
+
 
 # -- sheet names (≤ 31 characters; made valid by ``sheet_title``) ----------------------------
-
-
-def sheet_summary() -> str:
-    return _("Summary")
-
-
-def sheet_quality() -> str:
-    return _("Quality")
-
-
-def sheet_drivers() -> str:
-    return _("Drivers")
-
-
-def sheet_groups() -> str:
-    return _("Cause groups")
-
-
-def sheet_actions() -> str:
-    return _("Actions")
-
-
-def sheet_dictionary() -> str:
-    return _("Data dictionary")
 
 
 # -- summary ---------------------------------------------------------------------------------
@@ -46,34 +128,6 @@ def title(name: str) -> str:
 
 def written(when: str, version: str) -> str:
     return _("Written {when} by Workbench {version}.").format(when=when, version=version)
-
-
-def heading_goal() -> str:
-    return _("Goal")
-
-
-def heading_data() -> str:
-    return _("Data used")
-
-
-def heading_quality() -> str:
-    return _("Data quality")
-
-
-def heading_model() -> str:
-    return _("How well the model predicts")
-
-
-def heading_drivers() -> str:
-    return _("Top drivers")
-
-
-def heading_groups() -> str:
-    return _("Cause groups")
-
-
-def heading_actions() -> str:
-    return _("Actions")
 
 
 def goal_sentence(direction: str, target: str, positive_class: str | None) -> str:
@@ -102,26 +156,6 @@ def success_sentence(success: float, target: str) -> str:
     )
 
 
-def label_file() -> str:
-    return _("File")
-
-
-def label_rows() -> str:
-    return _("Rows and columns")
-
-
-def label_rows_analyzed() -> str:
-    return _("Rows analyzed")
-
-
-def label_period() -> str:
-    return _("Period")
-
-
-def label_sheet() -> str:
-    return _("Sheet")
-
-
 def rows_columns(rows: int, columns: int) -> str:
     return _("{rows:,} rows × {columns:,} columns").format(rows=rows, columns=columns)
 
@@ -140,10 +174,6 @@ def period(start: str, end: str, column: str) -> str:
     return _("{start} to {end} (from the column {column})").format(
         start=start, end=end, column=column
     )
-
-
-def no_period() -> str:
-    return _("No time column was set, so the period is not known.")
 
 
 def quality_headline(errors: int, warnings: int, infos: int) -> str:
@@ -169,18 +199,6 @@ def cleaning_headline(n: int) -> str:
 
 def see_sheet(name: str) -> str:
     return _("Details: sheet “{sheet}”.").format(sheet=name)
-
-
-def col_measure() -> str:
-    return _("Measure")
-
-
-def col_model() -> str:
-    return _("Model")
-
-
-def col_baseline() -> str:
-    return _("Simple baseline")
 
 
 def baseline_note(column: str | None) -> str:
@@ -209,64 +227,12 @@ def no_drivers(target: str) -> str:
     ).format(target=target)
 
 
-def no_groups() -> str:
-    return _("No cause groups were found.")
-
-
-def col_rank() -> str:
-    return _("Rank")
-
-
-def col_column() -> str:
-    return _("Column")
-
-
-def col_importance() -> str:
-    return _("Importance (mean |SHAP|)")
-
-
-def col_share_total() -> str:
-    return _("Share of total")
-
-
-def col_focus_importance() -> str:
-    return _("Importance in the focus rows")
-
-
-def col_role() -> str:
-    return _("Role")
-
-
-def col_changeable() -> str:
-    return _("Can it be changed?")
-
-
-def col_group() -> str:
-    return _("Group")
-
-
-def col_rows() -> str:
-    return _("Rows")
-
-
-def col_share_focus() -> str:
-    return _("Share of focus")
-
-
 def col_group_mean(target: str) -> str:
     return _("Average {target} in group").format(target=target)
 
 
 def col_group_rate(target: str) -> str:
     return _("Share of the focus class in group ({target})").format(target=target)
-
-
-def col_overall_mean() -> str:
-    return _("Overall")
-
-
-def col_description() -> str:
-    return _("What sets it apart")
 
 
 def controllability(kind: str) -> str:
@@ -307,73 +273,13 @@ def actions_status(total: int, counts: Sequence[tuple[str, int]]) -> str:
 # -- quality sheet ---------------------------------------------------------------------------
 
 
-def heading_alerts() -> str:
-    return _("What the quality check found")
-
-
-def heading_profile() -> str:
-    return _("Every column at a glance")
-
-
-def col_severity() -> str:
-    return _("Severity")
-
-
-def col_finding() -> str:
-    return _("What we found")
-
-
-def col_fix() -> str:
-    return _("What to do")
-
-
 def severity_word(severity: str) -> str:
     words = {"error": _("serious"), "warning": _("check"), "info": _("for information")}
     return words.get(severity, severity)
 
 
-def col_kind() -> str:
-    return _("Kind")
-
-
-def col_filled() -> str:
-    return _("Filled")
-
-
-def col_missing() -> str:
-    return _("Missing")
-
-
-def col_missing_pct() -> str:
-    return _("Missing %")
-
-
-def col_distinct() -> str:
-    return _("Distinct values")
-
-
-def col_min() -> str:
-    return _("Lowest")
-
-
-def col_mean() -> str:
-    return _("Average")
-
-
-def col_max() -> str:
-    return _("Highest")
-
-
-def col_common() -> str:
-    return _("Most common values")
-
-
 def value_count(value: str, n: int) -> str:
     return _("{value} ({n:,})").format(value=value, n=n)
-
-
-def no_alerts() -> str:
-    return _("Nothing needs attention.")
 
 
 # -- drivers and groups ----------------------------------------------------------------------
@@ -384,10 +290,6 @@ def drivers_intro(target: str) -> str:
         "How much each column moves the model's prediction of {target}, on average. A high "
         "rank means the column matters for the prediction; it does not prove cause."
     ).format(target=target)
-
-
-def chart_drivers_title() -> str:
-    return _("Top drivers (mean |SHAP|)")
 
 
 def chart_group_title(group_id: int) -> str:
@@ -426,74 +328,7 @@ def label_overall_rate(target: str) -> str:
     return _("Share of the focus class ({target}) over all rows").format(target=target)
 
 
-def heading_conditions() -> str:
-    return _("What sets the group apart")
-
-
-def col_condition() -> str:
-    return _("Condition")
-
-
-def col_in_group() -> str:
-    return _("Share of the group")
-
-
-def col_in_rest() -> str:
-    return _("Share of the other rows")
-
-
-def heading_group_drivers() -> str:
-    return _("Drivers in this group")
-
-
-def col_push() -> str:
-    return _("Push toward the goal (mean SHAP)")
-
-
-def also_note() -> str:
-    return _("also common in the group, but the model barely uses it")
-
-
-def no_conditions() -> str:
-    return _("No single range or level sets this group apart.")
-
-
 # -- actions ---------------------------------------------------------------------------------
-
-
-def actions_intro() -> str:
-    return _(
-        "Every action tried or planned, including the ones that did not work: a failed test "
-        "is knowledge too."
-    )
-
-
-def col_action() -> str:
-    return _("Action")
-
-
-def col_change() -> str:
-    return _("What to change")
-
-
-def col_owner() -> str:
-    return _("Owner")
-
-
-def col_status() -> str:
-    return _("Status")
-
-
-def col_outcome() -> str:
-    return _("Outcome")
-
-
-def col_date() -> str:
-    return _("Date")
-
-
-def col_notes() -> str:
-    return _("Notes")
 
 
 def outcome_word(outcome: str) -> str:
@@ -525,86 +360,19 @@ def status_word(status: str) -> str:
 # -- data dictionary -------------------------------------------------------------------------
 
 
-def dictionary_intro() -> str:
-    return _("Every column of the data, how it was read, and what the analysis did with it.")
-
-
-def col_used() -> str:
-    return _("In the model?")
-
-
-def col_why() -> str:
-    return _("Why left out")
-
-
-def col_load_notes() -> str:
-    return _("How it was read")
-
-
-def yes() -> str:
-    return _("yes")
-
-
-def no() -> str:
-    return _("no")
-
-
-def heading_recipe() -> str:
-    return _("Clean-up steps (applied in this order, the source file unchanged)")
-
-
-def col_step() -> str:
-    return _("Step")
-
-
-def col_effect() -> str:
-    return _("Effect")
-
-
-def no_recipe() -> str:
-    return _("No clean-up steps: the data was modeled as loaded.")
-
-
-def heading_load_notes() -> str:
-    return _("Notes from reading the file")
-
-
 # -- errors ----------------------------------------------------------------------------------
-
-
-def no_results() -> str:
-    return _("This project has no analysis results yet, so there is nothing to report.")
-
-
-def no_results_hint() -> str:
-    return _("Run the analysis first, then write the report.")
 
 
 def cannot_write(path: str, reason: str) -> str:
     return _("Could not write the report {path} ({reason}).").format(path=path, reason=reason)
 
 
-def cannot_write_hint() -> str:
-    return _(
-        "If the file is open in Excel, close it and try again; otherwise choose a folder that "
-        "exists and that you can write to."
-    )
-
-
 def not_xlsx(path: str) -> str:
     return _("The report must be an Excel .xlsx file, not {path}.").format(path=path)
 
 
-def not_xlsx_hint() -> str:
-    return _("Give a file name ending in .xlsx.")
-
-
 def progress_sheet(name: str) -> str:
     return _("Writing the report: {sheet}").format(sheet=name)
-
-
-def progress_saving() -> str:
-    return _("Saving the report")
 
 
 def metric_name(name: str) -> str:

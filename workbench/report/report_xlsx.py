@@ -43,7 +43,7 @@ def report_data(result_or_project: Any) -> ReportData:
         project = result_or_project
         result = project.result(Section.MODEL)
         if result is None or not hasattr(result, "fit"):
-            raise WorkbenchError(w.no_results(), w.no_results_hint())
+            raise WorkbenchError(w.label("no_results"), w.label("no_results_hint"))
         recipe = getattr(project.recipe, "steps", None)
         return ReportData(
             result=result,
@@ -54,7 +54,7 @@ def report_data(result_or_project: Any) -> ReportData:
         )
     result = result_or_project
     if not hasattr(result, "fit") or not hasattr(result, "table"):
-        raise WorkbenchError(w.no_results(), w.no_results_hint())
+        raise WorkbenchError(w.label("no_results"), w.label("no_results_hint"))
     name = Path(str(result.table.source.path)).stem
     return ReportData(result=result, name=name)
 
@@ -66,12 +66,12 @@ def build_workbook(data: ReportData, ctx: JobContext | None = None) -> Workbook:
     wb.remove(wb.active)
     titles: dict[str, str] = {}
     for key, name in (
-        ("summary", w.sheet_summary()),
-        ("quality", w.sheet_quality()),
-        ("drivers", w.sheet_drivers()),
-        ("groups", w.sheet_groups()),
-        ("actions", w.sheet_actions()),
-        ("dictionary", w.sheet_dictionary()),
+        ("summary", w.label("sheet_summary")),
+        ("quality", w.label("sheet_quality")),
+        ("drivers", w.label("sheet_drivers")),
+        ("groups", w.label("sheet_groups")),
+        ("actions", w.label("sheet_actions")),
+        ("dictionary", w.label("sheet_dictionary")),
     ):
         titles[key] = sheet_title(name, titles.values())
     writers = (
@@ -106,10 +106,10 @@ def write_report(
     ctx = ensure_context(ctx)
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise WorkbenchError(w.not_xlsx(str(target)), w.not_xlsx_hint())
+        raise WorkbenchError(w.not_xlsx(str(target)), w.label("not_xlsx_hint"))
     data = report_data(result_or_project)
     wb = build_workbook(data, ctx.sub(0.0, 0.85))
-    ctx.progress(0.85, w.progress_saving())
+    ctx.progress(0.85, w.label("progress_saving"))
     buffer = io.BytesIO()
     wb.save(buffer)
     ctx.check()
@@ -117,7 +117,7 @@ def write_report(
         write_bytes_atomic(target, buffer.getvalue())
     except OSError as exc:
         raise WorkbenchError(
-            w.cannot_write(str(target), exc.strerror or str(exc)), w.cannot_write_hint()
+            w.cannot_write(str(target), exc.strerror or str(exc)), w.label("cannot_write_hint")
         ) from exc
-    ctx.progress(1.0, w.progress_saving())
+    ctx.progress(1.0, w.label("progress_saving"))
     return target

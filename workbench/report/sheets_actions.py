@@ -122,7 +122,7 @@ def write_actions(wb: Any, title: str, data: ReportData) -> Worksheet:
     """Write the Actions sheet (a sentence instead of a table when nothing is logged)."""
     ws = new_sheet(wb, title, WIDTHS)
     title_row(ws, title, len(WIDTHS))
-    row = paragraph(ws, 2, w.actions_intro(), list(WIDTHS.values()))
+    row = paragraph(ws, 2, w.label("actions_intro"), list(WIDTHS.values()))
     if not data.actions:
         total, counts = outcome_counts(data.actions)
         paragraph(ws, row + 1, w.actions_status(total, counts), list(WIDTHS.values()))
@@ -131,14 +131,14 @@ def write_actions(wb: Any, title: str, data: ReportData) -> Worksheet:
     top = row + 1
     head = [
         "#",
-        w.col_action(),
-        w.col_group(),
-        w.col_change(),
-        w.col_owner(),
-        w.col_status(),
-        w.col_outcome(),
-        w.col_date(),
-        w.col_notes(),
+        w.label("col_action"),
+        w.label("col_group"),
+        w.label("col_change"),
+        w.label("col_owner"),
+        w.label("col_status"),
+        w.label("col_outcome"),
+        w.label("col_date"),
+        w.label("col_notes"),
     ]
     rows = [action_row(i, a) for i, a in enumerate(data.actions, start=1)]
     last = write_table(

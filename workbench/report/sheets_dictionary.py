@@ -78,7 +78,7 @@ def dictionary_rows(result: Any) -> list[list[Any]]:
                 name,
                 kind_name(kind) if kind is not None else None,
                 w.role_name(role),
-                w.yes() if name in model_columns else w.no(),
+                w.label("yes") if name in model_columns else w.label("no"),
                 _exclusion_text(result, name),
                 _missing_pct(result, name),
                 "\n".join(notes.get(name, [])) or None,
@@ -103,37 +103,37 @@ def write_dictionary(wb: Any, title: str, data: ReportData) -> Worksheet:
     result = data.result
     ws = new_sheet(wb, title, WIDTHS)
     title_row(ws, title, len(WIDTHS))
-    row = paragraph(ws, 2, w.dictionary_intro(), FULL)
+    row = paragraph(ws, 2, w.label("dictionary_intro"), FULL)
     top = row + 1
-    head = [
-        w.col_column(),
-        w.col_kind(),
-        w.col_role(),
-        w.col_used(),
-        w.col_why(),
-        w.col_missing_pct(),
-        w.col_load_notes(),
-    ]
+    head = w.labels(
+        "col_column",
+        "col_kind",
+        "col_role",
+        "col_used",
+        "col_why",
+        "col_missing_pct",
+        "col_load_notes",
+    )
     rows = dictionary_rows(result)
     last = write_table(ws, top, head, rows, number_formats={6: "0.0%"}, wrap_columns=(1, 3, 5, 7))
     wrap_header(ws, top, len(head), WIDTHS)
     fit_table_heights(ws, top + 1, last, {c: WIDTHS[c] for c in (1, 3, 5, 7)})
     freeze_below(ws, top + 1)
 
-    row = heading(ws, last + 2, w.heading_recipe())
+    row = heading(ws, last + 2, w.label("heading_recipe"))
     steps = recipe_rows(data)
     if steps:
         widths = {1: WIDTHS[1], 2: sum(FULL[1:4]), 3: sum(FULL[4:])}
-        head2 = [w.col_step(), w.col_action(), w.col_effect()]
+        head2 = w.labels("col_step", "col_action", "col_effect")
         end = _spanning_table(ws, row, head2, steps, spans=((2, 4), (5, 7)))
         fit_table_heights(ws, row + 1, end, {2: widths[2], 5: widths[3]})
         row = end + 1
     else:
-        row = paragraph(ws, row, w.no_recipe(), FULL)
+        row = paragraph(ws, row, w.label("no_recipe"), FULL)
 
     general = [n.message for n in result.table.notes if not n.column]
     if general:
-        row = heading(ws, row + 1, w.heading_load_notes())
+        row = heading(ws, row + 1, w.label("heading_load_notes"))
         for message in general:
             row = paragraph(ws, row, f"• {message}", FULL)
     return ws

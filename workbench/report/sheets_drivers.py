@@ -67,15 +67,15 @@ def write_drivers(wb: Any, title: str, data: ReportData) -> Worksheet:
     row = paragraph(ws, 2, w.drivers_intro(data.target), FULL)
     row = note(ws, row, result.explanation.describe(), FULL)
     top = row + 1
-    head = [
-        w.col_rank(),
-        w.col_column(),
-        w.col_importance(),
-        w.col_share_total(),
-        w.col_focus_importance(),
-        w.col_role(),
-        w.col_changeable(),
-    ]
+    head = w.labels(
+        "col_rank",
+        "col_column",
+        "col_importance",
+        "col_share_total",
+        "col_focus_importance",
+        "col_role",
+        "col_changeable",
+    )
     rows = driver_rows(data)
     fmt = sig_format([r[2] for r in rows[:CHART_BARS]])
     last = write_table(
@@ -89,13 +89,13 @@ def write_drivers(wb: Any, title: str, data: ReportData) -> Worksheet:
         page_break_before(ws, last + 2)  # the chart prints whole, on a page of its own
         bar_chart(
             ws,
-            title=w.chart_drivers_title(),
+            title=w.label("chart_drivers_title"),
             label_col=2,
             value_col=3,
             first_row=top + 1,
             last_row=top + bars,
             anchor=f"B{last + 2}",
-            axis_title=w.col_importance(),
+            axis_title=w.label("col_importance"),
             width_cm=22,
             number_format=axis_format([r[2] for r in rows[:bars]]),
         )

@@ -42,7 +42,7 @@ def condition_rows(group: Any) -> list[list[Any]]:
             [cond.text, cond.group_share, cond.rest_share, w.controllability(cond.controllable)]
         )
     for cond in group.also:
-        text = f"{cond.text} ({w.also_note()})"
+        text = f"{cond.text} ({w.label('also_note')})"
         rows.append([text, cond.group_share, cond.rest_share, w.controllability(cond.controllable)])
     return rows
 
@@ -78,10 +78,10 @@ def _block(ws: Worksheet, row: int, data: ReportData, group: Any) -> int:
     start = row
     row = _numbers(ws, row, data, group) + 1
 
-    put(ws, row, 1, w.heading_conditions(), BOLD)
+    put(ws, row, 1, w.label("heading_conditions"), BOLD)
     conditions = condition_rows(group)
     if conditions:
-        head = [w.col_condition(), w.col_in_group(), w.col_in_rest(), w.col_changeable()]
+        head = w.labels("col_condition", "col_in_group", "col_in_rest", "col_changeable")
         last = write_table(
             ws, row + 1, head, conditions, number_formats={2: "0%", 3: "0%"}, wrap_columns=(1, 4)
         )
@@ -89,12 +89,12 @@ def _block(ws: Worksheet, row: int, data: ReportData, group: Any) -> int:
         fit_table_heights(ws, row + 2, last, {1: WIDTHS[1], 4: WIDTHS[4]})
         row = last + 2
     else:
-        row = note(ws, row + 1, w.no_conditions(), FULL[:4]) + 1
+        row = note(ws, row + 1, w.label("no_conditions"), FULL[:4]) + 1
 
-    put(ws, row, 1, w.heading_group_drivers(), BOLD)
+    put(ws, row, 1, w.label("heading_group_drivers"), BOLD)
     drivers = driver_rows(group)
     if drivers:
-        head = [w.col_column(), w.col_push(), w.col_changeable()]
+        head = w.labels("col_column", "col_push", "col_changeable")
         fmt = sig_format([abs(d[1]) for d in drivers])
         last = write_table(
             ws,
@@ -131,7 +131,7 @@ def write_groups(wb: Any, title: str, data: ReportData) -> Worksheet:
     causes = result.causes
     if causes is None or not causes.groups:
         message = (causes.message if causes is not None else "") or result.causes_message
-        paragraph(ws, 2, message or w.no_groups(), FULL)
+        paragraph(ws, 2, message or w.label("no_groups"), FULL)
         freeze_below(ws, 2)
         return ws
     focus = result.goal.focus_rule.describe(data.target)

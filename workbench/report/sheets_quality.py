@@ -54,7 +54,7 @@ def _alerts(ws: Worksheet, top: int, alerts: list[Any]) -> int:
     from workbench.report.xlsx_style import GRID, HEADER, HEADER_FILL, WRAP, put
 
     spans = ((1, 1), (2, 2), (3, 8), (9, 10))
-    head = [w.col_severity(), w.col_column(), w.col_finding(), w.col_fix()]
+    head = w.labels("col_severity", "col_column", "col_finding", "col_fix")
     for (a, b), text in zip(spans, head, strict=True):
         put(ws, top, a, text, HEADER, fill=HEADER_FILL, alignment=Alignment(vertical="center"))
         for col in range(a + 1, b + 1):
@@ -128,22 +128,22 @@ def write_quality(wb: Any, title: str, data: ReportData) -> Worksheet:
     )
     freeze_below(ws, row)
 
-    row = heading(ws, row + 1, w.heading_alerts())
-    row = _alerts(ws, row, alerts) + 1 if alerts else paragraph(ws, row, w.no_alerts(), FULL)
+    row = heading(ws, row + 1, w.label("heading_alerts"))
+    row = _alerts(ws, row, alerts) + 1 if alerts else paragraph(ws, row, w.label("no_alerts"), FULL)
 
-    row = heading(ws, row + 1, w.heading_profile())
-    head = [
-        w.col_column(),
-        w.col_kind(),
-        w.col_filled(),
-        w.col_missing(),
-        w.col_missing_pct(),
-        w.col_distinct(),
-        w.col_min(),
-        w.col_mean(),
-        w.col_max(),
-        w.col_common(),
-    ]
+    row = heading(ws, row + 1, w.label("heading_profile"))
+    head = w.labels(
+        "col_column",
+        "col_kind",
+        "col_filled",
+        "col_missing",
+        "col_missing_pct",
+        "col_distinct",
+        "col_min",
+        "col_mean",
+        "col_max",
+        "col_common",
+    )
     rows = profile_rows(quality)
     last = write_table(
         ws,

@@ -56,7 +56,7 @@ def write_summary(wb: Any, title: str, data: ReportData, sheet_names: dict[str, 
     row = _model(ws, row + 1, result)
     row = _drivers(ws, row + 1, result, sheet_names)
     row = _groups(ws, row + 1, data, sheet_names)
-    row = heading(ws, row + 1, w.heading_actions())
+    row = heading(ws, row + 1, w.label("heading_actions"))
     total, counts = outcome_counts(data.actions)
     row = paragraph(ws, row, w.actions_status(total, counts), FULL)
     if total:
@@ -72,7 +72,7 @@ def _pair(ws: Worksheet, row: int, label: str, value: str) -> int:
 def _goal(ws: Worksheet, row: int, data: ReportData) -> int:
     result = data.result
     goal = result.goal
-    row = heading(ws, row, w.heading_goal())
+    row = heading(ws, row, w.label("heading_goal"))
     text = w.goal_sentence(str(goal.direction), data.target, goal.positive_class)
     rule = goal.focus_rule
     text += " " + w.focus_sentence(rule.describe(data.target), len(result.focus_rows))
@@ -83,16 +83,16 @@ def _goal(ws: Worksheet, row: int, data: ReportData) -> int:
 
 def _data_used(ws: Worksheet, row: int, result: Any) -> int:
     table = result.table
-    row = heading(ws, row, w.heading_data())
-    row = _pair(ws, row, w.label_file(), Path(table.source.path).name)
+    row = heading(ws, row, w.label("heading_data"))
+    row = _pair(ws, row, w.label("label_file"), Path(table.source.path).name)
     if table.options.sheet:
-        row = _pair(ws, row, w.label_sheet(), str(table.options.sheet))
-    row = _pair(ws, row, w.label_rows(), w.rows_columns(table.n_rows, table.n_columns))
+        row = _pair(ws, row, w.label("label_sheet"), str(table.options.sheet))
+    row = _pair(ws, row, w.label("label_rows"), w.rows_columns(table.n_rows, table.n_columns))
     analyzed = len(result.frame)
     row = _pair(
-        ws, row, w.label_rows_analyzed(), w.rows_analyzed(analyzed, table.n_rows - analyzed)
+        ws, row, w.label("label_rows_analyzed"), w.rows_analyzed(analyzed, table.n_rows - analyzed)
     )
-    return _pair(ws, row, w.label_period(), period_text(result))
+    return _pair(ws, row, w.label("label_period"), period_text(result))
 
 
 def time_column(result: Any) -> str | None:
@@ -107,20 +107,20 @@ def period_text(result: Any) -> str:
     column = time_column(result)
     frame = result.table.frame
     if not column or column not in frame.columns:
-        return w.no_period()
+        return w.label("no_period")
     values = frame[column]
     if not pd.api.types.is_datetime64_any_dtype(values):
         values = pd.to_datetime(values, errors="coerce", format="mixed")
     start, end = values.min(), values.max()
     if pd.isna(start) or pd.isna(end):
-        return w.no_period()
+        return w.label("no_period")
     short = (end - start) >= pd.Timedelta(days=2)
     fmt = "%Y-%m-%d" if short else "%Y-%m-%d %H:%M"
     return w.period(start.strftime(fmt), end.strftime(fmt), column)
 
 
 def _quality(ws: Worksheet, row: int, result: Any, names: dict[str, str]) -> int:
-    row = heading(ws, row, w.heading_quality())
+    row = heading(ws, row, w.label("heading_quality"))
     alerts = list(result.quality.alerts)
     counts = {s: sum(1 for a in alerts if a.severity == s) for s in ("error", "warning", "info")}
     row = paragraph(
@@ -157,13 +157,13 @@ def model_rows(fit: Any) -> list[tuple[str, Any, Any]]:
 
 def _model(ws: Worksheet, row: int, result: Any) -> int:
     fit = result.fit
-    row = heading(ws, row, w.heading_model())
+    row = heading(ws, row, w.label("heading_model"))
     row = paragraph(ws, row, fit.verdict_message or w.verdict_word(fit.verdict), FULL)
     if getattr(fit, "validation_message", ""):
         row = paragraph(ws, row, fit.validation_message, FULL)
     rows = model_rows(fit)
     if rows:
-        head = [w.col_measure(), w.col_model(), w.col_baseline()]
+        head = w.labels("col_measure", "col_model", "col_baseline")
         values = [round_sig(v) for r in rows for v in r[1:] if v is not None]
         last = write_table(
             ws, row, head, rows, number_formats={2: sig_format(values), 3: sig_format(values)}
@@ -174,7 +174,7 @@ def _model(ws: Worksheet, row: int, result: Any) -> int:
 
 
 def _drivers(ws: Worksheet, row: int, result: Any, names: dict[str, str]) -> int:
-    row = heading(ws, row, w.heading_drivers())
+    row = heading(ws, row, w.label("heading_drivers"))
     explanation = result.explanation
     if explanation is None:
         return paragraph(ws, row, w.no_drivers(str(result.goal.target)), FULL)
@@ -184,7 +184,7 @@ def _drivers(ws: Worksheet, row: int, result: Any, names: dict[str, str]) -> int
         (str(c), float(v), float(v) / total, w.controllability(result.roles.controllability(c)))
         for c, v in imp.iloc[:TOP_DRIVERS].items()
     ]
-    head = [w.col_column(), w.col_importance(), w.col_share_total(), w.col_changeable()]
+    head = w.labels("col_column", "col_importance", "col_share_total", "col_changeable")
     last = write_table(
         ws,
         row,
@@ -206,20 +206,20 @@ def _header_wrap(ws: Worksheet, row: int, n: int) -> None:
 
 def _groups(ws: Worksheet, row: int, data: ReportData, names: dict[str, str]) -> int:
     result = data.result
-    row = heading(ws, row, w.heading_groups())
+    row = heading(ws, row, w.label("heading_groups"))
     causes = result.causes
     if causes is None or not causes.groups:
         message = (causes.message if causes is not None else "") or result.causes_message
-        return paragraph(ws, row, message or w.no_groups(), FULL)
+        return paragraph(ws, row, message or w.label("no_groups"), FULL)
     target = data.target
     mean_head = w.col_group_rate(target) if data.is_class_goal else w.col_group_mean(target)
     head = [
-        w.col_group(),
-        w.col_rows(),
-        w.col_share_focus(),
+        w.label("col_group"),
+        w.label("col_rows"),
+        w.label("col_share_focus"),
         mean_head,
-        w.col_overall_mean(),
-        w.col_description(),
+        w.label("col_overall_mean"),
+        w.label("col_description"),
     ]
     rows = [
         (

@@ -1,14 +1,17 @@
 """Read a CSV/TSV/TXT file into a :class:`RawTable`: detect how it is written, then parse it.
 
-The plan is made from a sample of the first bytes (:mod:`workbench.io.text_sniff`); the user's
-overrides in :class:`LoadOptions` always win. The whole file is then parsed by pyarrow's
+The plan is made from a sample of the first bytes (:mod:`workbench.io.csv_plan`, with the
+guesses of :mod:`workbench.io.text_sniff`); the user's overrides in :class:`LoadOptions` always
+win. The whole file is then parsed by pyarrow's
 multi-threaded CSV reader, fed through a small reader that transcodes non-UTF-8 text, reports
 progress and stops on cancel. Files Arrow cannot take as they are (rows of uneven width, every
 line wrapped in quotes) go through Python's csv module instead and arrive as strings.
 
 Numbers and ISO dates that parse cleanly arrive typed; everything else (including numbers with
 thousands separators) arrives as strings for :func:`workbench.io.types.settle_kinds`, which
-reads the decimal and thousands marks recorded in the options.
+reads the decimal and thousands marks recorded in the options. Low-cardinality text columns
+arrive as pandas ``category``. The index is each row's 0-based position among the file's data
+rows (blank lines, which Arrow skips, are not counted); dropped empty rows leave gaps in it.
 """
 
 from __future__ import annotations

@@ -375,6 +375,12 @@ def progress_sheet(name: str) -> str:
     return _("Writing the report: {sheet}").format(sheet=name)
 
 
+def typical_values(group: str, rest: str) -> str:
+    return _("typical values (10–90%): {group} in the group, {rest} in the other rows").format(
+        group=group, rest=rest
+    )
+
+
 def metric_name(name: str) -> str:
     """A metric's name as the report shows it (the model wording's labels, plus rates)."""
     from workbench.steps.model_wording import METRIC_LABELS

@@ -34,15 +34,32 @@ CHART_ROWS = 15  # rows of default height the chart covers; a block is at least 
 MAX_DRIVERS = 8
 
 
+def _condition_text(cond: Any) -> str:
+    """The condition, and for a number the group's and the rest's typical ranges below it."""
+    from workbench.steps.causes_wording import fmt_number
+
+    text = cond.text
+    if cond.group_range is not None and cond.rest_range is not None:
+        g = [fmt_number(v, cond.step) for v in cond.group_range]
+        r = [fmt_number(v, cond.step) for v in cond.rest_range]
+        text += "\n" + w.typical_values(f"{g[0]}–{g[1]}", f"{r[0]}–{r[1]}")
+    return text
+
+
 def condition_rows(group: Any) -> list[list[Any]]:
     """(condition, share of the group, share of the rest, changeable) — drivers first."""
     rows = []
     for cond in group.conditions:
         rows.append(
-            [cond.text, cond.group_share, cond.rest_share, w.controllability(cond.controllable)]
+            [
+                _condition_text(cond),
+                cond.group_share,
+                cond.rest_share,
+                w.controllability(cond.controllable),
+            ]
         )
     for cond in group.also:
-        text = f"{cond.text} ({w.label('also_note')})"
+        text = f"{_condition_text(cond)}\n({w.label('also_note')})"
         rows.append([text, cond.group_share, cond.rest_share, w.controllability(cond.controllable)])
     return rows
 

@@ -1,0 +1,462 @@
+"""The Data pane: open a file, pick the sheet and header row, check the types, see the rows.
+
+Loading always runs as a background job; the project's table is replaced only when it
+succeeded, so a file that cannot be read leaves the previous data in place. Every choice
+(sheet, header row, a column's kind) is a load option: changing one reloads the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.controller import ProjectController
+from ui.jobs import JobFailure
+from ui.panes.base import Pane
+from ui.widgets.frame_model import FrameModel
+from workbench.i18n import _, ngettext
+from workbench.io.table import ColumnKind, LoadedTable, LoadOptions
+from workbench.jobs import JobContext
+
+JOB_OWNER = "data"
+FILE_FILTER = "*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods"
+
+# -- the pane's sentences -----------------------------------------------------------------
+TITLE = _("Data")
+OPEN_FILE = _("Open data file…")
+NO_FILE = _("No data loaded yet. Open a CSV, text or Excel file; the file itself is never changed.")
+SHEET = _("Sheet:")
+HEADER_ROW = _("Column names in row:")
+HEADER_AUTO = _("found automatically")
+CANCEL = _("Cancel")
+DETAILS = _("Details…")
+NOTES_TITLE = _("What was found while reading")
+TYPES_TITLE = _("Column types (change one to reload the file with it)")
+SOURCE_TITLE = _("Source file")
+COLUMN = _("Column")
+KIND = _("Kind")
+FILE_DIALOG_TITLE = _("Open a data file")
+FILE_TYPES = _("Data files ({patterns})")
+LOADING = _("Reading {name}…")
+LOAD_CANCELLED = _("Loading was cancelled; the previous data is kept.")
+KIND_LABELS = {
+    ColumnKind.NUMERIC: _("numbers"),
+    ColumnKind.CATEGORICAL: _("categories"),
+    ColumnKind.BOOLEAN: _("yes / no"),
+    ColumnKind.DATETIME: _("dates and times"),
+    ColumnKind.TEXT: _("free text"),
+    ColumnKind.ID: _("identifiers"),
+}
+KIND_OVERRIDDEN = _("{kind} (your choice)")
+FAILURE_TEXT = _("{message} {hint}")
+FAILURE_DETAILS_TITLE = _("Could not load the file")
+
+
+def shape_text(rows: int, columns: int) -> str:
+    """E.g. "10,100 rows × 18 columns"."""
+    rows_text = ngettext("{n} row", "{n} rows", rows).format(n=f"{rows:,}")
+    cols_text = ngettext("{n} column", "{n} columns", columns).format(n=f"{columns:,}")
+    return _("{rows} × {columns}").format(rows=rows_text, columns=cols_text)
+
+
+def size_text(size: int) -> str:
+    """A file size in plain units."""
+    if size < 1024:
+        return _("{n} bytes").format(n=size)
+    if size < 1024**2:
+        return _("{n:.1f} KB").format(n=size / 1024)
+    if size < 1024**3:
+        return _("{n:.1f} MB").format(n=size / 1024**2)
+    return _("{n:.2f} GB").format(n=size / 1024**3)
+
+
+def source_lines(table: LoadedTable) -> list[str]:
+    """Where the data came from, one fact per line."""
+    src = table.source
+    modified = dt.datetime.fromtimestamp(src.modified).strftime("%Y-%m-%d %H:%M")
+    lines = [
+        _("File: {path}").format(path=src.path),
+        _("Size: {size}, last changed {when}").format(size=size_text(src.size), when=modified),
+        _("Fingerprint (SHA-256): {short}…").format(short=src.sha256[:12]),
+        _("Loaded: {shape}").format(shape=shape_text(table.n_rows, table.n_columns)),
+    ]
+    if table.options.sheet:
+        lines.append(_("Sheet: {sheet}").format(sheet=table.options.sheet))
+    return lines
+
+
+# -- the job --------------------------------------------------------------------------------
+def load_job(ctx: JobContext, path: str, options: LoadOptions) -> LoadedTable:
+    """Job: read ``path`` and make sure a workbook's sheet names are known."""
+    from workbench.io.excel_reader import list_sheets
+    from workbench.io.loader import EXCEL_FORMATS
+    from workbench.workflow import load_data
+
+    table = load_data(ctx, path, options)
+    if not table.sheets and table.source.format in EXCEL_FORMATS:
+        table.sheets = list_sheets(path)
+    return table
+
+
+def show_failure_details(parent: QWidget, failure: JobFailure) -> None:
+    """The friendly failure dialog, with the technical details behind its button."""
+    try:
+        from ui.widgets.error_dialog import show_failure
+    except ImportError:  # the shell's dialog has not landed yet
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(FAILURE_DETAILS_TITLE)
+        box.setText(failure.message)
+        box.setInformativeText(failure.hint)
+        box.setDetailedText(failure.details)
+        box.open()
+        return
+    show_failure(parent, failure)
+
+
+class FailureBanner(QWidget):
+    """A plain message above the pane's content, with the details one click away."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.failure: JobFailure | None = None
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QPushButton(DETAILS)
+        self.details.clicked.connect(self._on_details_clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.details)
+        self.setStyleSheet("background: #fdebd3; border: 1px solid #d55e00;")
+        self.hide()
+
+    def _on_details_clicked(self) -> None:
+        if self.failure is not None:
+            show_failure_details(self, self.failure)
+
+    def show_failure(self, failure: JobFailure) -> None:
+        self.failure = failure
+        self.label.setText(FAILURE_TEXT.format(message=failure.message, hint=failure.hint))
+        self.details.setVisible(bool(failure.details))
+        self.show()
+
+    def show_text(self, text: str) -> None:
+        self.failure = None
+        self.label.setText(text)
+        self.details.hide()
+        self.show()
+
+    def clear(self) -> None:
+        self.failure = None
+        self.hide()
+
+
+class DataPane(Pane):
+    """Load the data and check how it was read."""
+
+    title = TITLE
+
+    def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        self.open_button = QPushButton(OPEN_FILE)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.path_label = QLabel(NO_FILE)
+        self.path_label.setWordWrap(True)
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setMinimumWidth(160)
+        self.sheet_combo.activated.connect(self._on_sheet_combo_activated)
+        self.header_spin = QSpinBox()
+        self.header_spin.setRange(0, 10_000)
+        self.header_spin.setSpecialValueText(HEADER_AUTO)
+        self.header_spin.setMaximumWidth(180)
+        self.sheet_label = QLabel(SHEET)
+        self.header_spin.editingFinished.connect(self._on_header_spin_editing_finished)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress_label = QLabel()
+        self.cancel_button = QPushButton(CANCEL)
+        self.cancel_button.clicked.connect(lambda: self.controller.runner.cancel(JOB_OWNER))
+        self.banner = FailureBanner()
+
+        self.model = FrameModel()
+        self.grid = QTableView()
+        self.grid.setModel(self.model)
+        self.grid.setAlternatingRowColors(True)
+        self.grid.setWordWrap(False)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        # fixed row heights: the view never measures a million rows
+        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.grid.verticalHeader().setDefaultSectionSize(22)
+        self.grid.horizontalHeader().setDefaultSectionSize(110)
+        # sizing columns to their contents looks at a few rows only, never the whole column
+        self.grid.horizontalHeader().setResizeContentsPrecision(60)
+
+        self.notes_list = QListWidget()
+        self.notes_list.setWordWrap(True)
+        self.types_table = QTableWidget(0, 2)
+        self.types_table.setHorizontalHeaderLabels([COLUMN, KIND])
+        self.types_table.verticalHeader().hide()
+        self.types_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.types_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        self.source_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._build_layout()
+        self._set_busy(False)
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.open_button)
+        top.addWidget(self.path_label, 1)
+        options = QHBoxLayout()
+        options.addWidget(self.sheet_label)
+        options.addWidget(self.sheet_combo)
+        options.addSpacing(16)
+        options.addWidget(QLabel(HEADER_ROW))
+        options.addWidget(self.header_spin)
+        options.addStretch(1)
+        options.addWidget(self.progress_label)
+        options.addWidget(self.progress)
+        options.addWidget(self.cancel_button)
+
+        side = QVBoxLayout()
+        for title, widget in (
+            (NOTES_TITLE, self.notes_list),
+            (TYPES_TITLE, self.types_table),
+            (SOURCE_TITLE, self.source_label),
+        ):
+            box = QGroupBox(title)
+            inner = QFormLayout(box) if widget is self.source_label else QVBoxLayout(box)
+            inner.addWidget(widget) if isinstance(inner, QVBoxLayout) else inner.addRow(widget)
+            side.addWidget(box, 0 if widget is self.source_label else 1)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        splitter = QSplitter()
+        splitter.addWidget(self.grid)
+        splitter.addWidget(side_widget)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([800, 340])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(options)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+
+    # -- Pane ------------------------------------------------------------------------------
+    def is_complete(self) -> bool:
+        return self.project.table is not None
+
+    def refresh(self) -> None:
+        table = self.project.table
+        blockers = [QSignalBlocker(w) for w in (self.sheet_combo, self.header_spin)]
+        if self.model.frame is not (None if table is None else table.frame):
+            self.model.set_frame(None if table is None else table.frame)
+            self._size_columns()
+        if table is None:
+            self.path_label.setText(NO_FILE)
+            self.sheet_combo.clear()
+            self.header_spin.setValue(0)
+            self.notes_list.clear()
+            self.types_table.setRowCount(0)
+            self.source_label.clear()
+        else:
+            self.path_label.setText(
+                _("{name} — {shape}").format(
+                    name=Path(table.source.path).name,
+                    shape=shape_text(table.n_rows, table.n_columns),
+                )
+            )
+            self.sheet_combo.clear()
+            self.sheet_combo.addItems(table.sheets)
+            if table.options.sheet in table.sheets:
+                self.sheet_combo.setCurrentText(table.options.sheet)
+            self.header_spin.setValue(table.options.header_row or 0)
+            self.notes_list.clear()
+            self.notes_list.addItems([note.message for note in table.notes])
+            self._fill_types(table)
+            self.source_label.setText("\n".join(source_lines(table)))
+        self.sheet_combo.setVisible(self.sheet_combo.count() > 0)
+        self.sheet_label.setVisible(self.sheet_combo.count() > 0)
+        self.header_spin.setEnabled(table is not None)
+        del blockers
+
+    def _size_columns(self) -> None:
+        header = self.grid.horizontalHeader()
+        for column in range(min(self.model.columnCount(), 200)):
+            self.grid.resizeColumnToContents(column)
+            header.resizeSection(column, min(max(header.sectionSize(column), 60), 260))
+
+    def _fill_types(self, table: LoadedTable) -> None:
+        self.types_table.setRowCount(len(table.kinds))
+        overridden = table.options.column_kinds
+        for row, (column, kind) in enumerate(table.kinds.items()):
+            self.types_table.setItem(row, 0, QTableWidgetItem(column))
+            combo = QComboBox()
+            for k, label in KIND_LABELS.items():
+                text = KIND_OVERRIDDEN.format(kind=label) if overridden.get(column) == k else label
+                combo.addItem(text, str(k))
+            combo.setCurrentIndex(combo.findData(str(kind)))
+            combo.activated.connect(
+                lambda _i, c=column, box=combo: self._on_kind_combo_activated(c, box)
+            )
+            self.types_table.setCellWidget(row, 1, combo)
+        self.types_table.resizeColumnToContents(1)
+
+    # -- loading ---------------------------------------------------------------------------
+    def load_file(self, path: str | os.PathLike[str], options: LoadOptions | None = None) -> None:
+        """Read ``path`` in a job; on success it becomes the project's table."""
+        path = str(path)
+        options = options or LoadOptions()
+        self._set_busy(True, LOADING.format(name=Path(path).name))
+        self.controller.runner.start(
+            JOB_OWNER,
+            load_job,
+            path,
+            options,
+            on_success=self._on_load_succeeded,
+            on_failure=self._on_load_failed,
+            on_progress=self._on_load_progress,
+            on_cancel=self._on_load_cancelled,
+        )
+
+    def _reload(self, **changes: Any) -> None:
+        table = self.project.table
+        if table is None:
+            return
+        self.load_file(table.source.path, dataclasses.replace(table.options, **changes))
+
+    def _on_load_succeeded(self, table: LoadedTable) -> None:
+        self._set_busy(False)
+        self.banner.clear()
+        self.project.set_table(table)
+        self.refresh()
+        self.controller.status_message.emit(
+            _("Loaded {shape}.").format(shape=shape_text(table.n_rows, table.n_columns))
+        )
+
+    def _on_load_failed(self, failure: JobFailure) -> None:
+        self._set_busy(False)
+        self.banner.show_failure(failure)
+        self.refresh()  # put the controls back to what the kept data was read with
+
+    def _on_load_cancelled(self) -> None:
+        self._set_busy(False)
+        self.banner.show_text(LOAD_CANCELLED)
+        self.refresh()
+
+    def _on_load_progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(fraction * 100))
+        window = self.window()
+        if hasattr(window, "show_progress"):
+            window.show_progress(fraction, message)
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self.progress.setVisible(busy)
+        self.progress.setValue(0)
+        self.cancel_button.setVisible(busy)
+        self.progress_label.setText(text)
+        self.progress_label.setVisible(busy)
+
+    # -- user intent -----------------------------------------------------------------------
+    def _on_open_button_clicked(self) -> None:
+        start = (
+            "" if self.project.table is None else str(Path(self.project.table.source.path).parent)
+        )
+        path, _filter = QFileDialog.getOpenFileName(
+            self, FILE_DIALOG_TITLE, start, FILE_TYPES.format(patterns=FILE_FILTER)
+        )
+        if path:
+            self.load_file(path)
+
+    def _on_sheet_combo_activated(self, _index: int) -> None:
+        table = self.project.table
+        sheet = self.sheet_combo.currentText()
+        if table is None or sheet == table.options.sheet:
+            return
+        # another sheet is another table: find its header row and kinds afresh
+        self.load_file(table.source.path, LoadOptions(sheet=sheet))
+
+    def _on_header_spin_editing_finished(self) -> None:
+        table = self.project.table
+        row = self.header_spin.value() or None
+        if table is None or row == table.options.header_row:
+            return
+        self.load_file(
+            table.source.path,
+            LoadOptions(sheet=table.options.sheet, header_row=row, encoding=table.options.encoding),
+        )
+
+    def _on_kind_combo_activated(self, column: str, combo: QComboBox) -> None:
+        table = self.project.table
+        if table is None:
+            return
+        kind = ColumnKind(combo.currentData())
+        if table.kinds.get(column) == kind and column not in table.options.column_kinds:
+            return
+        kinds = dict(table.options.column_kinds)
+        kinds[column] = kind
+        self._reload(column_kinds=kinds)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Preview: the pane on the demo data (``--screenshot FILE.png`` saves it and quits)."""
+    import argparse
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--screenshot", default="")
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    controller = ProjectController()
+    pane = DataPane(controller)
+    pane.resize(1300, 800)
+    pane.show()
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
+
+    def on_changed(_section: object) -> None:
+        if args.screenshot and controller.project.table is not None:
+            QTimer.singleShot(400, lambda: (pane.grab().save(args.screenshot), app.quit()))
+
+    controller.section_changed.connect(on_changed)
+    pane.load_file(demo)
+    code = app.exec()
+    controller.runner.shutdown()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -207,7 +207,7 @@ def _run_report(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.io.project_file import open_project
     from workbench.report.report_xlsx import write_report
 
-    project = open_project(args.project, ctx.sub(0.0, 0.5), check_source_file=False)
+    project = open_project(args.project, ctx.sub(0.0, 0.5))
     write_report(project, Path(args.report), ctx.sub(0.5, 1.0))
     print(_("Wrote the report {path}.").format(path=args.report))
     return 0

@@ -315,3 +315,19 @@ def test_every_label_the_sheets_ask_for_exists():
             used.update(re.findall(r'"(\w+)"', call))
     assert len(used) > 50
     assert used <= set(w.LABELS), sorted(used - set(w.LABELS))
+
+
+def test_stale_results_and_a_changed_source_are_said_first(result, tmp_path):
+    from workbench.io.project_file import open_project, project_from_analysis, save_project
+
+    project = project_from_analysis(result, name="stale")
+    saved = save_project(project, tmp_path / "p.wbproj")
+    project.set_goal(result.goal)  # an input changed after the analysis ran
+    assert project.is_stale(Section.MODEL)
+    ws = load_workbook(write_report(project, tmp_path / "stale.xlsx"))["Summary"]
+    assert ws.cell(row=3, column=1).value == w.label("stale_results")
+    reopened = open_project(saved)
+    reopened.source_check = type(reopened.source_check)("changed", "x.csv", "The data changed.")
+    ws = load_workbook(write_report(reopened, tmp_path / "changed.xlsx"))["Summary"]
+    assert ws.cell(row=3, column=1).value == "The data changed."
+    assert w.label("stale_results") not in _texts(ws)

@@ -99,6 +99,10 @@ LABELS: dict[str, str] = {
         "Every action tried or planned, including the ones that did not work: a failed "
         "test is knowledge too."
     ),
+    "stale_results": N_(
+        "The data, goal or settings changed after this analysis ran: the results below may be "
+        "out of date. Run the analysis again before acting on them."
+    ),
     "cannot_write_hint": N_(
         "If the file is open in Excel, close it and try again; otherwise choose a folder "
         "that exists and that you can write to."

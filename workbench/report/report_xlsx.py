@@ -45,12 +45,19 @@ def report_data(result_or_project: Any) -> ReportData:
         if result is None or not hasattr(result, "fit"):
             raise WorkbenchError(w.label("no_results"), w.label("no_results_hint"))
         recipe = getattr(project.recipe, "steps", None)
+        warnings = []
+        if project.is_stale(Section.MODEL):
+            warnings.append(w.label("stale_results"))
+        check = getattr(project, "source_check", None)
+        if check is not None and getattr(check, "changed", False) and check.message:
+            warnings.append(str(check.message))
         return ReportData(
             result=result,
             name=project.name,
             actions=[a for a in project.actions if isinstance(a, dict)],
             recipe_steps=list(recipe) if recipe is not None else None,
             notes=str(project.notes or ""),
+            warnings=warnings,
         )
     result = result_or_project
     if not hasattr(result, "fit") or not hasattr(result, "table"):

@@ -47,6 +47,7 @@ class ReportData:
     actions: list[dict[str, Any]] = field(default_factory=list)
     recipe_steps: list[dict[str, Any]] | None = None  # a project's recipe (None: result's)
     notes: str = ""  # the project's notes
+    warnings: list[str] = field(default_factory=list)  # shown first: stale results, moved data
     written: dt.datetime = field(default_factory=dt.datetime.now)
 
     @property

@@ -24,7 +24,7 @@ from workbench.report.sheets_common import (
     sig_format,
     title_row,
 )
-from workbench.report.xlsx_style import BOLD, WRAP, put, write_table
+from workbench.report.xlsx_style import BOLD, SEVERITY_FILLS, WRAP, put, write_table
 
 WIDTHS = {1: 24, 2: 14, 3: 14, 4: 30, 5: 12, 6: 52}
 TEXT = [WIDTHS[c] for c in range(2, 7)]  # a value spanning columns B–F
@@ -44,6 +44,9 @@ def write_summary(wb: Any, title: str, data: ReportData, sheet_names: dict[str, 
     title_row(ws, w.title(data.name), len(WIDTHS))
     when = data.written.strftime("%Y-%m-%d %H:%M")
     row = note(ws, 2, w.written(when, __version__), FULL)
+    for warning in data.warnings:
+        ws.cell(row=row, column=1).fill = SEVERITY_FILLS["warning"]
+        row = paragraph(ws, row, warning, FULL, font=BOLD)
     if data.notes:
         row = paragraph(ws, row, data.notes, FULL)
     row += 1

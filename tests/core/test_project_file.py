@@ -392,6 +392,7 @@ def _tables(draw):
             stamps = pd.to_datetime(
                 pd.array(ns, dtype="Int64").to_numpy(dtype="int64", na_value=-(2**63)), unit="ns"
             )
+            stamps = stamps.as_unit(draw(st.sampled_from(["s", "ms", "us", "ns"])))
             if kind == "tz":
                 stamps = stamps.tz_localize("UTC").tz_convert(draw(st.sampled_from(_ZONES)))
             data[name], kinds[name] = stamps, ColumnKind.DATETIME
@@ -409,7 +410,7 @@ def _tables(draw):
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     table=_tables(),

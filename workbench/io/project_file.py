@@ -136,7 +136,7 @@ def project_document(project: Project) -> tuple[dict[str, Any], ProjectArchive]:
         "goal": None if project.goal is None else project.goal.to_dict(),
         "roles": {str(k): str(v) for k, v in project.roles.items()},
         "settings": None if project.settings is None else plain(project.settings.to_dict()),
-        "actions": [plain(a) for a in project.actions],
+        "actions": [plain(a.to_dict() if hasattr(a, "to_dict") else a) for a in project.actions],
         "revisions": {str(k): int(v) for k, v in getattr(project, "_revisions", {}).items()},
         "results": results,
     }

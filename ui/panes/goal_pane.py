@@ -1,0 +1,553 @@
+"""The Goal pane: what to improve, which rows to study, and what every column is.
+
+The engineer picks the target (its values drawn below), the direction, the focus segment with
+a live count of the rows in it, an optional success criterion and the model's task, then checks
+the role of every column: suggestions come from :func:`workbench.steps.roles.assign_roles`
+(ID-like, time, constant, leakage …) with a short reason; a role the user picks is stored in
+``project.roles`` and marked as theirs.
+
+Counts and suggestions use the *cleaned* table (the recipe replayed), which a small background
+job prepares; until it is ready the loaded table stands in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStackedLayout,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.controller import ProjectController
+from ui.jobs import JobFailure
+from ui.panes.base import Pane
+from ui.plots.target_plot import TargetPlot
+from workbench.errors import WorkbenchError
+from workbench.i18n import _, ngettext
+from workbench.io.table import ColumnKind
+from workbench.jobs import JobContext
+from workbench.project import Section
+from workbench.steps.goal import ColumnRole, Direction, FocusRule, Goal, Task, infer_task
+
+# -- the pane's sentences ------------------------------------------------------------------------
+TITLE = _("Goal")
+NO_DATA = _("There is no data yet. Load a data file first; then choose what to improve here.")
+GO_TO_DATA = _("Go to the Data step")
+NO_TARGET = _("Choose the column you want to improve.")
+DIRECTIONS = {
+    Direction.MAXIMIZE: _("Make it higher"),
+    Direction.MINIMIZE: _("Make it lower"),
+    Direction.CLASS: _("Predict (and reduce) one class"),
+}
+FOCUS_KINDS = {
+    "top": _("Top share of rows"),
+    "bottom": _("Bottom share of rows"),
+    "class": _("A class"),
+}
+TASKS = {
+    Task.REGRESSION: _("a number (regression)"),
+    Task.BINARY: _("two classes"),
+    Task.MULTICLASS: _("several classes"),
+}
+TASK_AUTO = _("Automatic: {task}")
+SUCCESS_HINT = _("e.g. +0.3 (optional)")
+SUCCESS_BAD = _("“{text}” is not a number. Write the change you hope for, e.g. +0.3 or -2.")
+ROLES_INTRO = _(
+    "Every column goes into the model unless it is kept out. Mark the settings the line can "
+    "change as controllable: only those can become actions."
+)
+ROLES_NEED_TARGET = _("Choose the target first; the roles depend on it.")
+ROLE_HEADERS = [_("Column"), _("Type"), _("Role"), _("Why"), _("Chosen by")]
+ROLES = {
+    ColumnRole.FEATURE: _("Feature (in the model)"),
+    ColumnRole.CONTROLLABLE: _("Controllable setting"),
+    ColumnRole.UNCONTROLLABLE: _("Uncontrollable condition"),
+    ColumnRole.ID: _("ID (kept out)"),
+    ColumnRole.TIME: _("Time (orders the validation)"),
+    ColumnRole.EXCLUDED: _("Excluded"),
+}
+BACK_TO_SUGGESTION = _("↺ Use the suggestion")
+BY_USER = _("You")
+BY_SUGGESTION = _("Suggested")
+SHORT_REASONS = {
+    "id": _("an ID column"),
+    "time": _("the time column"),
+    "excluded": _("excluded by you"),
+    "constant": _("same value in every row"),
+    "id_like": _("looks like an ID"),
+    "leakage": _("almost a copy of the target"),
+    "empty": _("empty"),
+    "text": _("free text"),
+    "datetime": _("a date/time"),
+    "high_cardinality": _("nearly one value per row"),
+}
+FORCED = _("⚠ kept in by you, though {reason}")
+KIND_WORDS = {
+    ColumnKind.NUMERIC: _("number"),
+    ColumnKind.CATEGORICAL: _("category"),
+    ColumnKind.BOOLEAN: _("yes/no"),
+    ColumnKind.DATETIME: _("date/time"),
+    ColumnKind.TEXT: _("text"),
+    ColumnKind.ID: _("ID"),
+}
+PREPARING = _("Preparing the cleaned table for the goal")
+
+
+def focus_count_text(n: int, total: int, description: str) -> str:
+    return ngettext(
+        "{n} of {total} rows is in the focus: {what}.",
+        "{n} of {total} rows are in the focus: {what}.",
+        n,
+    ).format(n=f"{n:,}", total=f"{total:,}", what=description)
+
+
+def prepare_goal_table(ctx: JobContext, table: Any, recipe: Any, target: str | None) -> Any:
+    """Job: the cleaned frame, its kinds, and (with a target) its quality report."""
+    from workbench.workflow import check_quality, cleaned_table
+
+    cleaned = cleaned_table(ctx.sub(0.0, 0.4), table, recipe)
+    quality = None
+    if target is not None and target in cleaned.frame.columns:
+        quality = check_quality(ctx.sub(0.4, 1.0), table, recipe, target, None)
+    return cleaned.frame, dict(cleaned.kinds), quality
+
+
+class GoalPane(Pane):
+    """Target, direction, focus with a live row count, success criterion, task, roles."""
+
+    title = TITLE
+    data_requested = Signal()  # the user asked for the Data step
+
+    def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        # A cache of derived data (never user state): (key, frame, kinds, quality).
+        self._prepared: tuple[Any, pd.DataFrame, dict, Any] | None = None
+        self._pending: Any = None  # the key of the preparing job
+        self._build()
+
+    # -- layout --------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.empty = QWidget()
+        empty_box = QVBoxLayout(self.empty)
+        self.empty_label = QLabel(NO_DATA)
+        self.empty_label.setWordWrap(True)
+        self.data_button = QPushButton(GO_TO_DATA)
+        self.data_button.clicked.connect(self._on_data_button_clicked)
+        empty_box.addStretch(1)
+        empty_box.addWidget(self.empty_label, 0, Qt.AlignmentFlag.AlignCenter)
+        empty_box.addWidget(self.data_button, 0, Qt.AlignmentFlag.AlignCenter)
+        empty_box.addStretch(2)
+
+        self.target_combo = QComboBox()
+        self.target_combo.activated.connect(self._on_target_combo_activated)
+        self.direction_combo = QComboBox()
+        for direction, text in DIRECTIONS.items():
+            self.direction_combo.addItem(text, str(direction))
+        self.direction_combo.activated.connect(self._on_direction_combo_activated)
+        self.focus_kind = QComboBox()
+        for kind, text in FOCUS_KINDS.items():
+            self.focus_kind.addItem(text, kind)
+        self.focus_kind.activated.connect(self._on_focus_changed)
+        self.focus_share = QDoubleSpinBox()
+        self.focus_share.setRange(0.1, 100.0)
+        self.focus_share.setDecimals(1)
+        self.focus_share.setSuffix(" %")
+        self.focus_share.setKeyboardTracking(False)  # write on Enter/arrows, not per keystroke
+        self.focus_share.valueChanged.connect(self._on_focus_changed)
+        self.focus_class = QComboBox()
+        self.focus_class.activated.connect(self._on_focus_changed)
+        focus_row = QHBoxLayout()
+        for w in (self.focus_kind, self.focus_share, self.focus_class):
+            focus_row.addWidget(w)
+        focus_row.addStretch(1)
+        self.focus_count = QLabel()
+        self.focus_count.setWordWrap(True)
+        self.success_edit = QLineEdit()
+        self.success_edit.setPlaceholderText(SUCCESS_HINT)
+        self.success_edit.editingFinished.connect(self._on_success_edit_editing_finished)
+        self.success_note = QLabel()
+        self.success_note.setStyleSheet("color: #b00020;")
+        self.task_combo = QComboBox()
+        self.task_combo.activated.connect(self._on_task_combo_activated)
+
+        form = QFormLayout()
+        form.addRow(_("Target (what to improve):"), self.target_combo)
+        form.addRow(_("Direction:"), self.direction_combo)
+        form.addRow(_("Rows to study (focus):"), focus_row)
+        form.addRow("", self.focus_count)
+        form.addRow(_("Success means a change of:"), self.success_edit)
+        form.addRow("", self.success_note)
+        form.addRow(_("Kind of model:"), self.task_combo)
+        self.plot = TargetPlot()
+        top = QHBoxLayout()
+        goal_box = QGroupBox(_("What to improve"))
+        goal_box.setLayout(form)
+        top.addWidget(goal_box, 1)
+        top.addWidget(self.plot, 1)
+
+        self.roles_intro = QLabel(ROLES_INTRO)
+        self.roles_intro.setWordWrap(True)
+        self.roles_table = QTableWidget(0, len(ROLE_HEADERS))
+        self.roles_table.setHorizontalHeaderLabels(ROLE_HEADERS)
+        self.roles_table.verticalHeader().hide()
+        self.roles_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = self.roles_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        roles_box = QGroupBox(_("Column roles"))
+        roles_layout = QVBoxLayout(roles_box)
+        roles_layout.addWidget(self.roles_intro)
+        roles_layout.addWidget(self.roles_table)
+
+        self.form = QWidget()
+        body = QVBoxLayout(self.form)
+        body.addLayout(top, 2)
+        body.addWidget(roles_box, 3)
+        self.pages = QStackedLayout(self)
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.form)
+
+    # -- the pane contract ---------------------------------------------------------------------
+    def is_available(self) -> bool:
+        return True
+
+    def is_complete(self) -> bool:
+        goal = self.project.goal
+        return (
+            goal is not None
+            and self.project.frame is not None
+            and goal.target in self.project.frame
+        )
+
+    # -- derived data --------------------------------------------------------------------------
+    def _key(self) -> tuple:
+        p = self.project
+        target = p.goal.target if p.goal is not None else None
+        return (id(p), id(p.table), p.revision(Section.DATA), p.revision(Section.RECIPE), target)
+
+    def is_prepared(self) -> bool:
+        """True when the cleaned table for the current data, recipe and target is ready."""
+        return self._prepared is not None and self._prepared[0] == self._key()
+
+    def cleaned(self) -> tuple[pd.DataFrame, dict, Any]:
+        """The cleaned frame, kinds and quality report when ready; else the loaded table's."""
+        key = self._key()
+        if self._prepared is not None and self._prepared[0] == key:
+            return self._prepared[1], self._prepared[2], self._prepared[3]
+        p = self.project
+        target = key[-1]
+        if not self.controller.runner.is_running("goal") or self._pending != key:
+            self._pending = key
+            self.controller.runner.start(
+                "goal",
+                prepare_goal_table,
+                p.table,
+                p.recipe,
+                target,
+                on_success=lambda r, k=key: self._on_prepared(k, r),
+                on_failure=self._on_job_failed,
+            )
+        quality = p.result(Section.QUALITY)
+        if getattr(quality, "target", None) != target:
+            quality = None
+        return p.table.frame, dict(p.table.kinds), quality
+
+    def _on_prepared(self, key: tuple, result: tuple) -> None:
+        self._prepared = (key, *result)
+        if self._key() == key:
+            self.refresh()
+
+    def _on_job_failed(self, failure: JobFailure) -> None:
+        QMessageBox.warning(self, TITLE, f"{failure.message}\n\n{failure.hint}")
+
+    # -- refresh -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        p = self.project
+        if p.table is None:
+            self.pages.setCurrentWidget(self.empty)
+            return
+        self.pages.setCurrentWidget(self.form)
+        frame, kinds, quality = self.cleaned()
+        goal = p.goal if p.goal is not None and p.goal.target in frame.columns else None
+        blockers = [
+            QSignalBlocker(w)
+            for w in (
+                self.target_combo,
+                self.direction_combo,
+                self.focus_kind,
+                self.focus_share,
+                self.focus_class,
+                self.success_edit,
+                self.task_combo,
+            )
+        ]
+        self.target_combo.clear()
+        self.target_combo.addItems([str(c) for c in frame.columns])
+        self.target_combo.setCurrentIndex(
+            -1 if goal is None else frame.columns.get_loc(goal.target)
+        )
+        self.target_combo.setPlaceholderText(NO_TARGET)
+        for w in (self.direction_combo, self.focus_kind, self.focus_share, self.focus_class):
+            w.setEnabled(goal is not None)
+        self.success_edit.setEnabled(goal is not None)
+        self.task_combo.setEnabled(goal is not None)
+        if goal is None:
+            self.focus_count.setText(NO_TARGET)
+            self.plot.clear_values()
+            self.task_combo.clear()
+            self._fill_roles(None, frame, kinds, quality)
+            del blockers
+            return
+        self._fill_goal(goal, frame[goal.target])
+        del blockers
+        self._fill_roles(goal, frame, kinds, quality)
+
+    def _fill_goal(self, goal: Goal, target: pd.Series) -> None:
+        from workbench.steps.goal import select_focus
+
+        self.direction_combo.setCurrentIndex(self.direction_combo.findData(str(goal.direction)))
+        labels = sorted({_label(v) for v in target.dropna().unique()[:200]})
+        self.focus_class.clear()
+        self.focus_class.addItems(labels)
+        focus_rows = None
+        try:
+            rule = goal.focus_rule
+            self.focus_kind.setCurrentIndex(self.focus_kind.findData(rule.kind))
+            if rule.kind == "class":
+                self.focus_class.setCurrentText(str(rule.value))
+            else:
+                self.focus_share.setValue(float(rule.value) * 100)
+            focus_rows = select_focus(target, rule)
+            self.focus_count.setStyleSheet("")
+            self.focus_count.setText(
+                focus_count_text(len(focus_rows), len(target), rule.describe(goal.target))
+            )
+        except WorkbenchError as exc:
+            self.focus_count.setStyleSheet("color: #b00020;")
+            self.focus_count.setText(f"{exc.message} {exc.hint}".strip())
+        is_class = self.focus_kind.currentData() == "class"
+        self.focus_share.setVisible(not is_class)
+        self.focus_class.setVisible(is_class)
+        self.success_edit.setText("" if goal.success is None else f"{goal.success:+g}")
+        self.task_combo.clear()
+        inferred = infer_task(target, dataclasses.replace(goal, task=None))
+        self.task_combo.addItem(TASK_AUTO.format(task=TASKS[inferred]), None)
+        for task, text in TASKS.items():
+            self.task_combo.addItem(text, str(task))
+        self.task_combo.setCurrentIndex(
+            0 if goal.task is None else self.task_combo.findData(str(goal.task))
+        )
+        self.plot.show_values(target, focus_rows)
+
+    def _fill_roles(
+        self, goal: Goal | None, frame: pd.DataFrame, kinds: dict, quality: Any
+    ) -> None:
+        from workbench.steps.roles import assign_roles
+
+        table = self.roles_table
+        table.setRowCount(0)
+        self.roles_intro.setText(ROLES_INTRO if goal is not None else ROLES_NEED_TARGET)
+        table.setEnabled(goal is not None)
+        if goal is None:
+            return
+        explicit = {
+            c: ColumnRole(r)
+            for c, r in self.project.roles.items()
+            if c in frame.columns and c != goal.target
+        }
+        try:
+            assignment = assign_roles(frame, kinds, goal.target, quality=quality, explicit=explicit)
+        except WorkbenchError as exc:
+            self.roles_intro.setText(f"{exc.message} {exc.hint}".strip())
+            return
+        forced = {f.column: f for f in assignment.forced}
+        columns = [c for c in frame.columns if c != goal.target]
+        table.setRowCount(len(columns))
+        for row, column in enumerate(columns):
+            table.setItem(row, 0, QTableWidgetItem(str(column)))
+            table.setItem(row, 1, QTableWidgetItem(KIND_WORDS.get(kinds.get(column), "")))
+            combo = QComboBox()
+            for role, text in ROLES.items():
+                combo.addItem(text, str(role))
+            if column in explicit:
+                combo.addItem(BACK_TO_SUGGESTION, None)
+            combo.setCurrentIndex(combo.findData(str(assignment[column])))
+            combo.activated.connect(
+                lambda _i, c=column, w=combo: self._on_role_combo_activated(c, w.currentData())
+            )
+            table.setCellWidget(row, 2, combo)
+            why = QTableWidgetItem("")
+            ex = assignment.exclusion(column)
+            if column in forced:
+                f = forced[column]
+                why.setText(FORCED.format(reason=SHORT_REASONS.get(f.reason, f.reason)))
+                why.setToolTip(f.message)
+            elif ex is not None:
+                why.setText(SHORT_REASONS.get(ex.reason, ex.reason))
+                why.setToolTip(ex.message)
+            table.setItem(row, 3, why)
+            by = QTableWidgetItem(BY_USER if column in explicit else BY_SUGGESTION)
+            if column in explicit:
+                font = by.font()
+                font.setBold(True)
+                by.setFont(font)
+            table.setItem(row, 4, by)
+
+    # -- user intent ---------------------------------------------------------------------------
+    def _write_goal(self, **changes: Any) -> None:
+        self.project.set_goal(dataclasses.replace(self.project.goal, **changes))
+
+    def _on_target_combo_activated(self, index: int) -> None:
+        from workbench.analysis import make_goal
+
+        frame, _kinds, _q = self.cleaned()
+        target = str(frame.columns[index])
+        old = self.project.goal
+        try:
+            goal = make_goal(frame, target)
+        except WorkbenchError as exc:
+            QMessageBox.information(self, TITLE, f"{exc.message}\n\n{exc.hint}")
+            return
+        if old is not None:
+            goal.success = old.success if old.target == target else None
+        if target in self.project.roles:  # the target cannot also have a role
+            self.project.set_role(target, None)
+        self.project.set_goal(goal)
+
+    def _on_direction_combo_activated(self, _index: int) -> None:
+        from workbench.analysis import make_goal
+
+        goal = self.project.goal
+        frame, _kinds, _q = self.cleaned()
+        direction = Direction(self.direction_combo.currentData())
+        try:
+            new = make_goal(frame, goal.target, direction)
+        except WorkbenchError as exc:
+            QMessageBox.information(self, TITLE, f"{exc.message}\n\n{exc.hint}")
+            return
+        if direction == Direction.CLASS and new.focus_rule.kind != "class":
+            labels = [self.focus_class.itemText(i) for i in range(self.focus_class.count())]
+            if labels:
+                new.focus = FocusRule("class", labels[0]).to_text()
+                new.positive_class = labels[0]
+        self._write_goal(
+            direction=new.direction, focus=new.focus, positive_class=new.positive_class
+        )
+
+    def _on_focus_changed(self, *_args: Any) -> None:
+        kind = self.focus_kind.currentData()
+        if kind == "class":
+            label = self.focus_class.currentText()
+            if not label:
+                return
+            self._write_goal(focus=FocusRule("class", label).to_text(), positive_class=label)
+        else:
+            share = self.focus_share.value() / 100.0
+            self._write_goal(focus=FocusRule(kind, share).to_text(), positive_class=None)
+
+    def _on_success_edit_editing_finished(self) -> None:
+        text = self.success_edit.text().strip()
+        value = parse_success(text)
+        if text and value is None:
+            self.success_note.setText(SUCCESS_BAD.format(text=text))
+            return
+        self.success_note.setText("")
+        if value != self.project.goal.success:
+            self._write_goal(success=value)
+
+    def _on_task_combo_activated(self, _index: int) -> None:
+        data = self.task_combo.currentData()
+        self._write_goal(task=None if data is None else Task(data))
+
+    def _on_role_combo_activated(self, column: str, role: str | None) -> None:
+        self.project.set_role(column, None if role is None else ColumnRole(role))
+
+    def _on_data_button_clicked(self) -> None:
+        self.data_requested.emit()
+        window = self.window()
+        for i, pane in enumerate(getattr(window, "panes", [])):
+            if type(pane).__name__ == "DataPane":
+                window.go(i)
+
+
+def parse_success(text: str) -> float | None:
+    """``+0.3``, ``-2``, ``0,3``, ``+0.3%p`` → a number; anything else → None."""
+    cleaned = text.strip().removesuffix("%p").removesuffix("%").strip().replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _label(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def demo_project() -> Any:
+    """The demo data with a goal and the line's roles (for previews and screenshots)."""
+    import threading
+    from pathlib import Path
+
+    from workbench.analysis import make_goal
+    from workbench.io.table import LoadOptions
+    from workbench.project import Project
+    from workbench.workflow import load_data
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
+    project = Project(name="demo")
+    project.set_table(load_data(JobContext(None, threading.Event()), demo, LoadOptions()))
+    project.set_goal(make_goal(project.table.frame, "efficiency"))
+    for column in ("firing_temp", "belt_speed", "paste_thickness"):
+        project.set_role(column, ColumnRole.CONTROLLABLE)
+    project.set_role("humidity", ColumnRole.UNCONTROLLABLE)
+    return project
+
+
+def main(argv: list[str]) -> int:
+    """Preview on the demo data: ``python -m ui.panes.goal_pane [--screenshot FILE.png]``."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv)
+    controller = ProjectController()
+    controller.replace_project(demo_project())
+    pane = GoalPane(controller)
+    pane.resize(1180, 760)
+    pane.show()
+    if "--screenshot" in argv:
+        path = argv[argv.index("--screenshot") + 1]
+
+        def grab() -> None:
+            if controller.runner.is_running("goal"):
+                QTimer.singleShot(200, grab)
+                return
+            pane.grab().save(path)
+            app.quit()
+
+        QTimer.singleShot(1500, grab)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

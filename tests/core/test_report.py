@@ -331,3 +331,20 @@ def test_stale_results_and_a_changed_source_are_said_first(result, tmp_path):
     ws = load_workbook(write_report(reopened, tmp_path / "changed.xlsx"))["Summary"]
     assert ws.cell(row=3, column=1).value == "The data changed."
     assert w.label("stale_results") not in _texts(ws)
+
+
+def test_action_objects_are_read_like_dicts(result, tmp_path):
+    from dataclasses import dataclass
+
+    @dataclass
+    class Action:
+        title: str
+        outcome: str
+
+    project = Project(name="objects")
+    project.set_result(Section.MODEL, result)
+    project.actions = [Action("소성온도 810", "improved")]
+    ws = load_workbook(write_report(project, tmp_path / "a.xlsx"))["Actions"]
+    row = next(r for r in ws.iter_rows() if r[1].value == "소성온도 810")
+    assert row[6].value == w.outcome_word("improved")
+    assert row[6].fill.fgColor.rgb.endswith(OUTCOME_FILLS["improved"].fgColor.rgb[-6:])

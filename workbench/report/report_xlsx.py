@@ -54,7 +54,7 @@ def report_data(result_or_project: Any) -> ReportData:
         return ReportData(
             result=result,
             name=project.name,
-            actions=[a for a in project.actions if isinstance(a, dict)],
+            actions=[_action_dict(a) for a in project.actions],
             recipe_steps=list(recipe) if recipe is not None else None,
             notes=str(project.notes or ""),
             warnings=warnings,
@@ -64,6 +64,19 @@ def report_data(result_or_project: Any) -> ReportData:
         raise WorkbenchError(w.label("no_results"), w.label("no_results_hint"))
     name = Path(str(result.table.source.path)).stem
     return ReportData(result=result, name=name)
+
+
+def _action_dict(action: Any) -> dict[str, Any]:
+    """An action log entry as a plain dict (dicts today; objects with ``to_dict`` later)."""
+    import dataclasses
+
+    if isinstance(action, dict):
+        return action
+    if hasattr(action, "to_dict"):
+        return dict(action.to_dict())
+    if dataclasses.is_dataclass(action) and not isinstance(action, type):
+        return dataclasses.asdict(action)
+    return {"title": str(action)}
 
 
 def build_workbook(data: ReportData, ctx: JobContext | None = None) -> Workbook:

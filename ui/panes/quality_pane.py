@@ -206,8 +206,8 @@ class QualityPane(Pane):
     def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         self._replay: _Replay | None = None
-        self._running: dict[str, int] | None = None  # stamp of the job under way
-        self._failed: dict[str, int] | None = None  # stamp whose check failed (no retry loop)
+        self._running: Any = None  # the inputs of the check under way (see _wanted)
+        self._failed: Any = None  # the inputs whose check failed (no retry loop)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.status = QLabel()
@@ -287,17 +287,13 @@ class QualityPane(Pane):
         return self.project.table is not None
 
     def is_complete(self) -> bool:
-        return self.project.result(Section.QUALITY) is not None and not self.project.is_stale(
-            Section.QUALITY
-        )
+        return self.project.table is not None and self._report_is_current()
 
     def needs_attention(self) -> bool:
         report = self.project.result(Section.QUALITY)
         if report is None or self.project.table is None:
             return False
-        return self.project.is_stale(Section.QUALITY) or any(
-            a.severity == "error" for a in report.alerts
-        )
+        return not self._report_is_current() or any(a.severity == "error" for a in report.alerts)
 
     def refresh(self) -> None:
         project = self.project
@@ -313,6 +309,8 @@ class QualityPane(Pane):
             self._fill_alerts(report.alerts)
             self._fill_profiles(report)
             self.missing_map.show_map(report.missing_map)
+        if report is not None and self._report_is_current():
+            self.banner.clear()  # a failure about other inputs no longer applies
         self._maybe_recheck()
         self._update_status()
 
@@ -483,20 +481,40 @@ class QualityPane(Pane):
             self.recipe_list.setCurrentRow(row + delta)
 
     # -- background checks -----------------------------------------------------------------
+    def _wanted(self) -> tuple[tuple[tuple[str, int], ...], str | None]:
+        """What a current report must come from: the input revisions and the time column."""
+        from workbench.workflow import time_column
+
+        stamp = self.project.input_stamp(Section.QUALITY)
+        return tuple(sorted(stamp.items())), time_column(self.project.roles)
+
+    def _report_is_current(self) -> bool:
+        """The report exists, its inputs did not change, and it used the time column now set.
+
+        The time role is not one of the project's quality inputs, but drift is checked
+        against it, so a changed time column also calls for a new check.
+        """
+        project = self.project
+        report = project.result(Section.QUALITY)
+        if report is None or project.is_stale(Section.QUALITY):
+            return False
+        time = self._wanted()[1]
+        replay = self._current_replay()
+        columns = replay.frame.columns if replay is not None else project.frame.columns
+        return report.time == time or (time is not None and time not in columns)
+
     def _maybe_recheck(self) -> None:
-        """Start replay + check when the report is missing or out of date (once per stamp)."""
+        """Start replay + check when the report is missing or out of date (once per input)."""
         project = self.project
         if project.table is None:
             return
         stamp = project.input_stamp(Section.QUALITY)
-        current = project.result(Section.QUALITY) is not None and not project.is_stale(
-            Section.QUALITY
-        )
-        if current or stamp == self._failed:
+        wanted = self._wanted()
+        if self._report_is_current() or wanted == self._failed:
             return
-        if stamp == self._running and self.controller.runner.is_running(JOB_OWNER):
+        if wanted == self._running and self.controller.runner.is_running(JOB_OWNER):
             return
-        self._running = stamp
+        self._running = wanted
         self.banner.clear()
         replay = self._current_replay()
         if replay is not None:
@@ -545,7 +563,7 @@ class QualityPane(Pane):
 
     def _on_job_failed(self, failure: JobFailure, stamp: dict[str, int]) -> None:
         self._running = None
-        self._failed = stamp
+        self._failed = self._wanted()
         self.banner.show_failure(failure)
         self._update_status()
 

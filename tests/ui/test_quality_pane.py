@@ -1,0 +1,163 @@
+"""The Quality pane on a real small file: checks in jobs, one-click fixes, recipe editing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+
+from ui.controller import ProjectController
+from ui.panes.quality_pane import AlertCard, QualityPane
+from workbench.io.loader import load_table
+from workbench.project import Section
+from workbench.steps.goal import ColumnRole, Goal
+from workbench.steps.recipe import Recipe
+
+
+def _csv(tmp_path):
+    rng = np.random.default_rng(3)
+    n = 300
+    temp = rng.normal(800, 5, n).round(1)
+    humidity = rng.normal(50, 8, n).round(1)
+    humidity[::20] = -999  # a sentinel typed for "no reading"
+    frame = pd.DataFrame(
+        {
+            "lot": [f"L{i:04d}" for i in range(n)],
+            "온도": temp,
+            "humidity": humidity,
+            "wafer_mm": 182,  # constant
+            "라인": rng.choice(["L1", "L2"], n),
+            "시각": pd.date_range("2026-03-02 06:00", periods=n, freq="13min"),
+            "효율": (19 + (temp - 800) * 0.02 + rng.normal(0, 0.05, n)).round(3),
+        }
+    )
+    frame = pd.concat([frame, frame.iloc[:12]])  # 12 exact repeats
+    path = tmp_path / "line.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+@pytest.fixture
+def pane(qtbot, tmp_path):
+    controller = ProjectController()
+    controller.project.set_table(load_table(_csv(tmp_path)))
+    controller.project.set_goal(Goal(target="효율"))
+    pane = QualityPane(controller)
+    qtbot.addWidget(pane)
+    pane.resize(1200, 800)
+    pane.show()
+    yield pane
+    controller.runner.shutdown()
+
+
+def _wait_checked(qtbot, pane):
+    def done():
+        p = pane.project
+        return p.result(Section.QUALITY) is not None and not p.is_stale(Section.QUALITY)
+
+    qtbot.waitUntil(done, timeout=15_000)
+    qtbot.waitUntil(lambda: not pane.controller.runner.is_running("quality"), timeout=5_000)
+    return pane.project.result(Section.QUALITY)
+
+
+def _card(pane, kind, column=None) -> AlertCard:
+    cards = [pane.alerts_layout.itemAt(i).widget() for i in range(pane.alerts_layout.count())]
+    return next(
+        c
+        for c in cards
+        if isinstance(c, AlertCard)
+        and c.alert.kind == kind
+        and (column is None or c.alert.column == column)
+    )
+
+
+def test_report_fills_alerts_profiles_map_and_plot(qtbot, pane):
+    report = _wait_checked(qtbot, pane)
+    kinds = {a.kind for a in report.alerts}
+    assert {"sentinel", "constant", "duplicate_rows"} <= kinds
+    assert report.target == "효율"
+    assert pane.profile_table.rowCount() == 7
+    assert "312 rows" in pane.summary.text()
+    assert pane.missing_map.columns == report.missing_map.columns
+    pane.select_column("온도")
+    assert pane.column_plot.counts.sum() == 312
+    pane.select_column("라인")
+    assert sorted(pane.column_plot.labels) == ["L1", "L2"]
+    pane.select_column("lot")  # 300 codes: the most common bars, the rest summed
+    assert len(pane.column_plot.labels) == 16 and pane.column_plot.counts.sum() == 312
+    assert "312 of 312" in pane.rows_left.text()
+    assert pane.is_complete()
+
+
+def test_a_fix_adds_a_step_and_rows_left_follow(qtbot, pane):
+    _wait_checked(qtbot, pane)
+    qtbot.mouseClick(_card(pane, "duplicate_rows").fix_button, Qt.MouseButton.LeftButton)
+    assert pane.project.recipe.steps == [{"op": "drop_duplicate_rows"}]
+    assert pane.project.is_stale(Section.QUALITY)
+    report = _wait_checked(qtbot, pane)
+    assert report.n_rows == 300
+    assert "300 of 312" in pane.rows_left.text()
+    assert "duplicate_rows" not in {a.kind for a in report.alerts}
+    assert "Removed 12 rows" in pane.recipe_list.item(0).text()
+
+    qtbot.mouseClick(_card(pane, "constant").fix_button, Qt.MouseButton.LeftButton)
+    report = _wait_checked(qtbot, pane)
+    assert "wafer_mm" not in [p.name for p in report.profiles]
+    assert pane.recipe_list.count() == 2
+
+
+def test_remove_and_reorder_steps(qtbot, pane):
+    _wait_checked(qtbot, pane)
+    pane.project.set_recipe(
+        Recipe(
+            [
+                {"op": "drop_duplicate_rows"},
+                {"op": "sentinel_to_missing", "column": "humidity", "values": [-999]},
+                {"op": "drop_columns", "columns": ["wafer_mm"]},
+            ]
+        )
+    )
+    pane.recipe_list.setCurrentRow(2)
+    assert pane.up_button.isEnabled() and not pane.down_button.isEnabled()
+    qtbot.mouseClick(pane.up_button, Qt.MouseButton.LeftButton)
+    assert [s["op"] for s in pane.project.recipe.steps] == [
+        "drop_duplicate_rows",
+        "drop_columns",
+        "sentinel_to_missing",
+    ]
+    assert pane.recipe_list.currentRow() == 1
+    pane.recipe_list.setCurrentRow(0)
+    qtbot.mouseClick(pane.down_button, Qt.MouseButton.LeftButton)
+    assert [s["op"] for s in pane.project.recipe.steps][:2] == [
+        "drop_columns",
+        "drop_duplicate_rows",
+    ]
+    pane.recipe_list.setCurrentRow(1)
+    qtbot.mouseClick(pane.remove_button, Qt.MouseButton.LeftButton)
+    assert [s["op"] for s in pane.project.recipe.steps] == ["drop_columns", "sentinel_to_missing"]
+    report = _wait_checked(qtbot, pane)
+    assert report.n_rows == 312  # the duplicates are back
+    assert "sentinel" not in {a.kind for a in report.alerts}
+    assert report.profile("humidity").missing == 16
+
+
+def test_goal_change_rechecks_and_a_refused_target_is_a_plain_message(qtbot, pane):
+    _wait_checked(qtbot, pane)
+    pane.project.set_goal(Goal(target="온도"))
+    report = _wait_checked(qtbot, pane)
+    assert report.target == "온도"
+    pane.project.set_goal(Goal(target="시각"))  # a date cannot be a target: an error alert
+    report = _wait_checked(qtbot, pane)
+    assert any(a.kind == "target_unusable" and a.severity == "error" for a in report.alerts)
+    assert pane.needs_attention()
+    pane.project.set_role("라인", ColumnRole.TIME)  # categories cannot order time: refused
+    qtbot.waitUntil(lambda: pane.banner.isVisible(), timeout=15_000)
+    assert pane.banner.failure.expected
+    assert "라인" in pane.banner.label.text()
+    assert "Traceback" not in pane.banner.label.text()
+    assert not pane.is_complete() and pane.needs_attention()  # the report shown is out of date
+    pane.project.set_role("라인", None)
+    _wait_checked(qtbot, pane)
+    qtbot.waitUntil(pane.is_complete, timeout=15_000)
+    assert not pane.banner.isVisible()

@@ -149,6 +149,7 @@ class Action:
             "title": self.title,
             "hypothesis": self.hypothesis,
             "changes": [dict(c) for c in self.changes],
+            "change": "; ".join(words.change_text(c) for c in self.changes),  # for plain readers
             "owner": self.owner,
             "planned_date": self.planned_date,
             "status": str(self.status),
@@ -173,6 +174,16 @@ class Action:
             raise WorkbenchError(words.bad_action_entry(), words.bad_action_entry_hint())
         group = data.get("source_group")
         effect = data.get("measured_effect")
+        # Entries written by hand or by an older Workbench may use other words ("tried", "up").
+        status, odd_status = _lenient(data.get("status"), Status, _STATUS_WORDS, Status.PLANNED)
+        raw_outcome = data.get("outcome", data.get("result"))
+        outcome, odd_outcome = _lenient(raw_outcome, Outcome, _OUTCOME_WORDS, None)
+        if raw_outcome in ("not_tried", "could_not_try") and odd_outcome:
+            status, odd_outcome = Status.COULD_NOT_TRY, ""
+        notes = str(data.get("notes") or "")
+        odd = "; ".join(t for t in (odd_status, odd_outcome) if t)
+        if odd:
+            notes = f"{notes} ({odd})".strip()
         return cls(
             id=str(data.get("id") or uuid.uuid4()),
             title=str(data["title"]),
@@ -184,11 +195,11 @@ class Action:
             ],
             owner=str(data.get("owner") or ""),
             planned_date=data.get("planned_date"),
-            status=data.get("status") or Status.PLANNED,
-            outcome=data.get("outcome"),
+            status=status,
+            outcome=outcome,
             outcome_date=data.get("outcome_date"),
             measured_effect=None if effect is None else float(effect),
-            notes=str(data.get("notes") or ""),
+            notes=notes,
             reason_not_tried=str(data.get("reason_not_tried") or ""),
             redefine_goal=bool(data.get("redefine_goal", False)),
             redefine_note=str(data.get("redefine_note") or ""),
@@ -207,6 +218,41 @@ class Action:
                 if isinstance(h, Mapping)
             ),
         )
+
+
+_STATUS_WORDS = {
+    "tried": Status.DONE,
+    "finished": Status.DONE,
+    "in_progress": Status.RUNNING,
+    "started": Status.RUNNING,
+    "could_not_try": Status.COULD_NOT_TRY,
+    "not_tried": Status.COULD_NOT_TRY,
+    "blocked": Status.COULD_NOT_TRY,
+    "untestable": Status.COULD_NOT_TRY,
+}
+_OUTCOME_WORDS = {
+    "better": Outcome.IMPROVED,
+    "up": Outcome.IMPROVED,
+    "success": Outcome.IMPROVED,
+    "same": Outcome.NO_CHANGE,
+    "unchanged": Outcome.NO_CHANGE,
+    "none": Outcome.NO_CHANGE,
+    "down": Outcome.WORSE,
+    "failed": Outcome.WORSE,
+    "unclear": Outcome.INCONCLUSIVE,
+}
+
+
+def _lenient(value: Any, kind: type[StrEnum], synonyms: Mapping[str, Any], default: Any) -> Any:
+    """(member, "") for a known word or synonym; (default, "was: <word>") for an unknown one."""
+    if value is None or str(value).strip() == "":
+        return default, ""
+    key = str(value).strip().casefold().replace(" ", "_").replace("-", "_")
+    if key in {str(m) for m in kind}:
+        return kind(key), ""
+    if key in synonyms:
+        return synonyms[key], ""
+    return default, words.unknown_word(str(value))
 
 
 def _status(value: Any) -> Status:

@@ -59,6 +59,10 @@ def bad_outcome(value: str) -> str:
     return _("“{value}” is not an outcome an action can have.").format(value=value)
 
 
+def unknown_word(value: str) -> str:
+    return _("was: {value}").format(value=value)
+
+
 def choices_hint(choices: Sequence[str]) -> str:
     return _("Use one of: {choices}.").format(choices=", ".join(choices))
 

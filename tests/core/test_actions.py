@@ -228,3 +228,19 @@ def test_any_action_survives_json(title, owner, notes, effect, outcome, factors)
         outcome=outcome,
     )
     assert Action.from_dict(json.loads(json.dumps(action.to_dict()))) == action
+
+
+def test_entries_from_older_files_are_read_leniently():
+    old = Action.from_dict({"title": "온도 올리기", "status": "tried", "result": "up"})
+    assert old.status == Status.DONE and old.outcome == Outcome.IMPROVED
+    odd = Action.from_dict({"title": "x", "status": "someday", "outcome": "meh", "notes": "n"})
+    assert odd.status == Status.PLANNED and odd.outcome is None
+    assert odd.notes == "n (was: someday; was: meh)"
+    blocked = Action.from_dict({"title": "x", "outcome": "not_tried"})
+    assert blocked.status == Status.COULD_NOT_TRY and blocked.result_kind == "not_tried"
+    assert (
+        Action.from_dict({"title": "x", "changes": [make_change("a", "1", "2")]}).to_dict()[
+            "change"
+        ]
+        == "a: 1 → 2"
+    )

@@ -108,7 +108,7 @@ KIND_WORDS = {
     ColumnKind.TEXT: _("text"),
     ColumnKind.ID: _("ID"),
 }
-PREPARING = _("Preparing the cleaned table for the goal")
+PLOT_NOTE = _("Dark orange: the rows in the focus. Light blue: the other rows.")
 
 
 def focus_count_text(n: int, total: int, description: str) -> str:
@@ -197,11 +197,19 @@ class GoalPane(Pane):
         form.addRow("", self.success_note)
         form.addRow(_("Kind of model:"), self.task_combo)
         self.plot = TargetPlot()
+        self.plot.setMaximumHeight(320)
+        plot_note = QLabel(PLOT_NOTE)
+        plot_note.setWordWrap(True)
+        plot_box = QVBoxLayout()
+        plot_box.addWidget(self.plot, 1)
+        plot_box.addWidget(plot_note)
         top = QHBoxLayout()
         goal_box = QGroupBox(_("What to improve"))
-        goal_box.setLayout(form)
+        goal_layout = QVBoxLayout(goal_box)
+        goal_layout.addLayout(form)
+        goal_layout.addStretch(1)
         top.addWidget(goal_box, 1)
-        top.addWidget(self.plot, 1)
+        top.addLayout(plot_box, 1)
 
         self.roles_intro = QLabel(ROLES_INTRO)
         self.roles_intro.setWordWrap(True)
@@ -219,8 +227,8 @@ class GoalPane(Pane):
 
         self.form = QWidget()
         body = QVBoxLayout(self.form)
-        body.addLayout(top, 2)
-        body.addWidget(roles_box, 3)
+        body.addLayout(top, 0)
+        body.addWidget(roles_box, 1)
         self.pages = QStackedLayout(self)
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self.form)

@@ -244,6 +244,7 @@ class ModelPane(Pane):
         r_layout.addWidget(self.validation_label)
         r_layout.addLayout(results, 1)
 
+        settings_box.setMaximumWidth(820)  # plain words read badly in a screen-wide combo
         layout = QVBoxLayout(self)
         layout.addWidget(self.inputs_label)
         layout.addWidget(settings_box)
@@ -447,8 +448,35 @@ class ModelPane(Pane):
             project.set_result(Section.MODEL, result)
 
 
+def _defect_project() -> Any:
+    """The demo with a yes/no goal: defect = the lowest fifth of efficiency (preview only)."""
+    import tempfile
+    import threading
+    from pathlib import Path
+
+    import pandas as pd
+
+    from workbench.analysis import make_goal
+    from workbench.io.table import LoadOptions
+    from workbench.jobs import JobContext
+    from workbench.project import Project
+    from workbench.workflow import load_data
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
+    frame = pd.read_csv(demo)
+    low = frame["efficiency"] < frame["efficiency"].quantile(0.2)
+    frame = frame.drop(columns=["efficiency", "final_test_efficiency"])
+    frame["defect"] = np.where(low, "yes", "no")
+    path = Path(tempfile.mkdtemp()) / "solar_defect.csv"
+    frame.to_csv(path, index=False)
+    project = Project(name="defect")
+    project.set_table(load_data(JobContext(None, threading.Event()), path, LoadOptions()))
+    project.set_goal(make_goal(project.table.frame, "defect"))
+    return project
+
+
 def main(argv: list[str]) -> int:
-    """Preview on the demo data: ``python -m ui.panes.model_pane [--screenshot FILE.png]``."""
+    """Preview on the demo data: ``python -m ui.panes.model_pane [--defect] [--screenshot F]``."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -457,7 +485,7 @@ def main(argv: list[str]) -> int:
 
     app = QApplication.instance() or QApplication(argv)
     controller = ProjectController()
-    project = demo_project()
+    project = _defect_project() if "--defect" in argv else demo_project()
     project.set_settings(ModelSettings(effort="quick"))
     controller.replace_project(project)
     pane = ModelPane(controller)

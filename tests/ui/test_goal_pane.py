@@ -164,3 +164,18 @@ def test_a_new_target_drops_its_own_role(qtbot, pane):
     assert pane.project.goal.target == "humidity"
     assert "humidity" not in pane.project.roles
     qtbot.waitUntil(lambda: _prepared(pane), timeout=10_000)
+
+
+def test_the_count_uses_the_cleaned_table(qtbot, pane, demo_table):
+    from workbench.steps.recipe import Recipe
+
+    pane.project.set_recipe(
+        Recipe([{"op": "filter_rows", "column": "line", "operator": "==", "value": "L1"}])
+    )
+    _choose(pane.target_combo, "efficiency")
+    qtbot.waitUntil(lambda: _prepared(pane), timeout=10_000)
+    frame = demo_table.frame
+    kept = frame.loc[frame["line"] == "L1", "efficiency"]
+    n = len(select_focus(kept, parse_focus("top:5%")))
+    assert f"{n:,} of {len(kept):,} rows" in pane.focus_count.text()
+    assert int(pane.plot.focus_counts.sum() + pane.plot.rest_counts.sum()) == kept.notna().sum()

@@ -119,15 +119,23 @@ def focus_count_text(n: int, total: int, description: str) -> str:
     ).format(n=f"{n:,}", total=f"{total:,}", what=description)
 
 
+#: Above this many rows the pane does not run its own quality check for the role suggestions
+#: (seconds of work); it uses the Quality step's report when that one has the same target.
+OWN_QUALITY_ROWS = 300_000
+
+
 def prepare_goal_table(ctx: JobContext, table: Any, recipe: Any, target: str | None) -> Any:
-    """Job: the cleaned frame, its kinds, and (with a target) its quality report."""
-    from workbench.workflow import check_quality, cleaned_table
+    """Job: the cleaned frame, its kinds, and (with a target, on a table that is not huge) its
+    quality report, whose leakage / ID-like / constant flags feed the role suggestions."""
+    from workbench.steps.quality import assess_quality
+    from workbench.workflow import cleaned_table
 
     cleaned = cleaned_table(ctx.sub(0.0, 0.4), table, recipe)
+    frame, kinds = cleaned.frame, dict(cleaned.kinds)
     quality = None
-    if target is not None and target in cleaned.frame.columns:
-        quality = check_quality(ctx.sub(0.4, 1.0), table, recipe, target, None)
-    return cleaned.frame, dict(cleaned.kinds), quality
+    if target is not None and target in frame.columns and len(frame) <= OWN_QUALITY_ROWS:
+        quality = assess_quality(frame, kinds, target=target, ctx=ctx.sub(0.4, 1.0))
+    return frame, kinds, quality
 
 
 class GoalPane(Pane):
@@ -258,10 +266,11 @@ class GoalPane(Pane):
     def cleaned(self) -> tuple[pd.DataFrame, dict, Any]:
         """The cleaned frame, kinds and quality report when ready; else the loaded table's."""
         key = self._key()
-        if self._prepared is not None and self._prepared[0] == key:
-            return self._prepared[1], self._prepared[2], self._prepared[3]
         p = self.project
         target = key[-1]
+        if self._prepared is not None and self._prepared[0] == key:
+            quality = self._prepared[3] or _quality_for(p.result(Section.QUALITY), target)
+            return self._prepared[1], self._prepared[2], quality
         if not self.controller.runner.is_running("goal") or self._pending != key:
             self._pending = key
             self.controller.runner.start(
@@ -273,10 +282,7 @@ class GoalPane(Pane):
                 on_success=lambda r, k=key: self._on_prepared(k, r),
                 on_failure=self._on_job_failed,
             )
-        quality = p.result(Section.QUALITY)
-        if getattr(quality, "target", None) != target:
-            quality = None
-        return p.table.frame, dict(p.table.kinds), quality
+        return p.table.frame, dict(p.table.kinds), _quality_for(p.result(Section.QUALITY), target)
 
     def _on_prepared(self, key: tuple, result: tuple) -> None:
         self._prepared = (key, *result)
@@ -504,6 +510,11 @@ def parse_success(text: str) -> float | None:
     except ValueError:
         return None
     return value if value == value and abs(value) != float("inf") else None
+
+
+def _quality_for(report: Any, target: str | None) -> Any:
+    """The Quality step's report when it checked the same target (its leakage flags fit)."""
+    return report if report is not None and getattr(report, "target", None) == target else None
 
 
 def _label(value: object) -> str:

@@ -15,7 +15,7 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.jobs import Cancelled, JobContext
 
-COMMANDS = ("profile", "analyze", "info", "report")
+COMMANDS = ("profile", "analyze", "info", "report", "actions", "library")
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 EXIT_CANCELLED = 130
@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--report", metavar="FILE", required=True, help=_("the Excel file to write (.xlsx)")
     )
+    from workbench.cli_actions import add_parsers as add_action_parsers
+
+    add_action_parsers(sub)  # actions, library
     return parser
 
 
@@ -220,6 +223,18 @@ def _run_info(args: argparse.Namespace, ctx: JobContext) -> int:
     return 0
 
 
+def _run_actions(args: argparse.Namespace, ctx: JobContext) -> int:
+    from workbench.cli_actions import run_actions
+
+    return run_actions(args, ctx)
+
+
+def _run_library(args: argparse.Namespace, ctx: JobContext) -> int:
+    from workbench.cli_actions import run_library
+
+    return run_library(args, ctx)
+
+
 def run_command(argv: Sequence[str]) -> int:
     """Run a headless command; returns the process exit code (never raises)."""
     args = build_parser().parse_args(list(argv))
@@ -231,6 +246,8 @@ def run_command(argv: Sequence[str]) -> int:
             "analyze": _run_analyze,
             "info": _run_info,
             "report": _run_report,
+            "actions": _run_actions,
+            "library": _run_library,
         }[args.command]
         return runner(args, ctx)
     except WorkbenchError as exc:

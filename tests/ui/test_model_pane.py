@@ -145,3 +145,30 @@ def test_the_threshold_slider_recomputes_recall_and_precision_and_is_saved(qtbot
     assert project.settings.threshold == pytest.approx(0.6)
     assert not project.is_stale(Section.MODEL)
     assert not pane.stale_banner.isVisibleTo(pane)
+
+
+def test_a_refused_target_shows_a_plain_failure_and_keeps_no_result(qtbot, data_files, monkeypatch):
+    import ui.widgets.error_dialog as error_dialog
+
+    shown = []
+    monkeypatch.setattr(error_dialog, "show_failure", lambda parent, failure: shown.append(failure))
+    pane = _pane(qtbot, data_files[0], "wafer_size_mm")  # the same value in every row
+    qtbot.mouseClick(pane.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    qtbot.waitUntil(lambda: not pane.is_running(), timeout=5_000)
+    assert shown[0].expected and "wafer_size_mm" in shown[0].message
+    assert "Traceback" not in shown[0].message
+    assert pane.project.result(Section.MODEL) is None
+    assert pane.run_button.isEnabled()
+
+
+def test_several_classes_show_per_class_recall(qtbot, data_files):
+    pane = _pane(qtbot, data_files[0], "shift")
+    _run(qtbot, pane)
+    fit = pane.project.result(Section.MODEL).fit
+    assert fit.task == "multiclass"
+    assert pane.plots.currentWidget() is pane.note_label
+    t = pane.metrics_table
+    names = [t.item(r, 0).text() for r in range(t.rowCount())]
+    for label in fit.classes:
+        assert f"Class “{label}” recognised" in names

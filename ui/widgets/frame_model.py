@@ -23,6 +23,17 @@ BLOCK_ROWS = 256  # rows formatted together: one slice of a column per block
 MAX_BLOCKS = 400  # blocks kept; a full screen of 50 columns needs about 100
 MISSING_BACKGROUND = QColor(238, 238, 238)  # light grey: visible, and survives greyscale
 
+# data() is called several times per visible cell on every repaint: compare plain ints and
+# hand out prebuilt objects, because enum attribute lookups and flag arithmetic cost
+# microseconds each in PySide6.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_ALIGN_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
+_ALIGN_LEFT = (Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value
+_MISSING_BRUSH = QBrush(MISSING_BACKGROUND)
+
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -66,7 +77,7 @@ class FrameModel(QAbstractTableModel):
         super().__init__(parent)
         self._frame = frame if frame is not None else pd.DataFrame()
         self._blocks: OrderedDict[tuple[int, int], list[str]] = OrderedDict()
-        self._numeric: list[bool] = []
+        self._alignment: list[int] = []
         self._row_labels: np.ndarray | None = None
         self.formatted_cells = 0  # how many cells were ever formatted (for tests and benchmarks)
         self._describe()
@@ -85,8 +96,10 @@ class FrameModel(QAbstractTableModel):
         self.endResetModel()
 
     def _describe(self) -> None:
-        self._numeric = [
-            pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
+        self._alignment = [
+            _ALIGN_RIGHT
+            if pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
+            else _ALIGN_LEFT
             for dt in self._frame.dtypes
         ]
         self._row_labels = None  # built on first header request (a RangeIndex costs nothing)
@@ -119,21 +132,16 @@ class FrameModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
         return 0 if parent.isValid() else self._frame.shape[1]
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell_text(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = (
-                Qt.AlignmentFlag.AlignRight if self._numeric[column] else Qt.AlignmentFlag.AlignLeft
-            )
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(MISSING_BACKGROUND) if self.cell_text(row, column) == "" else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _("missing") if self.cell_text(row, column) == "" else None
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        role = getattr(role, "value", role)  # an int from views; an enum from Python callers
+        if role == _DISPLAY:
+            return self.cell_text(index.row(), index.column())
+        if role == _ALIGNMENT:
+            return self._alignment[index.column()]
+        if role == _BACKGROUND:
+            return _MISSING_BRUSH if self.cell_text(index.row(), index.column()) == "" else None
+        if role == _TOOLTIP:
+            return _("missing") if self.cell_text(index.row(), index.column()) == "" else None
         return None
 
     def headerData(  # noqa: N802 - Qt API

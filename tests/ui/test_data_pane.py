@@ -173,3 +173,21 @@ def test_frame_model_at_a_million_rows_formats_only_what_is_read(qtbot):
     view.scrollToBottom()
     qtbot.waitExposed(view)
     assert model.formatted_cells < 100_000
+
+
+def test_the_header_row_control_reloads_with_that_row(qtbot, pane, tmp_path):
+    path = tmp_path / "report.csv"
+    rows = ["3호기 소성로 일일 보고서", "", "lot,temp,yield"]
+    rows += [f"A{i:03d},{780 + i},{90 + i / 10}" for i in range(30)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    table = _load(qtbot, pane, path)
+    assert table.options.header_row == 3 and list(table.frame.columns) == ["lot", "temp", "yield"]
+    assert pane.header_spin.value() == 3
+    pane.header_spin.setValue(4)
+    pane.header_spin.editingFinished.emit()
+    qtbot.waitUntil(lambda: pane.project.table is not table, timeout=15_000)
+    reloaded = pane.project.table
+    assert reloaded.options.header_row == 4
+    assert reloaded.frame.columns[0] == "A000"
+    assert reloaded.n_rows == 29
+    assert pane.header_spin.value() == 4

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from ui.controller import ProjectController
 from ui.panes.quality_pane import AlertCard, QualityPane
 from workbench.io.loader import load_table
+from workbench.jobs import JobContext
 from workbench.project import Section
 from workbench.steps.goal import ColumnRole, Goal
 from workbench.steps.recipe import Recipe
@@ -161,3 +162,23 @@ def test_goal_change_rechecks_and_a_refused_target_is_a_plain_message(qtbot, pan
     _wait_checked(qtbot, pane)
     qtbot.waitUntil(pane.is_complete, timeout=15_000)
     assert not pane.banner.isVisible()
+
+
+def test_a_reopened_report_is_kept_and_the_steps_get_their_effects(qtbot, tmp_path):
+    from workbench.workflow import check_quality
+
+    controller = ProjectController()
+    project = controller.project
+    project.set_table(load_table(_csv(tmp_path)))
+    project.set_recipe(Recipe([{"op": "drop_duplicate_rows"}]))
+    report = check_quality(JobContext(), project.table, project.recipe, None, None)
+    project.set_result(Section.QUALITY, report)  # as a saved project brings it back
+    pane = QualityPane(controller)
+    qtbot.addWidget(pane)
+    pane.show()
+    assert "300 of 312" in pane.rows_left.text()  # from the report, before any replay
+    qtbot.waitUntil(lambda: "Removed 12 rows" in pane.recipe_list.item(0).text(), timeout=15_000)
+    qtbot.waitUntil(lambda: not controller.runner.is_running("quality"), timeout=5_000)
+    assert project.result(Section.QUALITY) is report  # not recomputed
+    assert pane.is_complete()
+    controller.runner.shutdown()

@@ -8,7 +8,6 @@ succeeded, so a file that cannot be read leaves the previous data in place. Ever
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -39,76 +38,37 @@ from PySide6.QtWidgets import (
 from ui.controller import ProjectController
 from ui.jobs import JobFailure
 from ui.panes.base import Pane
+from ui.panes.data_text import (
+    CANCEL,
+    COLUMN,
+    FILE_DIALOG_TITLE,
+    FILE_SHAPE,
+    FILE_TYPES,
+    HEADER_AUTO,
+    HEADER_ROW,
+    KIND,
+    KIND_LABELS,
+    KIND_OVERRIDDEN,
+    LOAD_CANCELLED,
+    LOADED,
+    LOADING,
+    NO_FILE,
+    NOTES_TITLE,
+    OPEN_FILE,
+    SHEET,
+    SOURCE_TITLE,
+    TITLE,
+    TYPES_TITLE,
+    shape_text,
+    source_lines,
+)
+from ui.widgets.failure_banner import FailureBanner
 from ui.widgets.frame_model import FrameModel
-from workbench.i18n import _, ngettext
 from workbench.io.table import ColumnKind, LoadedTable, LoadOptions
 from workbench.jobs import JobContext
 
 JOB_OWNER = "data"
 FILE_FILTER = "*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods"
-
-# -- the pane's sentences -----------------------------------------------------------------
-TITLE = _("Data")
-OPEN_FILE = _("Open data file…")
-NO_FILE = _("No data loaded yet. Open a CSV, text or Excel file; the file itself is never changed.")
-SHEET = _("Sheet:")
-HEADER_ROW = _("Column names in row:")
-HEADER_AUTO = _("found automatically")
-CANCEL = _("Cancel")
-DETAILS = _("Details…")
-NOTES_TITLE = _("What was found while reading")
-TYPES_TITLE = _("Column types (change one to reload the file with it)")
-SOURCE_TITLE = _("Source file")
-COLUMN = _("Column")
-KIND = _("Kind")
-FILE_DIALOG_TITLE = _("Open a data file")
-FILE_TYPES = _("Data files ({patterns})")
-LOADING = _("Reading {name}…")
-LOAD_CANCELLED = _("Loading was cancelled; the previous data is kept.")
-KIND_LABELS = {
-    ColumnKind.NUMERIC: _("numbers"),
-    ColumnKind.CATEGORICAL: _("categories"),
-    ColumnKind.BOOLEAN: _("yes / no"),
-    ColumnKind.DATETIME: _("dates and times"),
-    ColumnKind.TEXT: _("free text"),
-    ColumnKind.ID: _("identifiers"),
-}
-KIND_OVERRIDDEN = _("{kind} (your choice)")
-FAILURE_TEXT = _("{message} {hint}")
-FAILURE_DETAILS_TITLE = _("Could not load the file")
-
-
-def shape_text(rows: int, columns: int) -> str:
-    """E.g. "10,100 rows × 18 columns"."""
-    rows_text = ngettext("{n} row", "{n} rows", rows).format(n=f"{rows:,}")
-    cols_text = ngettext("{n} column", "{n} columns", columns).format(n=f"{columns:,}")
-    return _("{rows} × {columns}").format(rows=rows_text, columns=cols_text)
-
-
-def size_text(size: int) -> str:
-    """A file size in plain units."""
-    if size < 1024:
-        return _("{n} bytes").format(n=size)
-    if size < 1024**2:
-        return _("{n:.1f} KB").format(n=size / 1024)
-    if size < 1024**3:
-        return _("{n:.1f} MB").format(n=size / 1024**2)
-    return _("{n:.2f} GB").format(n=size / 1024**3)
-
-
-def source_lines(table: LoadedTable) -> list[str]:
-    """Where the data came from, one fact per line."""
-    src = table.source
-    modified = dt.datetime.fromtimestamp(src.modified).strftime("%Y-%m-%d %H:%M")
-    lines = [
-        _("File: {path}").format(path=src.path),
-        _("Size: {size}, last changed {when}").format(size=size_text(src.size), when=modified),
-        _("Fingerprint (SHA-256): {short}…").format(short=src.sha256[:12]),
-        _("Loaded: {shape}").format(shape=shape_text(table.n_rows, table.n_columns)),
-    ]
-    if table.options.sheet:
-        lines.append(_("Sheet: {sheet}").format(sheet=table.options.sheet))
-    return lines
 
 
 # -- the job --------------------------------------------------------------------------------
@@ -122,63 +82,6 @@ def load_job(ctx: JobContext, path: str, options: LoadOptions) -> LoadedTable:
     if not table.sheets and table.source.format in EXCEL_FORMATS:
         table.sheets = list_sheets(path)
     return table
-
-
-def show_failure_details(parent: QWidget, failure: JobFailure) -> None:
-    """The friendly failure dialog, with the technical details behind its button."""
-    try:
-        from ui.widgets.error_dialog import show_failure
-    except ImportError:  # the shell's dialog has not landed yet
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(FAILURE_DETAILS_TITLE)
-        box.setText(failure.message)
-        box.setInformativeText(failure.hint)
-        box.setDetailedText(failure.details)
-        box.open()
-        return
-    show_failure(parent, failure)
-
-
-class FailureBanner(QWidget):
-    """A plain message above the pane's content, with the details one click away."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.failure: JobFailure | None = None
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details = QPushButton(DETAILS)
-        self.details.clicked.connect(self._on_details_clicked)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.details)
-        self.setStyleSheet("background: #fdebd3; border: 1px solid #d55e00;")
-        self.hide()
-
-    def _on_details_clicked(self) -> None:
-        if self.failure is not None:
-            show_failure_details(self, self.failure)
-
-    def show_failure(self, failure: JobFailure) -> None:
-        self.failure = failure
-        self.label.setText(FAILURE_TEXT.format(message=failure.message, hint=failure.hint))
-        self.details.setVisible(bool(failure.details))
-        self.show()
-
-    def show_text(self, text: str) -> None:
-        self.failure = None
-        self.label.setText(text)
-        self.details.hide()
-        self.show()
-
-    def clear(self) -> None:
-        self.failure = None
-        self.hide()
 
 
 class DataPane(Pane):
@@ -293,7 +196,7 @@ class DataPane(Pane):
             self.source_label.clear()
         else:
             self.path_label.setText(
-                _("{name} — {shape}").format(
+                FILE_SHAPE.format(
                     name=Path(table.source.path).name,
                     shape=shape_text(table.n_rows, table.n_columns),
                 )
@@ -363,7 +266,7 @@ class DataPane(Pane):
         self.project.set_table(table)
         self.refresh()
         self.controller.status_message.emit(
-            _("Loaded {shape}.").format(shape=shape_text(table.n_rows, table.n_columns))
+            LOADED.format(shape=shape_text(table.n_rows, table.n_columns))
         )
 
     def _on_load_failed(self, failure: JobFailure) -> None:
@@ -415,7 +318,13 @@ class DataPane(Pane):
             return
         self.load_file(
             table.source.path,
-            LoadOptions(sheet=table.options.sheet, header_row=row, encoding=table.options.encoding),
+            LoadOptions(
+                sheet=table.options.sheet,
+                header_row=row,
+                # the user says this row holds the names, even if they look like values
+                has_header=None if row is None else True,
+                encoding=table.options.encoding,
+            ),
         )
 
     def _on_kind_combo_activated(self, column: str, combo: QComboBox) -> None:

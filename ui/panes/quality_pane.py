@@ -12,11 +12,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPointF, QSignalBlocker, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -36,59 +34,38 @@ from PySide6.QtWidgets import (
 from ui.controller import ProjectController
 from ui.jobs import JobFailure
 from ui.panes.base import Pane
-from ui.panes.data_pane import KIND_LABELS, FailureBanner, shape_text
+from ui.panes.data_text import KIND_LABELS
+from ui.panes.quality_alerts import AlertCard, severity_icon
+from ui.panes.quality_text import (
+    ALERTS_TITLE,
+    CHECKING,
+    DOWN,
+    MISSING_CELLS,
+    MISSING_TAB,
+    NO_ALERTS,
+    OUT_OF_DATE,
+    PROFILE_HEADERS,
+    PROFILE_TAB,
+    RECIPE_EMPTY,
+    RECIPE_TITLE,
+    REMOVE,
+    ROWS_COUNTING,
+    ROWS_LEFT,
+    STEP_LINE,
+    STEP_LINE_PENDING,
+    STEP_WARNING,
+    TITLE,
+    UP,
+    number_text,
+    summary_text,
+)
 from ui.plots.column_plot import ColumnPlot
 from ui.plots.missing_map import MissingMapPlot
-from workbench.i18n import _, ngettext
+from ui.widgets.failure_banner import FailureBanner
 from workbench.jobs import JobContext
 from workbench.project import Section
 
 JOB_OWNER = "quality"
-
-# -- the pane's sentences -----------------------------------------------------------------
-TITLE = _("Quality")
-ALERTS_TITLE = _("What needs attention")
-NO_ALERTS = _("No problems found. The data looks ready for modeling.")
-ADD_FIX = _("Add fix to recipe")
-FIX_ADDED = _("In the recipe")
-FIX_PREFIX = _("Suggested fix: {fix}")
-RECIPE_TITLE = _("Cleaning recipe (replayed on the loaded data; the file is never changed)")
-RECIPE_EMPTY = _("No cleaning steps yet. Add fixes from the list above.")
-REMOVE = _("Remove step")
-UP = _("Move up")
-DOWN = _("Move down")
-STEP_LINE = _("{n}. {description} — {effect}")
-STEP_LINE_PENDING = _("{n}. {description}")
-STEP_WARNING = _("{n}. {description} — {warning}")
-ROWS_LEFT = _("Rows left after cleaning: {left} of {total}")
-ROWS_COUNTING = _("Counting the rows left after cleaning…")
-CHECKING = _("Checking the data…")
-OUT_OF_DATE = _("The data, recipe or goal changed since this check; checking again…")
-PROFILE_TAB = _("Columns")
-MISSING_TAB = _("Missing values")
-SUMMARY = _("{shape} checked: {errors}, {warnings}, {notes}.")
-PROFILE_HEADERS = [
-    _("Column"),
-    _("Kind"),
-    _("Missing"),
-    _("Distinct values"),
-    _("Lowest"),
-    _("Highest"),
-    _("Average"),
-]
-SEVERITY_NAMES = {"error": _("Problem"), "warning": _("Warning"), "info": _("Note")}
-
-
-def summary_text(report: Any) -> str:
-    counts = {s: sum(a.severity == s for a in report.alerts) for s in ("error", "warning", "info")}
-    return SUMMARY.format(
-        shape=shape_text(report.n_rows, report.n_columns),
-        errors=ngettext("{n} problem", "{n} problems", counts["error"]).format(n=counts["error"]),
-        warnings=ngettext("{n} warning", "{n} warnings", counts["warning"]).format(
-            n=counts["warning"]
-        ),
-        notes=ngettext("{n} note", "{n} notes", counts["info"]).format(n=counts["info"]),
-    )
 
 
 # -- jobs -----------------------------------------------------------------------------------
@@ -119,83 +96,6 @@ class _Replay:
 
     result: Any
     stamp: dict[str, int]
-
-
-# -- severity icons: colour and shape both tell the severity ----------------------------------
-_SEVERITY_STYLE = {
-    "error": ("#D55E00", "octagon", "×"),  # vermillion
-    "warning": ("#E69F00", "triangle", "!"),  # orange
-    "info": ("#0072B2", "circle", "i"),  # blue
-}
-
-
-def severity_icon(severity: str, size: int = 22) -> QIcon:
-    """A drawn icon: octagon ×, triangle !, circle i — tellable apart in greyscale."""
-    colour, shape, mark = _SEVERITY_STYLE.get(severity, _SEVERITY_STYLE["info"])
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(colour))
-    painter.setPen(QColor("#222222"))
-    s = float(size - 2)
-    if shape == "triangle":
-        painter.drawPolygon(
-            QPolygonF([QPointF(1 + s / 2, 1), QPointF(1 + s, 1 + s), QPointF(1, 1 + s)])
-        )
-    elif shape == "octagon":
-        a = s * 0.29
-        points = [(a, 0), (s - a, 0), (s, a), (s, s - a), (s - a, s), (a, s), (0, s - a), (0, a)]
-        painter.drawPolygon(QPolygonF([QPointF(1 + x, 1 + y) for x, y in points]))
-    else:
-        painter.drawEllipse(1, 1, int(s), int(s))
-    painter.setPen(QColor("white" if shape != "triangle" else "#222222"))
-    font = painter.font()
-    font.setBold(True)
-    font.setPixelSize(int(size * 0.6))
-    painter.setFont(font)
-    rect = pixmap.rect().adjusted(0, 3 if shape == "triangle" else 0, 0, 0)
-    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, mark)
-    painter.end()
-    return QIcon(pixmap)
-
-
-class AlertCard(QFrame):
-    """One alert: icon, message, suggested fix, and the button that adds the fix."""
-
-    def __init__(self, alert: Any, in_recipe: bool, pane: QualityPane) -> None:
-        super().__init__()
-        self.alert = alert
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        icon = QLabel()
-        icon.setPixmap(severity_icon(alert.severity).pixmap(22, 22))
-        icon.setToolTip(SEVERITY_NAMES.get(alert.severity, ""))
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        message = QLabel(alert.message)
-        message.setWordWrap(True)
-        fix = QLabel(FIX_PREFIX.format(fix=alert.fix))
-        fix.setWordWrap(True)
-        fix.setStyleSheet("color: #444444;")
-        self.fix_button = QPushButton(FIX_ADDED if in_recipe else ADD_FIX)
-        self.fix_button.setVisible(alert.fix_step is not None)
-        self.fix_button.setEnabled(not in_recipe)
-        self.fix_button.clicked.connect(lambda: pane.add_fix(alert))
-        text = QVBoxLayout()
-        text.addWidget(message)
-        text.addWidget(fix)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.fix_button)
-        text.addLayout(buttons)
-        layout = QHBoxLayout(self)
-        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(text, 1)
-        self._pane = pane
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if self.alert.column:
-            self._pane.select_column(self.alert.column)
-        super().mousePressEvent(event)
 
 
 class QualityPane(Pane):
@@ -329,7 +229,9 @@ class QualityPane(Pane):
         order = {"error": 0, "warning": 1, "info": 2}
         for alert in sorted(alerts, key=lambda a: order.get(a.severity, 3)):
             in_recipe = alert.fix_step is not None and validate_step(alert.fix_step) in steps
-            self.alerts_layout.addWidget(AlertCard(alert, in_recipe, self))
+            self.alerts_layout.addWidget(
+                AlertCard(alert, in_recipe, self.add_fix, self.select_column)
+            )
         if not alerts and self.project.result(Section.QUALITY) is not None:
             self.alerts_layout.addWidget(QLabel(NO_ALERTS))
         self.alerts_layout.addStretch(1)
@@ -342,11 +244,11 @@ class QualityPane(Pane):
             cells = [
                 p.name,
                 KIND_LABELS.get(p.kind, p.kind),
-                _("{n:,} ({pct:.1f}%)").format(n=p.missing, pct=p.missing_pct),
+                MISSING_CELLS.format(n=f"{p.missing:,}", pct=p.missing_pct),
                 f"{p.distinct:,}",
-                _number(p.min),
-                _number(p.max),
-                _number(p.mean),
+                number_text(p.min),
+                number_text(p.max),
+                number_text(p.mean),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -387,14 +289,19 @@ class QualityPane(Pane):
             self.recipe_list.setCurrentRow(current)
         del blocker
         table = self.project.table
+        report = self.project.result(Section.QUALITY)
+        if replay is not None:
+            left: int | None = replay.rows_left
+        elif report is not None and table is not None and self._report_is_current():
+            left = report.n_rows  # the report was computed on the cleaned table
+        else:
+            left = None
         if table is None:
             self.rows_left.setText("")
-        elif replay is None:
+        elif left is None:
             self.rows_left.setText(ROWS_COUNTING)
         else:
-            self.rows_left.setText(
-                ROWS_LEFT.format(left=f"{replay.rows_left:,}", total=f"{table.n_rows:,}")
-            )
+            self.rows_left.setText(ROWS_LEFT.format(left=f"{left:,}", total=f"{table.n_rows:,}"))
         self._update_recipe_buttons()
 
     def _update_recipe_buttons(self) -> None:
@@ -407,7 +314,7 @@ class QualityPane(Pane):
     def _update_status(self) -> None:
         running = self.controller.runner.is_running(JOB_OWNER)
         self.progress.setVisible(running)
-        if running:
+        if running and not self._report_is_current():
             stale = self.project.result(Section.QUALITY) is not None
             self.status.setText(OUT_OF_DATE if stale else CHECKING)
         else:
@@ -510,9 +417,13 @@ class QualityPane(Pane):
             return
         stamp = project.input_stamp(Section.QUALITY)
         wanted = self._wanted()
-        if self._report_is_current() or wanted == self._failed:
-            return
         if wanted == self._running and self.controller.runner.is_running(JOB_OWNER):
+            return
+        if self._report_is_current():
+            if project.recipe and self._current_replay() is None:
+                self._start_replay_only(stamp)  # a reopened project: show each step's effect
+            return
+        if wanted == self._failed:
             return
         self._running = wanted
         self.banner.clear()
@@ -531,6 +442,27 @@ class QualityPane(Pane):
             on_cancel=self._on_job_cancelled,
         )
         self._update_status()
+
+    def _start_replay_only(self, stamp: dict[str, int]) -> None:
+        self._running = self._wanted()
+
+        def done(result: Any) -> None:
+            self._running = None
+            self._replay = _Replay(result, stamp)
+            self._fill_recipe()
+            self._on_profile_selection_changed()
+            self._update_status()
+
+        self.controller.runner.start(
+            JOB_OWNER,
+            replay_job,
+            self.project.table,
+            self.project.recipe,
+            on_success=done,
+            on_failure=lambda f: self._on_job_failed(f, stamp),
+            on_progress=self._on_job_progress,
+            on_cancel=self._on_job_cancelled,
+        )
 
     def _on_replay_succeeded(self, result: Any, stamp: dict[str, int]) -> None:
         self._replay = _Replay(result, stamp)
@@ -576,18 +508,6 @@ class QualityPane(Pane):
         window = self.window()
         if hasattr(window, "show_progress"):
             window.show_progress(fraction, message)
-
-
-def _number(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    text = str(value)
-    # ISO datetimes from the profile: a space reads better than "T", seconds rarely matter
-    if len(text) >= 16 and text[4] == "-" and text[10] == "T":
-        return text[:16].replace("T", " ")
-    return text
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,66 @@
+"""The Quality pane's sentences, and the plain wording of its counts and numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui.panes.data_text import shape_text
+from workbench.i18n import _, ngettext
+
+# -- sentences -----------------------------------------------------------------
+TITLE = _("Quality")
+ALERTS_TITLE = _("What needs attention")
+NO_ALERTS = _("No problems found. The data looks ready for modeling.")
+ADD_FIX = _("Add fix to recipe")
+FIX_ADDED = _("In the recipe")
+FIX_PREFIX = _("Suggested fix: {fix}")
+RECIPE_TITLE = _("Cleaning recipe (replayed on the loaded data; the file is never changed)")
+RECIPE_EMPTY = _("No cleaning steps yet. Add fixes from the list above.")
+REMOVE = _("Remove step")
+UP = _("Move up")
+DOWN = _("Move down")
+STEP_LINE = _("{n}. {description} — {effect}")
+STEP_LINE_PENDING = _("{n}. {description}")
+STEP_WARNING = _("{n}. {description} — {warning}")
+ROWS_LEFT = _("Rows left after cleaning: {left} of {total}")
+ROWS_COUNTING = _("Counting the rows left after cleaning…")
+CHECKING = _("Checking the data…")
+OUT_OF_DATE = _("The data, recipe or goal changed since this check; checking again…")
+PROFILE_TAB = _("Columns")
+MISSING_CELLS = _("{n} ({pct:.1f}%)")
+MISSING_TAB = _("Missing values")
+SUMMARY = _("{shape} checked: {errors}, {warnings}, {notes}.")
+PROFILE_HEADERS = [
+    _("Column"),
+    _("Kind"),
+    _("Missing"),
+    _("Distinct values"),
+    _("Lowest"),
+    _("Highest"),
+    _("Average"),
+]
+SEVERITY_NAMES = {"error": _("Problem"), "warning": _("Warning"), "info": _("Note")}
+
+
+def summary_text(report: Any) -> str:
+    counts = {s: sum(a.severity == s for a in report.alerts) for s in ("error", "warning", "info")}
+    return SUMMARY.format(
+        shape=shape_text(report.n_rows, report.n_columns),
+        errors=ngettext("{n} problem", "{n} problems", counts["error"]).format(n=counts["error"]),
+        warnings=ngettext("{n} warning", "{n} warnings", counts["warning"]).format(
+            n=counts["warning"]
+        ),
+        notes=ngettext("{n} note", "{n} notes", counts["info"]).format(n=counts["info"]),
+    )
+
+
+def number_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    text = str(value)
+    # ISO datetimes from the profile: a space reads better than "T", seconds rarely matter
+    if len(text) >= 16 and text[4] == "-" and text[10] == "T":
+        return text[:16].replace("T", " ")
+    return text

@@ -42,6 +42,7 @@ __all__ = [
     "default_library_path",
     "entry_from_action",
     "factor_key",
+    "tried_before_lines",
 ]
 
 
@@ -311,6 +312,17 @@ class Library:
         names = [c["column"] for c in g.get("conditions", [])]
         return self.tried_before(names)
 
+    def tried_before_groups(self, groups: Iterable[Any]) -> dict[int, list[LibraryEntry]]:
+        """:meth:`tried_before_group` for each group, keyed by group id (groups without a
+        past failure left out)."""
+        out: dict[int, list[LibraryEntry]] = {}
+        for group in groups:
+            g = group if isinstance(group, dict) else group.to_dict()
+            hits = self.tried_before_group(g)
+            if hits:
+                out[int(g.get("id", 0))] = hits
+        return out
+
     def entries(self) -> list[LibraryEntry]:
         return self.search()
 
@@ -347,3 +359,17 @@ class Library:
         return ImportSummary(
             results.count("added"), results.count("updated"), results.count("unchanged")
         )
+
+
+def tried_before_lines(
+    groups: Iterable[Any], path: str | os.PathLike[str] | None = None
+) -> tuple[dict[int, list[str]], str | None]:
+    """For the Causes pane and the report: the "Tried before: ..." sentences of each cause
+    group, and a notice about the library (set aside, unreadable) or None. Never raises: a
+    missing or broken library must not stop a report."""
+    try:
+        library = Library(path)
+        found = library.tried_before_groups(groups)
+    except WorkbenchError as exc:
+        return {}, exc.message
+    return {k: [e.text for e in v] for k, v in found.items()}, library.notice

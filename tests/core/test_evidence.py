@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from workbench.errors import WorkbenchError
@@ -163,3 +165,10 @@ def test_samples_from_a_cp949_csv(tmp_path):
         sample_from_file(path, "yield")
     with pytest.raises(WorkbenchError, match="neither numbers"):
         sample_from_file(path, "일자")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3)), max_size=20))
+def test_pasted_numbers_round_trip(values):
+    assert parse_numbers("; ".join(repr(v) for v in values)) == values
+    assert parse_numbers("\n".join(str(v) for v in values)) == values

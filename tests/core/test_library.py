@@ -13,7 +13,13 @@ import pytest
 
 from workbench.actions import make_change, new_action, update_action
 from workbench.errors import WorkbenchError
-from workbench.library import Library, LibraryEntry, default_library_path, entry_from_action
+from workbench.library import (
+    Library,
+    LibraryEntry,
+    default_library_path,
+    entry_from_action,
+    tried_before_lines,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -207,3 +213,17 @@ def test_an_unusable_location_is_a_plain_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(WorkbenchError, match="could not be opened"):
         Library(blocker / "sub" / "library.sqlite")
+
+
+def test_tried_before_lines_for_the_causes_pane_and_report(lib, tmp_path):
+    groups = [
+        {"id": 1, "conditions": [{"column": "belt_speed"}]},  # only a success: nothing to say
+        {"id": 2, "conditions": [{"column": "firing_temp"}, {"column": "paste_thickness"}]},
+    ]
+    lines, notice = tried_before_lines(groups, lib.path)
+    assert notice is None and list(lines) == [2]
+    assert len(lines[2]) == 2 and all(t.startswith("Tried before: ") for t in lines[2])
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    lines, notice = tried_before_lines(groups, blocker / "lib.sqlite")
+    assert lines == {} and "could not be opened" in notice

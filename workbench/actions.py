@@ -153,7 +153,9 @@ class Action:
             "owner": self.owner,
             "planned_date": self.planned_date,
             "status": str(self.status),
-            "outcome": None if self.outcome is None else str(self.outcome),
+            # "not_tried" for a could-not-try action, so readers without the core (the
+            # report, other tools) see it as a result; from_dict maps it back to the status.
+            "outcome": self.result_kind,
             "outcome_date": self.outcome_date,
             "measured_effect": self.measured_effect,
             "notes": self.notes,
@@ -312,6 +314,8 @@ def update_action(action: Action, *, when: str | None = None, **changes: Any) ->
         changes["outcome"] = _outcome(changes["outcome"])
         if changes["outcome"] is not None and "status" not in changes:
             changes["status"] = Status.DONE
+    if changes.get("status") == Status.COULD_NOT_TRY and action.outcome is not None:
+        changes.setdefault("outcome", None)  # not tried: an earlier outcome no longer holds
     if "changes" in changes:
         changes["changes"] = [
             make_change(c.get("factor", ""), c.get("from", ""), c.get("to", ""))

@@ -244,3 +244,13 @@ def test_entries_from_older_files_are_read_leniently():
         ]
         == "a: 1 → 2"
     )
+
+
+def test_could_not_try_reads_as_a_result_in_plain_json():
+    tried = update_action(new_action("x"), outcome="worse")
+    blocked = update_action(tried, status="could_not_try", reason_not_tried="supplier contract")
+    assert blocked.outcome is None and blocked.result_kind == "not_tried"
+    assert blocked.history[-1]["field"] in ("outcome", "outcome_date", "reason_not_tried")
+    doc = blocked.to_dict()
+    assert doc["outcome"] == "not_tried" and doc["status"] == "could_not_try"
+    assert Action.from_dict(doc) == blocked

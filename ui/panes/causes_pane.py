@@ -1,0 +1,449 @@
+"""The Causes pane: what the model leans on, and the distinct ways the focus rows got there.
+
+It reads the model run of the Model pane (``Section.MODEL``, an
+:class:`~workbench.analysis.AnalysisResult`) and computes nothing heavy itself: driver
+importance bars (all rows vs focus rows), a SHAP beeswarm, the dependence plot of the selected
+driver, the cause groups with their plain-language descriptions and controllable marks, and a
+group-vs-rest comparison of the selected group. "Create action" turns the selected group into a
+planned action (:func:`workbench.actions.action_from_group`) and opens the Actions step.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.controller import ProjectController
+from ui.panes.base import Pane
+from ui.plots.beeswarm_plot import BeeswarmWidget
+from ui.plots.dependence_plot import DependencePlot
+from ui.plots.importance_plot import ImportancePlot
+from workbench.i18n import _
+from workbench.project import Section
+from workbench.steps.causes_wording import fmt_number, fmt_pct
+
+# -- the pane's sentences ------------------------------------------------------------------------
+TITLE = _("Causes")
+NOT_RUN = _(
+    "No model has been run yet. Run it on the Model step; its drivers and cause groups show here."
+)
+STALE = _(
+    "Out of date: the data, goal, roles or settings changed after this model ran. "
+    "Run the model again on the Model step to update what you see here."
+)
+NO_SIGNAL = _(
+    "No usable signal: the model predicts {target} no better than a simple average, so it "
+    "cannot point at causes. There are no drivers or cause groups to show."
+)
+NO_SIGNAL_HINT = _(
+    "Check that the columns that could matter are in the data and marked as factors, "
+    "or collect more rows; then run the model again."
+)
+SCOPES = {"overall": _("All rows"), "focus": _("Focus rows")}
+DRIVERS_BOX = _("What the model leans on")
+BEESWARM_BOX = _("How each factor pushed each row (SHAP)")
+DEPENDENCE_BOX = _("The selected driver")
+GROUPS_BOX = _("Cause groups: distinct ways the focus rows got there")
+COMPARE_BOX = _("The selected group against the rest")
+SCOPE_LABEL = _("Explain:")
+DRIVER_LABEL = _("Driver:")
+CREATE_ACTION = _("Create action from this group…")
+ACTION_CREATED = _("Added the action “{title}” to the log.")
+NO_GROUP_SELECTED = _("Select a group to compare it with the rest of the rows.")
+MARKS = {"controllable": "✓", "uncontrollable": "✗", "unknown": "?"}
+MARKS_LINE = _("Can the line set them? {marks}")
+MARKS_LEGEND = _("✓ controllable   ✗ outside your control   ? not set on the Goal step")
+ALSO_NOTE = _("{condition} (travels along, not a driver)")
+COMPARE_HEADERS = [
+    _("Condition"),
+    _("Can be set"),
+    _("In the group"),
+    _("In the rest"),
+    _("Group vs rest (10–90%)"),
+]
+CONTROL_WORDS = {
+    "controllable": _("yes"),
+    "uncontrollable": _("no"),
+    "unknown": _("not set"),
+}
+RANGE = _("{low} to {high}")
+RANGES = _("{group} vs {rest}")
+
+
+def _range_text(rng: Any, step: float | None) -> str:
+    if rng is None:
+        return "–"
+    return RANGE.format(low=fmt_number(rng[0], step), high=fmt_number(rng[1], step))
+
+
+def group_marks(group: Any) -> str:
+    """Controllable marks of the factors in the description: "✓ firing_temp  ? supplier"."""
+    seen: dict[str, str] = {}
+    for item in group.conditions or group.drivers:
+        seen.setdefault(item.column, item.controllable)
+    marks = "  ".join(f"{MARKS.get(c, '?')} {col}" for col, c in seen.items())
+    return MARKS_LINE.format(marks=marks)
+
+
+def comparison_rows(group: Any) -> list[list[str]]:
+    """The comparison table of a group: one row per condition, then the travelling-along ones."""
+    rows = []
+    for cond, also in [*((c, False) for c in group.conditions), *((c, True) for c in group.also)]:
+        text = ALSO_NOTE.format(condition=cond.text) if also else cond.text
+        ranges = "–"
+        if cond.group_range is not None and cond.rest_range is not None:
+            ranges = RANGES.format(
+                group=_range_text(cond.group_range, cond.step),
+                rest=_range_text(cond.rest_range, cond.step),
+            )
+        rows.append(
+            [
+                text,
+                CONTROL_WORDS.get(cond.controllable, cond.controllable),
+                fmt_pct(cond.group_share),
+                fmt_pct(cond.rest_share),
+                ranges,
+            ]
+        )
+    return rows
+
+
+class CausesPane(Pane):
+    """Drivers, beeswarm, dependence, cause groups and "Create action" for one model run."""
+
+    title = TITLE
+    action_created = Signal(object)  # the new workbench.actions.Action
+
+    def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        self._shown: tuple[Any, str] | None = None  # (result, scope) the plots were drawn for
+        self.stale_banner = QLabel(STALE)
+        self.stale_banner.setObjectName("stale_banner")
+        self.stale_banner.setWordWrap(True)
+        self.stale_banner.setStyleSheet(
+            "background: #fff3cd; color: #4d3800; border: 1px solid #d9b44a; padding: 6px;"
+        )
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.scope_combo = QComboBox()
+        for key, text in SCOPES.items():
+            self.scope_combo.addItem(text, key)
+        self.scope_combo.activated.connect(self._on_scope_combo_activated)
+        self.driver_combo = QComboBox()
+        self.driver_combo.setMinimumWidth(160)
+        self.driver_combo.activated.connect(self._on_driver_combo_activated)
+        self.importance = ImportancePlot()
+        self.importance.driver_clicked.connect(self.select_driver)
+        self.beeswarm = BeeswarmWidget()
+        self.beeswarm.plot.driver_clicked.connect(self.select_driver)
+        self.dependence = DependencePlot()
+
+        self.groups = QListWidget()
+        self.groups.setObjectName("groups")
+        self.groups.setWordWrap(True)
+        self.groups.setSpacing(3)
+        self.groups.currentRowChanged.connect(self._on_groups_current_row_changed)
+        self.comparison = QTableWidget(0, len(COMPARE_HEADERS))
+        self.comparison.setHorizontalHeaderLabels(COMPARE_HEADERS)
+        self.comparison.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.comparison.verticalHeader().hide()
+        header = self.comparison.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.compare_note = QLabel(NO_GROUP_SELECTED)
+        self.compare_note.setWordWrap(True)
+        self.create_button = QPushButton(CREATE_ACTION)
+        self.create_button.clicked.connect(self._on_create_button_clicked)
+        self._build_layout()
+
+    def _build_layout(self) -> None:
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel(SCOPE_LABEL))
+        controls.addWidget(self.scope_combo)
+        controls.addSpacing(16)
+        controls.addWidget(QLabel(DRIVER_LABEL))
+        controls.addWidget(self.driver_combo)
+        controls.addStretch(1)
+
+        drivers_box = _box(DRIVERS_BOX, self.importance)
+        dependence_box = _box(DEPENDENCE_BOX, self.dependence)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(drivers_box)
+        lower.addWidget(dependence_box)
+        plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(_box(BEESWARM_BOX, self.beeswarm))
+        plots.addWidget(lower)
+        plots.setStretchFactor(0, 3)
+        plots.setStretchFactor(1, 2)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(controls)
+        right_layout.addWidget(plots, 1)
+
+        legend = QLabel(MARKS_LEGEND)
+        legend.setWordWrap(True)
+        groups_box = QGroupBox(GROUPS_BOX)
+        groups_layout = QVBoxLayout(groups_box)
+        groups_layout.addWidget(self.groups, 1)
+        groups_layout.addWidget(legend)
+        compare_box = QGroupBox(COMPARE_BOX)
+        compare_layout = QVBoxLayout(compare_box)
+        compare_layout.addWidget(self.compare_note)
+        compare_layout.addWidget(self.comparison, 1)
+        compare_layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(groups_box)
+        left.addWidget(compare_box)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(left)
+        body.addWidget(right)
+        body.setStretchFactor(0, 4)
+        body.setStretchFactor(1, 5)
+        body.setSizes([560, 700])
+        self.body = body
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stale_banner)
+        layout.addWidget(self.message)
+        layout.addWidget(body, 1)
+
+    # -- state read from the project ----------------------------------------------------------
+    def _result(self) -> Any:
+        return self.project.result(Section.MODEL)
+
+    def _usable(self, result: Any) -> bool:
+        return (
+            result is not None
+            and result.explanation is not None
+            and getattr(result.fit, "verdict", "") != "no_signal"
+        )
+
+    def is_available(self) -> bool:
+        return self._result() is not None
+
+    def is_complete(self) -> bool:
+        result = self._result()
+        return self._usable(result) and not self.project.is_stale(Section.MODEL)
+
+    def needs_attention(self) -> bool:
+        return self._result() is not None and self.project.is_stale(Section.MODEL)
+
+    def cause_groups(self) -> list[Any]:
+        """The groups shown in the list, in order."""
+        result = self._result()
+        if not self._usable(result) or result.causes is None:
+            return []
+        return list(result.causes.groups)
+
+    def selected_group(self) -> Any | None:
+        groups = self.cause_groups()
+        row = self.groups.currentRow()
+        return groups[row] if 0 <= row < len(groups) else None
+
+    # -- refresh --------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        result = self._result()
+        self.stale_banner.setVisible(self.needs_attention())
+        usable = self._usable(result)
+        self.body.setVisible(usable)
+        if result is None:
+            self.message.setText(NOT_RUN)
+        elif not usable:
+            self.message.setText(
+                NO_SIGNAL.format(target=result.goal.target) + "\n" + NO_SIGNAL_HINT
+            )
+        else:
+            notes = [
+                result.causes.message if result.causes is not None else "",
+                result.causes_message,
+            ]
+            self.message.setText("\n".join(n for n in notes if n))
+        self.message.setVisible(bool(self.message.text()))
+        if not usable:
+            self._shown = None
+            self._fill_groups([])
+            self.driver_combo.clear()
+            self.importance.clear()
+            self.beeswarm.plot.clear()
+            self.dependence.clear_plot()
+            return
+        scope = self.scope_combo.currentData()
+        if self._shown is None or self._shown[0] is not result or self._shown[1] != scope:
+            self._draw(result, scope)
+            self._fill_groups(self.cause_groups())
+            self._shown = (result, scope)
+
+    def _draw(self, result: Any, scope: str) -> None:
+        explanation = result.explanation
+        focus = scope == "focus"
+        shap = explanation.focus if focus else explanation.overall
+        order = [
+            str(c)
+            for c in (explanation.focus_importance if focus else explanation.importance).index
+        ]
+        categorical = set(explanation.categorical)
+        self.importance.show_importance(explanation.importance, explanation.focus_importance)
+        lanes = order[:10]
+        values = {c: explanation.feature_values(c, shap.rows) for c in lanes}
+        self.beeswarm.plot.show_shap(
+            shap.values, list(shap.columns), values, order=lanes, categorical=categorical
+        )
+        previous = self.driver_combo.currentText()
+        with QSignalBlocker(self.driver_combo):
+            self.driver_combo.clear()
+            self.driver_combo.addItems(order)
+            index = self.driver_combo.findText(previous)
+            self.driver_combo.setCurrentIndex(index if index >= 0 else 0)
+        self._draw_dependence()
+
+    def _draw_dependence(self) -> None:
+        result = self._result()
+        column = self.driver_combo.currentText()
+        if not self._usable(result) or not column:
+            self.dependence.clear_plot()
+            return
+        explanation = result.explanation
+        dep = explanation.dependence(column, focus=self.scope_combo.currentData() == "focus")
+        self.dependence.show_dependence(
+            column, dep.values, dep.shap, categorical=explanation.is_categorical(column)
+        )
+
+    def _fill_groups(self, groups: list[Any]) -> None:
+        previous = self.groups.currentRow()
+        with QSignalBlocker(self.groups):
+            self.groups.clear()
+            for group in groups:
+                item = QListWidgetItem(f"{group.description}\n{group_marks(group)}")
+                item.setData(Qt.ItemDataRole.UserRole, group.id)
+                self.groups.addItem(item)
+            if groups:
+                self.groups.setCurrentRow(previous if 0 <= previous < len(groups) else 0)
+        self._fill_comparison()
+
+    def _fill_comparison(self) -> None:
+        group = self.selected_group()
+        rows = comparison_rows(group) if group is not None else []
+        self.comparison.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if c in (2, 3):  # shares line up on the right
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.comparison.setItem(r, c, item)
+        self.compare_note.setVisible(group is None)
+        self.create_button.setEnabled(group is not None)
+
+    # -- user intent ------------------------------------------------------------------------------
+    def select_driver(self, column: str) -> None:
+        """Show ``column`` in the dependence plot (from the combo, a bar or a beeswarm lane)."""
+        index = self.driver_combo.findText(column)
+        if index < 0:
+            return
+        with QSignalBlocker(self.driver_combo):
+            self.driver_combo.setCurrentIndex(index)
+        self._draw_dependence()
+
+    def _on_driver_combo_activated(self, _index: int) -> None:
+        self._draw_dependence()
+
+    def _on_scope_combo_activated(self, _index: int) -> None:
+        self.refresh()
+
+    def _on_groups_current_row_changed(self, _row: int) -> None:
+        self._fill_comparison()
+
+    def _on_create_button_clicked(self) -> None:
+        from workbench.actions import action_from_group
+
+        group = self.selected_group()
+        if group is None:
+            return
+        project = self.project
+        action = action_from_group(group, goal=project.goal, roles=project.roles)
+        project.actions.append(action)
+        project.touch(Section.ACTIONS)
+        self.controller.status_message.emit(ACTION_CREATED.format(title=action.title))
+        self.action_created.emit(action)
+        window = self.window()
+        for i, pane in enumerate(getattr(window, "panes", [])):
+            if type(pane).__name__ == "ActionsPane":
+                window.go(i)
+
+
+def _box(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(6, 6, 6, 6)
+    layout.addWidget(widget)
+    return box
+
+
+def demo_project_with_result() -> Any:
+    """The demo data analysed (quick effort) into a project, for previews and screenshots."""
+    from pathlib import Path
+
+    from workbench.analysis import run_analysis
+    from workbench.steps.modeling import ModelSettings
+    from workbench.workflow import project_from_analysis
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
+    result = run_analysis(
+        demo,
+        target="efficiency",
+        controllable=["firing_temp", "belt_speed", "paste_thickness"],
+        uncontrollable=["humidity"],
+        settings=ModelSettings(effort="quick"),
+    )
+    return project_from_analysis(result, name="demo")
+
+
+def main(argv: list[str]) -> int:
+    """Preview on the demo data: ``python -m ui.panes.causes_pane [--screenshot FILE.png]``."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv)
+    controller = ProjectController()
+    controller.replace_project(demo_project_with_result())
+    pane = CausesPane(controller)
+    pane.resize(1280, 800)
+    pane.show()
+    if "--screenshot" in argv:
+        path = argv[argv.index("--screenshot") + 1]
+
+        def grab() -> None:
+            pane.grab().save(path)
+            app.quit()
+
+        QTimer.singleShot(1500, grab)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QProgressBar,
@@ -136,9 +135,6 @@ class QualityPane(Pane):
         self.profile_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.profile_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.profile_table.verticalHeader().hide()
-        self.profile_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
         self.profile_table.itemSelectionChanged.connect(self._on_profile_selection_changed)
         self.column_plot = ColumnPlot()
         self.missing_map = MissingMapPlot()
@@ -257,6 +253,8 @@ class QualityPane(Pane):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.profile_table.setItem(row, column, item)
+        # sized once after filling: a ResizeToContents header re-measures on every setItem
+        self.profile_table.resizeColumnsToContents()
         del blocker
         names = [p.name for p in report.profiles]
         if names:

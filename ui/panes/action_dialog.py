@@ -1,0 +1,240 @@
+"""The dialog that adds or edits one action of the log: plan, change, and later the outcome.
+
+:meth:`ActionDialog.values` returns the fields as :class:`workbench.actions.Action` names them;
+:meth:`ActionDialog.changed_fields` only those that differ from the action being edited, so the
+action's history records what the user actually changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.actions import Action, Outcome, Status
+from workbench.actions_wording import outcome_word, status_word
+from workbench.i18n import _
+
+# -- the dialog's sentences ----------------------------------------------------------------------
+ADD_TITLE = _("New action")
+EDIT_TITLE = _("Edit action")
+LABELS = {
+    "title": _("Title"),
+    "hypothesis": _("Hypothesis: why it should work"),
+    "changes": _("What to change"),
+    "owner": _("Owner"),
+    "planned_date": _("Planned date"),
+    "status": _("Status"),
+    "outcome": _("Outcome"),
+    "measured_effect": _("Measured effect"),
+    "notes": _("Notes"),
+    "reason_not_tried": _("Reason it could not be tried"),
+}
+CHANGE_HEADERS = [_("Factor"), _("From"), _("To")]
+ADD_CHANGE = _("Add a change")
+REMOVE_CHANGE = _("Remove the selected change")
+DATE_SET = _("set")
+EFFECT_PLACEHOLDER = _("after − before, in the goal's unit (e.g. 0.3)")
+REASON_PLACEHOLDER = _("e.g. equipment limit, supplier contract")
+TITLE_NEEDED = _("Give the action a short title.")
+EFFECT_NOT_NUMBER = _("The measured effect must be a number, such as 0.3 or -1.2 (or left empty).")
+
+
+def _parse_number(text: str) -> float | None:
+    """``0.3``, ``-1,2``, ``+0.4%p`` → a number; empty → None; raises ValueError otherwise."""
+    cleaned = text.strip().removesuffix("%p").removesuffix("%").strip().replace(",", ".")
+    if not cleaned:
+        return None
+    value = float(cleaned)
+    if value != value or abs(value) == float("inf"):
+        raise ValueError(text)
+    return value
+
+
+class ActionDialog(QDialog):
+    """Edit the fields of one action; :attr:`error` shows what to fix before OK is accepted."""
+
+    def __init__(self, action: Action | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.action = action
+        self.setWindowTitle(EDIT_TITLE if action is not None else ADD_TITLE)
+        self.setMinimumWidth(560)
+        self.title_edit = QLineEdit()
+        self.hypothesis_edit = QPlainTextEdit()
+        self.hypothesis_edit.setMaximumHeight(90)
+        self.changes_table = QTableWidget(0, 3)
+        self.changes_table.setHorizontalHeaderLabels(CHANGE_HEADERS)
+        self.changes_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.changes_table.verticalHeader().hide()
+        self.changes_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.changes_table.setMaximumHeight(120)
+        add_change = QPushButton(ADD_CHANGE)
+        add_change.clicked.connect(lambda: self._add_change_row("", "", ""))
+        remove_change = QPushButton(REMOVE_CHANGE)
+        remove_change.clicked.connect(self._on_remove_change_clicked)
+        self.owner_edit = QLineEdit()
+        self.date_check = QCheckBox(DATE_SET)
+        self.date_edit = QDateEdit(QDate.currentDate())
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_check.toggled.connect(self.date_edit.setEnabled)
+        self.status_combo = QComboBox()
+        for status in Status:
+            self.status_combo.addItem(status_word(str(status)), str(status))
+        self.status_combo.currentIndexChanged.connect(self._update_reason_enabled)
+        self.outcome_combo = QComboBox()
+        self.outcome_combo.addItem(outcome_word(None), None)
+        for outcome in Outcome:
+            self.outcome_combo.addItem(outcome_word(str(outcome)), str(outcome))
+        self.effect_edit = QLineEdit()
+        self.effect_edit.setPlaceholderText(EFFECT_PLACEHOLDER)
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setMaximumHeight(80)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText(REASON_PLACEHOLDER)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a50f15;")
+        self.error.hide()
+
+        change_buttons = QHBoxLayout()
+        change_buttons.addWidget(add_change)
+        change_buttons.addWidget(remove_change)
+        change_buttons.addStretch(1)
+        changes = QVBoxLayout()
+        changes.addWidget(self.changes_table)
+        changes.addLayout(change_buttons)
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.date_check)
+        date_row.addWidget(self.date_edit)
+        date_row.addStretch(1)
+        form = QFormLayout()
+        form.addRow(LABELS["title"], self.title_edit)
+        form.addRow(LABELS["hypothesis"], self.hypothesis_edit)
+        form.addRow(LABELS["changes"], changes)
+        form.addRow(LABELS["owner"], self.owner_edit)
+        form.addRow(LABELS["planned_date"], date_row)
+        form.addRow(LABELS["status"], self.status_combo)
+        form.addRow(LABELS["outcome"], self.outcome_combo)
+        form.addRow(LABELS["measured_effect"], self.effect_edit)
+        form.addRow(LABELS["reason_not_tried"], self.reason_edit)
+        form.addRow(LABELS["notes"], self.notes_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self._load(action)
+
+    def _load(self, action: Action | None) -> None:
+        if action is None:
+            self.date_check.setChecked(False)
+            self.date_edit.setEnabled(False)
+            self._update_reason_enabled()
+            return
+        self.title_edit.setText(action.title)
+        self.hypothesis_edit.setPlainText(action.hypothesis)
+        for change in action.changes:
+            self._add_change_row(change["factor"], change["from"], change["to"])
+        self.owner_edit.setText(action.owner)
+        date = QDate.fromString(action.planned_date or "", "yyyy-MM-dd")
+        self.date_check.setChecked(date.isValid())
+        self.date_edit.setEnabled(date.isValid())
+        if date.isValid():
+            self.date_edit.setDate(date)
+        self.status_combo.setCurrentIndex(self.status_combo.findData(str(action.status)))
+        outcome = None if action.outcome is None else str(action.outcome)
+        self.outcome_combo.setCurrentIndex(self.outcome_combo.findData(outcome))
+        if action.measured_effect is not None:
+            self.effect_edit.setText(f"{action.measured_effect:g}")
+        self.notes_edit.setPlainText(action.notes)
+        self.reason_edit.setText(action.reason_not_tried)
+        self._update_reason_enabled()
+
+    def _add_change_row(self, factor: str, old: str, new: str) -> None:
+        row = self.changes_table.rowCount()
+        self.changes_table.insertRow(row)
+        for col, text in enumerate((factor, old, new)):
+            self.changes_table.setItem(row, col, QTableWidgetItem(text))
+
+    def _on_remove_change_clicked(self) -> None:
+        row = self.changes_table.currentRow()
+        if row >= 0:
+            self.changes_table.removeRow(row)
+
+    def _update_reason_enabled(self, _index: int = 0) -> None:
+        self.reason_edit.setEnabled(self.status_combo.currentData() == str(Status.COULD_NOT_TRY))
+
+    def _changes(self) -> list[dict[str, str]]:
+        out = []
+        for row in range(self.changes_table.rowCount()):
+            cells = [self.changes_table.item(row, c) for c in range(3)]
+            factor, old, new = (c.text().strip() if c is not None else "" for c in cells)
+            if factor or old or new:
+                out.append({"factor": factor, "from": old, "to": new})
+        return out
+
+    def values(self) -> dict[str, Any]:
+        """The fields as entered (raises ValueError with a plain sentence when one is not valid)."""
+        title = self.title_edit.text().strip()
+        if not title:
+            raise ValueError(TITLE_NEEDED)
+        try:
+            effect = _parse_number(self.effect_edit.text())
+        except ValueError:
+            raise ValueError(EFFECT_NOT_NUMBER) from None
+        date = self.date_edit.date().toString("yyyy-MM-dd") if self.date_check.isChecked() else None
+        return {
+            "title": title,
+            "hypothesis": self.hypothesis_edit.toPlainText().strip(),
+            "changes": self._changes(),
+            "owner": self.owner_edit.text().strip(),
+            "planned_date": date,
+            "status": self.status_combo.currentData(),
+            "outcome": self.outcome_combo.currentData(),
+            "measured_effect": effect,
+            "notes": self.notes_edit.toPlainText().strip(),
+            "reason_not_tried": self.reason_edit.text().strip(),
+        }
+
+    def changed_fields(self) -> dict[str, Any]:
+        """The fields that differ from the action being edited (all of them for a new action)."""
+        values = self.values()
+        if self.action is None:
+            return values
+        plain = self.action.to_dict()
+        return {k: v for k, v in values.items() if plain.get(k) != v}
+
+    def accept(self) -> None:
+        try:
+            self.values()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        super().accept()

@@ -1,0 +1,281 @@
+"""The Actions pane: the log of what the line tries because of the analysis, and what came of it.
+
+Each row is one :class:`workbench.actions.Action` of ``project.actions`` (a saved project may
+hold them as plain dicts; they are read with :func:`workbench.actions.actions_from_json`).
+Add and Edit open :class:`~ui.panes.action_dialog.ActionDialog`; an edit goes through
+:func:`workbench.actions.update_action`, so every change is kept in the action's history, and
+the project is marked as changed. Below the table, the selected action's hypothesis, changes,
+outcome and history are shown in words.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.controller import ProjectController
+from ui.panes.action_dialog import ActionDialog
+from ui.panes.base import Pane
+from workbench.actions import Action, actions_from_json, new_action, update_action
+from workbench.actions_wording import change_text, outcome_word, status_word
+from workbench.errors import WorkbenchError
+from workbench.i18n import _, ngettext
+from workbench.project import Section
+
+# -- the pane's sentences ------------------------------------------------------------------------
+TITLE = _("Actions")
+INTRO = _(
+    "Each action is an experiment on the line. Log what happened — improved, no change, worse, "
+    "or could not be tried and why: what did not work is worth as much as what did."
+)
+EMPTY = _("No actions yet. Create one from a cause group on the Causes step, or add one by hand.")
+HEADERS = [
+    _("Title"),
+    _("What to change"),
+    _("Owner"),
+    _("Planned"),
+    _("Status"),
+    _("Outcome"),
+    _("Measured effect"),
+]
+ADD = _("Add action…")
+EDIT = _("Edit…")
+NO_SELECTION = _("Select an action to see its details.")
+DETAIL_HYPOTHESIS = _("Hypothesis: {text}")
+DETAIL_CHANGES = _("Change: {text}")
+DETAIL_REASON = _("Could not be tried because: {text}")
+DETAIL_NOTES = _("Notes: {text}")
+DETAIL_GROUP = _("From cause group {id}.")
+SAVED_EDIT = _("Updated the action “{title}”.")
+SAVED_NEW = _("Added the action “{title}” to the log.")
+
+
+def _history_line(n: int) -> str:
+    return ngettext(
+        "{n} change recorded in its history.", "{n} changes recorded in its history.", n
+    ).format(n=n)
+
+
+def action_row(action: Action) -> list[str]:
+    """The table cells of one action, in :data:`HEADERS` order."""
+    effect = "" if action.measured_effect is None else f"{action.measured_effect:+g}"
+    return [
+        action.title,
+        "; ".join(change_text(c) for c in action.changes),
+        action.owner,
+        action.planned_date or "",
+        status_word(str(action.status)),
+        outcome_word(action.result_kind) if action.is_logged else "",
+        effect,
+    ]
+
+
+def action_details(action: Action) -> str:
+    """The selected action in words, one fact per line."""
+    lines = []
+    if action.hypothesis:
+        lines.append(DETAIL_HYPOTHESIS.format(text=action.hypothesis))
+    for change in action.changes:
+        lines.append(DETAIL_CHANGES.format(text=change_text(change)))
+    if action.reason_not_tried:
+        lines.append(DETAIL_REASON.format(text=action.reason_not_tried))
+    if action.notes:
+        lines.append(DETAIL_NOTES.format(text=action.notes))
+    if action.source_group is not None:
+        lines.append(DETAIL_GROUP.format(id=action.source_group.group_id))
+    lines.append(_history_line(len(action.history)))
+    return "\n".join(lines)
+
+
+class ActionsPane(Pane):
+    """The action log: a table with Add and Edit, and the selected action's details."""
+
+    title = TITLE
+
+    def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        self.empty = QLabel(EMPTY)
+        self.empty.setObjectName("empty")
+        self.empty.setWordWrap(True)
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setObjectName("actions")
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self.open_editor(row))
+        self.add_button = QPushButton(ADD)
+        self.add_button.clicked.connect(lambda: self.open_editor(None))
+        self.edit_button = QPushButton(EDIT)
+        self.edit_button.clicked.connect(lambda: self.open_editor(self.table.currentRow()))
+        self.details = QLabel(NO_SELECTION)
+        self.details.setObjectName("details")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.dialog: ActionDialog | None = None
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(buttons)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(self.details, 1)
+
+    # -- state read from the project ----------------------------------------------------------
+    def actions(self) -> list[Action]:
+        """The project's actions as :class:`Action` objects (saved dicts are read, not changed)."""
+        try:
+            return actions_from_json(self.project.actions)
+        except WorkbenchError:
+            return [a for a in self.project.actions if isinstance(a, Action)]
+
+    def is_available(self) -> bool:
+        return True  # an action can be logged by hand at any time
+
+    def is_complete(self) -> bool:
+        return any(a.is_logged for a in self.actions())
+
+    def refresh(self) -> None:
+        actions = self.actions()
+        current = self.table.currentRow()
+        with QSignalBlocker(self.table):
+            self.table.setRowCount(len(actions))
+            for r, action in enumerate(actions):
+                for c, text in enumerate(action_row(action)):
+                    item = QTableWidgetItem(text)
+                    item.setToolTip(text)
+                    self.table.setItem(r, c, item)
+            if actions:
+                self.table.selectRow(current if 0 <= current < len(actions) else len(actions) - 1)
+        self.table.resizeColumnsToContents()
+        for c in range(len(HEADERS)):  # long titles and changes wrap instead of widening forever
+            self.table.setColumnWidth(c, min(self.table.columnWidth(c), 320))
+        self.table.resizeRowsToContents()
+        self.empty.setVisible(not actions)
+        self.edit_button.setEnabled(bool(actions))
+        self._show_details()
+
+    def _show_details(self) -> None:
+        actions = self.actions()
+        row = self.table.currentRow()
+        self.details.setText(
+            action_details(actions[row]) if 0 <= row < len(actions) else NO_SELECTION
+        )
+
+    # -- user intent ------------------------------------------------------------------------------
+    def open_editor(self, row: int | None) -> ActionDialog | None:
+        """Open the dialog for action ``row`` (None: a new action); returns it (tests fill it)."""
+        actions = self.actions()
+        if row is not None and not 0 <= row < len(actions):
+            return None
+        action = None if row is None else actions[row]
+        dialog = ActionDialog(action, self)
+        dialog.accepted.connect(lambda: self._apply_dialog(dialog, row))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _apply_dialog(self, dialog: ActionDialog, row: int | None) -> None:
+        project = self.project
+        actions = self.actions()
+        try:
+            if row is None:
+                values = dialog.values()
+                action = new_action(values.pop("title"), **values)
+                actions.append(action)
+                message = SAVED_NEW
+            else:
+                changes = dialog.changed_fields()
+                if not changes:
+                    return
+                action = update_action(actions[row], **changes)
+                actions[row] = action
+                message = SAVED_EDIT
+        except WorkbenchError as exc:
+            QMessageBox.warning(self, TITLE, f"{exc.message}\n\n{exc.hint}")
+            return
+        project.actions = actions  # saved dicts become Actions once the log is edited
+        project.touch(Section.ACTIONS)
+        self.controller.status_message.emit(message.format(title=action.title))
+        if row is None:
+            self.table.selectRow(len(self.actions()) - 1)
+            self._show_details()
+
+    def _on_table_current_cell_changed(self, *_args: Any) -> None:
+        self._show_details()
+
+
+def main(argv: list[str]) -> int:
+    """Preview on the demo data: ``python -m ui.panes.actions_pane [--screenshot FILE.png]``.
+
+    The demo is analysed, an action is made from each of its first two cause groups, and the
+    first one gets an outcome, so the log looks as it does after a few weeks on the line.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.panes.causes_pane import demo_project_with_result
+    from workbench.actions import action_from_group
+
+    app = QApplication.instance() or QApplication(argv)
+    controller = ProjectController()
+    project = demo_project_with_result()
+    result = project.result(Section.MODEL)
+    groups = result.causes.groups if result.causes is not None else []
+    for group in groups[:2]:
+        project.actions.append(action_from_group(group, goal=project.goal, roles=project.roles))
+    if project.actions:
+        project.actions[0] = update_action(
+            project.actions[0],
+            owner="김민수",
+            planned_date="2026-04-06",
+            outcome="improved",
+            measured_effect=0.31,
+            notes=_("Two weeks on line L3."),
+        )
+    controller.replace_project(project)
+    pane = ActionsPane(controller)
+    pane.resize(1180, 640)
+    pane.show()
+    if "--screenshot" in argv:
+        path = argv[argv.index("--screenshot") + 1]
+
+        def grab() -> None:
+            pane.grab().save(path)
+            app.quit()
+
+        QTimer.singleShot(1200, grab)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -182,3 +182,33 @@ def test_a_reopened_report_is_kept_and_the_steps_get_their_effects(qtbot, tmp_pa
     assert project.result(Section.QUALITY) is report  # not recomputed
     assert pane.is_complete()
     controller.runner.shutdown()
+
+
+def test_column_plot_and_missing_map_draw_what_they_are_given(qtbot):
+    from ui.plots.column_plot import ColumnPlot
+    from ui.plots.missing_map import MissingMapPlot
+    from workbench.steps.profile import MissingMap
+
+    plot = ColumnPlot()
+    qtbot.addWidget(plot)
+    times = pd.Series(pd.date_range("2026-01-01", periods=100, freq="h"), name="시각")
+    plot.show_column(times, "datetime")
+    assert plot.counts.sum() == 100 and not plot.message
+    ticks = plot.getAxis("bottom")._tickLevels[0]
+    assert ticks[0][1].startswith("2026-01-01")
+    plot.show_column(pd.Series([np.nan] * 5, name="빈칸"), "numeric")
+    assert "빈칸" in plot.message and plot.counts.size == 0
+    plot.show_column(pd.Series(["a1", "a2"], name="lot"), "id")
+    assert "lot" in plot.message
+    plot.show_column(pd.Series([True, False, True, None], dtype="boolean", name="ok"), "boolean")
+    assert dict(zip(plot.labels, plot.counts, strict=True)) == {"yes": 2, "no": 1}
+
+    chart = MissingMapPlot()
+    qtbot.addWidget(chart)
+    chart.show_map(MissingMap(["온도", "습도"], [0, 50, 100], [[0.0, 0.5], [0.0, 0.02]]))
+    assert chart.columns == ["온도", "습도"]
+    assert chart.fractions.shape == (2, 2)  # one band per column, one cell per row block
+    assert chart.image.image[1, 1] > 0.2  # a 2% gap is still drawn, not white
+    assert chart.image.image[0, 0] == 0.0
+    labels = [text for _pos, text in chart.getAxis("left")._tickLevels[0]]
+    assert labels == ["온도", "습도"]

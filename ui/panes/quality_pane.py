@@ -509,7 +509,11 @@ class QualityPane(Pane):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Preview: the pane on the demo data (``--screenshot FILE.png`` saves it and quits)."""
+    """Preview: the pane on the demo data, with two of its fixes in the recipe.
+
+    ``--screenshot FILE.png`` saves the pane once checked and quits; ``--missing`` shows the
+    missing-value map instead of the column profiles.
+    """
     import argparse
     from pathlib import Path
 
@@ -518,21 +522,34 @@ def main(argv: list[str] | None = None) -> int:
 
     from workbench.io.loader import load_table
     from workbench.steps.goal import Goal
+    from workbench.steps.recipe import Recipe
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--screenshot", default="")
+    parser.add_argument("--missing", action="store_true")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     controller = ProjectController()
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
-    controller.project.set_table(load_table(demo))
-    controller.project.set_goal(Goal(target="efficiency"))
+    project = controller.project
+    project.set_table(load_table(demo))
+    project.set_goal(Goal(target="efficiency"))
+    project.set_recipe(
+        Recipe(
+            [
+                {"op": "drop_duplicate_rows"},
+                {"op": "sentinel_to_missing", "column": "humidity", "values": [-999]},
+            ]
+        )
+    )
     pane = QualityPane(controller)
     pane.resize(1300, 820)
 
     def on_changed(section: str) -> None:
         if section == Section.QUALITY and args.screenshot:
             pane.select_column("humidity")
+            if args.missing:
+                pane.tabs.setCurrentIndex(1)
             QTimer.singleShot(500, lambda: (pane.grab().save(args.screenshot), app.quit()))
 
     controller.section_changed.connect(on_changed)

@@ -2,7 +2,9 @@
 
 Drawn from :class:`workbench.steps.profile.MissingMap` (share of missing cells per row block
 and column), so a million rows cost no more than a thousand. White is complete, dark is
-empty: a single-hue ramp that reads the same in greyscale and for colour-blind eyes.
+empty: a single-hue ramp that reads the same in greyscale and for colour-blind eyes. Any gap
+is drawn at least light blue and the shade follows the square root of the share, so a column
+missing 1% of its values still shows where.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from workbench.i18n import _
 
 #: white (nothing missing) to dark blue (all missing); luminance falls monotonically
 RAMP = [(255, 255, 255), (158, 202, 225), (49, 130, 189), (8, 48, 107)]
-ROW_AXIS = _("row in the data")
+ROW_AXIS = _("row in the data (darker: more values missing)")
 NOTHING_MISSING = _("No value is missing.")
 MAX_LABELLED = 60  # beyond this many columns, every n-th name is written
 
@@ -49,7 +51,9 @@ class MissingMapPlot(pg.PlotWidget):
             self.image.clear()
             return
         n_rows = edges[-1] if len(edges) else self.fractions.shape[1]
-        self.image.setImage(self.fractions, levels=(0.0, 1.0), autoLevels=False)
+        # any gap shows at least light blue, and small shares stay visible (square root)
+        shade = np.where(self.fractions > 0, 0.2 + 0.8 * np.sqrt(self.fractions), 0.0)
+        self.image.setImage(shade, levels=(0.0, 1.0), autoLevels=False)
         # one image column per row block; blocks are nearly equal, so scale to the row count
         self.image.setRect(0.0, 0.0, float(n_rows), float(len(self.columns)))
         step = max(1, int(np.ceil(len(self.columns) / MAX_LABELLED)))

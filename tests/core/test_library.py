@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -151,7 +152,11 @@ _WRITER = textwrap.dedent(
     sys.path.insert(0, sys.argv[3])
     from workbench.actions import make_change, new_action, update_action
     from workbench.library import Library
+    import os, time
     lib = Library(sys.argv[1])
+    open(sys.argv[4] + "." + sys.argv[2], "w").close()  # ready
+    while not os.path.exists(sys.argv[4]):  # start together, so the writes overlap
+        time.sleep(0.01)
     for i in range(40):
         a = new_action(f"{sys.argv[2]} {i}", changes=[make_change("f%d" % (i % 5), "", "up")])
         lib.record(update_action(a, outcome="no_change"), project_name=sys.argv[2])
@@ -163,13 +168,19 @@ _WRITER = textwrap.dedent(
 def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     path = tmp_path / "shared" / "library.sqlite"
     Library(path)  # created once, as the first window does
+    go = tmp_path / "go"
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _WRITER, str(path), name, str(ROOT)],
+            [sys.executable, "-c", _WRITER, str(path), name, str(ROOT), str(go)],
             stderr=subprocess.PIPE,
         )
         for name in ("window-A", "window-B")
     ]
+    deadline = time.monotonic() + 60
+    while not all(Path(f"{go}.{n}").exists() for n in ("window-A", "window-B")):
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs)
+        time.sleep(0.02)
+    go.touch()
     for proc in procs:
         _out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()

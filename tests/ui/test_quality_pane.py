@@ -212,3 +212,19 @@ def test_column_plot_and_missing_map_draw_what_they_are_given(qtbot):
     assert chart.image.image[0, 0] == 0.0
     labels = [text for _pos, text in chart.getAxis("left")._tickLevels[0]]
     assert labels == ["온도", "습도"]
+
+
+def test_a_replaced_project_is_checked_afresh(qtbot, pane, tmp_path):
+    from workbench.project import Project
+
+    _wait_checked(qtbot, pane)
+    small = tmp_path / "small.csv"
+    pd.DataFrame({"a": np.arange(50.0), "b": np.arange(50.0) % 7}).to_csv(small, index=False)
+    other = Project()
+    other.set_table(load_table(small))
+    other.set_goal(Goal(target="b"))  # the same revision numbers as the first project
+    pane.controller.replace_project(other)
+    report = _wait_checked(qtbot, pane)
+    assert report.n_rows == 50
+    assert "50 of 50" in pane.rows_left.text()
+    assert pane.profile_table.rowCount() == 2

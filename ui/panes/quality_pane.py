@@ -91,10 +91,15 @@ def assess_job(ctx: JobContext, cleaned: Any, target: str | None, time: str | No
 
 @dataclass
 class _Replay:
-    """The last recipe replay and the input revisions it came from (a view cache)."""
+    """The last recipe replay, and the table and steps it came from (a view cache).
+
+    Compared by identity and value, not by revision numbers: a newly opened project starts
+    its revisions afresh, and must not be shown another project's replay.
+    """
 
     result: Any
-    stamp: dict[str, int]
+    table: Any
+    steps: list[dict[str, Any]]
 
 
 class QualityPane(Pane):
@@ -322,9 +327,9 @@ class QualityPane(Pane):
         """The last replay if it came from the current data and recipe."""
         if self._replay is None:
             return None
-        stamp = self.project.input_stamp(Section.QUALITY)
-        same = all(self._replay.stamp.get(k) == stamp.get(k) for k in ("data", "recipe"))
-        return self._replay.result if same else None
+        replay = self._replay
+        same = replay.table is self.project.table and replay.steps == self._recipe_steps()
+        return replay.result if same else None
 
     # -- column selection ------------------------------------------------------------------
     def selected_column(self) -> str | None:
@@ -386,12 +391,12 @@ class QualityPane(Pane):
             self.recipe_list.setCurrentRow(row + delta)
 
     # -- background checks -----------------------------------------------------------------
-    def _wanted(self) -> tuple[tuple[tuple[str, int], ...], str | None]:
-        """What a current report must come from: the input revisions and the time column."""
+    def _wanted(self) -> tuple[int, tuple[tuple[str, int], ...], str | None]:
+        """What a current report must come from: project, input revisions and time column."""
         from workbench.workflow import time_column
 
         stamp = self.project.input_stamp(Section.QUALITY)
-        return tuple(sorted(stamp.items())), time_column(self.project.roles)
+        return id(self.project), tuple(sorted(stamp.items())), time_column(self.project.roles)
 
     def _report_is_current(self) -> bool:
         """The report exists, its inputs did not change, and it used the time column now set.
@@ -403,7 +408,7 @@ class QualityPane(Pane):
         report = project.result(Section.QUALITY)
         if report is None or project.is_stale(Section.QUALITY):
             return False
-        time = self._wanted()[1]
+        time = self._wanted()[2]
         replay = self._current_replay()
         columns = replay.frame.columns if replay is not None else project.frame.columns
         return report.time == time or (time is not None and time not in columns)
@@ -429,12 +434,13 @@ class QualityPane(Pane):
         if replay is not None:
             self._start_assess(replay, stamp)
             return
+        source = (project.table, self._recipe_steps())
         self.controller.runner.start(
             JOB_OWNER,
             replay_job,
             project.table,
             project.recipe,
-            on_success=lambda result: self._on_replay_succeeded(result, stamp),
+            on_success=lambda result: self._on_replay_succeeded(result, stamp, source),
             on_failure=lambda f: self._on_job_failed(f, stamp),
             on_progress=lambda f, m: self._on_job_progress(f * 0.3, m),
             on_cancel=self._on_job_cancelled,
@@ -443,10 +449,11 @@ class QualityPane(Pane):
 
     def _start_replay_only(self, stamp: dict[str, int]) -> None:
         self._running = self._wanted()
+        table, steps = self.project.table, self._recipe_steps()
 
         def done(result: Any) -> None:
             self._running = None
-            self._replay = _Replay(result, stamp)
+            self._replay = _Replay(result, table, steps)
             self._fill_recipe()
             self._on_profile_selection_changed()
             self._update_status()
@@ -462,8 +469,10 @@ class QualityPane(Pane):
             on_cancel=self._on_job_cancelled,
         )
 
-    def _on_replay_succeeded(self, result: Any, stamp: dict[str, int]) -> None:
-        self._replay = _Replay(result, stamp)
+    def _on_replay_succeeded(
+        self, result: Any, stamp: dict[str, int], source: tuple[Any, list[dict[str, Any]]]
+    ) -> None:
+        self._replay = _Replay(result, *source)
         self._fill_recipe()
         self._start_assess(result, stamp)
 

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -54,6 +55,7 @@ HEADERS = [
 ]
 ADD = _("Add action…")
 EDIT = _("Edit…")
+DETAILS_BOX = _("The selected action")
 NO_SELECTION = _("Select an action to see its details.")
 DETAIL_HYPOTHESIS = _("Hypothesis: {text}")
 DETAIL_CHANGES = _("Change: {text}")
@@ -147,7 +149,10 @@ class ActionsPane(Pane):
         layout.addLayout(buttons)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 3)
-        layout.addWidget(self.details, 1)
+        details_box = QGroupBox(DETAILS_BOX)
+        details_layout = QVBoxLayout(details_box)
+        details_layout.addWidget(self.details)
+        layout.addWidget(details_box, 1)
 
     # -- state read from the project ----------------------------------------------------------
     def actions(self) -> list[Action]:
@@ -235,7 +240,7 @@ class ActionsPane(Pane):
 
 
 def main(argv: list[str]) -> int:
-    """Preview on the demo data: ``python -m ui.panes.actions_pane [--screenshot FILE.png]``.
+    """Preview: ``python -m ui.panes.actions_pane [--screenshot FILE.png [--dialog]]``.
 
     The demo is analysed, an action is made from each of its first two cause groups, and the
     first one gets an outcome, so the log looks as it does after a few weeks on the line.
@@ -270,6 +275,11 @@ def main(argv: list[str]) -> int:
         path = argv[argv.index("--screenshot") + 1]
 
         def grab() -> None:
+            # --dialog: the edit dialog of the first action instead of the pane
+            widget = pane.open_editor(0) if "--dialog" in argv else pane
+            if widget is not pane:
+                QTimer.singleShot(500, lambda: (widget.grab().save(path), app.quit()))
+                return
             pane.grab().save(path)
             app.quit()
 

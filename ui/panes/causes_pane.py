@@ -75,9 +75,9 @@ ALSO_NOTE = _("{condition} (travels along, not a driver)")
 COMPARE_HEADERS = [
     _("Condition"),
     _("Can be set"),
-    _("In the group"),
-    _("In the rest"),
-    _("Group vs rest (10–90%)"),
+    _("Group"),
+    _("Rest"),
+    _("Typical values (10–90%)\ngroup vs rest"),
 ]
 CONTROL_WORDS = {
     "controllable": _("yes"),

@@ -36,7 +36,9 @@ class ImportancePlot(pg.PlotWidget):
         self.focus_values = np.zeros(0)
         self.getPlotItem().getAxis("bottom").enableAutoSIPrefix(False)
         # Bottom right: the bars shrink downwards, so that corner stays empty.
-        self._legend = self.getPlotItem().addLegend(offset=(-10, -10), labelTextSize="9pt")
+        self._legend = self.getPlotItem().addLegend(
+            offset=(-10, -10), labelTextSize="9pt", labelTextColor="#333333"
+        )
         self.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
 
     def show_importance(

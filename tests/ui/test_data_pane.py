@@ -191,3 +191,19 @@ def test_the_header_row_control_reloads_with_that_row(qtbot, pane, tmp_path):
     assert reloaded.frame.columns[0] == "A000"
     assert reloaded.n_rows == 29
     assert pane.header_spin.value() == 4
+
+
+def test_cancel_keeps_the_previous_data(qtbot, pane, tmp_path):
+    good = _load(qtbot, pane, _cp949_csv(tmp_path))
+    big = tmp_path / "big.csv"
+    n = 150_000
+    pd.DataFrame({"x": np.arange(n) * 0.5, "lot": [f"L{i % 977}" for i in range(n)]}).to_csv(
+        big, index=False
+    )
+    pane.load_file(big)
+    assert pane.cancel_button.isVisibleTo(pane)
+    qtbot.mouseClick(pane.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not pane.controller.runner.is_running("data"), timeout=15_000)
+    qtbot.waitUntil(lambda: not pane.cancel_button.isVisibleTo(pane), timeout=5_000)
+    assert pane.project.table is good
+    assert pane.banner.isVisible() and "cancelled" in pane.banner.label.text()

@@ -228,3 +228,26 @@ def test_a_replaced_project_is_checked_afresh(qtbot, pane, tmp_path):
     assert report.n_rows == 50
     assert "50 of 50" in pane.rows_left.text()
     assert pane.profile_table.rowCount() == 2
+
+
+def test_dragging_a_step_reorders_the_recipe(qtbot, pane):
+    from PySide6.QtCore import QModelIndex
+
+    _wait_checked(qtbot, pane)
+    steps = [
+        {"op": "drop_duplicate_rows"},
+        {"op": "drop_columns", "columns": ["wafer_mm"]},
+        {"op": "sentinel_to_missing", "column": "humidity", "values": [-999]},
+    ]
+    pane.project.set_recipe(Recipe(steps))
+    # what an internal drag-and-drop does to the list's model: the last step dropped on top
+    assert pane.recipe_list.model().moveRows(QModelIndex(), 2, 1, QModelIndex(), 0)
+    qtbot.waitUntil(lambda: pane.project.recipe.steps[0]["op"] == "sentinel_to_missing")
+    assert [s["op"] for s in pane.project.recipe.steps] == [
+        "sentinel_to_missing",
+        "drop_duplicate_rows",
+        "drop_columns",
+    ]
+    assert pane.recipe_list.currentRow() == 0
+    assert pane.recipe_list.item(0).text().startswith("1. Treat -999")
+    _wait_checked(qtbot, pane)

@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -127,6 +127,9 @@ class QualityPane(Pane):
         self.recipe_list = QListWidget()
         self.recipe_list.setWordWrap(True)
         self.recipe_list.currentRowChanged.connect(lambda _r: self._update_recipe_buttons())
+        # drag a step to reorder it; the project's recipe is changed, and the list rebuilt
+        self.recipe_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.recipe_list.model().rowsMoved.connect(self._on_recipe_rows_moved)
         self.rows_left = QLabel()
         self.remove_button = QPushButton(REMOVE)
         self.up_button = QPushButton(UP)
@@ -382,6 +385,22 @@ class QualityPane(Pane):
             self.project.set_recipe(recipe)
             self.recipe_list.setCurrentRow(min(row, len(recipe) - 1))
 
+    def _on_recipe_rows_moved(
+        self, _parent: Any, start: int, _end: int, _dest: Any, row: int
+    ) -> None:
+        new_index = row if row < start else row - 1
+        n = len(self._recipe_steps())
+        if not (0 <= start < n and 0 <= new_index < n) or new_index == start:
+            return
+
+        def apply() -> None:  # after the view finished its own move
+            recipe = self._edited_recipe()
+            recipe.move(start, new_index)
+            self.project.set_recipe(recipe)
+            self.recipe_list.setCurrentRow(new_index)
+
+        QTimer.singleShot(0, apply)
+
     def _move_selected(self, delta: int) -> None:
         row = self.recipe_list.currentRow()
         recipe = self._edited_recipe()
@@ -526,7 +545,6 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     from pathlib import Path
 
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from workbench.io.loader import load_table

@@ -67,6 +67,22 @@ def test_beeswarm_has_a_dot_per_explained_row_in_every_lane(pane, demo_result):
     assert n_focus != explanation.overall.n_rows
     assert pane.beeswarm.plot.points_per_lane == [n_focus] * len(pane.beeswarm.plot.lanes)
     assert pane.beeswarm.plot.lanes[0] == explanation.focus_importance.index[0]
+    assert pane.dependence.n_points + pane.dependence.n_missing == n_focus
+    assert not pane.sample_note.isVisible()
+
+
+def test_many_explained_rows_are_drawn_as_a_fixed_sample(controller, qtbot, monkeypatch):
+    import ui.panes.causes_pane as causes_pane
+
+    monkeypatch.setattr(causes_pane, "MAX_SHOWN", 1000)
+    pane = CausesPane(controller)
+    qtbot.addWidget(pane)
+    pane.show()
+    qtbot.waitUntil(lambda: bool(pane.beeswarm.plot.lanes))
+    lanes = pane.beeswarm.plot.lanes
+    assert pane.beeswarm.plot.points_per_lane == [1000] * len(lanes)
+    assert pane.dependence.n_points + pane.dependence.n_missing == 1000
+    assert pane.sample_note.isVisible() and "1,000 of the 5,000" in pane.sample_note.text()
 
 
 def test_selecting_a_driver_updates_the_dependence_plot(pane, demo_result, qtbot):

@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Workbench: from plant data to tested improvements."),
     )
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    parser.add_argument(
+        "--lang",
+        choices=["ko", "en"],
+        help=_("language of the messages (default: WORKBENCH_LANG, else the system's language)"),
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     prof = sub.add_parser("profile", help=_("check a data file's quality and print a summary"))
@@ -286,6 +291,32 @@ def _write_crash_log() -> Path:
     return log
 
 
+def _apply_language(argv: list[str]) -> list[str]:
+    """Take ``--lang ko|en`` out of ``argv`` and switch the catalog before any output.
+
+    Without ``--lang`` the language follows WORKBENCH_LANG, else the system. A given ``--lang``
+    is also put in WORKBENCH_LANG so the desktop app started from here follows it.
+    """
+    import os
+
+    from workbench.i18n import ENV_VAR, set_language
+
+    rest: list[str] = []
+    choice: str | None = None
+    args = iter(argv)
+    for arg in args:
+        if arg == "--lang":
+            choice = next(args, "")
+        elif arg.startswith("--lang="):
+            choice = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    if choice:
+        os.environ[ENV_VAR] = choice
+    set_language(choice)
+    return rest
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbench`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -293,6 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Windows consoles default to a legacy code page; Hangul must not crash printing.
         if stream is not None and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    argv = _apply_language(argv)
     if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version")):
         code = run_command(argv)
     else:

@@ -2,30 +2,104 @@
 
 Use ``_("text")`` for a sentence and ``ngettext(singular, plural, n)`` for counts, with
 named placeholders (``_("{n} rows").format(n=3)``) so translators can reorder words.
+Catalogs live in ``resources/locale/<lang>/LC_MESSAGES/workbench.mo`` (built from the ``.po``
+by ``python -m workbench.i18n_catalog compile``). The language only changes wording: data,
+results and project files are the same in every language.
 """
 
 from __future__ import annotations
 
 import gettext
+import locale
+import os
+import sys
 from pathlib import Path
 
 DOMAIN = "workbench"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "resources" / "locale"
+#: The languages with a catalog; anything else is shown in English.
+LANGUAGES = ("en", "ko")
+#: Environment variable that picks the language when no ``--lang`` is given.
+ENV_VAR = "WORKBENCH_LANG"
+_LANG_ID_KOREAN = 0x12  # primary language id of Windows LANGIDs 0x0412 (ko-KR)
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
 
 
-def set_language(language: str) -> None:
-    """Switch the catalog (``"en"`` or ``"ko"``); unknown languages fall back to English."""
-    global _translation, _language
-    _translation = gettext.translation(
-        DOMAIN, localedir=str(LOCALE_DIR), languages=[language], fallback=True
+def normalize_language(text: str | None) -> str:
+    """``"ko"`` or ``"en"`` for a locale name (``ko_KR.UTF-8``, ``Korean_Korea.949``, ``ko-KR``).
+
+    Returns ``""`` when ``text`` is empty; unknown languages give ``"en"``.
+    """
+    if not text or not text.strip():
+        return ""
+    low = text.strip().lower().replace("-", "_")
+    if low.startswith(("ko_", "korean")) or low in ("ko", "kor"):
+        return "ko"
+    return "en"
+
+
+def _windows_ui_language() -> str:
+    """The Windows display language (``GetUserDefaultUILanguage``), ``""`` elsewhere."""
+    if sys.platform != "win32":
+        return ""
+    try:
+        import ctypes
+
+        lang_id = int(ctypes.windll.kernel32.GetUserDefaultUILanguage())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return ""
+    return "ko" if lang_id & 0x3FF == _LANG_ID_KOREAN else "en"
+
+
+def system_language() -> str:
+    """The user's language from the system: Windows UI language, then LANG & co, then locale."""
+    found = _windows_ui_language()
+    if found:
+        return found
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        # LANGUAGE may hold a list ("ko:en"); the first entry is the user's choice.
+        value = value.split(":")[0]
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return normalize_language(value)
+    try:
+        found = normalize_language(locale.getlocale()[0])
+    except ValueError:
+        found = ""
+    return found or "en"
+
+
+def resolve_language(explicit: str | None = None) -> str:
+    """The language to use: ``explicit`` (``--lang``, a preference), ``WORKBENCH_LANG``, system."""
+    return (
+        normalize_language(explicit)
+        or normalize_language(os.environ.get(ENV_VAR))
+        or system_language()
     )
-    _language = language
+
+
+def set_language(language: str | None) -> str:
+    """Switch the catalog; returns the language now used (unknown ones fall back to English).
+
+    ``None`` or ``""`` follows :func:`resolve_language` (the environment, then the system).
+    Texts already built keep their language: re-create them after a switch.
+    """
+    global _translation, _language
+    lang = normalize_language(language) or resolve_language(None)
+    if lang == "en":
+        _translation = gettext.NullTranslations()
+    else:
+        _translation = gettext.translation(
+            DOMAIN, localedir=str(LOCALE_DIR), languages=[lang], fallback=True
+        )
+    _language = lang
+    return lang
 
 
 def current_language() -> str:
+    """The language of the catalog in use (``"en"`` or ``"ko"``)."""
     return _language
 
 
@@ -35,7 +109,7 @@ def _(message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """Translate a message whose form depends on the count ``n``."""
+    """Translate a message whose form depends on the count ``n`` (Korean has one form)."""
     return _translation.ngettext(singular, plural, n)
 
 

@@ -1,0 +1,385 @@
+"""Korean and English: catalog completeness, unmarked strings, the tools, switching languages."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbench import i18n
+from workbench import i18n_catalog as cat
+from workbench.i18n import _, ngettext, set_language
+
+ROOT = Path(__file__).resolve().parents[2]
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    yield
+    set_language("en")
+
+
+# ---------------------------------------------------------------------------------------------
+# (1) every marked string has a Korean translation with the same placeholders
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_message_is_translated_into_korean() -> None:
+    messages, problems = cat.extract()
+    assert len(messages) > 500  # the scan really found the app's strings
+    problems += cat.check_catalog("ko", messages)
+    assert not problems, (
+        "Run `python -m workbench.i18n_catalog extract`, translate the empty msgstr in "
+        "resources/locale/ko/LC_MESSAGES/workbench.po, then `... compile`:\n" + "\n".join(problems)
+    )
+
+
+def test_the_korean_catalog_has_one_plural_form() -> None:
+    header, messages = cat.read_po(cat.po_path("ko"))
+    assert header["Plural-Forms"] == "nplurals=1; plural=0;"
+    plurals = [m for m in messages if m.msgid_plural]
+    assert plurals and all(len(m.msgstr) == 1 for m in plurals)
+
+
+# ---------------------------------------------------------------------------------------------
+# (2) user-visible strings that are not marked for translation
+# ---------------------------------------------------------------------------------------------
+
+UI_CALLS = {
+    "setText", "setWindowTitle", "setToolTip", "setPlaceholderText", "addAction", "addMenu",
+    "setStatusTip", "setWhatsThis", "showMessage", "setTabText", "addTab", "setTitle",
+    "setInformativeText", "setDetailedText", "setLabelText", "setHorizontalHeaderLabels",
+    "setVerticalHeaderLabels", "setHeaderLabels", "setSuffix", "setPrefix",
+    "QLabel", "QPushButton", "QCheckBox", "QGroupBox", "QAction", "QRadioButton",
+    "QToolButton", "QMenu", "QCommandLinkButton",
+}  # fmt: skip
+MESSAGE_BOX = {"information", "warning", "critical", "question", "about"}
+CORE_ERRORS = {"WorkbenchError", "DataLoadError", "AnalysisError", "ProjectFileError"}
+WORDS = re.compile(r"[A-Za-z\uac00-\ud7a3]{2,}")
+NOT_WORDING = {"Workbench"}  # the product's name is the same in every language
+
+
+def _literals(node: ast.expr) -> Iterator[str]:
+    """Text written into the code: literals, f-string parts, lists of them, ``a + b``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.JoinedStr):
+        yield "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+    elif isinstance(node, ast.List | ast.Tuple):
+        for element in node.elts:
+            yield from _literals(element)
+    elif isinstance(node, ast.BinOp):
+        yield from _literals(node.left)
+        yield from _literals(node.right)
+    elif isinstance(node, ast.IfExp):
+        yield from _literals(node.body)
+        yield from _literals(node.orelse)
+
+
+def _shown_arguments(node: ast.Call, core: bool) -> list[ast.expr]:
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    if core:
+        if name in CORE_ERRORS:
+            return [
+                *node.args[:2],
+                *(k.value for k in node.keywords if k.arg in ("message", "hint")),
+            ]
+        if name == "LoadNote":
+            return [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "message")]
+        return []
+    if name in UI_CALLS:
+        return [*node.args, *(k.value for k in node.keywords if k.arg in ("text", "title"))]
+    owner = getattr(func, "value", None)
+    if name in MESSAGE_BOX and isinstance(owner, ast.Name) and owner.id == "QMessageBox":
+        return list(node.args)
+    return []
+
+
+def find_unmarked(root: Path) -> list[str]:
+    """``file:line: call('text')`` for each literal shown to users without ``_()``."""
+    found: list[str] = []
+    for folder, core in (("ui", False), ("workbench", True)):
+        for path in sorted((root / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                for arg in _shown_arguments(node, core):
+                    for text in _literals(arg):
+                        if WORDS.search(text) and text not in NOT_WORDING:
+                            where = f"{path.relative_to(root).as_posix()}:{node.lineno}"
+                            found.append(f"{where}: {text!r}")
+    return found
+
+
+def test_no_user_visible_string_escapes_the_catalog() -> None:
+    unmarked = find_unmarked(ROOT)
+    assert not unmarked, "Wrap these in _() (with named placeholders):\n" + "\n".join(unmarked)
+
+
+def test_the_unmarked_string_check_finds_what_it_should(tmp_path: Path) -> None:
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "workbench").mkdir()
+    (tmp_path / "ui" / "pane.py").write_text(
+        "label = QLabel('Target column')\n"
+        "button.setText(_('Run'))\n"
+        "QMessageBox.warning(self, 'Oops', f'{n} rows failed')\n"
+        "menu.addAction('&Open…')\n"
+        "label.setText('…')\n"
+        "w.setWindowTitle('Workbench')\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "workbench" / "step.py").write_text(
+        "raise AnalysisError('The target is empty.', _('Pick another.'))\n"
+        "raise WorkbenchError(_('ok'), hint='Choose a file.')\n"
+        "LoadNote('kind', 'Read as cp949.', None)\n"
+        "LoadNote(kind='x', message=_('fine'))\n",
+        encoding="utf-8",
+    )
+    found = find_unmarked(tmp_path)
+    assert [f.split(":")[:2] for f in found] == [
+        ["ui/pane.py", "1"],
+        ["ui/pane.py", "3"],
+        ["ui/pane.py", "3"],
+        ["ui/pane.py", "4"],
+        ["workbench/step.py", "1"],
+        ["workbench/step.py", "2"],
+        ["workbench/step.py", "3"],
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# (3) the command line speaks Korean with --lang ko
+# ---------------------------------------------------------------------------------------------
+
+
+def _run_cli(*args: str, env_lang: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    env.pop(i18n.ENV_VAR, None)
+    env.update(LANG="C.UTF-8", PYTHONIOENCODING="utf-8", OMP_NUM_THREADS="1")
+    if env_lang is not None:
+        env[i18n.ENV_VAR] = env_lang
+    return subprocess.run(
+        [sys.executable, "-m", "workbench.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_analyze_prints_korean_with_lang_ko() -> None:
+    done = _run_cli(
+        "--lang", "ko", "analyze", "resources/demo/solar_cells.csv", "--target", "efficiency"
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for word in ("데이터:", "품질:", "모델:", "관심 행:", "그룹 1", "결측값", "주요 요인"):
+        assert word in out, word
+    for english in ("Quality:", "Top drivers overall", "Kept out of the model", "Group 1 —"):
+        assert english not in out
+    assert "10,100행" in out  # Korean counters right after the number, thousands with commas
+
+
+def test_lang_option_and_environment_choose_the_language() -> None:
+    korean = _run_cli("--help", env_lang="ko")
+    assert korean.returncode == 0 and "공장 데이터" in korean.stdout
+    english = _run_cli("--lang", "en", "--help", env_lang="ko")  # --lang wins
+    assert english.returncode == 0 and not HANGUL.search(english.stdout)
+    assert "fit a model" in english.stdout
+    failed = _run_cli("--lang=ko", "profile", "no_such_file.csv")
+    assert failed.returncode == 2 and "오류:" in failed.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# (4) switching languages: wording changes, data does not
+# ---------------------------------------------------------------------------------------------
+
+
+def test_switching_language_and_back() -> None:
+    assert set_language("en") == "en" and _("Quality") == "Quality"
+    assert set_language("ko") == "ko" and i18n.current_language() == "ko"
+    assert _("Quality") == "품질"
+    assert ngettext("{n} row", "{n} rows", 1) == ngettext("{n} row", "{n} rows", 5) == "{n}행"
+    assert _("a text no catalog has") == "a text no catalog has"  # falls back to English
+    assert set_language("en") == "en"
+    assert _("Quality") == "Quality"
+    assert ngettext("{n} row", "{n} rows", 1) == "{n} row"
+    assert ngettext("{n} row", "{n} rows", 2) == "{n} rows"
+    assert set_language("fr") == "en"  # no catalog: English
+
+
+def test_quality_findings_are_the_same_in_both_languages() -> None:
+    from workbench.io.table import ColumnKind
+    from workbench.steps.quality import assess_quality
+
+    frame = pd.DataFrame(
+        {
+            "temp": [20.0, 21.0, -999.0, 22.0, 23.0, 21.5, 22.5, 20.5] * 5,
+            "line": ["A", "B"] * 20,
+            "same": ["x"] * 40,
+            "yield": [float(i % 7) for i in range(40)],
+        }
+    )
+    kinds = {
+        "temp": ColumnKind.NUMERIC,
+        "line": ColumnKind.CATEGORICAL,
+        "same": ColumnKind.CATEGORICAL,
+        "yield": ColumnKind.NUMERIC,
+    }
+
+    def findings(language: str):
+        set_language(language)
+        report = assess_quality(frame, kinds, target="yield")
+        return report, [(a.kind, a.column, a.severity) for a in report.alerts]
+
+    en_report, en_findings = findings("en")
+    ko_report, ko_findings = findings("ko")
+    assert en_findings and en_findings == ko_findings
+    assert all(HANGUL.search(a.message) for a in ko_report.alerts)
+    assert not any(HANGUL.search(a.message) for a in en_report.alerts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalog tools
+# ---------------------------------------------------------------------------------------------
+
+
+def test_extract_reads_implicit_concatenation_plurals_and_marks(tmp_path: Path) -> None:
+    source = tmp_path / "mod.py"
+    source.write_text(
+        "from workbench import i18n\n"
+        "A = N_('Marked')\n"
+        "def f(n):\n"
+        "    x = _('One ' 'sentence,' \" two parts.\")\n"
+        "    y = ngettext('{n} row', '{n} rows', n).format(n=n)\n"
+        "    z = i18n._('Via the module')\n"
+        "    w = _(A)\n"
+        "    bad = _(f'{n} rows')\n"
+        "    return _('One sentence, two parts.')\n",
+        encoding="utf-8",
+    )
+    messages, problems = cat.extract_file(source, "mod.py")
+    assert sorted((m.msgid, m.msgid_plural) for m in messages) == [
+        ("Marked", ""),
+        ("One sentence, two parts.", ""),
+        ("One sentence, two parts.", ""),
+        ("Via the module", ""),
+        ("{n} row", "{n} rows"),
+    ]
+    assert len(problems) == 1 and "mod.py:8" in problems[0] and "f-string" in problems[0]
+
+
+def test_po_text_round_trips() -> None:
+    header = {"Language": "ko", "Plural-Forms": "nplurals=1; plural=0;"}
+    messages = [
+        cat.Message('Plain “quotes” and "ASCII" ones', msgstr=['“따옴표”와 "ASCII"']),
+        cat.Message("Two\nlines\twith a tab\\", locations=["a.py:1", "b.py:2"], msgstr=["두\n줄"]),
+        cat.Message("{n} row", "{n} rows", msgstr=["{n}행"], comments=["counter: 행"]),
+        cat.Message("Not yet", msgstr=[""], fuzzy=True),
+    ]
+    text = cat.format_po(header, messages, with_locations=True)
+    header2, parsed = cat.parse_po(text)
+    assert header2 == header
+    assert parsed == messages
+    assert [m.translated for m in parsed] == [True, True, True, False]
+
+
+def test_parse_po_names_the_bad_line() -> None:
+    with pytest.raises(ValueError, match="line 3"):
+        cat.parse_po('msgid "a"\nmsgstr "b"\nnonsense\n')
+
+
+def test_compiled_mo_is_read_by_gettext(tmp_path: Path) -> None:
+    header = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=1; plural=0;"}
+    messages = [
+        cat.Message("Quality", msgstr=["품질"]),
+        cat.Message("{n} file", "{n} files", msgstr=["파일 {n}개"]),
+        cat.Message("Draft", msgstr=["초안"], fuzzy=True),  # fuzzy: left out
+        cat.Message("Empty", msgstr=[""]),
+    ]
+    mo = tmp_path / "x.mo"
+    mo.write_bytes(cat.compile_mo(header, messages))
+    with mo.open("rb") as fh:
+        catalog = gettext.GNUTranslations(fh)
+    assert catalog.gettext("Quality") == "품질"
+    assert catalog.ngettext("{n} file", "{n} files", 1) == "파일 {n}개"
+    assert catalog.ngettext("{n} file", "{n} files", 7) == "파일 {n}개"
+    assert catalog.gettext("Draft") == "Draft"
+    assert catalog.gettext("Empty") == "Empty"
+
+
+def test_merge_keeps_translations_and_adds_new_messages() -> None:
+    template = [cat.Message("Kept"), cat.Message("New"), cat.Message("{n} a", "{n} b")]
+    old = [
+        cat.Message("Kept", msgstr=["유지"]),
+        cat.Message("Gone", msgstr=["삭제"]),
+        cat.Message("{n} a", "{n} b", msgstr=["{n}개"]),
+    ]
+    merged = cat.merge(template, old, "ko")
+    assert [(m.msgid, m.msgstr) for m in merged] == [
+        ("Kept", ["유지"]),
+        ("New", [""]),
+        ("{n} a", ["{n}개"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("msgid", "plural", "text", "ok"),
+    [
+        ("{a} and {b}", "", "{b} 및 {a}", True),
+        ("{a} and {b}", "", "{a}", False),
+        ("{rows:,} rows", "", "{rows}행", False),  # the thousands separator was lost
+        ("{n} value", "{n:,} values", "값 {n:,}개", True),
+        ("{n} value", "{n:,} values", "값 {x}개", False),
+        ("one row", "{n} rows", "{n}행", True),
+        ("{{literal}} {x}", "", "{{글자}} {x}", True),
+    ],
+)
+def test_placeholders_must_match(msgid: str, plural: str, text: str, ok: bool) -> None:
+    assert cat.placeholders_match(msgid, plural, text) is ok
+
+
+@pytest.mark.parametrize(
+    ("name", "language"),
+    [
+        ("ko_KR.UTF-8", "ko"),
+        ("Korean_Korea.949", "ko"),
+        ("ko-KR", "ko"),
+        ("ko", "ko"),
+        ("en_US", "en"),
+        ("de_DE.UTF-8", "en"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_normalize_language(name: str | None, language: str) -> None:
+    assert i18n.normalize_language(name) == language
+
+
+def test_language_follows_environment_then_system(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", i18n.ENV_VAR):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(i18n, "_windows_ui_language", lambda: "")
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert i18n.system_language() == "ko"
+    assert i18n.resolve_language(None) == "ko"
+    monkeypatch.setenv("LANGUAGE", "en_GB:ko")
+    assert i18n.system_language() == "en"
+    monkeypatch.setenv(i18n.ENV_VAR, "ko")
+    assert i18n.resolve_language(None) == "ko"
+    assert i18n.resolve_language("en") == "en"  # an explicit choice wins
+    assert set_language(None) == "ko"

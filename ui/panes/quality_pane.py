@@ -9,7 +9,6 @@ added to the recipe, never applied to the source file.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
@@ -35,6 +34,7 @@ from ui.jobs import JobFailure
 from ui.panes.base import Pane
 from ui.panes.data_text import KIND_LABELS
 from ui.panes.quality_alerts import AlertCard, severity_icon
+from ui.panes.quality_checks import JOB_OWNER, QualityChecks
 from ui.panes.quality_text import (
     ALERTS_TITLE,
     CHECKING,
@@ -61,45 +61,7 @@ from ui.panes.quality_text import (
 from ui.plots.column_plot import ColumnPlot
 from ui.plots.missing_map import MissingMapPlot
 from ui.widgets.failure_banner import FailureBanner
-from workbench.jobs import JobContext
 from workbench.project import Section
-
-JOB_OWNER = "quality"
-
-
-# -- jobs -----------------------------------------------------------------------------------
-def replay_job(ctx: JobContext, table: Any, recipe: Any) -> Any:
-    """Job: the recipe replayed on the loaded table (a RecipeResult)."""
-    from workbench.workflow import cleaned_table
-
-    return cleaned_table(ctx, table, recipe)
-
-
-def assess_job(ctx: JobContext, cleaned: Any, target: str | None, time: str | None) -> Any:
-    """Job: the quality report of the cleaned table (target checks when a target is set)."""
-    from workbench.steps.quality import assess_quality
-
-    columns = cleaned.frame.columns
-    return assess_quality(
-        cleaned.frame,
-        cleaned.kinds,
-        target=target if target in columns else None,
-        time=time if time in columns else None,
-        ctx=ctx,
-    )
-
-
-@dataclass
-class _Replay:
-    """The last recipe replay, and the table and steps it came from (a view cache).
-
-    Compared by identity and value, not by revision numbers: a newly opened project starts
-    its revisions afresh, and must not be shown another project's replay.
-    """
-
-    result: Any
-    table: Any
-    steps: list[dict[str, Any]]
 
 
 class QualityPane(Pane):
@@ -109,9 +71,11 @@ class QualityPane(Pane):
 
     def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
-        self._replay: _Replay | None = None
-        self._running: Any = None  # the inputs of the check under way (see _wanted)
-        self._failed: Any = None  # the inputs whose check failed (no retry loop)
+        self.checks = QualityChecks(controller, self)
+        self.checks.replayed.connect(self._on_checks_replayed)
+        self.checks.failed.connect(self._on_checks_failed)
+        self.checks.progress.connect(self._on_checks_progress)
+        self.checks.state_changed.connect(self._on_checks_state_changed)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.status = QLabel()
@@ -326,14 +290,6 @@ class QualityPane(Pane):
         else:
             self.status.setText("")
 
-    def _current_replay(self) -> Any:
-        """The last replay if it came from the current data and recipe."""
-        if self._replay is None:
-            return None
-        replay = self._replay
-        same = replay.table is self.project.table and replay.steps == self._recipe_steps()
-        return replay.result if same else None
-
     # -- column selection ------------------------------------------------------------------
     def selected_column(self) -> str | None:
         rows = self.profile_table.selectionModel().selectedRows()
@@ -410,126 +366,27 @@ class QualityPane(Pane):
             self.recipe_list.setCurrentRow(row + delta)
 
     # -- background checks -----------------------------------------------------------------
-    def _wanted(self) -> tuple[int, tuple[tuple[str, int], ...], str | None]:
-        """What a current report must come from: project, input revisions and time column."""
-        from workbench.workflow import time_column
-
-        stamp = self.project.input_stamp(Section.QUALITY)
-        return id(self.project), tuple(sorted(stamp.items())), time_column(self.project.roles)
-
     def _report_is_current(self) -> bool:
-        """The report exists, its inputs did not change, and it used the time column now set.
+        return self.checks.report_is_current()
 
-        The time role is not one of the project's quality inputs, but drift is checked
-        against it, so a changed time column also calls for a new check.
-        """
-        project = self.project
-        report = project.result(Section.QUALITY)
-        if report is None or project.is_stale(Section.QUALITY):
-            return False
-        time = self._wanted()[2]
-        replay = self._current_replay()
-        columns = replay.frame.columns if replay is not None else project.frame.columns
-        return report.time == time or (time is not None and time not in columns)
+    def _current_replay(self) -> Any:
+        return self.checks.current_replay()
 
     def _maybe_recheck(self) -> None:
-        """Start replay + check when the report is missing or out of date (once per input)."""
-        project = self.project
-        if project.table is None:
-            return
-        stamp = project.input_stamp(Section.QUALITY)
-        wanted = self._wanted()
-        if wanted == self._running and self.controller.runner.is_running(JOB_OWNER):
-            return
-        if self._report_is_current():
-            if project.recipe and self._current_replay() is None:
-                self._start_replay_only(stamp)  # a reopened project: show each step's effect
-            return
-        if wanted == self._failed:
-            return
-        self._running = wanted
-        self.banner.clear()
-        replay = self._current_replay()
-        if replay is not None:
-            self._start_assess(replay, stamp)
-            return
-        source = (project.table, self._recipe_steps())
-        self.controller.runner.start(
-            JOB_OWNER,
-            replay_job,
-            project.table,
-            project.recipe,
-            on_success=lambda result: self._on_replay_succeeded(result, stamp, source),
-            on_failure=lambda f: self._on_job_failed(f, stamp),
-            on_progress=lambda f, m: self._on_job_progress(f * 0.3, m),
-            on_cancel=self._on_job_cancelled,
-        )
-        self._update_status()
+        if self.checks.maybe_recheck():
+            self.banner.clear()
 
-    def _start_replay_only(self, stamp: dict[str, int]) -> None:
-        self._running = self._wanted()
-        table, steps = self.project.table, self._recipe_steps()
-
-        def done(result: Any) -> None:
-            self._running = None
-            self._replay = _Replay(result, table, steps)
-            self._fill_recipe()
-            self._on_profile_selection_changed()
-            self._update_status()
-
-        self.controller.runner.start(
-            JOB_OWNER,
-            replay_job,
-            self.project.table,
-            self.project.recipe,
-            on_success=done,
-            on_failure=lambda f: self._on_job_failed(f, stamp),
-            on_progress=self._on_job_progress,
-            on_cancel=self._on_job_cancelled,
-        )
-
-    def _on_replay_succeeded(
-        self, result: Any, stamp: dict[str, int], source: tuple[Any, list[dict[str, Any]]]
-    ) -> None:
-        self._replay = _Replay(result, *source)
+    def _on_checks_replayed(self) -> None:
         self._fill_recipe()
-        self._start_assess(result, stamp)
+        self._on_profile_selection_changed()
 
-    def _start_assess(self, cleaned: Any, stamp: dict[str, int]) -> None:
-        from workbench.workflow import time_column
-
-        goal = self.project.goal
-        self.controller.runner.start(
-            JOB_OWNER,
-            assess_job,
-            cleaned,
-            None if goal is None else goal.target,
-            time_column(self.project.roles),
-            on_success=lambda report: self._on_assess_succeeded(report, stamp),
-            on_failure=lambda f: self._on_job_failed(f, stamp),
-            on_progress=lambda f, m: self._on_job_progress(0.3 + 0.7 * f, m),
-            on_cancel=self._on_job_cancelled,
-        )
-        self._update_status()
-
-    def _on_assess_succeeded(self, report: Any, stamp: dict[str, int]) -> None:
-        self._running = None
-        # stamped with the inputs the job started from: edits made meanwhile show as stale
-        self.project.set_result(Section.QUALITY, report, inputs=stamp)
-        if not self.isVisible():
-            self.refresh()
-
-    def _on_job_failed(self, failure: JobFailure, stamp: dict[str, int]) -> None:
-        self._running = None
-        self._failed = self._wanted()
+    def _on_checks_failed(self, failure: JobFailure) -> None:
         self.banner.show_failure(failure)
-        self._update_status()
 
-    def _on_job_cancelled(self) -> None:
-        self._running = None
-        self._update_status()
+    def _on_checks_state_changed(self) -> None:
+        self._update_status()  # a hidden pane is rebuilt when shown (Pane.showEvent)
 
-    def _on_job_progress(self, fraction: float, message: str) -> None:
+    def _on_checks_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(fraction * 100))
         window = self.window()
         if hasattr(window, "show_progress"):

@@ -179,3 +179,24 @@ def test_the_count_uses_the_cleaned_table(qtbot, pane, demo_table):
     n = len(select_focus(kept, parse_focus("top:5%")))
     assert f"{n:,} of {len(kept):,} rows" in pane.focus_count.text()
     assert int(pane.plot.focus_counts.sum() + pane.plot.rest_counts.sum()) == kept.notna().sum()
+
+
+def test_the_quality_steps_report_feeds_the_suggestions_without_a_job(qtbot, demo_table):
+    from workbench.analysis import make_goal
+    from workbench.project import Section
+    from workbench.workflow import check_quality
+
+    project = Project()
+    project.set_table(demo_table)
+    project.set_goal(make_goal(demo_table.frame, "efficiency"))
+    ctx = JobContext(None, threading.Event())
+    project.set_result(Section.QUALITY, check_quality(ctx, demo_table, None, "efficiency", None))
+    controller = ProjectController()
+    controller.replace_project(project)
+    pane = GoalPane(controller)
+    qtbot.addWidget(pane)
+    pane.show()
+    assert not controller.runner.is_running("goal")  # nothing to replay, nothing to check
+    assert pane.is_prepared()
+    row = _row(pane, "final_test_efficiency")
+    assert pane.roles_table.item(row, 3).text() == "almost a copy of the target"

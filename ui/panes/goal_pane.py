@@ -120,20 +120,24 @@ def focus_count_text(n: int, total: int, description: str) -> str:
 
 
 #: Above this many rows the pane does not run its own quality check for the role suggestions
-#: (seconds of work); it uses the Quality step's report when that one has the same target.
+#: (seconds of work); it waits for the Quality step's report.
 OWN_QUALITY_ROWS = 300_000
 
 
-def prepare_goal_table(ctx: JobContext, table: Any, recipe: Any, target: str | None) -> Any:
-    """Job: the cleaned frame, its kinds, and (with a target, on a table that is not huge) its
-    quality report, whose leakage / ID-like / constant flags feed the role suggestions."""
+def prepare_goal_table(
+    ctx: JobContext, table: Any, recipe: Any, target: str | None, need_quality: bool
+) -> Any:
+    """Job: the cleaned frame, its kinds, and, when ``need_quality`` (no Quality report for this
+    target yet) on a table that is not huge, a quality report whose leakage / ID-like /
+    constant flags feed the role suggestions."""
     from workbench.steps.quality import assess_quality
     from workbench.workflow import cleaned_table
 
     cleaned = cleaned_table(ctx.sub(0.0, 0.4), table, recipe)
     frame, kinds = cleaned.frame, dict(cleaned.kinds)
     quality = None
-    if target is not None and target in frame.columns and len(frame) <= OWN_QUALITY_ROWS:
+    usable = target is not None and target in frame.columns and len(frame) <= OWN_QUALITY_ROWS
+    if need_quality and usable:
         quality = assess_quality(frame, kinds, target=target, ctx=ctx.sub(0.4, 1.0))
     return frame, kinds, quality
 
@@ -271,6 +275,11 @@ class GoalPane(Pane):
         if self._prepared is not None and self._prepared[0] == key:
             quality = self._prepared[3] or _quality_for(p.result(Section.QUALITY), target)
             return self._prepared[1], self._prepared[2], quality
+        project_quality = _quality_for(p.result(Section.QUALITY), target)
+        if not p.recipe and (target is None or project_quality is not None):
+            # Nothing to replay or check: the loaded table is the cleaned one.
+            self._prepared = (key, p.table.frame, dict(p.table.kinds), None)
+            return p.table.frame, dict(p.table.kinds), project_quality
         if not self.controller.runner.is_running("goal") or self._pending != key:
             self._pending = key
             self.controller.runner.start(
@@ -279,10 +288,11 @@ class GoalPane(Pane):
                 p.table,
                 p.recipe,
                 target,
+                project_quality is None,
                 on_success=lambda r, k=key: self._on_prepared(k, r),
                 on_failure=self._on_job_failed,
             )
-        return p.table.frame, dict(p.table.kinds), _quality_for(p.result(Section.QUALITY), target)
+        return p.table.frame, dict(p.table.kinds), project_quality
 
     def _on_prepared(self, key: tuple, result: tuple) -> None:
         self._prepared = (key, *result)

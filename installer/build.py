@@ -139,6 +139,9 @@ def smoke_gui(bundle: Path, home: Path) -> dict[str, float]:
 
 
 def folder_size(path: Path) -> int:
+    """Bytes under ``path``; symlinks (PyInstaller links shared libraries on Linux) count 0."""
+    if path.is_symlink():
+        return 0
     if path.is_file():
         return path.stat().st_size
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())

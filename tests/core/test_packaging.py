@@ -92,6 +92,10 @@ def test_spec_excludes_heavy_unused_modules() -> None:
     needed = {"numpy", "pandas", "pyarrow", "lightgbm", "hdbscan", "sklearn", "scipy", "openpyxl"}
     needed |= {"fastexcel", "pyqtgraph", "PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets"}
     assert not needed & excludes
+    # pyqtgraph's plot curves import these with importlib: bundled on purpose (a frozen build
+    # without them failed its self-test).
+    assert {"PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets"}.isdisjoint(excludes)
+    assert '"PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets"' in SPEC.read_text(encoding="utf-8")
 
 
 def test_app_imports_nothing_the_spec_excludes() -> None:
@@ -174,7 +178,8 @@ def test_build_checks_msvc_runtime_and_sizes(tmp_path) -> None:
     (bundle / "_internal" / "VCOMP140.dll").write_bytes(b"x")
     (bundle / "_internal" / "msvcp140.dll").write_bytes(b"x")
     assert build.check_msvc_runtime(bundle) == ["msvcp140.dll", "vcomp140.dll"]
-    total, top = build.size_breakdown(bundle)
+    (bundle / "_internal" / "liblink.so").symlink_to(bundle / "_internal" / "lightgbm")
+    total, top = build.size_breakdown(bundle)  # a symlinked library is not counted twice
     assert total == 5000 + 3000 + 100 + 2
     assert top[0] == (str(Path("_internal/PySide6/Qt")), 5000)
     assert top[1] == (str(Path("_internal/lightgbm")), 3000)

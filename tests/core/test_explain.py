@@ -236,6 +236,16 @@ def test_a_failed_check_falls_back_to_lightgbm(frame, regression, monkeypatch):
     assert np.abs(result.values - reference(regression, frame)).max() < TOL
 
 
+def test_a_kernel_that_cannot_run_falls_back_to_lightgbm(frame, binary, monkeypatch):
+    def broken(self, data, *args, **kwargs):
+        raise RuntimeError("no compiler here")
+
+    monkeypatch.setattr(shap_native.TreeShapModel, "shap_values", broken)
+    result = compute_shap(binary, frame)
+    assert result.method == "lightgbm"
+    assert np.abs(result.values - reference(binary, frame)).max() < TOL
+
+
 def test_unsupported_models_use_lightgbm(frame):
     rng = np.random.default_rng(9)
     numeric = frame.drop(columns="f2")

@@ -219,8 +219,11 @@ class _FastShap:
 
     def block(self, chunk: pd.DataFrame, n_features: int, n_outputs: int) -> np.ndarray | None:
         """SHAP values and base column of ``chunk``; None when a check against LightGBM fails."""
-        data = shap_native.to_lightgbm_matrix(self.booster, chunk)
-        values = self.model.shap_values(data, self.num_threads)
+        try:
+            data = shap_native.to_lightgbm_matrix(self.booster, chunk)
+            values = self.model.shap_values(data, self.num_threads)
+        except Exception:  # the kernel could not run here (no compiler, odd column): LightGBM's
+            return None
         base = self.model.base_value
         if not self.checked:
             # The first rows against LightGBM's own pred_contrib, value by value.

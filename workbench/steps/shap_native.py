@@ -350,9 +350,21 @@ class TreeShapModel:
         return out
 
 
+def _jit(**options: Any) -> Any:
+    """``numba.njit`` with an on-disk cache where one can be kept (not in every frozen app)."""
+
+    def decorate(fn: Any) -> Any:
+        try:
+            return njit(cache=True, **options)(fn)
+        except RuntimeError:  # "no locator available": compile per process instead
+            return njit(**options)(fn)
+
+    return decorate
+
+
 if HAVE_NUMBA:
 
-    @njit(cache=True, nogil=True, parallel=True)
+    @_jit(nogil=True, parallel=True)
     def _shap_blocks(
         data,
         out,
@@ -499,7 +511,7 @@ if HAVE_NUMBA:
                 for j in range(n_feat):
                     out[r0 + r, j] = phib[j, r]
 
-    @njit(cache=True, nogil=True, inline="always")
+    @_jit(nogil=True, inline="always")
     def _goes_left_value(fval, i, thr, is_cat, missing, default_left, cat_start, cat_len, bits):
         if is_cat[i] == 0:
             if np.isnan(fval) and missing[i] != 2:

@@ -76,6 +76,10 @@ class ColumnPlot(pg.PlotWidget):
         self.labels = []
         self.message = message
         self.setTitle(None)
+        item = self.getPlotItem()
+        for axis in ("left", "bottom"):
+            # a sentence alone reads better than empty 0..1 axes around it
+            (item.hideAxis if message else item.showAxis)(axis)
         if message:
             self._text.setText(message)
             self._text.setPos(0.5, 0.5)

@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from ui.controller import ProjectController
-from ui.panes.goal_pane import BY_SUGGESTION, BY_USER, GoalPane, parse_success
+from ui.panes.goal_pane import GoalPane, parse_success
+from ui.panes.goal_text import BY_SUGGESTION, BY_USER
 from workbench.io.table import LoadOptions
 from workbench.jobs import JobContext
 from workbench.project import Project
@@ -85,7 +86,7 @@ def test_target_and_focus_update_the_live_count_and_the_goal(qtbot, pane, demo_t
 
     _choose(pane.direction_combo, pane.direction_combo.itemText(1))  # make it lower
     assert project.goal.direction == Direction.MINIMIZE
-    assert project.goal.focus.startswith("bottom:")
+    assert project.goal.focus == "bottom:20%"  # the share the user chose is kept
     low = len(select_focus(target, project.goal.focus_rule))
     assert f"{low:,} of 10,100 rows" in pane.focus_count.text()
     assert pane.is_complete()

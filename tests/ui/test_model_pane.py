@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from ui.controller import ProjectController
-from ui.panes.model_pane import CANCELLED, ModelPane, threshold_metrics
+from ui.panes.model_pane import ModelPane, threshold_metrics
+from ui.panes.model_text import CANCELLED
 from workbench.analysis import make_goal
 from workbench.io.table import LoadOptions
 from workbench.jobs import JobContext

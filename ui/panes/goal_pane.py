@@ -24,14 +24,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QStackedLayout,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,85 +36,37 @@ from PySide6.QtWidgets import (
 from ui.controller import ProjectController
 from ui.jobs import JobFailure
 from ui.panes.base import Pane
+from ui.panes.goal_roles import RolesTable
+from ui.panes.goal_text import (
+    DIRECTIONS,
+    FOCUS_KINDS,
+    GO_TO_DATA,
+    NO_DATA,
+    NO_TARGET,
+    PLOT_NOTE,
+    ROLES_INTRO,
+    ROLES_NEED_TARGET,
+    SUCCESS_BAD,
+    SUCCESS_HINT,
+    TASK_AUTO,
+    TASKS,
+    TITLE,
+    focus_count_text,
+)
 from ui.plots.target_plot import TargetPlot
 from workbench.errors import WorkbenchError
-from workbench.i18n import _, ngettext
-from workbench.io.table import ColumnKind
+from workbench.i18n import _
 from workbench.jobs import JobContext
 from workbench.project import Section
-from workbench.steps.goal import ColumnRole, Direction, FocusRule, Goal, Task, infer_task
-
-# -- the pane's sentences ------------------------------------------------------------------------
-TITLE = _("Goal")
-NO_DATA = _("There is no data yet. Load a data file first; then choose what to improve here.")
-GO_TO_DATA = _("Go to the Data step")
-NO_TARGET = _("Choose the column you want to improve.")
-DIRECTIONS = {
-    Direction.MAXIMIZE: _("Make it higher"),
-    Direction.MINIMIZE: _("Make it lower"),
-    Direction.CLASS: _("Predict (and reduce) one class"),
-}
-FOCUS_KINDS = {
-    "top": _("Top share of rows"),
-    "bottom": _("Bottom share of rows"),
-    "class": _("A class"),
-}
-TASKS = {
-    Task.REGRESSION: _("a number (regression)"),
-    Task.BINARY: _("two classes"),
-    Task.MULTICLASS: _("several classes"),
-}
-TASK_AUTO = _("Automatic: {task}")
-SUCCESS_HINT = _("e.g. +0.3 (optional)")
-SUCCESS_BAD = _("“{text}” is not a number. Write the change you hope for, e.g. +0.3 or -2.")
-ROLES_INTRO = _(
-    "Every column goes into the model unless it is kept out. Mark the settings the line can "
-    "change as controllable: only those can become actions."
+from workbench.steps.goal import (
+    ColumnRole,
+    Direction,
+    FocusRule,
+    Goal,
+    Task,
+    infer_task,
+    parse_focus,
 )
-ROLES_NEED_TARGET = _("Choose the target first; the roles depend on it.")
-ROLE_HEADERS = [_("Column"), _("Type"), _("Role"), _("Why"), _("Chosen by")]
-ROLES = {
-    ColumnRole.FEATURE: _("Feature (in the model)"),
-    ColumnRole.CONTROLLABLE: _("Controllable setting"),
-    ColumnRole.UNCONTROLLABLE: _("Uncontrollable condition"),
-    ColumnRole.ID: _("ID (kept out)"),
-    ColumnRole.TIME: _("Time (orders the validation)"),
-    ColumnRole.EXCLUDED: _("Excluded"),
-}
-BACK_TO_SUGGESTION = _("↺ Use the suggestion")
-BY_USER = _("You")
-BY_SUGGESTION = _("Suggested")
-SHORT_REASONS = {
-    "id": _("an ID column"),
-    "time": _("the time column"),
-    "excluded": _("excluded by you"),
-    "constant": _("same value in every row"),
-    "id_like": _("looks like an ID"),
-    "leakage": _("almost a copy of the target"),
-    "empty": _("empty"),
-    "text": _("free text"),
-    "datetime": _("a date/time"),
-    "high_cardinality": _("nearly one value per row"),
-}
-FORCED = _("⚠ kept in by you, though {reason}")
-KIND_WORDS = {
-    ColumnKind.NUMERIC: _("number"),
-    ColumnKind.CATEGORICAL: _("category"),
-    ColumnKind.BOOLEAN: _("yes/no"),
-    ColumnKind.DATETIME: _("date/time"),
-    ColumnKind.TEXT: _("text"),
-    ColumnKind.ID: _("ID"),
-}
-PLOT_NOTE = _("Dark orange: the rows in the focus. Light blue: the other rows.")
-
-
-def focus_count_text(n: int, total: int, description: str) -> str:
-    return ngettext(
-        "{n} of {total} rows is in the focus: {what}.",
-        "{n} of {total} rows are in the focus: {what}.",
-        n,
-    ).format(n=f"{n:,}", total=f"{total:,}", what=description)
-
 
 #: Above this many rows the pane does not run its own quality check for the role suggestions
 #: (seconds of work); it waits for the Quality step's report.
@@ -225,13 +174,8 @@ class GoalPane(Pane):
 
         self.roles_intro = QLabel(ROLES_INTRO)
         self.roles_intro.setWordWrap(True)
-        self.roles_table = QTableWidget(0, len(ROLE_HEADERS))
-        self.roles_table.setHorizontalHeaderLabels(ROLE_HEADERS)
-        self.roles_table.verticalHeader().hide()
-        self.roles_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        header = self.roles_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.roles_table = RolesTable()
+        self.roles_table.role_chosen.connect(self._on_roles_table_role_chosen)
         roles_box = QGroupBox(_("Column roles"))
         roles_layout = QVBoxLayout(roles_box)
         roles_layout.addWidget(self.roles_intro)
@@ -384,56 +328,14 @@ class GoalPane(Pane):
     def _fill_roles(
         self, goal: Goal | None, frame: pd.DataFrame, kinds: dict, quality: Any
     ) -> None:
-        from workbench.steps.roles import assign_roles
-
-        table = self.roles_table
-        table.setRowCount(0)
         self.roles_intro.setText(ROLES_INTRO if goal is not None else ROLES_NEED_TARGET)
-        table.setEnabled(goal is not None)
+        self.roles_table.setEnabled(goal is not None)
         if goal is None:
+            self.roles_table.setRowCount(0)
             return
-        explicit = {
-            c: ColumnRole(r)
-            for c, r in self.project.roles.items()
-            if c in frame.columns and c != goal.target
-        }
-        try:
-            assignment = assign_roles(frame, kinds, goal.target, quality=quality, explicit=explicit)
-        except WorkbenchError as exc:
-            self.roles_intro.setText(f"{exc.message} {exc.hint}".strip())
-            return
-        forced = {f.column: f for f in assignment.forced}
-        columns = [c for c in frame.columns if c != goal.target]
-        table.setRowCount(len(columns))
-        for row, column in enumerate(columns):
-            table.setItem(row, 0, QTableWidgetItem(str(column)))
-            table.setItem(row, 1, QTableWidgetItem(KIND_WORDS.get(kinds.get(column), "")))
-            combo = QComboBox()
-            for role, text in ROLES.items():
-                combo.addItem(text, str(role))
-            if column in explicit:
-                combo.addItem(BACK_TO_SUGGESTION, None)
-            combo.setCurrentIndex(combo.findData(str(assignment[column])))
-            combo.activated.connect(
-                lambda _i, c=column, w=combo: self._on_role_combo_activated(c, w.currentData())
-            )
-            table.setCellWidget(row, 2, combo)
-            why = QTableWidgetItem("")
-            ex = assignment.exclusion(column)
-            if column in forced:
-                f = forced[column]
-                why.setText(FORCED.format(reason=SHORT_REASONS.get(f.reason, f.reason)))
-                why.setToolTip(f.message)
-            elif ex is not None:
-                why.setText(SHORT_REASONS.get(ex.reason, ex.reason))
-                why.setToolTip(ex.message)
-            table.setItem(row, 3, why)
-            by = QTableWidgetItem(BY_USER if column in explicit else BY_SUGGESTION)
-            if column in explicit:
-                font = by.font()
-                font.setBold(True)
-                by.setFont(font)
-            table.setItem(row, 4, by)
+        problem = self.roles_table.fill(goal.target, frame, kinds, quality, self.project.roles)
+        if problem:
+            self.roles_intro.setText(problem)
 
     # -- user intent ---------------------------------------------------------------------------
     def _write_goal(self, **changes: Any) -> None:
@@ -467,11 +369,10 @@ class GoalPane(Pane):
         except WorkbenchError as exc:
             QMessageBox.information(self, TITLE, f"{exc.message}\n\n{exc.hint}")
             return
-        if direction == Direction.CLASS and new.focus_rule.kind != "class":
-            labels = [self.focus_class.itemText(i) for i in range(self.focus_class.count())]
-            if labels:
-                new.focus = FocusRule("class", labels[0]).to_text()
-                new.positive_class = labels[0]
+        old_rule, new_rule = _rule_or_none(goal.focus), new.focus_rule
+        if old_rule is not None and {old_rule.kind, new_rule.kind} <= {"top", "bottom"}:
+            # Flipping higher/lower keeps the share the user chose, on the other side.
+            new.focus = FocusRule(new_rule.kind, old_rule.value).to_text()
         self._write_goal(
             direction=new.direction, focus=new.focus, positive_class=new.positive_class
         )
@@ -501,7 +402,7 @@ class GoalPane(Pane):
         data = self.task_combo.currentData()
         self._write_goal(task=None if data is None else Task(data))
 
-    def _on_role_combo_activated(self, column: str, role: str | None) -> None:
+    def _on_roles_table_role_chosen(self, column: str, role: str | None) -> None:
         self.project.set_role(column, None if role is None else ColumnRole(role))
 
     def _on_data_button_clicked(self) -> None:
@@ -520,6 +421,13 @@ def parse_success(text: str) -> float | None:
     except ValueError:
         return None
     return value if value == value and abs(value) != float("inf") else None
+
+
+def _rule_or_none(focus: str) -> FocusRule | None:
+    try:
+        return parse_focus(focus)
+    except WorkbenchError:
+        return None
 
 
 def _quality_for(report: Any, target: str | None) -> Any:

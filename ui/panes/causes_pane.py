@@ -382,11 +382,13 @@ class CausesPane(Pane):
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 if c in (2, 3):  # shares line up on the right
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.comparison.setItem(r, c, item)
+        self.comparison.resizeRowsToContents()  # long ranges wrap instead of being cut off
         self.compare_note.setVisible(group is None)
         self.create_button.setEnabled(group is not None)
 

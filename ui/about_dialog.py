@@ -128,7 +128,7 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addWidget(buttons)
-        self.resize(640, 620)
+        self.resize(700, 700)
 
 
 if __name__ == "__main__":

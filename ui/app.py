@@ -13,12 +13,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ui.i18n_qt import apply_language
 from workbench import __version__
-from workbench.i18n import _, set_language
+from workbench.i18n import _
 
 #: Fonts that hold Hangul, tried in order (Windows, then the Linux packages).
 FONT_FAMILIES = ["Malgun Gothic", "NanumGothic", "Noto Sans CJK KR", "DejaVu Sans", "Sans Serif"]
@@ -44,14 +45,8 @@ def setup_application(argv: list[str] | None = None, language: str = "") -> QApp
     font.setFamilies(FONT_FAMILIES)
     font.setPointSize(max(font.pointSize(), 10))
     app.setFont(font)
-    lang = language or QLocale.system().name().split("_")[0]
-    set_language(lang)
-    if lang != "en":
-        # Built-in dialog buttons (Save, Discard, Cancel) from Qt's own catalog.
-        translator = QTranslator(app)
-        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if translator.load(f"qtbase_{lang}", folder):
-            app.installTranslator(translator)
+    # The gettext catalog and Qt's own (dialog buttons): before any pane reads its texts.
+    apply_language(app, language)
     return app
 
 

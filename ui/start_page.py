@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -88,13 +89,18 @@ class StartPage(QWidget):
         recent_title.setFont(bold)
         self.recent = QListWidget()
         self.recent.setObjectName("recent_files")
+        self.recent.setSpacing(4)
         self.recent.itemClicked.connect(self._on_recent_item_activated)
         self.no_recent = QLabel(t["no_recent"])
         self.no_recent.setWordWrap(True)
+        self.no_recent.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # The list and its "nothing yet" note share one place, so the column keeps its shape.
+        self.recent_stack = QStackedWidget()
+        self.recent_stack.addWidget(self.recent)
+        self.recent_stack.addWidget(self.no_recent)
         recent = QVBoxLayout()
         recent.addWidget(recent_title)
-        recent.addWidget(self.recent, 1)
-        recent.addWidget(self.no_recent)
+        recent.addWidget(self.recent_stack, 1)
 
         columns = QHBoxLayout()
         columns.addLayout(buttons, 1)
@@ -132,8 +138,7 @@ class StartPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, path)
             item.setToolTip(path)
             self.recent.addItem(item)
-        self.recent.setVisible(bool(paths))
-        self.no_recent.setVisible(not paths)
+        self.recent_stack.setCurrentWidget(self.recent if paths else self.no_recent)
 
     def _on_recent_item_activated(self, item: QListWidgetItem) -> None:
         self.open_recent_requested.emit(item.data(Qt.ItemDataRole.UserRole))

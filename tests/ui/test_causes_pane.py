@@ -71,6 +71,19 @@ def test_beeswarm_has_a_dot_per_explained_row_in_every_lane(pane, demo_result):
     assert not pane.sample_note.isVisible()
 
 
+@pytest.mark.parametrize("n", [120, 4000])
+def test_lane_offsets_keep_dots_in_their_lane(n):
+    from ui.plots.beeswarm_plot import LANE_HALF_WIDTH, lane_offsets
+
+    rng = np.random.default_rng(3)
+    shap = np.concatenate([rng.normal(0, 0.01, n - n // 5), rng.normal(0.5, 0.1, n // 5)])
+    y = lane_offsets(shap, spacing=0.01)
+    assert y.shape == (n,) and np.all(np.abs(y) <= LANE_HALF_WIDTH + 1e-9)
+    dense = np.abs(shap) < 0.02
+    # the crowded spot around zero spreads wider than the sparse tail
+    assert np.abs(y[dense]).max() > np.abs(y[~dense]).mean()
+
+
 def test_many_explained_rows_are_drawn_as_a_fixed_sample(controller, qtbot, monkeypatch):
     import ui.panes.causes_pane as causes_pane
 

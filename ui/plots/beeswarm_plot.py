@@ -23,9 +23,11 @@ from workbench.i18n import _
 
 MAX_LANES = 10  # the top drivers; further lanes would be too thin to read
 LANE_HALF_WIDTH = 0.4  # a lane's dots stay within ±0.4 of its centre line
-#: pg.pseudoScatter spaces dots exactly but is quadratic (2.4 s for 5,000 dots on this
-#: machine); above this many dots per lane the lane uses binned jitter, as shap's own plot does.
-PSEUDO_SCATTER_MAX = 1_000
+#: pg.pseudoScatter spaces dots exactly but grows faster than quadratically on dense lanes
+#: (measured here: 0.07 s for 200 dots, 0.4 s for 500, 2.4 s for 5,000 per lane, ten lanes
+#: per plot, on the GUI thread); above this many dots a lane uses binned jitter, as shap's
+#: own beeswarm does (linear time, the lane's width still shows the density).
+PSEUDO_SCATTER_MAX = 150
 N_BINS = 100
 MISSING_COLOUR = (170, 170, 170, 200)
 #: Okabe-Ito colours for a category's levels, most common level first.

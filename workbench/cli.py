@@ -299,7 +299,7 @@ def _apply_language(argv: list[str]) -> list[str]:
     """
     import os
 
-    from workbench.i18n import ENV_VAR, set_language
+    from workbench.i18n import ENV_VAR, set_language, translate_argparse
 
     rest: list[str] = []
     choice: str | None = None
@@ -314,6 +314,7 @@ def _apply_language(argv: list[str]) -> list[str]:
     if choice:
         os.environ[ENV_VAR] = choice
     set_language(choice)
+    translate_argparse()
     return rest
 
 

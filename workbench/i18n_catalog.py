@@ -344,12 +344,17 @@ def placeholders(text: str) -> set[str]:
     return fields
 
 
+_PRINTF = re.compile(r"%\([A-Za-z_]+\)[sr]|%[sr](?![A-Za-z])")
+
+
 def placeholders_match(msgid: str, msgid_plural: str, translation: str) -> bool:
     """Whether a translation keeps the message's placeholders, no more and no fewer.
 
     A plural message's forms may differ in format spec (``{n}`` / ``{n:,}``): a translation
     must then use every name, each with a spec one of the English forms uses.
     """
+    if sorted(_PRINTF.findall(translation)) != sorted(_PRINTF.findall(msgid)):
+        return False  # argparse's texts use %(name)s / %s
     got = placeholders(translation)
     if not msgid_plural:
         return got == placeholders(msgid)

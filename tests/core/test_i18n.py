@@ -202,6 +202,9 @@ def test_lang_option_and_environment_choose_the_language() -> None:
     assert "fit a model" in english.stdout
     failed = _run_cli("--lang=ko", "profile", "no_such_file.csv")
     assert failed.returncode == 2 and "오류:" in failed.stderr
+    usage = _run_cli("--lang", "ko", "analyze")  # argparse's own errors are Korean too
+    assert usage.returncode == 2
+    assert "사용법:" in usage.stderr and "다음 인수가 필요합니다: data, --target" in usage.stderr
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,6 +350,10 @@ def test_merge_keeps_translations_and_adds_new_messages() -> None:
         ("{n} value", "{n:,} values", "값 {x}개", False),
         ("one row", "{n} rows", "{n}행", True),
         ("{{literal}} {x}", "", "{{글자}} {x}", True),
+        ("argument %(name)s: %(message)s", "", "인수 %(name)s: %(message)s", True),
+        ("argument %(name)s: %(message)s", "", "인수: %(message)s", False),
+        ("unrecognized arguments: %s", "", "알 수 없는 인수", False),
+        ("top 5% of {n}", "", "{n}의 상위 5%", True),
     ],
 )
 def test_placeholders_must_match(msgid: str, plural: str, text: str, ok: bool) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
-from workbench.i18n import ENV_VAR, normalize_language, set_language, system_language
+from workbench.i18n import ENV_VAR, _, normalize_language, set_language, system_language
 
 #: Qt catalogs to load for a language, most important first.
 QT_CATALOGS = ("qtbase",)
@@ -71,3 +71,16 @@ def apply_language(app: QCoreApplication, preference: str = "") -> str:
     language = set_language(choose_language(preference))
     install_qt_translations(app, language)
     return language
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(preference value, label) for a language menu; each language named in itself."""
+    return [("", _("Same as the system")), ("ko", "한국어"), ("en", "English")]
+
+
+def restart_note() -> str:
+    """What to tell the user after the language preference changed."""
+    return _(
+        "The new language is used the next time Workbench starts; "
+        "your projects and results stay the same."
+    )

@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication
 
-from ui.i18n_qt import apply_language, choose_language, install_qt_translations
+from ui.i18n_qt import (
+    apply_language,
+    choose_language,
+    install_qt_translations,
+    language_choices,
+    restart_note,
+)
 from workbench.i18n import ENV_VAR, _, set_language
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +43,16 @@ def test_environment_beats_the_preference(qapp, monkeypatch) -> None:
     assert apply_language(qapp, "en") == "ko" and _("Quality") == "품질"
     monkeypatch.delenv(ENV_VAR)
     assert apply_language(qapp, "en") == "en" and _("Quality") == "Quality"
+
+
+def test_language_menu_texts() -> None:
+    set_language("ko")
+    assert [v for v, _label in language_choices()] == ["", "ko", "en"]
+    assert language_choices()[0][1] == "시스템 설정과 같게"
+    assert "다시 시작" in restart_note()
+    set_language("en")
+    assert language_choices()[1][1] == "한국어"  # each language named in itself
+    assert "next time" in restart_note()
 
 
 # The panes read their texts when they are built, so the Korean window is built in a fresh

@@ -103,12 +103,19 @@ def main(argv: list[str] | None = None) -> int:
         window.controller.project_replaced.connect(
             lambda _p: QTimer.singleShot(SCREENSHOT_DELAY_MS, done)
         )
-        if not (args.demo or args.file):
+        if not (args.demo or args.file or args.self_test):
             QTimer.singleShot(SCREENSHOT_DELAY_MS, done)
 
     def on_started() -> None:
         if args.self_test:
             outcome["code"] = 1  # until the demo project has opened
+
+            def failed(failure) -> None:  # no modal box in a smoke test: say it and stop
+                print(failure.message, failure.details, file=sys.stderr)
+                window.project.dirty = False
+                window.close()
+
+            window._on_job_failed = failed
             window.controller.project_replaced.connect(lambda _p: outcome.update(code=0))
         finish_when_open()
         if args.demo or args.self_test:

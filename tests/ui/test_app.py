@@ -262,6 +262,16 @@ def test_start_page_buttons_and_recent_files(qtbot, window, tmp_path, monkeypatc
     assert window.project.result(Section.MODEL) is not None
     assert type(window.panes[window.stack.currentIndex()]).__name__ == "GoalPane"
 
+    report = tmp_path / "보고서"  # the .xlsx suffix is added
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(report), ""))
+    )
+    window.action_export.trigger()
+    qtbot.waitUntil(lambda: not window.controller.runner.is_running("report"), timeout=30_000)
+    written = report.with_suffix(".xlsx")
+    assert written.is_file() and written.read_bytes()[:2] == b"PK"
+    assert window.statusBar().currentMessage().startswith("Report written to")
+
 
 def test_failure_box_keeps_the_traceback_behind_details(qtbot):
     failure = JobFailure("Could not read it.", "Pick another file.", "Traceback: boom", False)

@@ -12,7 +12,8 @@ from PySide6.QtCore import QPointF, Qt
 from ui.controller import ProjectController
 from ui.main_window import MainWindow
 from ui.panes.actions_pane import ActionsPane
-from ui.panes.causes_pane import NO_SIGNAL, CausesPane, comparison_rows
+from ui.panes.causes_pane import CausesPane
+from ui.panes.causes_text import NO_SIGNAL, comparison_rows
 from workbench.actions import Action
 from workbench.analysis import run_analysis
 from workbench.project import Section

@@ -164,6 +164,22 @@ def test_launcher_sends_missing_streams_to_a_log(tmp_path, monkeypatch) -> None:
     assert "Workbench started" in text and "진행 중" in text and "warning" in text
 
 
+def test_launcher_turns_an_unexpected_error_into_an_exit_code(monkeypatch, capsys) -> None:
+    """A traceback must not reach the windowed bootloader (a modal box that hangs CI)."""
+    import workbench.cli
+
+    launcher = _load(INSTALLER / "launcher.py", "wb_launcher_err")
+
+    def broken(argv: list[str]) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(workbench.cli, "main", broken)
+    monkeypatch.setattr(sys, "argv", ["Workbench", "analyze", "x.csv"])
+    assert launcher.main() == 70
+    err = capsys.readouterr().err
+    assert "unexpected error" in err and "RuntimeError: boom" in err
+
+
 # -- the build script's checks -------------------------------------------------------------
 def test_build_checks_msvc_runtime_and_sizes(tmp_path) -> None:
     build = _load(INSTALLER / "build.py", "wb_build")

@@ -4,22 +4,47 @@
 and ``N_("…")`` in ``workbench/`` and ``ui/`` (read with ``ast``, so implicitly concatenated
 literals count as one message), writes ``resources/locale/workbench.pot`` and merges new
 messages into each ``<lang>/LC_MESSAGES/workbench.po`` (existing translations are kept).
-``compile`` writes the ``.mo`` files, and ``check`` lists what is missing, untranslated, has
-different placeholders, or whose ``.mo`` is older than its ``.po`` (exit code 1 if any).
+A reworded text gets its old translation marked fuzzy, and translations of texts that left
+the source are kept at the end of the ``.po`` (``#~``). ``compile`` writes the ``.mo`` files;
+``check`` lists what is missing, untranslated, fuzzy, has different placeholders, or whose
+``.mo`` is older than its ``.po`` (exit code 1 if any). File formats: :mod:`workbench.i18n_po`.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import string
-import struct
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.i18n import DOMAIN, LOCALE_DIR
+from workbench.i18n_po import (
+    Message,
+    compile_mo,
+    format_po,
+    parse_obsolete,
+    parse_po,
+    placeholders,
+    placeholders_match,
+    read_po,
+)
+
+__all__ = [  # the file-format helpers are part of this module's API too
+    "Message",
+    "check_catalog",
+    "compile_mo",
+    "extract",
+    "extract_file",
+    "format_po",
+    "merge",
+    "obsolete_after",
+    "parse_obsolete",
+    "parse_po",
+    "placeholders",
+    "placeholders_match",
+    "read_po",
+]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("workbench", "ui")
@@ -27,22 +52,7 @@ POT_PATH = LOCALE_DIR / f"{DOMAIN}.pot"
 #: Korean has one form for every count (counters carry the number: 3행, 3개).
 PLURAL_FORMS = {"ko": "nplurals=1; plural=0;", "en": "nplurals=2; plural=(n != 1);"}
 _KEYWORDS = {"_": 1, "N_": 1, "ngettext": 2}
-
-
-@dataclass
-class Message:
-    """One catalog entry: the English text, its plural, where it is used, its translation."""
-
-    msgid: str
-    msgid_plural: str = ""
-    locations: list[str] = field(default_factory=list)
-    msgstr: list[str] = field(default_factory=lambda: [""])
-    fuzzy: bool = False
-    comments: list[str] = field(default_factory=list)  # translator comments ("# …")
-
-    @property
-    def translated(self) -> bool:
-        return not self.fuzzy and all(s.strip() for s in self.msgstr)
+MAX_OBSOLETE = 400  # old translations kept at the end of a .po for reworded texts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,141 +137,8 @@ def extract(root: Path = REPO_ROOT) -> tuple[list[Message], list[str]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading and writing .po / .pot
+# Merging new messages into a catalog
 # ---------------------------------------------------------------------------------------------
-
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-
-
-def _unquote(text: str) -> str:
-    text = text.strip()
-    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
-        raise ValueError(f"not a quoted string: {text!r}")
-    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text[1:-1])
-
-
-def _quote(text: str) -> str:
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r")
-    return '"' + text.replace("\n", "\\n") + '"'
-
-
-def parse_po(text: str) -> tuple[dict[str, str], list[Message]]:
-    """The header fields and the entries of a .po file (obsolete ``#~`` entries are skipped)."""
-    messages: list[Message] = []
-    current: Message | None = None
-    target: tuple[str, int] | None = None  # ("msgid" | "msgid_plural" | "msgstr", index)
-    pending_comments: list[str] = []
-    pending_locations: list[str] = []
-    pending_fuzzy = False
-
-    def finish() -> None:
-        nonlocal current
-        if current is not None:
-            messages.append(current)
-        current = None
-
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        try:
-            if not line or line.startswith("#~"):
-                continue
-            if line.startswith("#"):
-                if target is not None and target[0] == "msgstr":
-                    finish()
-                    target = None
-                if line.startswith("#:"):
-                    pending_locations.extend(line[2:].split())
-                elif line.startswith("#,"):
-                    flags = [f.strip() for f in line[2:].split(",")]
-                    pending_fuzzy = pending_fuzzy or "fuzzy" in flags
-                elif line.startswith("# ") or line == "#":
-                    pending_comments.append(line[2:])
-                continue
-            if line.startswith("msgctxt"):
-                raise ValueError("msgctxt is not used in this catalog")
-            if line.startswith("msgid_plural"):
-                assert current is not None
-                current.msgid_plural = _unquote(line[len("msgid_plural") :])
-                target = ("msgid_plural", 0)
-            elif line.startswith("msgid"):
-                finish()
-                current = Message(
-                    msgid=_unquote(line[len("msgid") :]),
-                    locations=pending_locations,
-                    fuzzy=pending_fuzzy,
-                    comments=pending_comments,
-                    msgstr=[],
-                )
-                pending_locations, pending_comments, pending_fuzzy = [], [], False
-                target = ("msgid", 0)
-            elif line.startswith("msgstr"):
-                assert current is not None
-                match = re.match(r"msgstr(?:\[(\d+)\])?\s*(\".*\")$", line)
-                if not match:
-                    raise ValueError("bad msgstr line")
-                index = int(match.group(1) or 0)
-                while len(current.msgstr) <= index:
-                    current.msgstr.append("")
-                current.msgstr[index] = _unquote(match.group(2))
-                target = ("msgstr", index)
-            elif line.startswith('"'):
-                assert current is not None and target is not None
-                part = _unquote(line)
-                kind, index = target
-                if kind == "msgid":
-                    current.msgid += part
-                elif kind == "msgid_plural":
-                    current.msgid_plural += part
-                else:
-                    current.msgstr[index] += part
-            else:
-                raise ValueError("unexpected line")
-        except (ValueError, AssertionError) as exc:
-            raise ValueError(f"line {lineno}: {exc or 'continuation before msgid'}") from exc
-    finish()
-    header: dict[str, str] = {}
-    if messages and messages[0].msgid == "":
-        for row in messages.pop(0).msgstr[0].splitlines():
-            key, _sep, value = row.partition(":")
-            if key.strip():
-                header[key.strip()] = value.strip()
-    for msg in messages:
-        if not msg.msgstr:
-            msg.msgstr = [""]
-    return header, messages
-
-
-def read_po(path: Path) -> tuple[dict[str, str], list[Message]]:
-    """:func:`parse_po` on a file."""
-    return parse_po(path.read_text(encoding="utf-8"))
-
-
-def _field_lines(keyword: str, text: str) -> list[str]:
-    """``msgid "…"``, split after each newline like xgettext so long texts stay readable."""
-    parts = re.findall(r"[^\n]*\n|[^\n]+", text) or [""]
-    if len(parts) == 1:
-        return [f"{keyword} {_quote(parts[0])}"]
-    return [f'{keyword} ""', *(_quote(p) for p in parts)]
-
-
-def format_po(header: dict[str, str], messages: Iterable[Message], with_locations: bool) -> str:
-    """The text of a .po/.pot file."""
-    lines = ['msgid ""', 'msgstr ""', *(_quote(f"{k}: {v}\n") for k, v in header.items()), ""]
-    for msg in messages:
-        lines.extend(f"# {c}".rstrip() for c in msg.comments)
-        if with_locations and msg.locations:
-            lines.append("#: " + " ".join(msg.locations))
-        if msg.fuzzy:
-            lines.append("#, fuzzy")
-        lines.extend(_field_lines("msgid", msg.msgid))
-        if msg.msgid_plural:
-            lines.extend(_field_lines("msgid_plural", msg.msgid_plural))
-            for i, text in enumerate(msg.msgstr):
-                lines.extend(_field_lines(f"msgstr[{i}]", text))
-        else:
-            lines.extend(_field_lines("msgstr", msg.msgstr[0] if msg.msgstr else ""))
-        lines.append("")
-    return "\n".join(lines)
 
 
 def pot_header() -> dict[str, str]:
@@ -274,9 +151,24 @@ def pot_header() -> dict[str, str]:
     }
 
 
-def merge(template: Sequence[Message], existing: Sequence[Message], language: str) -> list[Message]:
-    """The template's messages in its order, with the translations ``existing`` already had."""
+def merge(
+    template: Sequence[Message],
+    existing: Sequence[Message],
+    language: str,
+    obsolete: Sequence[Message] = (),
+) -> list[Message]:
+    """The template's messages in its order, with the translations ``existing`` already had.
+
+    A new message close to a translated one that left the source (a reworded sentence) gets
+    that translation marked fuzzy: it is not used until a translator checks it.
+    """
+    import difflib
+
     known = {m.msgid: m for m in existing}
+    in_template = {m.msgid for m in template}
+    pool = {
+        m.msgid: m for m in [*obsolete, *existing] if m.translated and m.msgid not in in_template
+    }
     nplurals = int(re.search(r"nplurals=(\d+)", PLURAL_FORMS.get(language, "nplurals=2")).group(1))
     merged: list[Message] = []
     for tmpl in template:
@@ -285,83 +177,35 @@ def merge(template: Sequence[Message], existing: Sequence[Message], language: st
         size = nplurals if tmpl.msgid_plural else 1
         msg.msgstr = [""] * size
         if old is not None:
-            msg.comments, msg.fuzzy = list(old.comments), old.fuzzy
+            msg.comments, msg.fuzzy, msg.previous = list(old.comments), old.fuzzy, old.previous
             for i in range(min(size, len(old.msgstr))):
                 msg.msgstr[i] = old.msgstr[i]
             if old.msgid_plural != tmpl.msgid_plural:
                 msg.fuzzy = msg.fuzzy or bool(old.msgstr[0])
+        elif pool:
+            close = difflib.get_close_matches(tmpl.msgid, list(pool), n=1, cutoff=0.75)
+            if close:
+                msg.msgstr = [pool[close[0]].msgstr[0]] * size
+                msg.fuzzy, msg.previous = True, close[0]
         merged.append(msg)
     return merged
 
 
+def obsolete_after(
+    template: Sequence[Message], existing: Sequence[Message], obsolete: Sequence[Message]
+) -> list[Message]:
+    """Translated entries whose text left the source, newest first (kept for reuse)."""
+    in_template = {m.msgid for m in template}
+    kept: dict[str, Message] = {}
+    for msg in [*existing, *obsolete]:
+        if msg.translated and msg.msgid not in in_template and msg.msgid not in kept:
+            kept[msg.msgid] = msg
+    return list(kept.values())[:MAX_OBSOLETE]
+
+
 # ---------------------------------------------------------------------------------------------
-# Compiling (.mo) and checking
+# Checking a catalog
 # ---------------------------------------------------------------------------------------------
-
-
-def compile_mo(header: dict[str, str], messages: Iterable[Message]) -> bytes:
-    """The GNU .mo bytes of a catalog (translated, non-fuzzy entries only; sorted like msgfmt)."""
-    entries: dict[bytes, bytes] = {
-        b"": "".join(f"{k}: {v}\n" for k, v in header.items()).encode("utf-8")
-    }
-    for msg in messages:
-        if not msg.translated:
-            continue
-        key = msg.msgid if not msg.msgid_plural else f"{msg.msgid}\0{msg.msgid_plural}"
-        entries[key.encode("utf-8")] = "\0".join(msg.msgstr).encode("utf-8")
-    keys = sorted(entries)
-    n = len(keys)
-    key_table_at = 7 * 4
-    value_table_at = key_table_at + n * 8
-    data_at = value_table_at + n * 8
-    offsets: list[tuple[int, int]] = []
-    blob = bytearray()
-    for key in keys:
-        offsets.append((len(key), data_at + len(blob)))
-        blob += key + b"\0"
-    for key in keys:
-        value = entries[key]
-        offsets.append((len(value), data_at + len(blob)))
-        blob += value + b"\0"
-    out = bytearray(struct.pack("<7I", 0x950412DE, 0, n, key_table_at, value_table_at, 0, 0))
-    for length, offset in offsets:
-        out += struct.pack("<2I", length, offset)
-    return bytes(out + blob)
-
-
-def placeholders(text: str) -> set[str]:
-    """The ``{name:spec}`` fields of a message (``{{``/``}}`` are literal braces)."""
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError:
-        return {"<unbalanced braces>"}
-    fields = set()
-    for _lit, name, spec, conv in parsed:
-        if name is not None:
-            fields.add(
-                "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
-            )
-    return fields
-
-
-_PRINTF = re.compile(r"%\([A-Za-z_]+\)[sr]|%[sr](?![A-Za-z])")
-
-
-def placeholders_match(msgid: str, msgid_plural: str, translation: str) -> bool:
-    """Whether a translation keeps the message's placeholders, no more and no fewer.
-
-    A plural message's forms may differ in format spec (``{n}`` / ``{n:,}``): a translation
-    must then use every name, each with a spec one of the English forms uses.
-    """
-    if sorted(_PRINTF.findall(translation)) != sorted(_PRINTF.findall(msgid)):
-        return False  # argparse's texts use %(name)s / %s
-    got = placeholders(translation)
-    if not msgid_plural:
-        return got == placeholders(msgid)
-    allowed = placeholders(msgid) | placeholders(msgid_plural)
-    names = {re.split(r"[!:}]", f[1:], maxsplit=1)[0] for f in allowed}
-    got_names = {re.split(r"[!:}]", f[1:], maxsplit=1)[0] for f in got}
-    return got <= allowed and got_names == names
 
 
 def po_path(language: str) -> Path:
@@ -386,6 +230,9 @@ def check_catalog(language: str, template: Sequence[Message]) -> list[str]:
         where = tmpl.locations[0] if tmpl.locations else "?"
         if msg is None:
             problems.append(f"{where}: missing from {language}: {tmpl.msgid!r}")
+            continue
+        if msg.fuzzy:
+            problems.append(f"{where}: fuzzy in {language} (check, drop the flag): {tmpl.msgid!r}")
             continue
         if not msg.translated:
             problems.append(f"{where}: not translated in {language}: {tmpl.msgid!r}")
@@ -412,13 +259,20 @@ def cmd_extract() -> int:
     POT_PATH.write_text(format_po(pot_header(), messages, True), encoding="utf-8", newline="\n")
     print(f"{len(messages)} messages → {POT_PATH.relative_to(REPO_ROOT)}")
     for language in catalog_languages():
-        header, existing = read_po(po_path(language))
-        merged = merge(messages, existing, language)
-        todo = sum(not m.translated for m in merged)
+        text = po_path(language).read_text(encoding="utf-8")
+        header, existing = parse_po(text)
+        old_obsolete = parse_obsolete(text)
+        merged = merge(messages, existing, language, old_obsolete)
+        obsolete = obsolete_after(messages, existing, old_obsolete)
         po_path(language).write_text(
-            format_po(header, merged, True), encoding="utf-8", newline="\n"
+            format_po(header, merged, True, obsolete), encoding="utf-8", newline="\n"
         )
-        print(f"{language}: {len(merged) - todo} translated, {todo} to translate")
+        todo = sum(not m.translated for m in merged)
+        fuzzy = sum(m.fuzzy for m in merged)
+        print(
+            f"{language}: {len(merged) - todo} translated, {todo} to translate "
+            f"({fuzzy} pre-filled from a similar old text: check them and remove “#, fuzzy”)"
+        )
     for problem in problems:
         print(problem, file=sys.stderr)
     return 0

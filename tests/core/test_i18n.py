@@ -292,7 +292,7 @@ def test_po_text_round_trips() -> None:
         cat.Message('Plain “quotes” and "ASCII" ones', msgstr=['“따옴표”와 "ASCII"']),
         cat.Message("Two\nlines\twith a tab\\", locations=["a.py:1", "b.py:2"], msgstr=["두\n줄"]),
         cat.Message("{n} row", "{n} rows", msgstr=["{n}행"], comments=["counter: 행"]),
-        cat.Message("Not yet", msgstr=[""], fuzzy=True),
+        cat.Message("Not yet", msgstr=["아직"], fuzzy=True, previous="Not yet."),
     ]
     text = cat.format_po(header, messages, with_locations=True)
     header2, parsed = cat.parse_po(text)
@@ -337,6 +337,32 @@ def test_merge_keeps_translations_and_adds_new_messages() -> None:
         ("Kept", ["유지"]),
         ("New", [""]),
         ("{n} a", ["{n}개"]),
+    ]
+
+
+def test_a_reworded_text_gets_the_old_translation_as_fuzzy() -> None:
+    template = [cat.Message("Run the model again on the Model step.")]
+    old = [cat.Message("Run the model again on the Model pane.", msgstr=["모델 단계에서 실행"])]
+    merged = cat.merge(template, [], "ko", obsolete=old)
+    assert merged[0].msgstr == ["모델 단계에서 실행"] and merged[0].fuzzy
+    assert merged[0].previous == "Run the model again on the Model pane."
+    assert not merged[0].translated  # a translator confirms it first
+    unrelated = cat.merge([cat.Message("Export report")], [], "ko", obsolete=old)
+    assert unrelated[0].msgstr == [""] and not unrelated[0].fuzzy
+
+
+def test_obsolete_translations_survive_in_the_po_file() -> None:
+    template = [cat.Message("Kept")]
+    existing = [cat.Message("Kept", msgstr=["유지"]), cat.Message("Gone", msgstr=["사라짐"])]
+    obsolete = cat.obsolete_after(template, existing, [cat.Message("Older", msgstr=["예전"])])
+    assert [m.msgid for m in obsolete] == ["Gone", "Older"]
+    text = cat.format_po({"Language": "ko"}, cat.merge(template, existing, "ko"), True, obsolete)
+    assert '#~ msgid "Gone"' in text
+    _header, parsed = cat.parse_po(text)
+    assert [m.msgid for m in parsed] == ["Kept"]  # obsolete entries are not messages
+    assert [(m.msgid, m.msgstr) for m in cat.parse_obsolete(text)] == [
+        ("Gone", ["사라짐"]),
+        ("Older", ["예전"]),
     ]
 
 

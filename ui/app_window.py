@@ -8,17 +8,27 @@ start page otherwise); everything else lives in the Project.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.about_dialog import AboutDialog
+from ui.app_files import ProjectFiles
+from ui.app_jobs import (  # noqa: F401 - DEMO_PROJECT and resource_path re-exported
+    AUTOSAVE_JOB,
+    DATA_SUFFIXES,
+    DEMO_PROJECT,
+    PROJECT_SUFFIX,
+    WARM_UP_JOB,
+    resource_path,
+    warm_up_job,
+)
 from ui.controller import ProjectController
+from ui.hints import HintBar
 from ui.jobs import JobFailure
 from ui.main_window import MainWindow
 from ui.panes.base import Pane
@@ -27,72 +37,10 @@ from ui.start_page import StartPage
 from ui.widgets.error_dialog import show_failure
 from workbench import __version__
 from workbench.i18n import _
-from workbench.jobs import JobContext
-from workbench.project import Project, Section
-
-PROJECT_SUFFIX = ".wbproj"
-DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
-FILE_JOB = "project"  # open and save share one owner: a new one cancels the old
-AUTOSAVE_JOB = "autosave"
-REPORT_JOB = "report"
-WARM_UP_JOB = "warm-up"
+from workbench.project import Project
 
 
-def resource_path(*parts: str) -> Path:
-    """A bundled resource, from the source tree or a PyInstaller folder."""
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[1]))
-    return base.joinpath("resources", *parts)
-
-
-DEMO_PROJECT = resource_path("demo", "demo.wbproj")
-
-
-# -- job functions (run on a pool thread; ctx first, as JobRunner calls them) -------------
-def open_job(ctx: JobContext, path: Path) -> Project:
-    from workbench.io.project_file import open_project
-
-    return open_project(path, ctx)
-
-
-def save_job(ctx: JobContext, project: Project, path: Path) -> Path:
-    from workbench.io.project_file import save_project
-
-    return save_project(project, path, ctx)
-
-
-def autosave_job(ctx: JobContext, project: Project, original: str | None) -> Path | None:
-    from workbench.autosave import autosave
-
-    return autosave(project, original, ctx)
-
-
-def report_job(ctx: JobContext, project: Project, path: Path) -> Path:
-    from workbench.report.report_xlsx import write_report
-
-    return write_report(project, path, ctx)
-
-
-def warm_up_job(ctx: JobContext) -> None:
-    """Import the model libraries and load the compiled SHAP kernel ahead of the first run.
-
-    Both hold the GIL for a few hundred milliseconds (imports, numba's cache load); done while
-    the start page is shown, that pause is invisible, whereas in the middle of a model run it
-    would freeze the progress bar.
-    """
-    import lightgbm  # noqa: F401
-
-    ctx.progress(0.5, "")
-    from workbench.steps import shap_native
-
-    shap_native.warm_up()
-    import workbench.analysis  # noqa: F401
-
-
-def _total_revision(project: Project) -> int:
-    return sum(project.revision(s) for s in Section)
-
-
-class WorkbenchWindow(MainWindow):
+class WorkbenchWindow(ProjectFiles, MainWindow):
     """The main window with the File and Help menus, drag and drop, autosave and recovery."""
 
     def __init__(
@@ -105,7 +53,18 @@ class WorkbenchWindow(MainWindow):
         self.setAcceptDrops(True)
 
         # The loop (step list + panes) and the start page share the central area.
-        self.loop = self.takeCentralWidget()
+        self.hint_bar = HintBar()
+        self.hint_bar.dismissed.connect(self._on_hint_bar_dismissed)
+        self._hints_on = False  # tips are shown while walking the demo project
+        self.loop = QWidget()
+        loop_layout = QVBoxLayout(self.loop)
+        loop_layout.setContentsMargins(0, 0, 0, 0)
+        hint_holder = QVBoxLayout()
+        hint_holder.setContentsMargins(9, 6, 9, 0)  # line up with the panes below
+        hint_holder.addWidget(self.hint_bar)
+        loop_layout.addLayout(hint_holder)
+        loop_layout.addWidget(self.takeCentralWidget(), 1)
+        self.stack.currentChanged.connect(lambda _i: self._update_hint())
         self.start_page = StartPage()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.start_page)
@@ -208,7 +167,19 @@ class WorkbenchWindow(MainWindow):
             action.setEnabled(True)
         index = next((i for i, p in enumerate(self.panes) if type(p).__name__ == pane_class), 0)
         self.steps.setCurrentRow(index)
+        self._update_hint()
         self._update_title()
+
+    def _update_hint(self) -> None:
+        pane = self.stack.currentWidget()
+        if self._hints_on and self.prefs.show_hints and pane is not None:
+            self.hint_bar.show_for(type(pane).__name__)
+        else:
+            self.hint_bar.hide()
+
+    def _on_hint_bar_dismissed(self) -> None:
+        self.prefs.show_hints = False
+        save_preferences(self.prefs)
 
     def _update_title(self) -> None:
         if not self.has_project:
@@ -256,227 +227,6 @@ class WorkbenchWindow(MainWindow):
             self.controller.runner.cancel(AUTOSAVE_JOB)
             discard_recovery()
             proceed()
-
-    # -- new and open ---------------------------------------------------------------------
-    def new_project(self) -> None:
-        """An empty project, on the Data step."""
-        self.confirm_discard(self._start_new)
-
-    def _start_new(self) -> None:
-        self.controller.replace_project(Project())
-        self.path = None
-        self.show_loop("DataPane")
-
-    def new_from_data(self, path: str | Path | None = None) -> None:
-        """A new project reading ``path`` (asked when None) on the Data step."""
-        if path is None:
-            patterns = " ".join(f"*{s}" for s in DATA_SUFFIXES)
-            chosen, _filter = QFileDialog.getOpenFileName(
-                self,
-                _("New project from a data file"),
-                "",
-                _("Data files ({patterns})").format(patterns=patterns),
-            )
-            if not chosen:
-                return
-            path = chosen
-        data_path = Path(path)
-        self.confirm_discard(lambda: self._start_from_data(data_path))
-
-    def _start_from_data(self, path: Path) -> None:
-        self._start_new()
-        pane = next((p for p in self.panes if type(p).__name__ == "DataPane"), None)
-        if pane is not None and hasattr(pane, "load_file"):
-            pane.load_file(path)
-        else:  # no Data pane in this build: load with the default options
-            from workbench.io.table import LoadOptions
-            from workbench.workflow import load_data
-
-            self.controller.runner.start(
-                "data",
-                load_data,
-                path,
-                LoadOptions(),
-                on_success=self.project.set_table,
-                on_failure=self._on_job_failed,
-                on_progress=self.show_progress,
-            )
-        self._remember(path)
-
-    def open_project_file(self, path: str | Path | None = None) -> None:
-        """Open a saved project (asked when None); a damaged file keeps the current one."""
-        if path is None:
-            chosen, _filter = QFileDialog.getOpenFileName(
-                self, _("Open project"), "", _("Workbench projects (*.wbproj)")
-            )
-            if not chosen:
-                return
-            path = chosen
-        project_path = Path(path)
-        self.confirm_discard(lambda: self._open(project_path, remember=True))
-
-    def open_demo(self) -> None:
-        """The bundled demo project; saving it asks for a new place (never over the bundle)."""
-        self.confirm_discard(lambda: self._open(DEMO_PROJECT, remember=False))
-
-    def open_path(self, path: str | Path) -> None:
-        """Open a project file or start a new project from a data file, by its extension."""
-        path = Path(path)
-        if path.suffix.lower() == PROJECT_SUFFIX:
-            self.open_project_file(path)
-        else:
-            self.new_from_data(path)
-
-    def _open(
-        self, path: Path, *, remember: bool, after: Callable[[Project], None] | None = None
-    ) -> None:
-        def on_success(project: Project) -> None:
-            self.controller.replace_project(project)
-            self.path = path if remember else None
-            if remember:
-                self._remember(path)
-            if after is not None:
-                after(project)
-            self.show_loop("GoalPane")
-            check = project.source_check
-            self.controller.status_message.emit(
-                check.message
-                if check is not None and check.changed
-                else _("Opened {name}.").format(name=path.name)
-            )
-
-        self.controller.runner.start(
-            FILE_JOB,
-            open_job,
-            path,
-            on_success=on_success,
-            on_failure=self._on_job_failed,
-            on_progress=self.show_progress,
-        )
-
-    # -- save -----------------------------------------------------------------------------
-    def save(self, then: Callable[[], None] | None = None) -> None:
-        """Save to the project's file, or ask where when it has none."""
-        if self.path is None:
-            self.save_as(then=then)
-        else:
-            self._save_to(self.path, then)
-
-    def save_as(self, path: str | Path | None = None, then: Callable[[], None] | None = None):
-        """Save to ``path`` (asked when None); ``.wbproj`` is added when missing."""
-        if path is None:
-            start = str(self.path or Path.home() / f"{self.project.name or 'project'}.wbproj")
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, _("Save project as"), start, _("Workbench projects (*.wbproj)")
-            )
-            if not chosen:
-                return
-            path = chosen
-        target = Path(path)
-        if target.suffix.lower() != PROJECT_SUFFIX:
-            target = target.with_name(target.name + PROJECT_SUFFIX)
-        self._save_to(target, then)
-
-    def _save_to(self, path: Path, then: Callable[[], None] | None) -> None:
-        project = self.project
-        revision = _total_revision(project)
-        self.controller.runner.cancel(AUTOSAVE_JOB)
-
-        def on_success(_written: Path) -> None:
-            from workbench.autosave import discard_recovery
-
-            if _total_revision(project) != revision:
-                project.dirty = True  # edited while saving: those edits are not in the file
-            self.path = path
-            self._remember(path)
-            discard_recovery()
-            self._update_title()
-            self.controller.status_message.emit(_("Saved {name}.").format(name=path.name))
-            if then is not None:
-                then()
-
-        self.controller.runner.start(
-            FILE_JOB,
-            save_job,
-            project,
-            path,
-            on_success=on_success,
-            on_failure=self._on_job_failed,
-            on_progress=self.show_progress,
-        )
-
-    def autosave_now(self) -> None:
-        """Write a recovery copy in the background when there are unsaved changes."""
-        runner = self.controller.runner
-        if not self.has_project or not self.project.dirty or runner.is_running(FILE_JOB):
-            return
-        if runner.is_running(AUTOSAVE_JOB):
-            return
-        runner.start(
-            AUTOSAVE_JOB,
-            autosave_job,
-            self.project,
-            None if self.path is None else str(self.path),
-            # An autosave that fails must not interrupt the user with a box every minute.
-            on_failure=lambda f: self.controller.status_message.emit(
-                _("Autosave failed: {message}").format(message=f.message)
-            ),
-        )
-
-    def offer_recovery(self) -> bool:
-        """After a crash: offer the autosaved work; True when a restore was started."""
-        from workbench.autosave import discard_recovery, find_recovery
-
-        recovery = find_recovery()
-        if recovery is None:
-            return False
-        buttons = QMessageBox.StandardButton
-        answer = QMessageBox.question(
-            self,
-            _("Restore unsaved work?"),
-            _(
-                "Workbench was closed without saving the project {name}. An automatic copy "
-                "from {time} (UTC) was kept. Restore it?"
-            ).format(name=recovery.name or _("Untitled project"), time=recovery.saved_at),
-            buttons.Yes | buttons.No,
-            buttons.Yes,
-        )
-        if answer != buttons.Yes:
-            discard_recovery()
-            return False
-
-        def restored(project: Project) -> None:
-            project.dirty = True  # not saved by the user yet
-            self.path = Path(recovery.original) if recovery.original else None
-
-        self._open(recovery.path, remember=False, after=restored)
-        return True
-
-    # -- report and about -----------------------------------------------------------------
-    def export_report(self, path: str | Path | None = None) -> None:
-        """Write the Excel report of the project (asked where when None)."""
-        if path is None:
-            base = self.path.with_suffix(".xlsx") if self.path else Path.home() / "report.xlsx"
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, _("Export report"), str(base), _("Excel workbooks (*.xlsx)")
-            )
-            if not chosen:
-                return
-            path = chosen
-        target = Path(path)
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_name(target.name + ".xlsx")
-        self.controller.runner.start(
-            REPORT_JOB,
-            report_job,
-            self.project,
-            target,
-            on_success=lambda p: self.controller.status_message.emit(
-                _("Report written to {path}.").format(path=p)
-            ),
-            on_failure=self._on_job_failed,
-            on_progress=self.show_progress,
-        )
 
     def show_about(self) -> None:
         AboutDialog(self).exec()

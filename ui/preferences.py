@@ -27,6 +27,7 @@ class Preferences:
     language: str = ""  # "" = the system's language
     window_geometry: str = ""  # QMainWindow.saveGeometry() as base64
     autosave_seconds: int = 120
+    show_hints: bool = True  # the tips shown while walking the demo project
 
     def add_recent(self, path: str | Path) -> None:
         """Put ``path`` first in the recent files (no duplicates, at most MAX_RECENT)."""
@@ -58,6 +59,9 @@ def load_preferences() -> Preferences:
         if isinstance(default, list):
             if isinstance(value, list):
                 setattr(prefs, f.name, [str(v) for v in value if isinstance(v, str)])
+        elif isinstance(default, bool):
+            if isinstance(value, bool):
+                setattr(prefs, f.name, value)
         elif isinstance(value, type(default)) and not isinstance(value, bool):
             setattr(prefs, f.name, value)
     prefs.autosave_seconds = max(15, prefs.autosave_seconds)

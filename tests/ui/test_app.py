@@ -94,6 +94,7 @@ def test_menus_hold_the_expected_actions(window):
 def test_new_opens_an_empty_project_on_the_data_step(window):
     window.action_new.trigger()
     assert window.has_project and window.project.table is None
+    assert not window.hint_bar.isVisible()  # tips are for the demo
     assert type(window.panes[window.stack.currentIndex()]).__name__ == "DataPane"
     assert window.action_save.isEnabled()
 
@@ -261,6 +262,14 @@ def test_start_page_buttons_and_recent_files(qtbot, window, tmp_path, monkeypatc
     assert window.path is None  # saving the demo asks for a new place
     assert window.project.result(Section.MODEL) is not None
     assert type(window.panes[window.stack.currentIndex()]).__name__ == "GoalPane"
+    # The demo walks with a tip per step, until the user hides them.
+    assert window.hint_bar.isVisible() and "target" in window.hint_bar.label.text()
+    window.go(1)
+    assert "column types" in window.hint_bar.label.text()
+    qtbot.mouseClick(window.hint_bar.hide_button, Qt.MouseButton.LeftButton)
+    assert not window.hint_bar.isVisible() and not load_preferences().show_hints
+    window.go(0)
+    assert not window.hint_bar.isVisible()
 
     report = tmp_path / "보고서"  # the .xlsx suffix is added
     monkeypatch.setattr(

@@ -1,0 +1,73 @@
+"""Where the app finds its resources, and the file jobs it runs off the GUI thread.
+
+Job functions take the JobContext first, as :class:`ui.jobs.JobRunner` calls them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from workbench.jobs import JobContext
+from workbench.project import Project, Section
+
+PROJECT_SUFFIX = ".wbproj"
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+FILE_JOB = "project"  # open and save share one owner: a new one cancels the old
+AUTOSAVE_JOB = "autosave"
+REPORT_JOB = "report"
+WARM_UP_JOB = "warm-up"
+
+
+def resource_path(*parts: str) -> Path:
+    """A bundled resource, from the source tree or a PyInstaller folder."""
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[1]))
+    return base.joinpath("resources", *parts)
+
+
+DEMO_PROJECT = resource_path("demo", "demo.wbproj")
+
+
+# -- job functions (run on a pool thread; ctx first, as JobRunner calls them) -------------
+def open_job(ctx: JobContext, path: Path) -> Project:
+    from workbench.io.project_file import open_project
+
+    return open_project(path, ctx)
+
+
+def save_job(ctx: JobContext, project: Project, path: Path) -> Path:
+    from workbench.io.project_file import save_project
+
+    return save_project(project, path, ctx)
+
+
+def autosave_job(ctx: JobContext, project: Project, original: str | None) -> Path | None:
+    from workbench.autosave import autosave
+
+    return autosave(project, original, ctx)
+
+
+def report_job(ctx: JobContext, project: Project, path: Path) -> Path:
+    from workbench.report.report_xlsx import write_report
+
+    return write_report(project, path, ctx)
+
+
+def warm_up_job(ctx: JobContext) -> None:
+    """Import the model libraries and load the compiled SHAP kernel ahead of the first run.
+
+    Both hold the GIL for a few hundred milliseconds (imports, numba's cache load); done while
+    the start page is shown, that pause is invisible, whereas in the middle of a model run it
+    would freeze the progress bar.
+    """
+    import lightgbm  # noqa: F401
+
+    ctx.progress(0.5, "")
+    from workbench.steps import shap_native
+
+    shap_native.warm_up()
+    import workbench.analysis  # noqa: F401
+
+
+def total_revision(project: Project) -> int:
+    return sum(project.revision(s) for s in Section)

@@ -43,11 +43,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench",
         description=_("Workbench: from plant data to tested improvements."),
-        epilog=_(
-            "Without a command, workbench opens the desktop app: workbench --demo opens the "
-            "demo project, workbench FILE.wbproj opens a project, workbench DATA.csv starts a "
-            "new project from a data file."
-        ),
     )
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     parser.add_argument(

@@ -15,15 +15,16 @@ from workbench.project import Section
 MAX_GAP_S = 0.25
 
 
-# Measured here (2 shared cores): the shell's own work keeps gaps under 70 ms, but two stalls
-# remain in code outside the shell, so the bound is not met yet and the test says so:
-# - workbench/steps/shap_native.py TreeShapModel.__init__: booster.dump_model() parses the
-#   model's JSON with the GIL held (0.3-0.5 s on the demo model, on the worker thread);
-# - the Model pane's predicted-vs-actual scatter (pyqtgraph per-spot setData) redraws on the
-#   GUI thread when the result arrives (0.1 s idle, 0.7 s under load).
+# Measured here (2 cores shared with other test runs): the shell's own work keeps gaps under
+# 70 ms, but two stalls outside the shell can pass 250 ms under load, so the test may fail:
+# - ui/plots/fit_plot.py FitPlot.show_fit builds a 5,000-dot pyqtgraph ScatterPlotItem on the
+#   GUI thread when the result arrives (0.1 s idle, 0.2-0.7 s under load; sampled stack:
+#   ScatterPlotItem.addPoints -> updateSpots);
+# - workbench/steps/shap_native.py TreeShapModel.__init__ parses booster.dump_model()'s JSON
+#   with the GIL held on the worker thread (0.3-0.5 s seen on the demo model).
 @pytest.mark.xfail(
     strict=False,
-    reason="GIL-held JSON parse in shap_native and a slow scatter redraw; see the comment above",
+    reason="fit scatter redraw and a GIL-held JSON parse can pass 250 ms under load; see above",
 )
 def test_gui_heartbeat_stays_under_250ms_during_fit_and_clustering(qtbot):
     window = build_window(Preferences())

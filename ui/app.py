@@ -118,12 +118,16 @@ def main(argv: list[str] | None = None) -> int:
             window._on_job_failed = failed
             window.controller.project_replaced.connect(lambda _p: outcome.update(code=0))
         finish_when_open()
-        if args.demo or args.self_test:
+        if args.self_test:
+            window.open_demo()
+        # Unsaved work from a crash is offered first, whatever was asked for: kept otherwise,
+        # it would be removed at the next clean close without the user ever seeing it.
+        elif window.offer_recovery():
+            return
+        elif args.demo:
             window.open_demo()
         elif args.file:
             window.open_path(Path(args.file))
-        else:
-            window.offer_recovery()
 
     QTimer.singleShot(0, on_started)
     code = app.exec()

@@ -100,6 +100,7 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
 
     def _build_menus(self) -> None:
         keys = QKeySequence.StandardKey
+        # Save As and Quit have no standard key on Windows: the common ones are set instead.
         self.action_new = self._action(_("&New project"), self.new_project, keys.New)
         self.action_open = self._action(
             _("&Open project…"), lambda: self.open_project_file(), keys.Open
@@ -108,11 +109,11 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
             _("New project from a &data file…"), lambda: self.new_from_data()
         )
         self.action_save = self._action(_("&Save"), self.save, keys.Save)
-        self.action_save_as = self._action(_("Save &as…"), lambda: self.save_as(), keys.SaveAs)
+        self.action_save_as = self._action(_("Save &as…"), lambda: self.save_as(), "Ctrl+Shift+S")
         self.action_export = self._action(
             _("&Export report…"), lambda: self.export_report(), "Ctrl+E"
         )
-        self.action_quit = self._action(_("&Quit"), self.close, keys.Quit)
+        self.action_quit = self._action(_("&Quit"), self.close, "Ctrl+Q")
         self.action_demo = self._action(_("Open &demo project"), self.open_demo)
         self.action_about = self._action(_("&About Workbench"), self.show_about)
 

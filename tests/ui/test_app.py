@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -311,3 +314,19 @@ def test_preferences_round_trip_and_survive_a_damaged_file(tmp_path):
     assert loaded.recent_files[0].endswith("p0.wbproj")
     preferences_path().write_text("{not json", encoding="utf-8")
     assert load_preferences() == Preferences()
+
+
+def test_self_test_opens_the_demo_project_and_exits_cleanly(tmp_path):
+    # The frozen build's smoke test runs exactly this: a real app process, offscreen.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKBENCH_HOME=str(tmp_path))
+    shot = tmp_path / "shot.png"
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.app", "--self-test", "--screenshot", str(shot)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert shot.is_file() and shot.stat().st_size > 10_000

@@ -26,6 +26,7 @@ from ui.app_jobs import (
     save_job,
     total_revision,
 )
+from ui.jobs import JobFailure
 from workbench.i18n import _
 from workbench.project import Project
 
@@ -172,6 +173,8 @@ class ProjectFiles(_Base):
 
             if total_revision(project) != revision:
                 project.dirty = True  # edited while saving: those edits are not in the file
+            else:
+                self._saved_revision = (id(project), revision)
             self.path = path
             self._remember(path)
             discard_recovery()
@@ -197,16 +200,36 @@ class ProjectFiles(_Base):
             return
         if runner.is_running(AUTOSAVE_JOB):
             return
+        project = self.project
+
+        def failed(failure: JobFailure) -> None:
+            # An autosave that fails must not interrupt the user with a box every minute.
+            self.controller.status_message.emit(
+                _("Autosave failed: {message}").format(message=failure.message)
+            )
+            self._after_autosave(project)
+
         runner.start(
             AUTOSAVE_JOB,
             autosave_job,
-            self.project,
+            project,
             None if self.path is None else str(self.path),
-            # An autosave that fails must not interrupt the user with a box every minute.
-            on_failure=lambda f: self.controller.status_message.emit(
-                _("Autosave failed: {message}").format(message=f.message)
-            ),
+            on_success=lambda _path: self._after_autosave(project),
+            on_cancel=lambda: self._after_autosave(project),  # a save cancels it, maybe late
+            on_failure=failed,
         )
+
+    def _after_autosave(self, project: Project) -> None:
+        # An autosave marks the project unsaved when it ends; if the user's own save finished
+        # meanwhile (and nothing changed since), the project is saved and needs no recovery.
+        if project is not self.project:
+            return
+        if getattr(self, "_saved_revision", None) == (id(project), total_revision(project)):
+            from workbench.autosave import discard_recovery
+
+            project.dirty = False
+            discard_recovery()
+            self._update_title()
 
     def offer_recovery(self) -> bool:
         """After a crash: offer the autosaved work; True when a restore was started."""

@@ -195,6 +195,24 @@ def test_autosave_while_dirty_and_the_restore_offer_on_next_start(
     assert find_recovery() is None  # a deliberate close leaves nothing to restore
 
 
+def test_a_save_during_an_autosave_leaves_the_project_saved(qtbot, window, tmp_path):
+    path = _small_project(tmp_path)
+    _open(qtbot, window, path)
+    window.project.notes = "saved while autosaving"
+    window.project.touch(Section.META)
+    window.autosave_now()
+    window.save()  # the user's Ctrl+S right after the timer started an autosave
+    runner = window.controller.runner
+    # Jobs are done before their results reach the GUI thread: wait for the window too.
+    qtbot.waitUntil(
+        lambda: runner.active_count == 0 and not window.isWindowModified(), timeout=15_000
+    )
+    qtbot.wait(100)  # and nothing late turns it back to unsaved
+    assert not window.project.dirty and not window.isWindowModified()
+    assert find_recovery() is None
+    assert open_project(path).notes == "saved while autosaving"
+
+
 def test_declining_the_restore_removes_the_recovery(qtbot, window, tmp_path, monkeypatch):
     _open(qtbot, window, _small_project(tmp_path))
     window.project.touch(Section.META)
@@ -279,10 +297,12 @@ def test_start_page_buttons_and_recent_files(qtbot, window, tmp_path, monkeypatc
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(report), ""))
     )
     window.action_export.trigger()
-    qtbot.waitUntil(lambda: not window.controller.runner.is_running("report"), timeout=30_000)
+    qtbot.waitUntil(
+        lambda: window.statusBar().currentMessage().startswith("Report written to"),
+        timeout=30_000,
+    )
     written = report.with_suffix(".xlsx")
     assert written.is_file() and written.read_bytes()[:2] == b"PK"
-    assert window.statusBar().currentMessage().startswith("Report written to")
 
 
 def test_failure_box_keeps_the_traceback_behind_details(qtbot):

@@ -132,6 +132,14 @@ def check_native_parts() -> list[str]:
             Library(Path(tmp) / "library.sqlite")  # creates the schema: sqlite3 works
         assert compare([1.0, 1.2, 0.9, 1.1], [1.4, 1.6, 1.5, 1.3]) is not None
 
+    def korean_catalog() -> None:
+        import gettext
+
+        from workbench import i18n
+
+        # Raises when the .mo is not in the bundle (English would show, silently).
+        gettext.translation(i18n.DOMAIN, localedir=str(i18n.LOCALE_DIR), languages=["ko"])
+
     def qt_and_plots() -> None:
         import pyqtgraph  # noqa: F401
         from PySide6 import QtCore, QtGui, QtWidgets  # noqa: F401
@@ -140,6 +148,7 @@ def check_native_parts() -> list[str]:
     attempt("HDBSCAN", hdbscan_fit)
     attempt("Parquet, Excel, SciPy and scikit-learn", readers_and_writers)
     attempt("project file, Excel report, library and statistics", project_report_evidence)
+    attempt("Korean catalog", korean_catalog)
     attempt("Qt and pyqtgraph", qt_and_plots)
     return failures
 

@@ -73,6 +73,7 @@ def test_spec_entry_and_resources_exist() -> None:
     sources = {src for src, _ in datas}
     assert "resources/demo/demo.wbproj" in sources
     assert "resources/icons" in sources
+    assert "resources/locale" in sources  # workbench.i18n reads the .mo from <bundle>/resources
 
 
 def test_spec_excludes_heavy_unused_modules() -> None:

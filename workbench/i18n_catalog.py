@@ -123,7 +123,11 @@ def extract(root: Path = REPO_ROOT) -> tuple[list[Message], list[str]]:
     problems: list[str] = []
     for path in source_files(root):
         rel = path.relative_to(root).as_posix()
-        messages, file_problems = extract_file(path, rel)
+        try:
+            messages, file_problems = extract_file(path, rel)
+        except (SyntaxError, UnicodeDecodeError) as exc:  # a file being edited: say so, go on
+            problems.append(f"{rel}: could not be read ({exc})")
+            continue
         problems.extend(file_problems)
         for msg in sorted(messages, key=lambda m: int(m.locations[0].rsplit(":", 1)[1])):
             known = by_id.get(msg.msgid)

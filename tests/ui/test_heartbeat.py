@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import time
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from ui.app import build_window
@@ -15,17 +14,9 @@ from workbench.project import Section
 MAX_GAP_S = 0.25
 
 
-# Measured here (2 cores shared with other test runs): the shell's own work keeps gaps under
-# 70 ms, but two stalls outside the shell can pass 250 ms under load, so the test may fail:
-# - ui/plots/fit_plot.py FitPlot.show_fit builds a 5,000-dot pyqtgraph ScatterPlotItem on the
-#   GUI thread when the result arrives (0.1 s idle, 0.2-0.7 s under load; sampled stack:
-#   ScatterPlotItem.addPoints -> updateSpots);
-# - workbench/steps/shap_native.py TreeShapModel.__init__ parses booster.dump_model()'s JSON
-#   with the GIL held on the worker thread (0.3-0.5 s seen on the demo model).
-@pytest.mark.xfail(
-    strict=False,
-    reason="fit scatter redraw and a GIL-held JSON parse can pass 250 ms under load; see above",
-)
+# Measured on a quiet machine: worst gap 40-110 ms. The fit plot draws at most 2,000 dots so
+# the result's arrival stays well under the bound; SHAP's JSON model parse on the worker
+# thread (0.3 s holding the GIL) is the remaining risk on a heavily loaded machine.
 def test_gui_heartbeat_stays_under_250ms_during_fit_and_clustering(qtbot):
     window = build_window(Preferences())
     qtbot.addWidget(window, before_close_func=lambda w: setattr(w, "_close_confirmed", True))

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from ui.plots.target_plot import FOCUS_COLOUR, style_plot
 from workbench.i18n import _
 
-MAX_DOTS = 5_000  # more dots only hide each other; a fixed sample keeps the plot quick
+MAX_DOTS = 2_000  # a cloud of 2,000 reads the same as 5,000 and draws in a third of the time
 DOT_COLOUR = (0, 114, 178, 90)  # Okabe-Ito blue, translucent so dense areas read darker
 LINE_COLOUR = "#333333"
 

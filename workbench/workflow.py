@@ -138,19 +138,3 @@ def run_model(ctx: JobContext, inputs: ModelInputs, *, in_process: bool = True) 
     )
     result.cleaning = [r for r in cleaned.reports if not getattr(r, "skipped", False)]
     return result
-
-
-def project_from_analysis(result: Any, name: str = "") -> Project:
-    """A project holding a finished CLI analysis: its clean-ups become the project's recipe."""
-    from workbench.analysis import clean_up_recipe
-
-    project = Project(name=name or os.path.splitext(os.path.basename(result.table.source.path))[0])
-    project.table = result.table
-    project.recipe = clean_up_recipe(result.quality, result.goal.target)
-    project.goal = result.goal
-    project.roles = dict(result.roles.explicit)
-    project.settings = getattr(result.fit, "settings", None)
-    project.set_result(Section.QUALITY, result.quality)
-    project.set_result(Section.MODEL, result)
-    project.mark_saved()
-    return project

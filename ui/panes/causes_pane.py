@@ -374,8 +374,8 @@ def demo_project_with_result() -> Any:
     from pathlib import Path
 
     from workbench.analysis import run_analysis
+    from workbench.io.project_file import project_from_analysis
     from workbench.steps.modeling import ModelSettings
-    from workbench.workflow import project_from_analysis
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
     result = run_analysis(

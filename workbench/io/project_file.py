@@ -322,11 +322,17 @@ def open_project(
 
 def project_from_analysis(result: Any, name: str = "", settings: Any = None) -> Project:
     """A project holding one analysis run (``workbench analyze --project``): its table, goal,
-    the user's explicit roles, settings, and the quality and model results, all current."""
+    the user's explicit roles, settings, and the quality and model results, all current.
+
+    The clean-ups the analysis applied become the project's recipe, so a re-run from the
+    project sees the same cleaned table the results came from."""
+    from workbench.analysis import clean_up_recipe
     from workbench.steps.modeling import ModelSettings
 
     project = Project(name=name)
     project.set_table(result.table)
+    if result.cleaning:
+        project.set_recipe(clean_up_recipe(result.quality, result.goal.target))
     project.set_goal(result.goal)
     for column, role in getattr(result.roles, "explicit", {}).items():
         project.set_role(column, role)

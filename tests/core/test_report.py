@@ -348,3 +348,45 @@ def test_action_objects_are_read_like_dicts(result, tmp_path):
     row = next(r for r in ws.iter_rows() if r[1].value == "소성온도 810")
     assert row[6].value == w.outcome_word("improved")
     assert row[6].fill.fgColor.rgb.endswith(OUTCOME_FILLS["improved"].fgColor.rgb[-6:])
+
+
+def test_library_failures_and_action_fields_reach_the_report(result, tmp_path, monkeypatch):
+    from workbench.actions import SourceGroup, make_change, new_action, update_action
+    from workbench.evidence import compare
+    from workbench.library import Library
+
+    monkeypatch.setenv("WORKBENCH_LIBRARY", str(tmp_path / "lib"))
+    group = result.causes.groups[0]
+    factor = group.conditions[0].column
+    failed = new_action("Earlier try", changes=[make_change(factor, "", "lower")])
+    failed = update_action(failed, outcome="no_change")
+    Library().record(failed, Project(name="Line 3"))
+
+    evidence = compare([1.0, 1.2, 0.9, 1.1, 1.0, 1.3], [1.6, 1.8, 1.7, 1.9, 1.5, 1.8])
+    tried = new_action("Hotter kiln", source_group=SourceGroup(group.id, factors=[factor]))
+    tried = update_action(tried, outcome="improved", evidence=evidence.to_dict())
+    blocked = update_action(
+        new_action("Dry room"), status="could_not_try", reason_not_tried="equipment limit"
+    )
+    project = Project(name="library")
+    project.set_result(Section.MODEL, result)
+    project.actions = [tried, blocked]
+    wb = load_workbook(write_report(project, tmp_path / "lib.xlsx"))
+
+    groups = " ".join(_texts(wb["Cause groups"]))
+    assert "Tried before:" in groups and "project Line 3" in groups
+    assert "Tried before:" in " ".join(_texts(wb["Summary"]))
+    rows = {r[1].value: r for r in wb["Actions"].iter_rows() if isinstance(r[0].value, int)}
+    assert rows["Hotter kiln"][2].value == w.group_name(group.id)
+    assert evidence.text in rows["Hotter kiln"][8].value
+    assert rows["Dry room"][5].value == w.status_word("could_not_try") != "could_not_try"
+    assert rows["Dry room"][6].value == w.outcome_word("not_tried")
+    assert "equipment limit" in rows["Dry room"][8].value
+
+
+def test_a_broken_library_does_not_stop_the_report(result, tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("WORKBENCH_LIBRARY", str(blocker / "sub" / "library.sqlite"))
+    wb = load_workbook(write_report(result, tmp_path / "r.xlsx"))
+    assert "Tried before:" not in " ".join(_texts(wb["Cause groups"]))

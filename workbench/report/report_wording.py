@@ -354,11 +354,20 @@ def status_word(status: str) -> str:
         "in_progress": _("in progress"),
         "running": _("in progress"),
         "done": _("done"),
+        "could_not_try": _("could not try"),
         "closed": _("done"),
         "cancelled": _("cancelled"),
         "abandoned": _("abandoned"),
     }
     return words.get(status, status)
+
+
+def reason_not_tried(reason: str) -> str:
+    return _("Why it could not be tried: {reason}").format(reason=reason)
+
+
+def evidence_note(sentence: str) -> str:
+    return _("Evidence: {sentence}").format(sentence=sentence)
 
 
 # -- data dictionary -------------------------------------------------------------------------

@@ -58,6 +58,8 @@ _NOTE_KEYS = ("notes", "note", "reason", "result_notes", "comment")
 def outcome_kind(action: dict[str, Any]) -> str:
     """One of :data:`OUTCOME_ORDER` for an action entry (``pending`` when nothing is logged)."""
     raw = action.get("outcome")
+    if not raw and str(action.get("status") or "") == "could_not_try":
+        return "not_tried"
     if isinstance(raw, dict):  # {"kind": ..., "notes": ...}
         raw = raw.get("kind") or raw.get("result")
     if raw is None or str(raw).strip() == "":
@@ -84,7 +86,42 @@ def _first(action: dict[str, Any], keys: Sequence[str]) -> Any:
 
 def _group(action: dict[str, Any]) -> Any:
     group = action.get("group") or action.get("group_id") or action.get("cause_group")
+    source = action.get("source_group")
+    if group is None and isinstance(source, dict):  # workbench.actions.Action.to_dict()
+        group = source.get("group_id")
     return w.group_name(int(group)) if isinstance(group, int) else group
+
+
+def _notes(action: dict[str, Any]) -> str | None:
+    """Notes, the reason an action could not be tried, and the evidence sentence, one a line."""
+    parts: list[str] = []
+    notes = _first(action, _NOTE_KEYS)
+    outcome = action.get("outcome")
+    if isinstance(outcome, dict) and not notes:
+        notes = outcome.get("notes")
+    if notes:
+        parts.append(str(notes))
+    reason = str(action.get("reason_not_tried") or "").strip()
+    if reason and reason != str(notes or "").strip():
+        parts.append(w.reason_not_tried(reason))
+    evidence = action.get("evidence")
+    if isinstance(evidence, dict):
+        sentence = str(evidence.get("text") or "").strip()
+        if not sentence:
+            sentence = _evidence_sentence(evidence)
+        if sentence:
+            parts.append(w.evidence_note(sentence))
+    return "\n".join(parts) or None
+
+
+def _evidence_sentence(evidence: dict[str, Any]) -> str:
+    """The sentence of stored evidence that lacks its ``text`` (written by an older version)."""
+    from workbench.evidence import Evidence
+
+    try:
+        return Evidence.from_dict(evidence).text
+    except (TypeError, ValueError, KeyError):
+        return ""
 
 
 def _as_date(value: Any) -> Any:
@@ -101,10 +138,7 @@ def action_row(i: int, action: dict[str, Any]) -> list[Any]:
     """The cells of one action, in the sheet's column order."""
     kind = outcome_kind(action)
     status = action.get("status")
-    notes = _first(action, _NOTE_KEYS)
-    outcome = action.get("outcome")
-    if isinstance(outcome, dict) and not notes:
-        notes = outcome.get("notes")
+    notes = _notes(action)
     return [
         i,
         _first(action, _TITLE_KEYS),

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbench.library import tried_before_lines
 from workbench.report import report_wording as w
 from workbench.report.sheets_common import (
     LINE_HEIGHT,
@@ -32,6 +33,7 @@ FULL = list(WIDTHS.values())
 TABLE = {c: WIDTHS[c] for c in (1, 2, 3, 4)}
 CHART_ROWS = 15  # rows of default height the chart covers; a block is at least this tall
 MAX_DRIVERS = 8
+TRIED = Font(name=BOLD.name, size=BOLD.size, italic=True, color="9C5700")  # amber: a warning
 
 
 def _condition_text(cond: Any) -> str:
@@ -87,11 +89,16 @@ def _numbers(ws: Worksheet, row: int, data: ReportData, group: Any) -> int:
     return row
 
 
-def _block(ws: Worksheet, row: int, data: ReportData, group: Any) -> int:
-    """One group's block; returns the next free row."""
+def _block(
+    ws: Worksheet, row: int, data: ReportData, group: Any, tried: list[str] | None = None
+) -> int:
+    """One group's block; returns the next free row. ``tried``: the library's "Tried
+    before: ..." lines for this group (past actions on its factors that did not help)."""
     put(ws, row, 1, w.group_heading(group.id, group.size, group.share), HEADING)
     ws.row_dimensions[row].height = 20
     row = paragraph(ws, row + 1, group.description, FULL)
+    for line in tried or []:
+        row = paragraph(ws, row, line, FULL, font=TRIED)
     start = row
     row = _numbers(ws, row, data, group) + 1
 
@@ -157,10 +164,15 @@ def write_groups(wb: Any, title: str, data: ReportData) -> Worksheet:
     )
     if causes.message:
         row = note(ws, row, causes.message, FULL)
+    # The experiment library (WORKBENCH_LIBRARY or the user's data folder); a broken or
+    # unreachable library only adds its notice, it never stops the report.
+    tried, notice = tried_before_lines(causes.groups)
+    if notice:
+        row = note(ws, row, notice, FULL)
     freeze_below(ws, row)
     row += 1
     for i, group in enumerate(causes.groups):
         if i:
             page_break_before(ws, row)  # one group per printed page
-        row = _block(ws, row, data, group)
+        row = _block(ws, row, data, group, tried.get(int(group.id)))
     return ws

@@ -11,6 +11,7 @@ import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench import __version__
+from workbench.library import tried_before_lines
 from workbench.report import report_wording as w
 from workbench.report.sheets_actions import outcome_counts
 from workbench.report.sheets_common import (
@@ -224,6 +225,9 @@ def _groups(ws: Worksheet, row: int, data: ReportData, names: dict[str, str]) ->
         w.label("col_overall_mean"),
         w.label("col_description"),
     ]
+    # Past actions on a group's factors that did not help sit under its description, so
+    # nobody pays for the same failed experiment twice (a library problem never stops this).
+    tried, _notice = tried_before_lines(causes.groups)
     rows = [
         (
             w.group_name(g.id),
@@ -231,7 +235,7 @@ def _groups(ws: Worksheet, row: int, data: ReportData, names: dict[str, str]) ->
             g.share,
             round_sig(g.target_mean),
             round_sig(g.overall_mean),
-            _description_body(g.description),
+            "\n".join([_description_body(g.description), *tried.get(int(g.id), [])]),
         )
         for g in causes.groups
     ]

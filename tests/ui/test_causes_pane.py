@@ -246,3 +246,44 @@ def test_not_run_yet(qtbot):
     assert not pane.is_available()
     assert pane.message.isVisible() and pane.groups.count() == 0
     assert controller.project.result(Section.MODEL) is None
+
+
+def _library_with_failure(path, factor):
+    from workbench.actions import make_change, new_action, update_action
+    from workbench.library import Library
+    from workbench.project import Project
+
+    action = new_action("Thinner paste", changes=[make_change(factor, "", "< 17")])
+    action = update_action(action, outcome="no_change")
+    Library(path).record(action, Project(name="Line 3"))
+
+
+def test_groups_say_what_was_tried_before(controller, demo_result, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_LIBRARY", str(tmp_path / "lib"))
+    _library_with_failure(tmp_path / "lib", "paste_thickness")
+    pane = CausesPane(controller)
+    qtbot.addWidget(pane)
+    pane.show()
+    qtbot.waitUntil(lambda: pane.groups.count() > 0)
+    texts = [pane.groups.item(i).text() for i in range(pane.groups.count())]
+    hits = [
+        "paste_thickness" in {c.column for c in g.conditions} for g in demo_result.causes.groups
+    ]
+    assert any(hits)
+    for text, hit in zip(texts, hits, strict=True):
+        assert ("Tried before:" in text and "project Line 3" in text) == hit
+    assert not pane.library_note.isVisible()
+
+
+def test_a_broken_library_shows_its_notice_and_the_groups(controller, qtbot, tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("WORKBENCH_LIBRARY", str(blocker / "sub" / "library.sqlite"))
+    pane = CausesPane(controller)
+    qtbot.addWidget(pane)
+    pane.show()
+    qtbot.waitUntil(lambda: pane.groups.count() > 0)
+    assert pane.library_note.isVisible() and pane.library_note.text()
+    assert all(
+        "Tried before:" not in pane.groups.item(i).text() for i in range(pane.groups.count())
+    )

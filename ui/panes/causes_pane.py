@@ -55,7 +55,7 @@ from ui.panes.causes_text import (
     STALE,
     TITLE,
     comparison_rows,
-    group_marks,
+    group_item_text,
 )
 from ui.plots.beeswarm_plot import MAX_LANES, BeeswarmWidget
 from ui.plots.dependence_plot import DependencePlot
@@ -107,6 +107,11 @@ class CausesPane(Pane):
         self.groups.setWordWrap(True)
         self.groups.setSpacing(3)
         self.groups.currentRowChanged.connect(self._on_groups_current_row_changed)
+        self.library_note = QLabel()
+        self.library_note.setObjectName("library_note")
+        self.library_note.setWordWrap(True)
+        self.library_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.library_note.hide()
         self.comparison = QTableWidget(0, len(COMPARE_HEADERS))
         self.comparison.setHorizontalHeaderLabels(COMPARE_HEADERS)
         self.comparison.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -152,6 +157,7 @@ class CausesPane(Pane):
         groups_layout = QVBoxLayout(groups_box)
         groups_layout.addWidget(self.groups, 1)
         groups_layout.addWidget(legend)
+        groups_layout.addWidget(self.library_note)
         compare_box = QGroupBox(COMPARE_BOX)
         compare_layout = QVBoxLayout(compare_box)
         compare_layout.addWidget(self.compare_note)
@@ -297,15 +303,27 @@ class CausesPane(Pane):
 
     def _fill_groups(self, groups: list[Any]) -> None:
         previous = self.groups.currentRow()
+        tried = self._tried_before(groups)
         with QSignalBlocker(self.groups):
             self.groups.clear()
             for group in groups:
-                item = QListWidgetItem(f"{group.description}\n{group_marks(group)}")
+                item = QListWidgetItem(group_item_text(group, tried.get(int(group.id), [])))
                 item.setData(Qt.ItemDataRole.UserRole, group.id)
                 self.groups.addItem(item)
             if groups:
                 self.groups.setCurrentRow(previous if 0 <= previous < len(groups) else 0)
         self._fill_comparison()
+
+    def _tried_before(self, groups: list[Any]) -> dict[int, list[str]]:
+        """The library's "Tried before: ..." lines per group id. Queried here, on the GUI
+        thread: it is one small SQLite read (~20 ms) per model run shown. A missing, damaged
+        or unreachable library only shows its notice; it never breaks the pane."""
+        from workbench.library import tried_before_lines
+
+        lines, notice = tried_before_lines(groups) if groups else ({}, None)
+        self.library_note.setText(notice or "")
+        self.library_note.setVisible(bool(notice))
+        return lines
 
     def _fill_comparison(self) -> None:
         group = self.selected_group()

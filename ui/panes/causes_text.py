@@ -77,6 +77,12 @@ def group_marks(group: Any) -> str:
     return MARKS_LINE.format(marks=marks)
 
 
+def group_item_text(group: Any, tried: list[str]) -> str:
+    """A group's list entry: description, controllable marks, then the library's "Tried
+    before: ..." lines (past actions on its factors that did not help)."""
+    return "\n".join([group.description, group_marks(group), *tried])
+
+
 def comparison_rows(group: Any) -> list[list[str]]:
     """The comparison table of a group: one row per condition, then the travelling-along ones."""
     rows = []

@@ -18,7 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ui.plots.target_plot import plot_font, style_plot
+from ui.plots.style import plot_font, style_plot
 from workbench.i18n import _
 
 MAX_LANES = 10  # the top drivers; further lanes would be too thin to read

@@ -10,12 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
 
+from ui.plots.style import plot_font, style_plot
 from workbench.i18n import _
 
-#: Hangul must render in plot text on Windows and Linux alike.
-FONT_FAMILIES = ["Malgun Gothic", "NanumGothic", "Noto Sans CJK KR", "sans-serif"]
 BAR_COLOUR = "#0072B2"  # Okabe-Ito blue: dark enough to read in greyscale
 BAR_EDGE = "#003f63"
 MAX_BARS = 15  # categories beyond this are summed into "(all others)"
@@ -25,28 +23,6 @@ NO_CHART = _("No chart for “{column}”: its values are identifiers or free te
 ALL_MISSING = _("“{column}” has no values to draw.")
 OTHERS = _("(all others)")
 ROWS = _("rows")
-
-
-def plot_font(size: int = 10) -> QFont:
-    """The plot font: a Hangul-capable family list at a readable size."""
-    font = QFont()
-    font.setFamilies(FONT_FAMILIES)
-    font.setPointSize(size)
-    return font
-
-
-def style_plot(plot: pg.PlotWidget) -> None:
-    """White background, readable axis fonts, no context menu or auto-range button."""
-    plot.setBackground("w")
-    item = plot.getPlotItem()
-    for name in ("left", "bottom"):
-        axis = item.getAxis(name)
-        axis.setTickFont(plot_font(9))
-        axis.setPen(pg.mkPen("#333333"))
-        axis.setTextPen(pg.mkPen("#333333"))
-        axis.label.setFont(plot_font(10))
-    item.setMenuEnabled(False)
-    item.hideButtons()
 
 
 def _label(value: object) -> str:

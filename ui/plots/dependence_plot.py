@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 
-from ui.plots.target_plot import style_plot
+from ui.plots.style import style_plot
 from workbench.i18n import _
 
 DOT_COLOUR = (0, 114, 178, 110)  # Okabe-Ito blue, translucent so dense areas read darker

@@ -12,7 +12,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from ui.plots.target_plot import FOCUS_COLOUR, style_plot
+from ui.plots.style import style_plot
+from ui.plots.target_plot import FOCUS_COLOUR
 from workbench.i18n import _
 
 MAX_DOTS = 2_000  # a cloud of 2,000 reads the same as 5,000 and draws in a third of the time

@@ -12,7 +12,7 @@ import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 
-from ui.plots.target_plot import plot_font, style_plot
+from ui.plots.style import plot_font, style_plot
 from workbench.i18n import _
 
 MAX_DRIVERS = 12  # beyond a dozen the bars get too thin to read; the rest matter little

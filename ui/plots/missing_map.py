@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from ui.plots.column_plot import plot_font, style_plot
+from ui.plots.style import plot_font, style_plot
 from workbench.i18n import _
 
 #: white (nothing missing) to dark blue (all missing); luminance falls monotonically

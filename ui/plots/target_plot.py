@@ -9,38 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
 
+from ui.plots.style import style_plot
 from workbench.i18n import _
 
-#: Hangul must render in plot text on Windows and Linux alike.
-FONT_FAMILIES = ["Malgun Gothic", "NanumGothic", "Noto Sans CJK KR", "sans-serif"]
 #: Okabe-Ito colours: distinguishable for colour-blind readers, and far apart in lightness.
 FOCUS_COLOUR = "#D55E00"  # vermillion, dark
 REST_COLOUR = "#9ecae1"  # light blue
 MAX_BARS = 20  # classes beyond this are summed into "other"
-
-
-def plot_font(size: int = 10) -> QFont:
-    """The plot font: a Hangul-capable family list at a readable size."""
-    font = QFont()
-    font.setFamilies(FONT_FAMILIES)
-    font.setPointSize(size)
-    return font
-
-
-def style_plot(plot: pg.PlotWidget) -> None:
-    """White background, readable axis fonts, no mouse zoom surprises."""
-    plot.setBackground("w")
-    item = plot.getPlotItem()
-    for name in ("left", "bottom"):
-        axis = item.getAxis(name)
-        axis.setTickFont(plot_font(9))
-        axis.setPen(pg.mkPen("#333333"))
-        axis.setTextPen(pg.mkPen("#333333"))
-        axis.label.setFont(plot_font(10))
-    item.setMenuEnabled(False)
-    item.hideButtons()
 
 
 def _label_text(value: object) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from workbench.errors import DataLoadError
 from workbench.i18n import _
-from workbench.io.source import fingerprint
+from workbench.io.source import fingerprint, unreadable
 from workbench.io.table import LoadedTable, LoadOptions, RawTable
 from workbench.jobs import JobContext, ensure_context
 
@@ -29,18 +29,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     try:
         with p.open("rb") as fh:
             head = fh.read(8)
-    except FileNotFoundError as exc:
-        raise DataLoadError(
-            _("The file {name} was not found.").format(name=p.name),
-            _("Check that it still exists and was not moved or renamed."),
-        ) from exc
     except OSError as exc:
-        raise DataLoadError(
-            _("The file {name} could not be opened ({reason}).").format(
-                name=p.name, reason=exc.strerror or exc
-            ),
-            _("Close it in other programs (Excel keeps files locked) and try again."),
-        ) from exc
+        raise unreadable(p, exc) from exc
     if head.startswith(_OLE2_MAGIC):
         return "encrypted" if _is_encrypted_ooxml(p) else "xls"
     if head.startswith(_ZIP_MAGIC):

@@ -13,6 +13,26 @@ from workbench.io.table import SourceInfo
 _CHUNK = 1 << 20
 
 
+def unreadable(path: Path, exc: OSError) -> DataLoadError:
+    """The plain message for a file that vanished, is locked, or cannot be read."""
+    if isinstance(exc, FileNotFoundError):
+        return DataLoadError(
+            _("The file {name} was not found.").format(name=path.name),
+            _("Check that it still exists and was not moved or renamed."),
+        )
+    if isinstance(exc, PermissionError):
+        return DataLoadError(
+            _("The file {name} could not be opened: access was refused.").format(name=path.name),
+            _("Close it in other programs (Excel keeps files locked) and try again."),
+        )
+    return DataLoadError(
+        _("The file {name} could not be read ({reason}).").format(
+            name=path.name, reason=exc.strerror or exc
+        ),
+        _("Copy it to a local folder and try again."),
+    )
+
+
 def fingerprint(path: str | os.PathLike[str], file_format: str) -> SourceInfo:
     """Return path, size, modified time and SHA-256 of ``path`` (read-only)."""
     p = Path(path)
@@ -22,23 +42,8 @@ def fingerprint(path: str | os.PathLike[str], file_format: str) -> SourceInfo:
         with p.open("rb") as fh:
             while chunk := fh.read(_CHUNK):
                 digest.update(chunk)
-    except FileNotFoundError as exc:
-        raise DataLoadError(
-            _("The file {name} was not found.").format(name=p.name),
-            _("Check that it still exists and was not moved or renamed."),
-        ) from exc
-    except PermissionError as exc:
-        raise DataLoadError(
-            _("The file {name} could not be opened: access was refused.").format(name=p.name),
-            _("Close it in other programs (Excel keeps files locked) and try again."),
-        ) from exc
     except OSError as exc:
-        raise DataLoadError(
-            _("The file {name} could not be read ({reason}).").format(
-                name=p.name, reason=exc.strerror or exc
-            ),
-            _("Copy it to a local folder and try again."),
-        ) from exc
+        raise unreadable(p, exc) from exc
     return SourceInfo(
         path=str(p.resolve()),
         size=stat.st_size,

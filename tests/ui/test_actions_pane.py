@@ -151,3 +151,83 @@ def test_empty_log_says_what_to_do(qtbot):
     assert pane.empty.isVisible() and pane.empty.text() == EMPTY
     assert pane.table.rowCount() == 0 and not pane.edit_button.isEnabled()
     controller.runner.shutdown()
+
+
+BEFORE = "18.1\n18.3\n18.0\n18.2\n18.4\n18.1\n18.2\n18.3"
+AFTER = "18.6\n18.8\n18.5\n18.9\n18.7\n18.6\n18.8\n18.7"
+
+
+def test_evidence_is_compared_stored_and_kept_in_the_library(
+    pane, controller, qtbot, tmp_path, monkeypatch
+):
+    from workbench.evidence import compare
+    from workbench.library import Library
+
+    monkeypatch.setenv("WORKBENCH_LIBRARY", str(tmp_path / "lib"))
+    dialog = pane.open_editor(0)
+    box = dialog.evidence_box
+    assert box.evidence is None and "No evidence yet" in box.result.text()
+    box.edits["before"].setPlainText(BEFORE)
+    box.edits["after"].setPlainText(AFTER)
+    evidence = box.compare_now()
+    expected = compare(BEFORE, AFTER)
+    assert evidence is not None and evidence["text"] == expected.text
+    assert expected.text in box.result.text() and expected.test_text in box.result.text()
+    dialog.outcome_combo.setCurrentIndex(dialog.outcome_combo.findData("improved"))
+    dialog.accept()
+    action = controller.project.actions[0]
+    assert action.evidence["difference"] == pytest.approx(expected.difference)
+    assert {"evidence", "outcome"} <= {h["field"] for h in action.history}
+    qtbot.waitUntil(lambda: len(Library()) == 1, timeout=10_000)
+    assert Library().get(action.id).outcome == "improved"
+    assert not pane.library_note.isVisible()
+
+    again = pane.open_editor(0)  # evidence and history come back with the action
+    assert expected.text in again.evidence_box.result.text()
+    fields = [again.history_table.item(r, 1).text() for r in range(again.history_table.rowCount())]
+    assert "Outcome" in fields and again.history_table.rowCount() == len(action.history)
+    again.reject()
+
+
+def test_too_few_or_bad_numbers_are_said_in_words(pane):
+    box = pane.open_editor(0).evidence_box
+    box.edits["before"].setPlainText("18.1")
+    box.edits["after"].setPlainText(AFTER)
+    assert box.compare_now() is None
+    assert box.error.text() and box.evidence is None
+    box.edits["before"].setPlainText("0\n1\n0\n0\n1")
+    box.kind_combo.setCurrentIndex(box.kind_combo.findData("proportion"))
+    assert box.compare_now() is None  # the after side is not 0/1
+    assert box.error.text()
+
+
+def test_samples_from_a_data_file_are_read_in_a_job(pane, qtbot, tmp_path):
+    path = tmp_path / "trial.csv"
+    path.write_text("lot,efficiency\n" + "".join(f"L{i},{18.5 + i % 3 * 0.1}\n" for i in range(9)))
+    box = pane.open_editor(0).evidence_box
+    box.load_file("after", str(path), "")
+    assert box.error.text()  # no column named yet
+    box.load_file("after", str(path), "efficiency")
+    qtbot.waitUntil(lambda: box.edits["after"].toPlainText() != "", timeout=10_000)
+    assert len(box.edits["after"].toPlainText().split()) == 9
+    box.edits["before"].setPlainText(BEFORE)
+    evidence = box.compare_now()
+    assert evidence is not None and "trial.csv" in evidence["after_source"]
+    box.load_file("before", str(path), "no such column")
+    qtbot.waitUntil(lambda: not box.error.isHidden(), timeout=10_000)
+    assert "no such column" in box.error.text()
+
+
+def test_an_unusable_library_is_said_and_the_outcome_still_saved(
+    pane, controller, qtbot, tmp_path, monkeypatch
+):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("WORKBENCH_LIBRARY", str(blocker / "sub" / "library.sqlite"))
+    dialog = pane.open_editor(0)
+    dialog.status_combo.setCurrentIndex(dialog.status_combo.findData("could_not_try"))
+    dialog.reason_edit.setText("supplier contract")
+    dialog.accept()
+    assert controller.project.actions[0].result_kind == "not_tried"
+    qtbot.waitUntil(lambda: pane.library_note.isVisible(), timeout=10_000)
+    assert "experiment library" in pane.library_note.text()

@@ -7,6 +7,7 @@ action's history records what the user actually changed.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -26,10 +27,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.jobs import JobRunner
+from ui.panes.evidence_box import EvidenceBox
 from workbench.actions import Action, Outcome, Status
 from workbench.actions_wording import outcome_word, status_word
 from workbench.i18n import _
@@ -56,6 +60,10 @@ DATE_SET = _("set")
 EFFECT_PLACEHOLDER = _("after − before, in the goal's unit (e.g. 0.3)")
 REASON_PLACEHOLDER = _("e.g. equipment limit, supplier contract")
 TITLE_NEEDED = _("Give the action a short title.")
+TAB_ACTION = _("Action")
+TAB_EVIDENCE = _("Evidence")
+TAB_HISTORY = _("History")
+HISTORY_HEADERS = [_("When (UTC)"), _("What changed"), _("Was"), _("Became")]
 EFFECT_NOT_NUMBER = _("The measured effect must be a number, such as 0.3 or -1.2 (or left empty).")
 
 
@@ -70,10 +78,45 @@ def _parse_number(text: str) -> float | None:
     return value
 
 
+def _history_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def history_table(action: Action | None) -> QTableWidget:
+    """The action's history, read-only, newest first: when, what, old and new value."""
+    entries = list(reversed(action.history)) if action is not None else []
+    table = QTableWidget(len(entries), len(HISTORY_HEADERS))
+    table.setObjectName("history")
+    table.setHorizontalHeaderLabels(HISTORY_HEADERS)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    for r, entry in enumerate(entries):
+        when = str(entry.get("when", "")).replace("T", " ").removesuffix("+00:00")
+        field = str(entry.get("field", ""))
+        cells = [when, LABELS.get(field, field), entry.get("old"), entry.get("new")]
+        for c, value in enumerate(cells):
+            text = _history_value(value)
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+    return table
+
+
 class ActionDialog(QDialog):
     """Edit the fields of one action; :attr:`error` shows what to fix before OK is accepted."""
 
-    def __init__(self, action: Action | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        action: Action | None = None,
+        parent: QWidget | None = None,
+        runner: JobRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.action = action
         self.setWindowTitle(EDIT_TITLE if action is not None else ADD_TITLE)
@@ -145,8 +188,16 @@ class ActionDialog(QDialog):
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.evidence_box = EvidenceBox(action.evidence if action else None, runner)
+        self.history_table = history_table(action)
+        plan = QWidget()
+        plan.setLayout(form)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(plan, TAB_ACTION)
+        self.tabs.addTab(self.evidence_box, TAB_EVIDENCE)
+        self.tabs.addTab(self.history_table, TAB_HISTORY)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._load(action)
@@ -220,6 +271,7 @@ class ActionDialog(QDialog):
             "measured_effect": effect,
             "notes": self.notes_edit.toPlainText().strip(),
             "reason_not_tried": self.reason_edit.text().strip(),
+            "evidence": self.evidence_box.evidence,
         }
 
     def changed_fields(self) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from ui.controller import ProjectController
 from ui.panes.action_dialog import ActionDialog
 from ui.panes.base import Pane
 from workbench.actions import Action, actions_from_json, new_action, update_action
-from workbench.actions_wording import change_text, outcome_word, status_word
+from workbench.actions_wording import added_to_library, change_text, outcome_word, status_word
 from workbench.errors import WorkbenchError
 from workbench.i18n import _, ngettext
 from workbench.project import Section
@@ -64,6 +64,22 @@ DETAIL_NOTES = _("Notes: {text}")
 DETAIL_GROUP = _("From cause group {id}.")
 SAVED_EDIT = _("Updated the action “{title}”.")
 SAVED_NEW = _("Added the action “{title}” to the log.")
+
+
+LIBRARY_FAILED = _(
+    "The outcome is saved in the project, but not in the experiment library: {message} {hint}"
+)
+#: Edits that change what the library holds about a logged action.
+LIBRARY_FIELDS = frozenset(
+    {"status", "outcome", "evidence", "reason_not_tried", "measured_effect", "notes", "title"}
+)
+
+
+def _add_to_library(library_type: Any, entry: Any) -> tuple[str, str | None]:
+    """Runs in a job: store ``entry``; returns the library's path and its notice (if any)."""
+    library = library_type()
+    library.add(entry)
+    return str(library.path), library.notice
 
 
 def _history_line(n: int) -> str:
@@ -139,6 +155,12 @@ class ActionsPane(Pane):
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.dialog: ActionDialog | None = None
+        self.library_note = QLabel()
+        self.library_note.setObjectName("library_note")
+        self.library_note.setWordWrap(True)
+        self.library_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.library_note.setStyleSheet("color: #7a4b00;")
+        self.library_note.hide()
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -149,6 +171,7 @@ class ActionsPane(Pane):
         layout.addLayout(buttons)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 3)
+        layout.addWidget(self.library_note)
         details_box = QGroupBox(DETAILS_BOX)
         details_layout = QVBoxLayout(details_box)
         details_layout.addWidget(self.details)
@@ -202,7 +225,7 @@ class ActionsPane(Pane):
         if row is not None and not 0 <= row < len(actions):
             return None
         action = None if row is None else actions[row]
-        dialog = ActionDialog(action, self)
+        dialog = ActionDialog(action, self, runner=self.controller.runner)
         dialog.accepted.connect(lambda: self._apply_dialog(dialog, row))
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
@@ -212,6 +235,7 @@ class ActionsPane(Pane):
     def _apply_dialog(self, dialog: ActionDialog, row: int | None) -> None:
         project = self.project
         actions = self.actions()
+        changes: dict[str, Any] = {}
         try:
             if row is None:
                 values = dialog.values()
@@ -231,9 +255,37 @@ class ActionsPane(Pane):
         project.actions = actions  # saved dicts become Actions once the log is edited
         project.touch(Section.ACTIONS)
         self.controller.status_message.emit(message.format(title=action.title))
+        if action.is_logged and (row is None or LIBRARY_FIELDS & set(changes)):
+            self.record_in_library(action)
         if row is None:
             self.table.selectRow(len(self.actions()) - 1)
             self._show_details()
+
+    def record_in_library(self, action: Action) -> None:
+        """Keep a logged action in the experiment library, in a job (the library may sit on a
+        slow network folder); a library that cannot be used is said below the table."""
+        from workbench.library import Library
+        from workbench.library_entry import entry_from_action
+
+        entry = entry_from_action(action, self.project)  # read the project on the GUI thread
+        self.controller.runner.start(
+            f"library-{action.id}",
+            lambda _ctx: _add_to_library(Library, entry),
+            on_success=self._on_library_recorded,
+            on_failure=self._on_library_failed,
+        )
+
+    def _on_library_recorded(self, result: tuple[str, str | None]) -> None:
+        path, notice = result
+        self.library_note.setText(notice or "")
+        self.library_note.setVisible(bool(notice))
+        self.controller.status_message.emit(added_to_library(path))
+
+    def _on_library_failed(self, failure: Any) -> None:
+        self.library_note.setText(
+            LIBRARY_FAILED.format(message=failure.message, hint=failure.hint).strip()
+        )
+        self.library_note.show()
 
     def _on_table_current_cell_changed(self, *_args: Any) -> None:
         self._show_details()

@@ -186,6 +186,9 @@ def test_evidence_is_compared_stored_and_kept_in_the_library(
     assert expected.text in again.evidence_box.result.text()
     fields = [again.history_table.item(r, 1).text() for r in range(again.history_table.rowCount())]
     assert "Outcome" in fields and again.history_table.rowCount() == len(action.history)
+    row = fields.index("Evidence")
+    assert again.history_table.item(row, 3).text() == expected.text  # words, not JSON
+    assert again.history_table.item(fields.index("Outcome"), 3).text() == "improved"
     again.reject()
 
 

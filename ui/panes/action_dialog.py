@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from ui.jobs import JobRunner
 from ui.panes.evidence_box import EvidenceBox
 from workbench.actions import Action, Outcome, Status
-from workbench.actions_wording import outcome_word, status_word
+from workbench.actions_wording import change_text, outcome_word, status_word
 from workbench.i18n import _
 
 # -- the dialog's sentences ----------------------------------------------------------------------
@@ -63,6 +63,13 @@ TITLE_NEEDED = _("Give the action a short title.")
 TAB_ACTION = _("Action")
 TAB_EVIDENCE = _("Evidence")
 TAB_HISTORY = _("History")
+HISTORY_FIELDS = {
+    "created": _("Created"),
+    "outcome_date": _("Outcome logged on"),
+    "evidence": _("Evidence"),
+    "redefine_goal": _("Redefine the goal"),
+    "redefine_note": _("Note on redefining the goal"),
+}
 HISTORY_HEADERS = [_("When (UTC)"), _("What changed"), _("Was"), _("Became")]
 EFFECT_NOT_NUMBER = _("The measured effect must be a number, such as 0.3 or -1.2 (or left empty).")
 
@@ -78,9 +85,20 @@ def _parse_number(text: str) -> float | None:
     return value
 
 
-def _history_value(value: Any) -> str:
-    if value is None:
+def _history_value(field: str, value: Any) -> str:
+    """A history value in words: status and outcome words, the evidence sentence, changes."""
+    if value is None or value == "":
         return ""
+    if field == "status":
+        return status_word(str(value))
+    if field == "outcome":
+        return outcome_word(str(value))
+    if field == "evidence" and isinstance(value, dict):
+        return str(value.get("text") or "")
+    if field == "changes" and isinstance(value, list):
+        return "; ".join(change_text(c) for c in value if isinstance(c, dict))
+    if isinstance(value, str) and field.endswith("_date"):
+        return str(value).replace("T", " ").removesuffix("+00:00")
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -98,9 +116,9 @@ def history_table(action: Action | None) -> QTableWidget:
     for r, entry in enumerate(entries):
         when = str(entry.get("when", "")).replace("T", " ").removesuffix("+00:00")
         field = str(entry.get("field", ""))
-        cells = [when, LABELS.get(field, field), entry.get("old"), entry.get("new")]
-        for c, value in enumerate(cells):
-            text = _history_value(value)
+        name = HISTORY_FIELDS.get(field) or LABELS.get(field, field)
+        old, new = (_history_value(field, entry.get(k)) for k in ("old", "new"))
+        for c, text in enumerate([when, name, old, new]):
             item = QTableWidgetItem(text)
             item.setToolTip(text)
             table.setItem(r, c, item)

@@ -7,6 +7,8 @@ import os
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The language follows the system; tests assert English unless they switch on purpose.
+os.environ["WORKBENCH_LANG"] = "en"
 
 from workbench.jobs import JobContext
 

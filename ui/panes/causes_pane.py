@@ -408,24 +408,16 @@ def demo_project_with_result() -> Any:
 
 def main(argv: list[str]) -> int:
     """Preview on the demo data: ``python -m ui.panes.causes_pane [--screenshot FILE.png]``."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from ui.app import run_preview
 
-    app = QApplication.instance() or QApplication(argv)
-    controller = ProjectController()
-    controller.replace_project(demo_project_with_result())
-    pane = CausesPane(controller)
-    pane.resize(1280, 800)
-    pane.show()
-    if "--screenshot" in argv:
-        path = argv[argv.index("--screenshot") + 1]
+    def build() -> CausesPane:
+        controller = ProjectController()
+        controller.replace_project(demo_project_with_result())
+        pane = CausesPane(controller)
+        pane.resize(1280, 800)
+        return pane
 
-        def grab() -> None:
-            pane.grab().save(path)
-            app.quit()
-
-        QTimer.singleShot(1500, grab)
-    return app.exec()
+    return run_preview(build, argv[1:])
 
 
 if __name__ == "__main__":

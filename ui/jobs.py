@@ -122,18 +122,27 @@ class JobRunner(QObject):
         job = Job(fn, *args, **kwargs)
         current = self._current
 
-        def is_current() -> bool:
-            return current.get(owner) is job
+        def settle(callback: Callable[..., None] | None) -> Callable[..., None]:
+            # The outcome is delivered on the GUI thread; only from here on is the job
+            # no longer running for its owner, so a check never sees "done" before the
+            # result has been applied.
+            def deliver(*outcome: Any) -> None:
+                if current.get(owner) is not job:
+                    return
+                del current[owner]
+                if callback:
+                    callback(*outcome)
 
-        if on_success:
-            job.signals.succeeded.connect(lambda r: on_success(r) if is_current() else None)
-        if on_failure:
-            job.signals.failed.connect(lambda f: on_failure(f) if is_current() else None)
+            return deliver
+
+        job.signals.succeeded.connect(settle(on_success))
+        job.signals.failed.connect(settle(on_failure))
+        job.signals.cancelled.connect(settle(on_cancel))
         if on_progress:
-            job.signals.progress.connect(lambda f, m: on_progress(f, m) if is_current() else None)
-        if on_cancel:
-            job.signals.cancelled.connect(lambda: on_cancel() if is_current() else None)
-        job.signals.finished.connect(lambda: self._on_job_finished(owner, job))
+            job.signals.progress.connect(
+                lambda f, m: on_progress(f, m) if current.get(owner) is job else None
+            )
+        job.signals.finished.connect(lambda: self._on_job_finished(job))
         self._current[owner] = job
         self._alive.add(job)
         self.busy_changed.emit(True)
@@ -147,17 +156,16 @@ class JobRunner(QObject):
             job.cancel()
 
     def is_running(self, owner: str) -> bool:
-        job = self._current.get(owner)
-        return job is not None and not job.done.is_set()
+        """True until ``owner``'s latest job has delivered its outcome on the GUI thread."""
+        return owner in self._current
 
     @property
     def active_count(self) -> int:
-        return sum(1 for job in self._alive if not job.done.is_set())
+        """Jobs whose threads have not yet reported back, cancelled ones included."""
+        return len(self._alive)
 
-    def _on_job_finished(self, owner: str, job: Job) -> None:
+    def _on_job_finished(self, job: Job) -> None:
         self._alive.discard(job)
-        if self._current.get(owner) is job:
-            del self._current[owner]
         if not self._alive:
             self.busy_changed.emit(False)
 

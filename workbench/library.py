@@ -20,6 +20,7 @@ import datetime as _dt
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,7 +132,8 @@ class Library:
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("database disk image is malformed")
             mode = "DELETE" if self._network else "WAL"
-            conn.execute(f"PRAGMA journal_mode = {mode}")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].upper() != mode:
+                self._set_journal_mode(conn, mode)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 for statement in filter(str.strip, _SCHEMA_SQL.split(";")):
@@ -143,6 +145,20 @@ class Library:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+
+    def _set_journal_mode(self, conn: sqlite3.Connection, mode: str) -> None:
+        # Switching the journal mode needs the file to itself and SQLite answers "locked"
+        # at once instead of waiting out the busy timeout, so two windows creating the
+        # library at the same moment retry here.
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                conn.execute(f"PRAGMA journal_mode = {mode}")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _set_aside(self) -> None:
         stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%d-%H%M%S")

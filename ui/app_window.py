@@ -22,6 +22,7 @@ from ui.app_jobs import (  # noqa: F401 - DEMO_PROJECT and resource_path re-expo
     AUTOSAVE_JOB,
     DATA_SUFFIXES,
     DEMO_PROJECT,
+    FILE_JOB,
     PROJECT_SUFFIX,
     WARM_UP_JOB,
     resource_path,
@@ -30,6 +31,7 @@ from ui.app_jobs import (  # noqa: F401 - DEMO_PROJECT and resource_path re-expo
 from ui.controller import ProjectController
 from ui.hints import HintBar
 from ui.jobs import JobFailure
+from ui.language_menu import LanguageMenu, start_again
 from ui.main_window import MainWindow
 from ui.panes.base import Pane
 from ui.preferences import Preferences, save_preferences
@@ -50,6 +52,7 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         self.prefs = prefs
         self.path: Path | None = None  # where the open project was last saved by the user
         self._close_confirmed = False
+        self._restart_on_close = False  # set by a language change that asked to restart
         self.setAcceptDrops(True)
 
         # The loop (step list + panes) and the start page share the central area.
@@ -125,9 +128,21 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         file_menu.addActions([self.action_save, self.action_save_as, self.action_export])
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
+        settings_menu = self.menuBar().addMenu(_("S&ettings"))
+        self.language_menu = LanguageMenu(self.prefs, self)
+        self.language_menu.restart_requested.connect(self.restart_for_language)
+        settings_menu.addMenu(self.language_menu)
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addActions([self.action_demo, self.action_about])
         self._fill_recent_menu()
+
+    def restart_for_language(self) -> None:
+        """Start again in the newly chosen language, reopening the saved project file."""
+        self._restart_on_close = True
+        closed = self.close()
+        if not closed and not self.controller.runner.is_running(FILE_JOB):
+            self._restart_on_close = False  # the user chose Cancel in the unsaved prompt
+        # Save in that prompt closes the window when the save ends; closeEvent restarts then.
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -288,6 +303,9 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         save_preferences(self.prefs)
         super().closeEvent(event)  # cancels and waits for running jobs
         discard_recovery()  # closed on purpose: saved or let go, nothing to restore
+        if self._restart_on_close:
+            self._restart_on_close = False
+            start_again(str(self.path) if self.has_project and self.path is not None else None)
 
     def _close_now(self) -> None:
         self._close_confirmed = True

@@ -28,7 +28,13 @@ from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind, LoadedTable, LoadOptions
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps import causes_wording as words
-from workbench.steps.causes import CauseGroups, FocusTooSmall, find_cause_groups
+from workbench.steps.causes import (
+    CauseGroups,
+    FocusTooSmall,
+    find_cause_groups,
+    focus_too_small_message,
+    reword_causes,
+)
 from workbench.steps.goal import Direction, Goal, Task, infer_task, parse_focus, select_focus
 
 SCHEMA = 1
@@ -65,6 +71,17 @@ class AnalysisResult:
     timings: dict[str, float] = field(default_factory=dict)
 
     # ----------------------------------------------------------------------------------------
+    def reword(self) -> None:
+        """Say the saved sentences again in the current language (the numbers stay)."""
+        self.cleaning = [r.reworded() if hasattr(r, "reworded") else r for r in self.cleaning]
+        target = self.goal.target
+        if self.causes is not None and target in self.frame.columns:
+            reword_causes(self.causes, self.frame[target], self.goal)
+        if not self.fit.has_signal:
+            self.causes_message = words.no_signal_no_groups(target)
+        elif self.causes is None and self.explanation is not None and self.causes_message:
+            self.causes_message = focus_too_small_message(len(self.explanation.focus.rows))
+
     def summary(self) -> dict[str, Any]:
         """The ``--json`` document: the CLI contract's keys plus a few useful extras."""
         fit_summary = self.fit.summary()
@@ -448,8 +465,8 @@ def run_analysis(
                 in_process=in_process,
                 ctx=part("causes"),
             )
-        except FocusTooSmall as exc:
-            message = f"{exc.message} {exc.hint}".strip()
+        except FocusTooSmall:
+            message = focus_too_small_message(len(explanation.focus.rows))
         timings["causes"] = _time.perf_counter() - t0
     timings["total"] = _time.perf_counter() - started
     ctx.progress(1.0, words.progress_done())

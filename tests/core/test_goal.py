@@ -108,8 +108,13 @@ def test_goal_round_trips_as_plain_data():
 
 def test_roles_and_exclusions_are_plain_strings():
     assert ColumnRole("controllable") is ColumnRole.CONTROLLABLE
-    ex = Exclusion("a", "leakage", "why")
-    assert Exclusion.from_dict(ex.to_dict()) == ex
+    ex = Exclusion("a", "leakage", "an old sentence")
+    back = Exclusion.from_dict(ex.to_dict())
+    assert (back.column, back.reason) == ("a", "leakage")
+    assert back.message.startswith("a is almost a copy of the target")  # said again
+    forced = Exclusion.from_dict({"column": "b", "reason": "leakage"}, forced=True)
+    assert forced.forced and "(almost a copy of the target)" in forced.message
+    assert Exclusion.from_dict(forced.to_dict()) == forced
 
 
 def test_infer_task():

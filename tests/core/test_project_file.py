@@ -484,3 +484,52 @@ def test_bundled_demo_project_opens_with_its_groups():
     assert len(result.causes.groups) == 3
     columns = {frozenset(c.column for c in g.conditions) for g in result.causes.groups}
     assert frozenset({"firing_temp", "belt_speed"}) in columns  # a planted route
+
+
+def _hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+def test_saved_sentences_are_said_in_the_readers_language(saved):
+    """A project saved in English reads in Korean; the numbers and results stay the same."""
+    from workbench.i18n import set_language
+
+    _, result, path = saved
+    set_language("ko")
+    try:
+        ko = open_project(path).result(Section.MODEL)
+    finally:
+        set_language("en")
+    en = open_project(path).result(Section.MODEL)
+    english = [
+        *(a.message for a in result.quality.alerts),
+        *(a.fix for a in result.quality.alerts),
+        *(r.description for r in result.cleaning),
+        *(r.effect for r in result.cleaning),
+        *(e.message for e in result.roles.excluded),
+        *(e.message for e in result.fit.excluded),
+        result.fit.verdict_message,
+        result.fit.validation_message,
+        *(g.description for g in result.causes.groups),
+    ]
+    korean = [
+        *(a.message for a in ko.quality.alerts),
+        *(a.fix for a in ko.quality.alerts),
+        *(r.description for r in ko.cleaning),
+        *(r.effect for r in ko.cleaning),
+        *(e.message for e in ko.roles.excluded),
+        *(e.message for e in ko.fit.excluded),
+        ko.fit.verdict_message,
+        ko.fit.validation_message,
+        *(g.description for g in ko.causes.groups),
+    ]
+    assert len(korean) == len(english) and result.causes.groups and result.cleaning
+    untranslated = [k for k, e in zip(korean, english, strict=True) if not _hangul(k) or k == e]
+    assert untranslated == []
+    # Only words changed: the same numbers, groups and verdict.
+    assert ko.fit.metrics == en.fit.metrics and ko.fit.verdict == en.fit.verdict
+    assert [g.size for g in ko.causes.groups] == [g.size for g in en.causes.groups]
+    assert en.fit.verdict_message == result.fit.verdict_message
+    assert [g.description for g in en.causes.groups] == [
+        g.description for g in result.causes.groups
+    ]

@@ -80,7 +80,7 @@ def _open(qtbot, window, path: Path) -> None:
 
 def test_menus_hold_the_expected_actions(window):
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
-    assert set(menus) == {"File", "Help"}
+    assert set(menus) == {"File", "Settings", "Help"}
     file_texts = [a.text().replace("&", "") for a in menus["File"].actions() if a.text()]
     for text in ("New project", "Open project…", "Open recent", "Save", "Save as…"):
         assert text in file_texts
@@ -92,6 +92,46 @@ def test_menus_hold_the_expected_actions(window):
     # Nothing to save on the start page.
     assert window.pages.currentWidget() is window.start_page
     assert not window.action_save.isEnabled()
+
+
+def test_choosing_a_language_is_saved_and_restarts_on_the_saved_project(
+    qtbot, window, tmp_path, monkeypatch
+):
+    import ui.language_menu as language_menu
+    from workbench.i18n import ENV_VAR
+
+    monkeypatch.delenv(ENV_VAR)  # no --lang: the preference decides
+    path = _small_project(tmp_path)
+    _open(qtbot, window, path)
+    offered: list[str] = []
+    started: list[str | None] = []
+    monkeypatch.setattr(
+        language_menu.LanguageMenu, "_offer_restart", lambda self, v: offered.append(v) or True
+    )
+    monkeypatch.setattr(app_window, "start_again", started.append)
+    menu = window.language_menu
+    assert [a.text() for a in menu.actions()] == ["Same as the system", "한국어", "English"]
+
+    menu.actions_by_value["ko"].trigger()
+
+    assert offered == ["ko"] and load_preferences().language == "ko"
+    assert menu.actions_by_value["ko"].isChecked()
+    assert not window.isVisible() and started == [str(path)]
+    assert "한국어" in language_menu.restart_note("ko")
+
+
+def test_a_language_change_under_lang_only_saves_the_preference(window, monkeypatch):
+    import ui.language_menu as language_menu
+
+    told: list[str] = []
+    monkeypatch.setattr(
+        language_menu.QMessageBox, "information", lambda parent, title, text: told.append(text)
+    )
+    monkeypatch.setattr(app_window, "start_again", lambda p: pytest.fail("must not restart"))
+    assert window.language_menu.choose("ko") is False  # WORKBENCH_LANG=en is set for tests
+    assert load_preferences().language == "ko"
+    assert told and "--lang" in told[0]
+    assert window.isVisible()
 
 
 def test_new_opens_an_empty_project_on_the_data_step(window):

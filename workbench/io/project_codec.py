@@ -9,6 +9,7 @@ cleaned table with the stored safe names and category levels (the same determini
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import enum
@@ -286,7 +287,7 @@ def decode_fit(
     kwargs = {k: v for k, v in doc.items() if k not in skip}
     known = {fl.name for fl in dataclasses.fields(FitResult)}
     kwargs = {k: v for k, v in kwargs.items() if k in known}
-    return FitResult(
+    fit = FitResult(
         task=Task(doc["task"]),
         booster=booster,
         features=features,
@@ -295,6 +296,10 @@ def decode_fit(
         oof_proba=proba,
         plan=plan,
         goal=None if doc.get("goal") is None else Goal.from_dict(doc["goal"]),
-        forced=[Exclusion.from_dict(e) for e in doc.get("forced") or []],
+        forced=[Exclusion.from_dict(e, forced=True) for e in doc.get("forced") or []],
         **kwargs,
     )
+    # Saved sentences are a fallback: a file written in English reads in Korean.
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        fit.reword()
+    return fit

@@ -6,6 +6,7 @@ SHAP explanation, the cause groups, and the whole result that ties them together
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from typing import Any
 
@@ -271,7 +272,7 @@ def decode_analysis(
     if doc.get("explanation") is not None:
         explanation = decode_explanation(doc["explanation"], tables, fit.features.X)
     causes = None if doc.get("causes") is None else decode_causes(doc["causes"], tables)
-    return AnalysisResult(
+    result = AnalysisResult(
         table=table,
         goal=Goal.from_dict(doc["goal"]),
         quality=decode_quality(doc["quality"]),
@@ -286,3 +287,7 @@ def decode_analysis(
         causes_message=doc.get("causes_message", ""),
         timings={k: float(v) for k, v in (doc.get("timings") or {}).items()},
     )
+    # Saved sentences are a fallback: a file written in English reads in Korean.
+    with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+        result.reword()
+    return result

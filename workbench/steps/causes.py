@@ -377,6 +377,32 @@ def find_cause_groups(
     )
 
 
+def reword_causes(causes: CauseGroups, target: pd.Series, goal: Goal) -> None:
+    """Say the groups' descriptions and the summary sentence again in the current language."""
+    rule = parse_focus(goal.focus)
+    causes.focus_text = words.focus_phrase(rule.kind, rule.value, goal.target)
+    _, is_rate, label = _outcome(target.iloc[:0], goal)
+    for group in causes.groups:
+        group.description = describe_group(
+            group,
+            causes.focus_text,
+            goal.target,
+            _focus_direction(goal),
+            is_rate=is_rate,
+            label=label,
+        )
+    if not causes.groups:
+        causes.message = words.no_groups_found(causes.focus_rows, causes.focus_text)
+    elif causes.noise_rows:
+        causes.message = words.noise_sentence(causes.noise_rows, causes.focus_rows)
+
+
+def focus_too_small_message(n: int) -> str:
+    """Why a focus of ``n`` rows gives no groups, with what to do about it."""
+    needed = max(MIN_FOCUS_ROWS, 2 * MIN_GROUP_FLOOR)
+    return f"{words.focus_too_small(n, needed)} {words.focus_too_small_hint()}".strip()
+
+
 def _mean(values: pd.Series) -> float:
     return float(values.mean()) if values.notna().any() else float("nan")
 

@@ -293,6 +293,7 @@ def build_features(
                         name,
                         "high_cardinality",
                         words.exclusion_message("high_cardinality", name, levels=distinct),
+                        {"levels": int(distinct)},
                     )
                 )
                 continue

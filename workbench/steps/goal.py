@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -68,13 +68,34 @@ class Exclusion:
     column: str
     reason: str
     message: str = ""
+    details: dict[str, Any] = field(default_factory=dict, hash=False)
+    forced: bool = False  # flagged, but the user put it in the model anyway
 
     def to_dict(self) -> dict[str, Any]:
-        return {"column": self.column, "reason": self.reason, "message": self.message}
+        out: dict[str, Any] = {"column": self.column, "reason": self.reason}
+        out["message"] = self.message
+        if self.details:
+            out["details"] = dict(self.details)
+        if self.forced:
+            out["forced"] = True
+        return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Exclusion:
-        return cls(data["column"], data["reason"], data.get("message", ""))
+    def from_dict(cls, data: dict[str, Any], *, forced: bool = False) -> Exclusion:
+        """The saved exclusion, its sentence said again in the reader's language.
+
+        ``forced`` marks an entry of a ``forced`` list (files before the flag was saved)."""
+        from workbench.steps import model_wording as words
+
+        column, reason = data["column"], data["reason"]
+        details = dict(data.get("details") or {})
+        forced = forced or bool(data.get("forced", False))
+        message = data.get("message", "")
+        if forced:
+            message = words.forced_message(column, reason)
+        elif reason != "high_cardinality" or "levels" in details:
+            message = words.exclusion_message(reason, column, **details)
+        return cls(column, reason, message, details, forced)
 
 
 @dataclass

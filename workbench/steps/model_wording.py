@@ -55,15 +55,28 @@ def exclusion_message(reason: str, column: str, **details: object) -> str:
         return _(
             "{column} has {levels} different values, nearly one per row; a model would only "
             "memorise them."
-        ).format(column=column, levels=details.get("levels", "many"))
+        ).format(column=column, levels=f"{int(details['levels']):,}")
     return _("{column} is kept out of the model ({reason}).").format(column=column, reason=reason)
+
+
+_FLAG_NAMES = {
+    "leakage": N_("almost a copy of the target"),
+    "id_like": N_("looks like an identifier"),
+    "constant": N_("the same value in every row"),
+    "high_cardinality": N_("nearly one value per row"),
+}
+
+
+def flag_name(flag: str) -> str:
+    """A quality flag (``leakage``, ``id_like``, …) in words."""
+    return _(_FLAG_NAMES[flag]) if flag in _FLAG_NAMES else flag
 
 
 def forced_message(column: str, reason: str) -> str:
     """A flagged column the user put back into the model."""
     return _(
         "{column} was flagged ({reason}) but you put it in the model; its effect may not be real."
-    ).format(column=column, reason=reason)
+    ).format(column=column, reason=flag_name(reason))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from workbench.i18n import _
 from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps import model_wording as words
-from workbench.steps.baseline import BaselineResult, compute_baselines
+from workbench.steps.baseline import compute_baselines
 from workbench.steps.features import FeatureSet, build_features, encode_target
 from workbench.steps.goal import MODEL_ROLES, ColumnRole, Exclusion, Goal, Task, infer_task
 from workbench.steps.metrics import primary_metric, score_predictions
@@ -151,6 +151,22 @@ class FitResult:
     @property
     def has_signal(self) -> bool:
         return self.verdict != "no_signal"
+
+    def reword(self) -> None:
+        """Say the verdict and validation sentences again in the current language."""
+        self.verdict_message = verdict_message(
+            self.task,
+            self.target,
+            self.verdict,
+            self.metrics,
+            self.baseline,
+            self.positive_class,
+            self.classes,
+        )
+        if self.plan is not None:
+            self.validation_message = words.validation_text(
+                self.plan.kind, self.plan.n_folds, self.plan.test_share, self.rows
+            )
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """Predictions for rows of a table with the same columns (value / probabilities)."""
@@ -560,8 +576,8 @@ def fit_model(
     candidates = [s for s in (const_score, rule_score) if s is not None]
     baseline_score = max(candidates) if candidates else None
     verdict = _verdict(task, score, const_score, rule_score)
-    message = _verdict_message(
-        task, goal.target, verdict, metrics, baseline, positive_class, classes
+    message = verdict_message(
+        task, goal.target, verdict, metrics, baseline.to_dict(), positive_class, classes
     )
 
     index = y.index[tested]
@@ -639,22 +655,24 @@ def _verdict(
     return "useful"
 
 
-def _verdict_message(
+def verdict_message(
     task: Task,
     target: str,
     verdict: str,
     metrics: dict[str, Any],
-    baseline: BaselineResult,
+    baseline: dict[str, Any],
     positive: str | None,
     classes: list[str] | None,
 ) -> str:
-    rule = baseline.one_feature
-    col = baseline.rule_column
+    """The verdict in words; ``baseline`` as in :meth:`BaselineResult.to_dict`."""
+    rule = baseline.get("one_feature") or {}
+    col = rule.get("column")
+    constant = baseline.get("constant") or {}
     if task == Task.REGRESSION:
         sentence = words.regression_verdict(
             target,
             metrics.get("r2") or 0.0,
-            baseline.constant.get("r2") or 0.0,
+            constant.get("r2") or 0.0,
             rule.get("r2") or 0.0,
             col,
         )

@@ -9,6 +9,7 @@ cleaning-recipe step (``fix_step``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -62,9 +63,17 @@ class Alert:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Alert:
+        """The saved alert, its sentences said again in the reader's language."""
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         known["details"] = dict(data.get("details") or {})
-        return cls(**known)
+        alert = cls(**known)
+        finding = checks.Finding(
+            alert.kind, alert.column, alert.severity, alert.details, alert.fix_step
+        )
+        # The saved text is only a fallback: a file written in English reads in Korean.
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            alert.message, alert.fix = words.describe(finding)
+        return alert
 
 
 @dataclass

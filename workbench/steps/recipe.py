@@ -480,6 +480,7 @@ class StepReport:
     skipped: bool = False
     effect: str = ""  # plain-language summary of the counts
     details: dict[str, Any] = field(default_factory=dict)
+    step: dict[str, Any] | None = None  # the step as run: its words can be said again
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -495,7 +496,20 @@ class StepReport:
             "skipped": self.skipped,
             "effect": self.effect,
             "details": copy.deepcopy(self.details),
+            "step": copy.deepcopy(self.step),
         }
+
+    def reworded(self) -> StepReport:
+        """This report with its description and effect said in the current language."""
+        if self.step is None:
+            return self
+        try:
+            described = dataclasses.replace(
+                self, description=recipe_wording.describe_step(self.step)
+            )
+            return dataclasses.replace(described, effect=recipe_wording.describe_effect(described))
+        except (KeyError, TypeError, ValueError):
+            return self
 
 
 @dataclass
@@ -633,6 +647,7 @@ def apply_recipe(
             skipped=skipped,
             details=dict(outcome.details),
             effect="",
+            step=copy.deepcopy(step),
         )
         report = _with_effect(report)
         reports.append(report)

@@ -96,7 +96,7 @@ class RoleAssignment(dict[str, ColumnRole]):
             {k: ColumnRole(v) for k, v in (data.get("roles") or {}).items()},
             target=data.get("target"),
             excluded=[Exclusion.from_dict(e) for e in data.get("excluded") or []],
-            forced=[Exclusion.from_dict(e) for e in data.get("forced") or []],
+            forced=[Exclusion.from_dict(e, forced=True) for e in data.get("forced") or []],
             explicit={k: ColumnRole(v) for k, v in (data.get("explicit") or {}).items()},
         )
 
@@ -225,7 +225,9 @@ def assign_roles(
                 roles[column] = role
                 flag = flags.get(column) or ("id_like" if kind == ColumnKind.ID else None)
                 if flag is not None:
-                    forced.append(Exclusion(column, flag, words.forced_message(column, flag)))
+                    forced.append(
+                        Exclusion(column, flag, words.forced_message(column, flag), forced=True)
+                    )
             continue
         if kind == ColumnKind.ID:
             out(column, ColumnRole.ID, "id")

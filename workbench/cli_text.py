@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.i18n import _, ngettext
+from workbench.steps.recipe_wording import kind_name
 
 _SEVERITY_MARK = {"error": "✖", "warning": "!", "info": "·"}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -50,7 +51,7 @@ def format_columns(report: Any) -> str:
         else:
             spread = ""
         lines.append(
-            f"  {str(p.name)[:32]:<{width}}  {p.kind!s:<11} "
+            f"  {str(p.name)[:32]:<{width}}  {kind_name(p.kind):<11} "
             + _("missing {pct:5.1f}%").format(pct=p.missing_pct)
             + "  "
             + _("{n:,} distinct").format(n=p.distinct)
@@ -70,7 +71,7 @@ def format_alerts(alerts: list[Any]) -> str:
         )
     ]
     for alert in sorted(alerts, key=lambda a: _SEVERITY_ORDER.get(a.severity, 3)):
-        lines.append(f"  {_SEVERITY_MARK.get(alert.severity, '-')} [{alert.kind}] {alert.message}")
+        lines.append(f"  {_SEVERITY_MARK.get(alert.severity, '-')} {alert.message}")
         if alert.fix:
             lines.append("      " + _("Suggested fix: {fix}").format(fix=alert.fix))
     return "\n".join(lines)

@@ -533,3 +533,20 @@ def test_saved_sentences_are_said_in_the_readers_language(saved):
     assert [g.description for g in en.causes.groups] == [
         g.description for g in result.causes.groups
     ]
+
+
+def test_info_says_the_verdict_and_groups_in_the_readers_language(saved):
+    from workbench.i18n import set_language
+    from workbench.io.project_info import describe_project
+
+    _, result, path = saved
+    english = "\n".join(describe_project(path))
+    assert result.fit.verdict_message in english
+    assert result.causes.groups[0].description in english
+    set_language("ko")
+    try:
+        korean = "\n".join(describe_project(path))
+    finally:
+        set_language("en")
+    assert result.fit.verdict_message not in korean and "모델:" in korean
+    assert "그룹 1 —" in korean and result.causes.groups[0].description not in korean

@@ -6,11 +6,14 @@ million-row project is described in about the time it takes to read the file onc
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
+from workbench.actions_wording import status_word
 from workbench.i18n import _, ngettext
 from workbench.io.project_file import check_source, read_project_document
+from workbench.io.project_results import reword_saved_groups, reword_saved_verdict
 from workbench.io.table import SourceInfo
 from workbench.project import RESULT_INPUTS, Section
 
@@ -95,6 +98,11 @@ def describe_project(path: str | Path, *, check_source_file: bool = True) -> lis
         if "quality" not in results:
             lines.append(_quality_line(summary.get("quality") or {}))
         verdict = (summary.get("model") or {}).get("verdict_message") or ""
+        groups: list[str] = [str(c.get("description", "")) for c in summary.get("clusters") or []]
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            # Said again in the reader's language; the saved text is the fallback.
+            verdict = reword_saved_verdict(model["value"])
+            groups = reword_saved_groups(model["value"])
         lines.append(_("Model: {verdict}").format(verdict=verdict))
         clusters = summary.get("clusters") or []
         if clusters:
@@ -103,8 +111,8 @@ def describe_project(path: str | Path, *, check_source_file: bool = True) -> lis
                     n=len(clusters)
                 )
             )
-            for c in clusters:
-                lines.append(f"  {c.get('id')}. {c.get('description', '')}")
+            for c, text in zip(clusters, groups, strict=False):
+                lines.append(f"  {c.get('id')}. {text}")
         elif summary.get("clusters_message"):
             lines.append(summary["clusters_message"])
         if _stale(doc, "model"):
@@ -116,6 +124,6 @@ def describe_project(path: str | Path, *, check_source_file: bool = True) -> lis
     for a in actions:
         if isinstance(a, dict):
             title = a.get("title") or a.get("hypothesis") or ""
-            status = a.get("status") or ""
+            status = status_word(a["status"]) if a.get("status") else ""
             lines.append(f"  - {title} [{status}]" if status else f"  - {title}")
     return lines

@@ -210,6 +210,63 @@ def decode_causes(doc: dict[str, Any], tables: dict[str, pd.DataFrame]) -> Any:
     )
 
 
+def reword_saved_groups(doc: dict[str, Any]) -> list[str]:
+    """The cause groups' descriptions of an encoded analysis, said in the current language,
+    without its tables (``workbench info``)."""
+    from workbench.steps.causes import CauseGroup, Driver, describe_group, focus_direction
+    from workbench.steps.causes_wording import focus_phrase
+    from workbench.steps.goal import Goal, parse_focus
+
+    goal = Goal.from_dict(doc["goal"])
+    rule = parse_focus(goal.focus)
+    causes = doc.get("causes") or {}
+    is_rate = rule.kind == "class" or doc["fit"].get("task") != "regression"
+    label = (
+        (str(rule.value) if rule.kind == "class" else str(goal.positive_class)) if is_rate else None
+    )
+    lines = []
+    for g in causes.get("groups") or []:
+        group = CauseGroup(
+            id=int(g["id"]),
+            size=int(g["size"]),
+            share=float(g["share"]),
+            target_mean=g["target_mean"],
+            overall_mean=g["overall_mean"],
+            drivers=[Driver(**d) for d in g["drivers"]],
+            conditions=[_decode_condition(c) for c in g["conditions"]],
+            description="",
+            rows=pd.Index([], dtype="int64"),
+            also=[_decode_condition(c) for c in g.get("also") or []],
+        )
+        text = describe_group(
+            group,
+            focus_phrase(rule.kind, rule.value, goal.target),
+            goal.target,
+            focus_direction(goal),
+            is_rate=is_rate,
+            label=label,
+        )
+        lines.append(text)
+    return lines
+
+
+def reword_saved_verdict(doc: dict[str, Any]) -> str:
+    """The model verdict of an encoded analysis, said in the current language."""
+    from workbench.steps.goal import Task
+    from workbench.steps.modeling import verdict_message
+
+    fit = doc["fit"]
+    return verdict_message(
+        Task(fit["task"]),
+        fit["target"],
+        fit["verdict"],
+        fit["metrics"],
+        fit["baseline"],
+        fit.get("positive_class"),
+        fit.get("classes"),
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The whole analysis run
 

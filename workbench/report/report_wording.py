@@ -88,6 +88,7 @@ LABELS: dict[str, str] = {
     "no": N_("no"),
     "heading_recipe": N_("Clean-up steps (applied in this order, the source file unchanged)"),
     "col_step": N_("Step"),
+    "col_cleanup": N_("Clean-up"),
     "col_effect": N_("Effect"),
     "no_recipe": N_("No clean-up steps: the data was modeled as loaded."),
     "heading_load_notes": N_("Notes from reading the file"),

@@ -124,7 +124,7 @@ def write_dictionary(wb: Any, title: str, data: ReportData) -> Worksheet:
     steps = recipe_rows(data)
     if steps:
         widths = {1: WIDTHS[1], 2: sum(FULL[1:4]), 3: sum(FULL[4:])}
-        head2 = w.labels("col_step", "col_action", "col_effect")
+        head2 = w.labels("col_step", "col_cleanup", "col_effect")
         end = _spanning_table(ws, row, head2, steps, spans=((2, 4), (5, 7)))
         fit_table_heights(ws, row + 1, end, {2: widths[2], 5: widths[3]})
         row = end + 1

@@ -259,7 +259,7 @@ def _focus_sign(goal: Goal) -> float:
     return -1.0 if parse_focus(goal.focus).kind == "bottom" else 1.0
 
 
-def _focus_direction(goal: Goal) -> str:
+def focus_direction(goal: Goal) -> str:
     """How the caveat speaks of the focus: high values, low values, or a class."""
     kind = parse_focus(goal.focus).kind
     return {"top": "maximize", "bottom": "minimize"}.get(kind, "class")
@@ -351,7 +351,7 @@ def find_cause_groups(
         group.target_mean = _mean(group_outcome)
         group.overall_mean = _mean(outcome)
         group.description = describe_group(
-            group, focus_text, goal.target, _focus_direction(goal), is_rate=is_rate, label=label
+            group, focus_text, goal.target, focus_direction(goal), is_rate=is_rate, label=label
         )
         groups.append(group)
 
@@ -387,7 +387,7 @@ def reword_causes(causes: CauseGroups, target: pd.Series, goal: Goal) -> None:
             group,
             causes.focus_text,
             goal.target,
-            _focus_direction(goal),
+            focus_direction(goal),
             is_rate=is_rate,
             label=label,
         )

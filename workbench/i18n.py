@@ -14,6 +14,7 @@ import locale
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "workbench"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "resources" / "locale"
@@ -116,6 +117,71 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:  # noqa: N802 - gettext convention
     """Mark ``message`` for translation without translating it now."""
     return message
+
+
+class Said(str):
+    """A translated sentence that remembers how to say itself again in another language.
+
+    Saved results keep :attr:`recipe` (the English text, its count and its values) beside
+    the sentence, so a project written in English reads in Korean when reopened.
+    """
+
+    recipe: dict[str, Any]
+
+
+def _said(text: str, recipe: dict[str, Any]) -> Said:
+    out = Said(text)
+    out.recipe = recipe
+    return out
+
+
+def _plain_param(value: Any) -> Any:
+    if isinstance(value, Said):
+        return {"said": value.recipe}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def say(message: str, /, **params: Any) -> Said:
+    """``_(message).format(**params)`` that can be said again later (see :func:`say_again`)."""
+    recipe = {"msgid": message, "params": {k: _plain_param(v) for k, v in params.items()}}
+    return _said(_(message).format(**params), recipe)
+
+
+def say_n(singular: str, plural: str, count: int, /, **params: Any) -> Said:
+    """:func:`say` for a sentence whose form depends on ``count``."""
+    recipe = {
+        "msgid": singular,
+        "plural": plural,
+        "n": int(count),
+        "params": {k: _plain_param(v) for k, v in params.items()},
+    }
+    return _said(ngettext(singular, plural, int(count)).format(**params), recipe)
+
+
+def say_join(parts: list[str], sep: str = " ") -> Said:
+    """Sentences (or list items) joined with ``sep``, each said again on its own later."""
+    recipes = [p.recipe if isinstance(p, Said) else {"text": str(p)} for p in parts]
+    return _said(sep.join(parts), {"join": recipes, "sep": sep})
+
+
+def say_again(recipe: dict[str, Any]) -> Said:
+    """The sentence of ``recipe`` (from :attr:`Said.recipe`) in the current language.
+
+    Raises KeyError/TypeError/ValueError for a recipe that does not fit; callers keep the
+    saved text then."""
+    if "join" in recipe:
+        return say_join([say_again(r) for r in recipe["join"]], str(recipe.get("sep", " ")))
+    if "text" in recipe:  # a fixed text (a name, a value): the same in every language
+        return _said(str(recipe["text"]), recipe)
+    params = {
+        k: say_again(v["said"]) if isinstance(v, dict) else v
+        for k, v in dict(recipe.get("params") or {}).items()
+    }
+    if "plural" in recipe:
+        return say_n(str(recipe["msgid"]), str(recipe["plural"]), int(recipe["n"]), **params)
+    return say(str(recipe["msgid"]), **params)
 
 
 #: argparse's own texts (usage line, headings, errors) read from this catalog too, after

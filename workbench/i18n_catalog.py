@@ -51,7 +51,7 @@ SOURCE_DIRS = ("workbench", "ui")
 POT_PATH = LOCALE_DIR / f"{DOMAIN}.pot"
 #: Korean has one form for every count (counters carry the number: 3행, 3개).
 PLURAL_FORMS = {"ko": "nplurals=1; plural=0;", "en": "nplurals=2; plural=(n != 1);"}
-_KEYWORDS = {"_": 1, "N_": 1, "ngettext": 2}
+_KEYWORDS = {"_": 1, "N_": 1, "ngettext": 2, "say": 1, "say_n": 2}
 MAX_OBSOLETE = 400  # old translations kept at the end of a .po for reworded texts
 
 
@@ -99,7 +99,7 @@ def extract_file(path: Path, rel: str) -> tuple[list[Message], list[str]]:
                 problems.append(f"{where}: {name}() of an f-string cannot be translated")
             continue
         msg = Message(msgid=str(texts[0]), locations=[where])
-        if name == "ngettext":
+        if name in ("ngettext", "say_n"):
             msg.msgid_plural = str(texts[1])
             msg.msgstr = ["", ""]
         if msg.msgid:

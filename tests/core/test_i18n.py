@@ -416,3 +416,34 @@ def test_language_follows_environment_then_system(monkeypatch: pytest.MonkeyPatc
     assert i18n.resolve_language(None) == "ko"
     assert i18n.resolve_language("en") == "en"  # an explicit choice wins
     assert set_language(None) == "ko"
+
+
+def test_load_notes_are_said_again_in_the_readers_language():
+    """A note written while loading in English reads in Korean from a saved project."""
+    import json
+
+    from workbench.io import type_notes
+    from workbench.io.table import ColumnKind, LoadNote
+
+    set_language("en")
+    notes = [
+        type_notes.inferred_kind("run_id", ColumnKind.ID, "unique_codes", {}),
+        type_notes.date_format("시각", 1200, ["ymd", "korean"], "mixed"),
+        type_notes.converted_numbers("수율", 3, "1.234,5", ambiguous=True, percent=True),
+        type_notes.dayfirst(False, "conflict", ["day"], (3, 4)),
+    ]
+    saved = [json.loads(json.dumps(n.to_dict(), ensure_ascii=False)) for n in notes]
+    assert [LoadNote.from_dict(d) for d in saved] == notes  # same words in the same language
+    try:
+        set_language("ko")
+        korean = [LoadNote.from_dict(d) for d in saved]
+    finally:
+        set_language("en")
+    for before, after in zip(notes, korean, strict=True):
+        assert after.message != before.message and after.details == before.details
+        assert sum("\uac00" <= ch <= "\ud7a3" for ch in after.message.replace("시각", "")) > 5
+    assert "1,200" in korean[1].message and "UTC" in korean[1].message
+    # An older file without the recipe keeps its saved words.
+    old = dict(saved[0], message="saved words")
+    del old["say"]
+    assert LoadNote.from_dict(old).message == "saved words"

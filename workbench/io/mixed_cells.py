@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from workbench.i18n import say_join
 from workbench.io import dates as dts
 from workbench.io import numbers as nums
 from workbench.io import type_notes as notes
@@ -76,7 +77,7 @@ def analyse_mixed(
         assert isinstance(res, ColumnResult)
         examples = [str(v) for v in cells[stray[:3]]]
         note = notes.mixed_values(name, ColumnKind.NUMERIC, stray.size, n_present, examples)
-        msg = f"{note.message} {notes.excel_dates_among_numbers()}"
+        msg = say_join([note.message, notes.excel_dates_among_numbers()])
         res.notes.insert(0, dataclasses.replace(note, message=msg))
     return res
 

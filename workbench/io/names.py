@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.i18n import _
+from workbench.i18n import _, say
 from workbench.io.table import LoadNote
 
 
@@ -37,7 +37,7 @@ def make_unique_names(raw: Sequence[object]) -> tuple[list[str], list[LoadNote]]
             notes.append(
                 LoadNote(
                     "blank_column_name",
-                    _("Column {n} had no name; it is called “{new}”.").format(n=pos, new=new),
+                    say("Column {n} had no name; it is called “{new}”.", n=pos, new=new),
                     column=new,
                     details={"position": pos},
                 )
@@ -50,9 +50,12 @@ def make_unique_names(raw: Sequence[object]) -> tuple[list[str], list[LoadNote]]
             notes.append(
                 LoadNote(
                     "duplicate_column_name",
-                    _(
-                        "The name “{name}” appears more than once; column {n} is called “{new}”."
-                    ).format(name=name, n=pos, new=new),
+                    say(
+                        "The name “{name}” appears more than once; column {n} is called “{new}”.",
+                        name=name,
+                        n=pos,
+                        new=new,
+                    ),
                     column=new,
                     details={"position": pos, "original": name},
                 )

@@ -86,10 +86,7 @@ def encode_table_info(table: LoadedTable) -> dict[str, Any]:
 
 
 def decode_table(doc: dict[str, Any], frame: pd.DataFrame) -> LoadedTable:
-    notes = [
-        LoadNote(n["kind"], n["message"], n.get("column"), dict(n.get("details") or {}))
-        for n in doc.get("notes") or []
-    ]
+    notes = [LoadNote.from_dict(n) for n in doc.get("notes") or []]
     return LoadedTable(
         frame=frame,
         kinds={k: ColumnKind(v) for k, v in doc["kinds"].items()},

@@ -7,11 +7,15 @@ the row in the user's file.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
 import pandas as pd
+
+from workbench.i18n import Said, say_again
 
 
 class ColumnKind(StrEnum):
@@ -89,7 +93,24 @@ class LoadNote:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = {
+            "kind": self.kind,
+            "message": str(self.message),
+            "column": self.column,
+            "details": copy.deepcopy(self.details),
+        }
+        if isinstance(self.message, Said):
+            out["say"] = self.message.recipe  # how to say it again in another language
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LoadNote:
+        """The saved note, said again in the reader's language when it knows how."""
+        message: str = data["message"]
+        if isinstance(data.get("say"), dict):
+            with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
+                message = say_again(data["say"])
+        return cls(data["kind"], message, data.get("column"), dict(data.get("details") or {}))
 
 
 @dataclass

@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.errors import DataLoadError
-from workbench.i18n import _, ngettext
+from workbench.i18n import _, say, say_join, say_n
 from workbench.io import xlsx_peek
 from workbench.io.header_detect import CellKind, HeaderLayout, Merge, classify, detect_header
 from workbench.io.names import make_unique_names
@@ -422,8 +422,10 @@ def _choose_sheet(
             notes.append(
                 LoadNote(
                     "sheet",
-                    _("Read the sheet “{sheet}”, as chosen ({n} sheets in the workbook).").format(
-                        sheet=options.sheet, n=len(names)
+                    say(
+                        "Read the sheet “{sheet}”, as chosen ({n} sheets in the workbook).",
+                        sheet=options.sheet,
+                        n=len(names),
                     ),
                     details={"sheet": options.sheet, "sheets": names, "chosen_by": "user"},
                 )
@@ -445,16 +447,20 @@ def _choose_sheet(
         if layout.found and n_data >= (1 if layout.has_header else 2):
             if skipped or len(names) > 1:
                 if skipped:
-                    message = ngettext(
+                    message = say_n(
                         "Read the sheet “{sheet}”: the sheet before it ({skipped}) holds no table.",
                         "Read the sheet “{sheet}”: the sheets before it ({skipped}) hold no table.",
                         len(skipped),
-                    ).format(sheet=sheet, skipped=", ".join(f"“{s}”" for s in skipped))
+                        sheet=sheet,
+                        skipped=", ".join(f"“{s}”" for s in skipped),
+                    )
                 else:
-                    message = _(
+                    message = say(
                         "Read the sheet “{sheet}”, the first of {n} sheets; choose another "
-                        "sheet if this is not the right one."
-                    ).format(sheet=sheet, n=len(names))
+                        "sheet if this is not the right one.",
+                        sheet=sheet,
+                        n=len(names),
+                    )
                 notes.append(
                     LoadNote(
                         "sheet",
@@ -786,10 +792,11 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
         notes.append(
             LoadNote(
                 "no_header",
-                _(
+                say(
                     "No row of column names was found; the columns are called “Column 1”, "
-                    "“Column 2”, …, and the data starts in row {row}."
-                ).format(row=first_data_row),
+                    "“Column 2”, …, and the data starts in row {row}.",
+                    row=first_data_row,
+                ),
                 details={"data_start_row": first_data_row},
             )
         )
@@ -797,13 +804,16 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
         notes.append(
             LoadNote(
                 "serial_dates",
-                ngettext(
+                say_n(
                     "Column “{col}” mixes dates with {n} plain number; it was read as a date "
                     "serial number ({system} date system).",
                     "Column “{col}” mixes dates with {n} plain numbers; they were read as date "
                     "serial numbers ({system} date system).",
                     n_serial,
-                ).format(col=names[k], n=n_serial, system="1904" if book.date1904 else "1900"),
+                    col=names[k],
+                    n=n_serial,
+                    system="1904" if book.date1904 else "1900",
+                ),
                 column=names[k],
                 details={"count": n_serial, "date1904": book.date1904},
             )
@@ -814,13 +824,16 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
         notes.append(
             LoadNote(
                 "dropped_footer_rows",
-                ngettext(
+                say_n(
                     "{n} row under the table (a note or a total) was left out: row {rows} "
                     "(“{text}”).",
                     "{n} rows under the table (notes or totals) were left out: rows {rows} "
                     "(“{text}”…).",
                     len(rows),
-                ).format(n=len(rows), rows=", ".join(map(str, rows)), text=texts[0][:60]),
+                    n=len(rows),
+                    rows=", ".join(map(str, rows)),
+                    text=texts[0][:60],
+                ),
                 details={"rows": rows, "texts": texts},
             )
         )
@@ -829,11 +842,13 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
         notes.append(
             LoadNote(
                 "dropped_empty_rows",
-                ngettext(
+                say_n(
                     "{n} empty row was left out (row {rows}).",
                     "{n} empty rows were left out (rows {rows}).",
                     n_empty,
-                ).format(n=n_empty, rows=_excel_rows(where, first_data_row)),
+                    n=n_empty,
+                    rows=_excel_rows(where, first_data_row),
+                ),
                 details={"count": n_empty, "rows": [first_data_row + int(p) for p in where[:100]]},
             )
         )
@@ -846,11 +861,13 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
         notes.append(
             LoadNote(
                 "dropped_empty_columns",
-                ngettext(
+                say_n(
                     "{n} empty column without a name was left out ({cols}).",
                     "{n} empty columns without a name were left out ({cols}).",
                     len(inner),
-                ).format(n=len(inner), cols=", ".join(letters)),
+                    n=len(inner),
+                    cols=", ".join(letters),
+                ),
                 details={"count": len(inner), "columns": letters},
             )
         )
@@ -864,12 +881,15 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
         notes.append(
             LoadNote(
                 "error_cells",
-                ngettext(
+                say_n(
                     "Column “{col}” has {n} Excel error cell ({kinds}); it is treated as missing.",
                     "Column “{col}” has {n} Excel error cells ({kinds}); they are treated as "
                     "missing.",
                     total,
-                ).format(col=src_to_name[j], n=total, kinds=kinds),
+                    col=src_to_name[j],
+                    n=total,
+                    kinds=kinds,
+                ),
                 column=src_to_name[j],
                 details={
                     "count": total,
@@ -888,7 +908,7 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
         notes.append(
             LoadNote(
                 "uncalculated_formulas",
-                ngettext(
+                say_n(
                     "Column “{col}” has {n} formula whose result was never saved (the file was "
                     "written by a program, not by Excel); it reads as empty. Open the file in "
                     "Excel, save it, and load it again to get the results.",
@@ -896,7 +916,9 @@ def _read(book: _Book, options: LoadOptions, ctx: JobContext) -> RawTable:
                     "was written by a program, not by Excel); they read as empty. Open the file "
                     "in Excel, save it, and load it again to get the results.",
                     count,
-                ).format(col=col_name, n=count),
+                    col=col_name,
+                    n=count,
+                ),
                 column=col_name,
                 details={"count": count, "in_first_rows": layout.data_start + SAMPLE_ROWS},
             )
@@ -937,19 +959,23 @@ def _header_notes(
     first, last = header_rows[0], header_rows[-1]
     rows_text = str(first) if first == last else f"{first}–{last}"
     if layout.detected:
-        message = (
-            _("The column names are in row {rows}.")
+        parts = [
+            say("The column names are in row {rows}.", rows=rows_text)
             if first == last
-            else _("The column names are in rows {rows}.")
-        ).format(rows=rows_text)
+            else say("The column names are in rows {rows}.", rows=rows_text)
+        ]
         if first > 1:
-            message += " " + ngettext(
-                "The {n} row above the names (a title, a note or blank) was skipped.",
-                "The {n} rows above the names (titles, notes or blank rows) were skipped.",
-                first - 1,
-            ).format(n=first - 1)
+            parts.append(
+                say_n(
+                    "The {n} row above the names (a title, a note or blank) was skipped.",
+                    "The {n} rows above the names (titles, notes or blank rows) were skipped.",
+                    first - 1,
+                    n=first - 1,
+                )
+            )
+        message = say_join(parts)
     else:
-        message = _("The column names are read from row {rows}, as chosen.").format(rows=rows_text)
+        message = say("The column names are read from row {rows}, as chosen.", rows=rows_text)
     notes.append(
         LoadNote(
             "header_row",
@@ -970,10 +996,12 @@ def _header_notes(
         notes.append(
             LoadNote(
                 "merged_header",
-                _(
+                say(
                     "The column names span rows {rows} (merged or grouped header cells); their "
-                    "parts are joined with “ / ”, e.g. {examples}."
-                ).format(rows=rows_text, examples=", ".join(f"“{e}”" for e in examples)),
+                    "parts are joined with “ / ”, e.g. {examples}.",
+                    rows=rows_text,
+                    examples=", ".join(f"“{e}”" for e in examples),
+                ),
                 details={"header_rows": header_rows, "examples": examples},
             )
         )

@@ -88,11 +88,16 @@ class MainWindow(QMainWindow):
         self.progress.show()
         self.progress.setValue(int(fraction * 100))
         if message:
+            self._progress_message = message
             self.statusBar().showMessage(message)
 
     def _on_runner_busy_changed(self, busy: bool) -> None:
         if not busy:
             self.progress.hide()
+            # A step's last progress line ("Remove repeated rows…") is stale once all work
+            # is done; a message meant to stay (e.g. "Opened …") is left alone.
+            if self.statusBar().currentMessage() == getattr(self, "_progress_message", None):
+                self.statusBar().clearMessage()
 
     def _on_steps_current_row_changed(self, row: int) -> None:
         if row < 0:

@@ -20,8 +20,20 @@ OUT = HERE / "demo.wbproj"
 NAME = "태양전지 소성 라인 효율 (demo)"
 NOTES = (
     "Demo: a solar-cell firing line. Goal: raise efficiency; the focus is the top 5% of runs. "
-    "Three planted routes lead there; the analysis should find them as cause groups."
+    "Three planted routes lead there; the analysis should find them as cause groups. "
+    "The action log shows the loop after the analysis: one route was tried on the line, "
+    "two could not be tried, and why."
 )
+#: What the line did with each route (by its strongest controllable factor), as in the
+#: reference case: one tried with before/after measurements, two logged as not tried.
+TRIED_FACTOR = "belt_speed"
+NOT_TRIED = {
+    "paste_thickness": "Supplier contract: a thinner paste print needs the S2 screen, which "
+    "the current contract does not cover until next quarter.",
+    "humidity": "Equipment limit: the firing room has no dehumidifier, so humidity cannot be "
+    "set on this line.",
+}
+OWNER = "김 엔지니어"
 ROLES = {
     "id_columns": ["run_id"],
     "time": "timestamp",
@@ -48,7 +60,46 @@ def make_project(data: Path = DATA):  # -> Project
     result.table = dataclasses.replace(result.table, source=source)
     project = project_from_analysis(result, name=NAME)
     project.notes = NOTES
+    project.actions = demo_actions(result, project.roles)
     return project
+
+
+def demo_actions(result, project_roles):  # -> list[Action]
+    """One action per cause group: the belt-speed route tried, the other two not tried."""
+    import numpy as np
+
+    from workbench.actions import Status, action_from_group, update_action
+    from workbench.evidence import compare
+
+    rng = np.random.default_rng(7)
+    actions = []
+    for group in result.causes.groups:
+        factors = [c.column for c in group.conditions]
+        action = action_from_group(group, result.goal, project_roles, owner=OWNER, when=WHEN)
+        if TRIED_FACTOR in factors:
+            before = np.round(rng.normal(19.45, 0.35, 40), 2)
+            after = np.round(rng.normal(19.78, 0.35, 40), 2)
+            evidence = compare(list(before), list(after), unit="%p")
+            action = update_action(
+                action,
+                when=WHEN_DONE,
+                status=Status.DONE,
+                outcome="improved",
+                evidence=evidence.to_dict(),
+                measured_effect=round(float(evidence.difference), 3),
+                notes="Two weeks on line L1: 40 runs before, 40 runs after the change.",
+            )
+        else:
+            reason = next((r for f, r in NOT_TRIED.items() if f in factors), "")
+            action = update_action(
+                action, when=WHEN_DONE, status=Status.COULD_NOT_TRY, reason_not_tried=reason
+            )
+        actions.append(action)
+    return actions
+
+
+WHEN = "2026-06-16T09:00:00+00:00"
+WHEN_DONE = "2026-06-30T17:00:00+00:00"
 
 
 def write(out: Path = OUT) -> Path:

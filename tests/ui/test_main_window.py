@@ -39,3 +39,22 @@ def test_steps_unlock_and_mark_done_as_the_project_fills(qtbot):
     qtbot.mouseClick(window.next, Qt.MouseButton.LeftButton)
     assert window.stack.currentIndex() == 1
     assert controller.project.revision(Section.GOAL) == 1
+
+
+def test_a_finished_jobs_last_progress_line_leaves_the_status_bar(qtbot):
+    controller = ProjectController()
+    window = MainWindow(controller, [_First(controller)])
+    qtbot.addWidget(window)
+    window.show()
+
+    def work(ctx):
+        ctx.progress(0.5, "Removing repeated rows")
+        return 1
+
+    controller.runner.start("pane", work, on_progress=window.show_progress)
+    qtbot.waitUntil(lambda: controller.runner.active_count == 0, timeout=5000)
+    assert window.statusBar().currentMessage() == ""
+    controller.status_message.emit("Opened demo.wbproj")
+    controller.runner.start("pane", lambda ctx: 1)
+    qtbot.waitUntil(lambda: controller.runner.active_count == 0, timeout=5000)
+    assert window.statusBar().currentMessage() == "Opened demo.wbproj"

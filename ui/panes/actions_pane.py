@@ -119,6 +119,9 @@ def action_details(action: Action) -> str:
     return "\n".join(lines)
 
 
+MIN_COLUMN_WIDTH = 90
+
+
 class ActionsPane(Pane):
     """The action log: a table with Add and Edit, and the selected action's details."""
 
@@ -204,8 +207,10 @@ class ActionsPane(Pane):
             if actions:
                 self.table.selectRow(current if 0 <= current < len(actions) else len(actions) - 1)
         self.table.resizeColumnsToContents()
-        for c in range(len(HEADERS)):  # long titles and changes wrap instead of widening forever
-            self.table.setColumnWidth(c, min(self.table.columnWidth(c), 320))
+        # Long titles and changes wrap instead of widening forever; an empty log still shows
+        # readable columns, and the last one takes the rest of the width.
+        for c in range(len(HEADERS) - 1):
+            self.table.setColumnWidth(c, max(MIN_COLUMN_WIDTH, min(self.table.columnWidth(c), 320)))
         self.table.resizeRowsToContents()
         self.empty.setVisible(not actions)
         self.edit_button.setEnabled(bool(actions))

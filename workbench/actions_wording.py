@@ -219,8 +219,12 @@ def action_details(action: Any) -> list[str]:
     lines = [_("   Change: {change}").format(change=change_text(c)) for c in action.changes]
     if action.reason_not_tried:
         lines.append(_("   Why not tried: {reason}").format(reason=action.reason_not_tried))
-    if action.evidence and action.evidence.get("text"):
-        lines.append(_("   Evidence: {text}").format(text=action.evidence["text"]))
+    if action.evidence:
+        from workbench.evidence import evidence_sentence
+
+        if evidence_sentence(action.evidence):
+            text = evidence_sentence(action.evidence)
+            lines.append(_("   Evidence: {text}").format(text=text))
     if action.redefine_goal:
         lines.append(
             _("   The goal should be redefined: {note}").format(note=action.redefine_note or "—")

@@ -14,6 +14,7 @@ from typing import Any
 
 from workbench import actions_wording as words
 from workbench.errors import WorkbenchError
+from workbench.evidence import evidence_sentence
 from workbench.i18n import _
 from workbench.jobs import JobContext
 
@@ -94,8 +95,8 @@ def run_library(args: argparse.Namespace, ctx: JobContext) -> int:
                 print("   " + entry.change_summary)
             if entry.reason:
                 print("   " + _("Reason: {reason}").format(reason=entry.reason))
-            if entry.evidence and entry.evidence.get("text"):
-                print("   " + entry.evidence["text"])
+            if evidence_sentence(entry.evidence):
+                print("   " + evidence_sentence(entry.evidence))
     return 0
 
 

@@ -118,6 +118,26 @@ class Evidence:
         return cls(**kwargs)
 
 
+def evidence_texts(doc: Mapping[str, Any] | None) -> tuple[str, str, list[str]]:
+    """(result, test, warnings) of saved evidence in the current language.
+
+    The sentences saved beside the numbers are only a fallback (an entry written by another
+    tool): a project logged in English reads in Korean."""
+    if not doc:
+        return "", "", []
+    try:
+        evidence = Evidence.from_dict(doc)
+        return evidence.text, evidence.test_text, evidence.warning_texts
+    except (TypeError, ValueError, KeyError):
+        warnings = [str(w) for w in doc.get("warning_texts") or []]
+        return str(doc.get("text") or ""), str(doc.get("test_text") or ""), warnings
+
+
+def evidence_sentence(doc: Mapping[str, Any] | None) -> str:
+    """The one-line result of saved evidence, in the current language ("" when none)."""
+    return evidence_texts(doc)[0]
+
+
 def is_binary(values: Iterable[float]) -> bool:
     return all(v in (0.0, 1.0) for v in values)
 

@@ -172,3 +172,21 @@ def test_samples_from_a_cp949_csv(tmp_path):
 def test_pasted_numbers_round_trip(values):
     assert parse_numbers("; ".join(repr(v) for v in values)) == values
     assert parse_numbers("\n".join(str(v) for v in values)) == values
+
+
+def test_saved_evidence_reads_in_the_readers_language():
+    from workbench.evidence import evidence_sentence, evidence_texts
+    from workbench.i18n import set_language
+
+    saved = compare([19.4, 19.5, 19.6, 19.3, 19.5], [19.9, 20.0, 19.8, 20.1, 19.9]).to_dict()
+    assert evidence_sentence(saved) == saved["text"]
+    try:
+        set_language("ko")
+        text, test, warnings = evidence_texts(saved)
+    finally:
+        set_language("en")
+    assert text != saved["text"] and any("\uac00" <= ch <= "\ud7a3" for ch in text + test)
+    assert len(warnings) == len(saved["warning_texts"])
+    # Written by another tool without the numbers: the saved words are kept.
+    assert evidence_sentence({"text": "from elsewhere"}) == "from elsewhere"
+    assert evidence_texts(None) == ("", "", [])

@@ -36,6 +36,7 @@ from ui.jobs import JobRunner
 from ui.panes.evidence_box import EvidenceBox
 from workbench.actions import Action, Outcome, Status
 from workbench.actions_wording import change_text, outcome_word, status_word
+from workbench.evidence import evidence_sentence
 from workbench.i18n import _
 
 # -- the dialog's sentences ----------------------------------------------------------------------
@@ -94,7 +95,7 @@ def _history_value(field: str, value: Any) -> str:
     if field == "outcome":
         return outcome_word(str(value))
     if field == "evidence" and isinstance(value, dict):
-        return str(value.get("text") or "")
+        return evidence_sentence(value)
     if field == "changes" and isinstance(value, list):
         return "; ".join(change_text(c) for c in value if isinstance(c, dict))
     if isinstance(value, str) and field.endswith("_date"):

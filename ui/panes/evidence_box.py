@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui.jobs import JobFailure, JobRunner
 from workbench.errors import WorkbenchError
+from workbench.evidence import evidence_texts
 from workbench.i18n import _
 
 # -- the box's sentences -------------------------------------------------------------------------
@@ -119,8 +120,8 @@ class EvidenceBox(QWidget):
         if not evidence:
             self.result.setText(NO_EVIDENCE)
             return
-        lines = [str(evidence.get("text") or ""), str(evidence.get("test_text") or "")]
-        lines += [f"⚠ {w}" for w in evidence.get("warning_texts") or []]
+        text, test, warnings = evidence_texts(evidence)
+        lines = [text, test, *(f"⚠ {w}" for w in warnings)]
         self.result.setText("\n".join(line for line in lines if line))
 
     def _say_error(self, message: str) -> None:

@@ -106,22 +106,12 @@ def _notes(action: dict[str, Any]) -> str | None:
         parts.append(w.reason_not_tried(reason))
     evidence = action.get("evidence")
     if isinstance(evidence, dict):
-        sentence = str(evidence.get("text") or "").strip()
-        if not sentence:
-            sentence = _evidence_sentence(evidence)
+        from workbench.evidence import evidence_sentence
+
+        sentence = evidence_sentence(evidence).strip()
         if sentence:
             parts.append(w.evidence_note(sentence))
     return "\n".join(parts) or None
-
-
-def _evidence_sentence(evidence: dict[str, Any]) -> str:
-    """The sentence of stored evidence that lacks its ``text`` (written by an older version)."""
-    from workbench.evidence import Evidence
-
-    try:
-        return Evidence.from_dict(evidence).text
-    except (TypeError, ValueError, KeyError):
-        return ""
 
 
 def _as_date(value: Any) -> Any:

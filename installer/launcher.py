@@ -1,7 +1,7 @@
 """Entry script of the frozen Workbench app (PyInstaller), for both of its executables.
 
 ``Workbench`` (windowed) and ``workbench-cli`` (console) both start here and hand over to
-:func:`workbench.cli.main`, which runs a command (``analyze``, ``profile``, …) or the desktop app.
+:func:`ui.entry.main`, which runs a command (``analyze``, ``profile``, …) or the desktop app.
 
 Two things must happen before anything else is imported:
 
@@ -171,7 +171,7 @@ def self_test(argv: list[str]) -> int:
     if failures:
         print("self-test: FAILED: " + ", ".join(failures), file=sys.stderr, flush=True)
         return 1
-    from workbench.cli import main as cli_main
+    from ui.entry import main as cli_main
 
     window_start = time.perf_counter()
     # ui.app's --self-test opens the demo project, waits for it and closes; --demo says so too
@@ -193,7 +193,7 @@ def main() -> int:
     try:
         if SELF_TEST_FLAG in argv:
             return self_test([a for a in argv if a != SELF_TEST_FLAG])
-        from workbench.cli import main as cli_main
+        from ui.entry import main as cli_main
 
         return cli_main(argv)
     except Exception:

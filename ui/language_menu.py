@@ -36,7 +36,7 @@ def restart_arguments() -> list[str]:
     """The command line that starts this app again (the frozen exe, or Python + script)."""
     if getattr(sys, "frozen", False):
         return [sys.executable]
-    return [sys.executable, "-m", "workbench.cli"]
+    return [sys.executable, "-m", "ui.entry"]
 
 
 class LanguageMenu(QMenu):

@@ -318,21 +318,26 @@ def _apply_language(argv: list[str]) -> list[str]:
     return rest
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``workbench`` command."""
+def prepare(argv: Sequence[str] | None = None) -> list[str]:
+    """Make the console safe for Hangul and switch the language; returns argv without --lang."""
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         # Windows consoles default to a legacy code page; Hangul must not crash printing.
         if stream is not None and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    argv = _apply_language(argv)
-    if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version")):
-        code = run_command(argv)
-    else:
-        from ui.app import main as run_app
+    return _apply_language(argv)
 
-        code = run_app([sys.argv[0], *argv])
-    return code
+
+def is_command(argv: Sequence[str]) -> bool:
+    """True when ``argv`` asks for a command (or help/version) rather than the desktop app."""
+    return bool(argv) and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: ``workbench-cli analyze …``; the ``workbench`` command is
+    :func:`ui.entry.main`, which starts the desktop app when no command is given."""
+    argv = prepare(argv)
+    return run_command(argv if argv else ["--help"])
 
 
 if __name__ == "__main__":

@@ -167,14 +167,14 @@ def test_launcher_sends_missing_streams_to_a_log(tmp_path, monkeypatch) -> None:
 
 def test_launcher_turns_an_unexpected_error_into_an_exit_code(monkeypatch, capsys) -> None:
     """A traceback must not reach the windowed bootloader (a modal box that hangs CI)."""
-    import workbench.cli
+    import ui.entry
 
     launcher = _load(INSTALLER / "launcher.py", "wb_launcher_err")
 
     def broken(argv: list[str]) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(workbench.cli, "main", broken)
+    monkeypatch.setattr(ui.entry, "main", broken)
     monkeypatch.setattr(sys, "argv", ["Workbench", "analyze", "x.csv"])
     assert launcher.main() == 70
     err = capsys.readouterr().err

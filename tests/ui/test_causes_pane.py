@@ -275,6 +275,27 @@ def test_groups_say_what_was_tried_before(controller, demo_result, qtbot, tmp_pa
     assert not pane.library_note.isVisible()
 
 
+def test_an_outcome_logged_later_shows_when_the_pane_is_shown_again(
+    controller, demo_result, qtbot, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("WORKBENCH_LIBRARY", str(tmp_path / "lib"))
+    pane = CausesPane(controller)
+    qtbot.addWidget(pane)
+    pane.show()
+    qtbot.waitUntil(lambda: pane.groups.count() > 0)
+    assert not any(
+        "Tried before:" in pane.groups.item(i).text() for i in range(pane.groups.count())
+    )
+    pane.hide()  # the user goes to the Actions step and logs an outcome
+    _library_with_failure(tmp_path / "lib", "belt_speed")
+    pane.show()
+    texts = [pane.groups.item(i).text() for i in range(pane.groups.count())]
+    assert sum("Tried before:" in t for t in texts) == sum(
+        "belt_speed" in {c.column for c in g.conditions} for g in demo_result.causes.groups
+    )
+    assert any("Tried before:" in t for t in texts)
+
+
 def test_a_broken_library_shows_its_notice_and_the_groups(controller, qtbot, tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -246,6 +246,8 @@ class CausesPane(Pane):
             self._draw(result, scope)
             self._fill_groups(self.cause_groups())
             self._shown = (result, scope)
+        else:
+            self._refresh_tried_lines()  # an outcome logged since may now be "tried before"
 
     def _shown_shap(self, result: Any, scope: str) -> Any:
         """The SHAP values drawn: all explained rows of ``scope``, or a fixed random sample of
@@ -313,6 +315,14 @@ class CausesPane(Pane):
             if groups:
                 self.groups.setCurrentRow(previous if 0 <= previous < len(groups) else 0)
         self._fill_comparison()
+
+    def _refresh_tried_lines(self) -> None:
+        groups = self.cause_groups()
+        tried = self._tried_before(groups)
+        for row, group in enumerate(groups):
+            item = self.groups.item(row)
+            if item is not None:
+                item.setText(group_item_text(group, tried.get(int(group.id), [])))
 
     def _tried_before(self, groups: list[Any]) -> dict[int, list[str]]:
         """The library's "Tried before: ..." lines per group id. Queried here, on the GUI

@@ -331,10 +331,10 @@ def binary_verdict(
             first=first, column=rule_column, auc=rule_auc
         )
     second = ngettext(
-        "At a threshold of {t:.2f} it catches {recall} of the {n} {positive} row "
-        "(misses {miss}), and {precision} of its alarms are real.",
-        "At a threshold of {t:.2f} it catches {recall} of the {n} {positive} rows "
-        "(misses {miss}), and {precision} of its alarms are real.",
+        "At a threshold of {t:.2f} it catches {recall} of the {n} {positive} row it was "
+        "checked on (misses {miss}), and {precision} of its alarms are real.",
+        "At a threshold of {t:.2f} it catches {recall} of the {n} {positive} rows it was "
+        "checked on (misses {miss}), and {precision} of its alarms are real.",
         positives,
     ).format(
         t=threshold,

@@ -936,3 +936,27 @@ def test_any_valid_recipe_replays_without_crashing(make, step_list):
         assert (rep.warning is not None) or not rep.skipped
     again = apply_recipe(frame, kinds, Recipe.from_json(recipe.to_json()))
     pd.testing.assert_frame_equal(res.frame, again.frame)
+
+
+def test_a_saved_step_report_is_said_again_in_the_readers_language(plant):
+    from workbench.i18n import set_language
+    from workbench.steps.recipe import StepReport
+
+    frame, kinds = plant
+    steps = [
+        {"op": "drop_columns", "columns": ["no such column"]},
+        {"op": "clip", "column": "gone", "lower": 0, "upper": 1},
+    ]
+    reports = apply_recipe(frame, kinds, Recipe(steps)).reports
+    saved = json.loads(json.dumps([r.to_dict() for r in reports], ensure_ascii=False))
+    assert [StepReport.from_dict(d) for d in saved] == reports
+    assert all(r.warning for r in reports)
+    try:
+        set_language("ko")
+        korean = [StepReport.from_dict(d).reworded() for d in saved]
+    finally:
+        set_language("en")
+    for before, after in zip(reports, korean, strict=True):
+        for text in (after.warning, after.description):
+            assert any("\uac00" <= ch <= "\ud7a3" for ch in text), text
+        assert after.warning != before.warning and after.rows_after == before.rows_after

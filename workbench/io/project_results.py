@@ -335,7 +335,7 @@ def decode_analysis(
         quality=decode_quality(doc["quality"]),
         frame=frame,
         kinds={k: ColumnKind(v) for k, v in doc["kinds"].items()},
-        cleaning=[StepReport(**r) for r in doc["cleaning"]],
+        cleaning=[StepReport.from_dict(r) for r in doc["cleaning"]],
         roles=RoleAssignment.from_dict(doc["roles"]),
         fit=fit,
         explanation=explanation,

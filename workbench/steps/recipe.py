@@ -29,6 +29,7 @@ dropping duplicates remove rows but never renumber the rest.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import json
@@ -43,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import WorkbenchError
-from workbench.i18n import _
+from workbench.i18n import _, say_again
 from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps import recipe_ops, recipe_wording
@@ -492,12 +493,23 @@ class StepReport:
             "rows_removed": self.rows_removed,
             "cells_changed": self.cells_changed,
             "columns_removed": list(self.columns_removed),
-            "warning": self.warning,
+            "warning": None if self.warning is None else str(self.warning),
+            # how to say the warning again in another language (see workbench.i18n.say)
+            "warning_say": getattr(self.warning, "recipe", None),
             "skipped": self.skipped,
             "effect": self.effect,
             "details": copy.deepcopy(self.details),
             "step": copy.deepcopy(self.step),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StepReport:
+        """A saved report (see :meth:`to_dict`); unknown keys are ignored."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if isinstance(data.get("warning_say"), dict):
+            with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
+                known["warning"] = say_again(data["warning_say"])
+        return cls(**known)
 
     def reworded(self) -> StepReport:
         """This report with its description and effect said in the current language."""

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench.i18n import say_join
 from workbench.io.table import ColumnKind, LoadNote
 from workbench.jobs import JobContext
 from workbench.steps import recipe_wording as wording
@@ -483,7 +484,7 @@ def cast(
     warning = None
     if failed:
         said = [n.message for n in notes if n.kind == UNCONVERTED]
-        warning = " ".join(said) if said else wording.cast_failed(name, kind, failed)
+        warning = say_join(said) if said else wording.cast_failed(name, kind, failed)
     return Outcome(
         replace_column(frame, name, new),
         new_kinds,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from workbench.i18n import _, ngettext
+from workbench.i18n import N_, _, ngettext, say, say_n
 
 if TYPE_CHECKING:
     from workbench.io.table import ColumnKind
@@ -46,16 +46,19 @@ def listing(items: Sequence[Any], show: Callable[[Any], str] = value) -> str:
     return text
 
 
+_KIND_NAMES = {
+    "numeric": N_("numbers"),
+    "categorical": N_("categories (labels)"),
+    "boolean": N_("yes/no values"),
+    "datetime": N_("dates and times"),
+    "text": N_("free text"),
+    "id": N_("identifiers"),
+}
+
+
 def kind_name(kind: ColumnKind | str) -> str:
-    names = {
-        "numeric": _("numbers"),
-        "categorical": _("categories (labels)"),
-        "boolean": _("yes/no values"),
-        "datetime": _("dates and times"),
-        "text": _("free text"),
-        "id": _("identifiers"),
-    }
-    return names.get(str(kind), str(kind))
+    """A column kind in words (a :class:`Said`, so a saved sentence can be said again)."""
+    return say(_KIND_NAMES[str(kind)]) if str(kind) in _KIND_NAMES else str(kind)
 
 
 # --------------------------------------------------------------------------------------------
@@ -223,116 +226,140 @@ def describe_effect(report: StepReport) -> str:
 
 
 def missing_column(column: str) -> str:
-    return _(
+    return say(
         "{column} is not in the table any more (an earlier step may have renamed or removed "
-        "it, or the source file changed), so this step was skipped."
-    ).format(column=q(column))
+        "it, or the source file changed), so this step was skipped.",
+        column=q(column),
+    )
 
 
 def columns_not_found(columns: Sequence[str]) -> str:
-    return ngettext(
+    return say_n(
         "{columns} is not in the table any more, so it could not be removed.",
         "{columns} are not in the table any more, so they could not be removed.",
         len(columns),
-    ).format(columns=listing(columns, q))
+        columns=listing(columns, q),
+    )
 
 
 def name_taken(column: str, new: str) -> str:
-    return _("{column} was not renamed: the table already has a column called {new}.").format(
-        column=q(column), new=q(new)
+    return say(
+        "{column} was not renamed: the table already has a column called {new}.",
+        column=q(column),
+        new=q(new),
     )
 
 
 def not_labels(column: str) -> str:
-    return _(
+    return say(
         "{column} holds numbers or dates, not labels, so there are no labels to merge; "
-        "this step was skipped."
-    ).format(column=q(column))
+        "this step was skipped.",
+        column=q(column),
+    )
 
 
 def labels_not_found(column: str, labels: Sequence[str]) -> str:
-    return ngettext(
+    return say_n(
         "The label {labels} does not occur in {column}.",
         "The labels {labels} do not occur in {column}.",
         len(labels),
-    ).format(labels=listing(labels, q), column=q(column))
+        labels=listing(labels, q),
+        column=q(column),
+    )
 
 
 def not_numeric(column: str) -> str:
-    return _(
+    return say(
         "{column} does not hold numbers or dates, so its values cannot be limited; "
-        "this step was skipped."
-    ).format(column=q(column))
+        "this step was skipped.",
+        column=q(column),
+    )
 
 
 def cannot_order(column: str) -> str:
-    return _(
+    return say(
         "{column} holds labels, which have no order, so ‘above’, ‘below’ or ‘between’ "
-        "cannot be used on it; this step was skipped."
-    ).format(column=q(column))
+        "cannot be used on it; this step was skipped.",
+        column=q(column),
+    )
 
 
 def bounds_reversed(column: str) -> str:
-    return _(
-        "The lower bound for {column} is above the upper bound; this step was skipped."
-    ).format(column=q(column))
+    return say(
+        "The lower bound for {column} is above the upper bound; this step was skipped.",
+        column=q(column),
+    )
 
 
 def value_does_not_fit(column: str, v: Any) -> str:
-    return _(
+    return say(
         "{value} cannot be compared with the values of {column} (a number or date was "
-        "expected); this step was skipped."
-    ).format(value=value(v), column=q(column))
+        "expected); this step was skipped.",
+        value=value(v),
+        column=q(column),
+    )
 
 
 def cannot_cast(column: str, kind: ColumnKind | str) -> str:
-    return _("{column} cannot be turned into {kind}; this step was skipped.").format(
-        column=q(column), kind=kind_name(kind)
+    return say(
+        "{column} cannot be turned into {kind}; this step was skipped.",
+        column=q(column),
+        kind=kind_name(kind),
     )
 
 
 def cast_failed(column: str, kind: ColumnKind | str, n: int) -> str:
-    return ngettext(
+    return say_n(
         "{n} value in {column} could not be read as {kind} and is now missing.",
         "{n} values in {column} could not be read as {kind} and are now missing.",
         n,
-    ).format(n=f"{n:,}", column=q(column), kind=kind_name(kind))
+        n=f"{n:,}",
+        column=q(column),
+        kind=kind_name(kind),
+    )
 
 
 def nothing_to_fill_from(column: str) -> str:
-    return _(
-        "{column} has no values at all, so there is nothing to fill it from; this step was skipped."
-    ).format(column=q(column))
+    return say(
+        "{column} has no values at all, so there is nothing to fill it from; this step was "
+        "skipped.",
+        column=q(column),
+    )
 
 
 def median_needs_numbers(column: str) -> str:
-    return _(
+    return say(
         "{column} does not hold numbers, so it has no median: it was filled with its most "
-        "frequent value instead."
-    ).format(column=q(column))
+        "frequent value instead.",
+        column=q(column),
+    )
 
 
 def model_needs_numbers_or_labels(column: str) -> str:
-    return _(
+    return say(
         "Only numbers and labels can be predicted from the other columns, not the free text "
-        "or identifiers in {column}; this step was skipped."
-    ).format(column=q(column))
+        "or identifiers in {column}; this step was skipped.",
+        column=q(column),
+    )
 
 
 def model_fallback(column: str, reason: str, used: str, known: int, needed: int) -> str:
-    instead = _("the median") if used == "median" else _("its most frequent value")
+    instead = say("the median") if used == "median" else say("its most frequent value")
     if reason == "few_rows":
-        why = ngettext(
+        why = say_n(
             "only {n} row has a value in {column}, and at least {needed} are needed to learn "
             "from the other columns",
             "only {n} rows have a value in {column}, and at least {needed} are needed to learn "
             "from the other columns",
             known,
-        ).format(n=known, column=q(column), needed=needed)
+            n=known,
+            column=q(column),
+            needed=needed,
+        )
     elif reason == "no_features":
-        why = _("no other column can help predict {column}").format(column=q(column))
+        why = say("no other column can help predict {column}", column=q(column))
     else:
-        why = _("dates cannot be predicted from the other columns")
-    return _("{column} was filled with {instead}: {why}.").format(
-        column=q(column), instead=instead, why=why
+        why = say("dates cannot be predicted from the other columns")
+    return say(
+        "{column} was filled with {instead}: {why}.", column=q(column), instead=instead, why=why
     )

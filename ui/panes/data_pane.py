@@ -75,7 +75,7 @@ FILE_FILTER = "*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods"
 # -- the job --------------------------------------------------------------------------------
 def load_job(ctx: JobContext, path: str, options: LoadOptions) -> LoadedTable:
     """Job: read ``path`` and make sure a workbook's sheet names are known."""
-    from workbench.io.excel_reader import list_sheets
+    from workbench.io.excel_book import list_sheets
     from workbench.io.loader import EXCEL_FORMATS
     from workbench.workflow import load_data
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 
-from ui.plots.style import plot_font, style_plot
+from ui.plots.style import category_ticks, plot_area_width, plot_font, style_plot
 from workbench.i18n import _
 
 BAR_COLOUR = "#0072B2"  # Okabe-Ito blue: dark enough to read in greyscale
@@ -42,14 +42,25 @@ class ColumnPlot(pg.PlotWidget):
         self.getPlotItem().setMouseEnabled(x=False, y=False)
         self.counts: np.ndarray = np.zeros(0)
         self.labels: list[str] = []
+        self.categories: list[str] = []  # the bar chart's level names (none for a histogram)
         self.message = ""
         self._text = pg.TextItem(color="#333333", anchor=(0.5, 0.5))
         self._text.setFont(plot_font(10))
+
+    def _update_bar_ticks(self) -> None:
+        if getattr(self, "categories", None):  # resize events arrive while __init__ still runs
+            ticks = category_ticks(self.categories, plot_area_width(self))
+            self.getAxis("bottom").setTicks(ticks)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._update_bar_ticks()
 
     def clear_plot(self, message: str = "") -> None:
         self.clear()
         self.counts = np.zeros(0)
         self.labels = []
+        self.categories = []
         self.message = message
         self.setTitle(None)
         item = self.getPlotItem()
@@ -129,11 +140,12 @@ class ColumnPlot(pg.PlotWidget):
             heights = np.append(heights, counts.to_numpy()[MAX_BARS:].sum())
         self.counts = heights
         self.labels = labels
+        self.categories = labels
         x = np.arange(len(heights))
         self.addItem(
             pg.BarGraphItem(
                 x=x, height=heights, width=0.7, brush=BAR_COLOUR, pen=pg.mkPen(BAR_EDGE)
             )
         )
-        self.getAxis("bottom").setTicks([list(zip(x.tolist(), labels, strict=True))])
+        self._update_bar_ticks()
         self.autoRange()

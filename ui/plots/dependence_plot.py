@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 
-from ui.plots.style import style_plot
+from ui.plots.style import category_ticks, plot_area_width, style_plot
 from workbench.i18n import _
 
 DOT_COLOUR = (0, 114, 178, 110)  # Okabe-Ito blue, translucent so dense areas read darker
@@ -30,6 +30,15 @@ class DependencePlot(pg.PlotWidget):
         self.n_points = 0
         self.n_missing = 0
         self.levels: list[str] = []
+
+    def _update_level_ticks(self) -> None:
+        if getattr(self, "levels", None):  # resize events arrive while __init__ still runs
+            ticks = category_ticks(self.levels, plot_area_width(self))
+            self.getPlotItem().getAxis("bottom").setTicks(ticks)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._update_level_ticks()
 
     def clear_plot(self) -> None:
         self.clear()
@@ -59,7 +68,7 @@ class DependencePlot(pg.PlotWidget):
             jitter = np.random.default_rng(0).uniform(-0.25, 0.25, len(base))
             x = base + jitter
             self.levels = order
-            self.getPlotItem().getAxis("bottom").setTicks([list(enumerate(order))])
+            self._update_level_ticks()
         else:
             x = pd.to_numeric(values[present], errors="coerce").to_numpy(dtype=float)
         y = shap[present]

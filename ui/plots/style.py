@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 
 #: Hangul must render in plot text on Windows and Linux alike.
 FONT_FAMILIES = ["Malgun Gothic", "NanumGothic", "Noto Sans CJK KR", "sans-serif"]
@@ -29,3 +31,24 @@ def style_plot(plot: pg.PlotWidget) -> None:
         axis.label.setFont(plot_font(10))
     item.setMenuEnabled(False)
     item.hideButtons()
+
+
+def category_ticks(labels: list[str], width_px: float) -> list[list[tuple[float, str]]]:
+    """Ticks for categories at x = 0, 1, …: every level gets a tick mark, but only as many
+    names as fit side by side in ``width_px`` are written (every k-th), so 15 lot codes on
+    a narrow plot stay readable instead of running into each other."""
+    if not labels:
+        return [[]]
+    metrics = QFontMetrics(plot_font(9))
+    widest = max(metrics.horizontalAdvance(str(text)) for text in labels) + 10
+    room = max(1, int(width_px // widest))
+    step = max(1, math.ceil(len(labels) / room))
+    named = [(float(i), str(text)) for i, text in enumerate(labels) if i % step == 0]
+    marks = [(float(i), "") for i in range(len(labels)) if i % step]
+    return [named, marks]
+
+
+def plot_area_width(plot: pg.PlotWidget) -> float:
+    """The width the data area has now (the widget's width before the first layout)."""
+    box = plot.getPlotItem().vb.width()
+    return float(box if box > 50 else max(plot.width() - 60, 100))

@@ -161,6 +161,10 @@ def test_sheets_look_finished(report_path):
     quality = wb["Quality"]
     ranges = [str(r.sqref) for r in quality.conditional_formatting]
     assert any(r.startswith("E") for r in ranges)  # missing % color scale
+    # The cause groups start a printed page of the summary: no heading stranded at a page foot.
+    summary = wb["Summary"]
+    heading_row = next(c.row for r in summary.iter_rows() for c in r if c.value == "Cause groups")
+    assert heading_row - 1 in [b.id for b in summary.row_breaks.brk]
     drivers = wb["Drivers"]
     assert drivers.freeze_panes != "A1"
     # A number column carries a number format, not General.

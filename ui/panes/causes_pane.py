@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -106,6 +107,10 @@ class CausesPane(Pane):
         self.groups.setObjectName("groups")
         self.groups.setWordWrap(True)
         self.groups.setSpacing(3)
+        # Re-measure the wrapped paragraphs when the list's width changes, and never cut a
+        # group's last lines ("Can the line set these?") behind an ellipsis.
+        self.groups.setResizeMode(QListView.ResizeMode.Adjust)
+        self.groups.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.groups.currentRowChanged.connect(self._on_groups_current_row_changed)
         self.library_note = QLabel()
         self.library_note.setObjectName("library_note")

@@ -20,6 +20,7 @@ from workbench.report.sheets_common import (
     heading,
     new_sheet,
     note,
+    page_break_before,
     paragraph,
     round_sig,
     sig_format,
@@ -210,8 +211,12 @@ def _header_wrap(ws: Worksheet, row: int, n: int) -> None:
 
 def _groups(ws: Worksheet, row: int, data: ReportData, names: dict[str, str]) -> int:
     result = data.result
-    row = heading(ws, row, w.label("heading_groups"))
     causes = result.causes
+    if causes is not None and causes.groups:
+        # The groups are the findings a manager reads: a page of their own, never a heading
+        # stranded at the foot of page 1.
+        page_break_before(ws, row)
+    row = heading(ws, row, w.label("heading_groups"))
     if causes is None or not causes.groups:
         message = (causes.message if causes is not None else "") or result.causes_message
         return paragraph(ws, row, message or w.label("no_groups"), FULL)

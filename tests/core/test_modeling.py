@@ -323,13 +323,13 @@ def test_task_can_be_forced():
 def test_final_model_reads_the_feature_frame_like_it_was_trained_on_it():
     import lightgbm as lgb
 
-    from workbench.steps.modeling import _as_matrix
+    from workbench.steps.boosting import as_matrix
 
     frame, kinds = _line(n=800, seed=14)
     fit = _fit(frame, kinds, "defect", drop=["timestamp"])
     X = fit.features.X
     from_frame = fit.booster.predict(X)
-    assert np.allclose(from_frame, fit.booster.predict(_as_matrix(X)))
+    assert np.allclose(from_frame, fit.booster.predict(as_matrix(X)))
     contrib = fit.booster.predict(X, pred_contrib=True)
     assert contrib.shape == (len(X), X.shape[1] + 1)
     raw = fit.booster.predict(X, raw_score=True)

@@ -253,8 +253,8 @@ def decode_fit(
     import lightgbm as lgb
 
     from workbench.steps.features import FeatureSet
+    from workbench.steps.fit_result import FitResult
     from workbench.steps.goal import Exclusion, Goal, Task
-    from workbench.steps.modeling import FitResult
 
     f = doc["features"]
     y = tables[R + "target.parquet"]["y"].rename(f.get("y_name"))

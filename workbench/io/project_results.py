@@ -253,7 +253,7 @@ def reword_saved_groups(doc: dict[str, Any]) -> list[str]:
 def reword_saved_verdict(doc: dict[str, Any]) -> str:
     """The model verdict of an encoded analysis, said in the current language."""
     from workbench.steps.goal import Task
-    from workbench.steps.modeling import verdict_message
+    from workbench.steps.verdict import verdict_message
 
     fit = doc["fit"]
     return verdict_message(

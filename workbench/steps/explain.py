@@ -36,7 +36,7 @@ from workbench.steps import shap_native
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import lightgbm as lgb
 
-    from workbench.steps.modeling import FitResult
+    from workbench.steps.fit_result import FitResult
 
 __all__ = [
     "DEFAULT_SAMPLE_SIZE",

@@ -1,0 +1,201 @@
+"""How a fit drives LightGBM: parameters, the binned Dataset, the fold fits and the refit.
+
+:func:`params` turns :class:`~workbench.steps.modeling.ModelSettings` and the table's size into
+LightGBM parameters (one thread on small tables, where OpenMP's waits cost more than they save).
+:func:`binned_dataset` bins the features once for every fit; :func:`fit_folds` fits one model
+per validation fold with early stopping and :func:`refit` the final one on every row. Each
+boosting round reports to a :class:`~workbench.jobs.JobContext` (:func:`progress_callback`),
+which raises :class:`~workbench.jobs.Cancelled` from inside training when the user cancels.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+# OMP_WAIT_POLICY must be set before lightgbm loads its OpenMP runtime: workbench/__init__.py
+# sets it, and a package's __init__ always runs before any of its modules is imported.
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+from workbench.jobs import JobContext
+from workbench.steps import model_wording as words
+from workbench.steps.features import FeatureSet
+from workbench.steps.goal import Task
+from workbench.steps.validation import ValidationPlan
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from workbench.steps.modeling import ModelSettings
+
+__all__ = [
+    "SINGLE_THREAD_CELLS",
+    "as_matrix",
+    "binned_dataset",
+    "fit_folds",
+    "params",
+    "predict",
+    "progress_callback",
+    "refit",
+]
+
+
+#: Below this many cells (rows x features) one thread is faster: OpenMP's spin-waits cost more
+#: than they save on small data, and far more when other programs share the cores.
+SINGLE_THREAD_CELLS = 2_000_000
+
+
+def _threads(settings: ModelSettings, n_rows: int, n_features: int) -> int:
+    if settings.num_threads:
+        return settings.num_threads
+    if n_rows * max(n_features, 1) < SINGLE_THREAD_CELLS:
+        return 1
+    return os.cpu_count() or 1
+
+
+def params(
+    task: Task,
+    n_classes: int,
+    n_rows: int,
+    n_features: int,
+    settings: ModelSettings,
+    seed: int,
+) -> dict[str, Any]:
+    r = settings.resolved()
+    min_leaf = settings.min_data_in_leaf
+    if min_leaf is None:
+        min_leaf = int(min(20, max(3, n_rows // 100)))
+    params: dict[str, Any] = {
+        "learning_rate": r["learning_rate"],
+        "num_leaves": r["num_leaves"],
+        "max_depth": r["max_depth"],
+        "min_data_in_leaf": min_leaf,
+        "min_data_per_group": int(min(100, max(5, n_rows // 200))),
+        "cat_smooth": 10.0,
+        "max_bin": settings.max_bin,
+        "feature_fraction": settings.feature_fraction,
+        "feature_fraction_seed": seed,
+        "seed": seed,
+        "deterministic": True,
+        "force_col_wise": True,
+        "num_threads": _threads(settings, n_rows, n_features),
+        "verbose": -1,
+    }
+    if n_rows > settings.bagging_rows and settings.bagging_fraction < 1.0:
+        params.update(bagging_fraction=settings.bagging_fraction, bagging_freq=1, bagging_seed=seed)
+    if task == Task.REGRESSION:
+        params.update(objective="regression", metric="l2")
+    elif task == Task.BINARY:
+        params.update(objective="binary", metric="binary_logloss")
+    else:
+        params.update(objective="multiclass", num_class=n_classes, metric="multi_logloss")
+    return params
+
+
+def progress_callback(ctx: JobContext, total: int, message: str) -> Any:
+    def callback(env: lgb.callback.CallbackEnv) -> None:
+        ctx.progress((env.iteration + 1) / total, message)
+
+    callback.order = 5  # type: ignore[attr-defined]
+    return callback
+
+
+def as_matrix(x: pd.DataFrame) -> np.ndarray:
+    """X as LightGBM sees it: floats, categoricals as their codes (missing -> NaN).
+
+    Column-major, so each column is one contiguous copy (LightGBM reads it without another).
+    """
+    out = np.empty(x.shape, dtype=np.float64, order="F")
+    for j, name in enumerate(x.columns):
+        col = x[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes = col.cat.codes.to_numpy().astype(np.float64)
+            codes[codes < 0] = np.nan
+            out[:, j] = codes
+        else:
+            out[:, j] = col.to_numpy(dtype=np.float64)
+    return out
+
+
+def predict(booster: lgb.Booster, matrix: np.ndarray, num_iteration: int | None) -> np.ndarray:
+    return booster.predict(matrix, num_iteration=num_iteration)
+
+
+def binned_dataset(
+    features: FeatureSet, y: pd.Series, params: dict[str, Any], categorical: list[str]
+) -> tuple[np.ndarray, lgb.Dataset]:
+    """The feature matrix and one binned Dataset over it for every fit of this model."""
+    ds_params = {
+        k: params[k]
+        for k in ("max_bin", "verbose", "num_threads", "min_data_in_leaf", "seed")
+        if k in params
+    }
+    ds_params["feature_pre_filter"] = False
+    # One binned Dataset for every fit: folds are subsets of it (no re-binning), built from
+    # the code matrix rather than the DataFrame (one copy instead of three at 1M rows).
+    matrix = as_matrix(features.X)
+    full = lgb.Dataset(
+        matrix,
+        label=y.to_numpy(),
+        feature_name=list(features.X.columns),
+        categorical_feature=categorical,
+        params=ds_params,
+        free_raw_data=False,
+    ).construct()
+    return matrix, full
+
+
+def fit_folds(
+    params: dict[str, Any],
+    full: lgb.Dataset,
+    matrix: np.ndarray,
+    plan: ValidationPlan,
+    task: Task,
+    n_classes: int,
+    max_trees: int,
+    stopping_rounds: int,
+    ctx: JobContext,
+) -> tuple[np.ndarray, list[int]]:
+    """One fit per fold, stopped early on its test rows: the predictions for the tested rows
+    (NaN elsewhere; one column per class for multiclass) and the best number of trees of each
+    fold."""
+    n = matrix.shape[0]
+    oof = np.full((n, n_classes) if task == Task.MULTICLASS else n, np.nan)
+    best_iters: list[int] = []
+    for i, (train, test) in enumerate(plan.folds):
+        fold_ctx = ctx.sub(i / plan.n_folds, (i + 1) / plan.n_folds)
+        message = words.fitting_fold(i + 1, plan.n_folds)
+        booster = lgb.train(
+            params,
+            full.subset(train),
+            num_boost_round=max_trees,
+            valid_sets=[full.subset(test)],
+            callbacks=[
+                lgb.early_stopping(stopping_rounds, verbose=False),
+                progress_callback(fold_ctx, max_trees, message),
+            ],
+        )
+        best = int(booster.best_iteration or booster.current_iteration())
+        best_iters.append(max(best, 1))
+        oof[test] = predict(booster, matrix[test], best)
+    return oof, best_iters
+
+
+def refit(
+    params: dict[str, Any],
+    full: lgb.Dataset,
+    n_trees: int,
+    features: FeatureSet,
+    categorical: list[str],
+    ctx: JobContext,
+) -> lgb.Booster:
+    """The final model on every usable row, with the number of trees validation found."""
+    booster = lgb.train(
+        params,
+        full,
+        num_boost_round=n_trees,
+        callbacks=[progress_callback(ctx, n_trees, words.fitting_final())],
+    )
+    # Predict DataFrames like a model trained on them: category levels in X's order.
+    booster.pandas_categorical = [features.levels[c] for c in categorical]
+    return booster

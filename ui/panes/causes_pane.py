@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListView,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
@@ -61,6 +59,7 @@ from ui.panes.causes_text import (
 from ui.plots.beeswarm_plot import MAX_LANES, BeeswarmWidget
 from ui.plots.dependence_plot import DependencePlot
 from ui.plots.importance_plot import ImportancePlot
+from ui.widgets.paragraph_list import ParagraphList
 from workbench.project import Section
 
 MAX_SHOWN = 5_000  # dots per beeswarm lane and in the dependence plot
@@ -103,14 +102,9 @@ class CausesPane(Pane):
         self.sample_note.setWordWrap(True)
         self.sample_note.hide()
 
-        self.groups = QListWidget()
+        self.groups = ParagraphList()  # every line of a group's paragraph, at any width
         self.groups.setObjectName("groups")
-        self.groups.setWordWrap(True)
         self.groups.setSpacing(3)
-        # Re-measure the wrapped paragraphs when the list's width changes, and never cut a
-        # group's last lines ("Can the line set these?") behind an ellipsis.
-        self.groups.setResizeMode(QListView.ResizeMode.Adjust)
-        self.groups.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.groups.currentRowChanged.connect(self._on_groups_current_row_changed)
         self.library_note = QLabel()
         self.library_note.setObjectName("library_note")
@@ -319,6 +313,7 @@ class CausesPane(Pane):
                 self.groups.addItem(item)
             if groups:
                 self.groups.setCurrentRow(previous if 0 <= previous < len(groups) else 0)
+        self.groups.fit_rows()
         self._fill_comparison()
 
     def _refresh_tried_lines(self) -> None:
@@ -328,6 +323,7 @@ class CausesPane(Pane):
             item = self.groups.item(row)
             if item is not None:
                 item.setText(group_item_text(group, tried.get(int(group.id), [])))
+        self.groups.fit_rows()
 
     def _tried_before(self, groups: list[Any]) -> dict[int, list[str]]:
         """The library's "Tried before: ..." lines per group id. Queried here, on the GUI

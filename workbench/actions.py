@@ -367,6 +367,22 @@ def _role_word(roles: Mapping[str, Any] | None, column: str, fallback: str) -> s
     return role if role in ("controllable", "uncontrollable") else "unknown"
 
 
+def focus_is_to_avoid(goal: Mapping[str, Any] | None) -> bool:
+    """True when the goal's focus rows are the ones to have fewer of: a class to reduce (a
+    defect), the lowest rows of a target to raise, or the highest of one to lower."""
+    if not goal:
+        return False
+    focus = str(goal.get("focus") or "").strip().lower()
+    direction = str(goal.get("direction") or "")
+    if focus.startswith("class:") or direction == "class":
+        return True
+    if direction == "maximize":
+        return focus.startswith("bottom:")
+    if direction == "minimize":
+        return focus.startswith("top:")
+    return False
+
+
 def action_from_group(
     group: Any, goal: Any = None, roles: Mapping[str, Any] | None = None, **fields: Any
 ) -> Action:
@@ -384,13 +400,21 @@ def action_from_group(
     chosen = [c for c in conditions if c["controllable"] == "controllable"]
     if not chosen:
         chosen = [c for c in conditions if c["controllable"] == "unknown"]
-    changes = [
-        make_change(c["column"], words.usual_range(c), words.condition_target(c)) for c in chosen
-    ]
     goal_doc = None
     if goal is not None:
         gd = _as_dict(goal)
         goal_doc = {k: _plain(gd.get(k)) for k in ("target", "direction", "focus", "success")}
+    avoid = focus_is_to_avoid(goal_doc)
+    if avoid:  # the group's rows are the bad ones: move the factors away from its conditions
+        changes = [
+            make_change(c["column"], words.condition_target(c), words.avoid_target(c))
+            for c in chosen
+        ]
+    else:
+        changes = [
+            make_change(c["column"], words.usual_range(c), words.condition_target(c))
+            for c in chosen
+        ]
     source = SourceGroup(
         group_id=int(g.get("id", 0)),
         description=str(g.get("description", "")),
@@ -398,13 +422,15 @@ def action_from_group(
         conditions=[{k: _plain(c.get(k)) for k in _CONDITION_KEYS if k in c} for c in conditions],
     )
     defaults: dict[str, Any] = {
-        "hypothesis": words.group_hypothesis(g, chosen, goal_doc),
+        "hypothesis": words.group_hypothesis(g, chosen, goal_doc, avoid=avoid),
         "changes": changes,
         "source_group": source,
         "goal": goal_doc,
     }
     defaults.update(fields)
-    title = defaults.pop("title", None) or words.group_title(int(g.get("id", 0)), changes)
+    title = defaults.pop("title", None) or words.group_title(
+        int(g.get("id", 0)), changes, avoid=avoid
+    )
     return new_action(title, **defaults)
 
 

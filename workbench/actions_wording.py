@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workbench.i18n import _, ngettext
+from workbench.steps.causes_wording import fmt_pct
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -114,6 +115,27 @@ def condition_target(cond: Mapping[str, Any]) -> str:
     return _("{levels} or {last}").format(levels=", ".join(levels[:-1]), last=levels[-1])
 
 
+def avoid_target(cond: Mapping[str, Any]) -> str:
+    """Where to keep the factor when the group's rows are the ones to avoid: "17 or more"."""
+    kind = cond.get("kind")
+    if kind == "below":
+        return _("{value} or more").format(value=num(cond.get("high")))
+    if kind == "above":
+        return _("{value} or less").format(value=num(cond.get("low")))
+    if kind == "between":
+        return _("outside {low} to {high}").format(
+            low=num(cond.get("low")), high=num(cond.get("high"))
+        )
+    if kind == "missing":
+        return _("always recorded (find out why it goes missing)")
+    levels = [str(v) for v in cond.get("levels") or []]
+    if len(levels) <= 1:
+        return _("anything but {level}").format(level="".join(levels))
+    return _("anything but {levels} or {last}").format(
+        levels=", ".join(levels[:-1]), last=levels[-1]
+    )
+
+
 def change_text(change: Mapping[str, Any]) -> str:
     """One change in words: "paste_thickness: 17.5 to 19 (usual) → below 17"."""
     factor, old, new = change.get("factor", ""), change.get("from", ""), change.get("to", "")
@@ -124,11 +146,21 @@ def change_text(change: Mapping[str, Any]) -> str:
     return str(factor)
 
 
-def group_title(group_id: int, changes: Sequence[Mapping[str, Any]]) -> str:
-    """A short title for an action made from a group."""
+def group_title(group_id: int, changes: Sequence[Mapping[str, Any]], *, avoid: bool = False) -> str:
+    """A short title for an action made from a group (``avoid``: its rows are the bad ones)."""
     if not changes:
         return _("Look into group {id}").format(id=group_id)
     first = changes[0]
+    if avoid:
+        if len(changes) == 1:
+            return _("Keep {factor} at {to} (group {id})").format(
+                factor=first["factor"], to=first["to"], id=group_id
+            )
+        return ngettext(
+            "Keep {factor} at {to} and {n} more setting (group {id})",
+            "Keep {factor} at {to} and {n} more settings (group {id})",
+            len(changes) - 1,
+        ).format(factor=first["factor"], to=first["to"], n=len(changes) - 1, id=group_id)
     if len(changes) == 1:
         return _("Set {factor} {to} (group {id})").format(
             factor=first["factor"], to=first["to"], id=group_id
@@ -141,9 +173,16 @@ def group_title(group_id: int, changes: Sequence[Mapping[str, Any]]) -> str:
 
 
 def group_hypothesis(
-    group: Mapping[str, Any], chosen: Sequence[Mapping[str, Any]], goal: Mapping[str, Any] | None
+    group: Mapping[str, Any],
+    chosen: Sequence[Mapping[str, Any]],
+    goal: Mapping[str, Any] | None,
+    *,
+    avoid: bool = False,
 ) -> str:
-    """Why the action should work, honest that the group shows an association only."""
+    """Why the action should work, honest that the group shows an association only.
+
+    ``avoid``: the group's rows are the ones to have fewer of (a defect class, the worst
+    rows), so the action keeps the factors away from the group's conditions."""
     target = (goal or {}).get("target") or _("the target")
     gid = group.get("id", 0)
     if not chosen:
@@ -155,22 +194,48 @@ def group_hypothesis(
     setting = _join(clauses)
     mean, overall = group.get("target_mean"), group.get("overall_mean")
     direction = str((goal or {}).get("direction") or "")
-    if mean is not None and overall is not None:
-        if direction == "minimize":
-            aim = _("lower {target}").format(target=target)
-        else:
-            aim = _("better {target}").format(target=target)
+    label = ""
+    if mean is None or overall is None:
         return _(
-            "In group {id}, rows with {setting} had {target} of {mean} on average against "
-            "{overall} over all rows. Setting this on purpose should give {aim}; the data show "
-            "an association only, so the trial decides."
+            "Rows of group {id} had {setting}; setting this on purpose may move {target}. The "
+            "data show an association only, so the trial decides."
+        ).format(id=gid, setting=setting, target=target)
+    if direction == "class":
+        shown, everywhere = fmt_pct(float(mean)), fmt_pct(float(overall))
+        focus = str((goal or {}).get("focus") or "")
+        label = focus.split(":", 1)[1] if focus.lower().startswith("class:") else ""
+        observed = _(
+            "In group {id}, rows with {setting} were {target} = {label} in {mean} of cases "
+            "against {overall} over all rows."
         ).format(
-            id=gid, setting=setting, target=target, mean=num(mean), overall=num(overall), aim=aim
+            id=gid, setting=setting, target=target, label=label, mean=shown, overall=everywhere
         )
-    return _(
-        "Rows of group {id} had {setting}; setting this on purpose may move {target}. The data "
-        "show an association only, so the trial decides."
-    ).format(id=gid, setting=setting, target=target)
+    else:
+        observed = _(
+            "In group {id}, rows with {setting} had {target} of {mean} on average against "
+            "{overall} over all rows."
+        ).format(id=gid, setting=setting, target=target, mean=num(mean), overall=num(overall))
+    if avoid:
+        aim = (
+            _("fewer {target} = {label} rows").format(target=target, label=label)
+            if direction == "class"
+            else _("better {target}").format(target=target)
+        )
+        plan = _(
+            "Keeping these settings away from that on purpose should give {aim}; the data show "
+            "an association only, so the trial decides."
+        ).format(aim=aim)
+    else:
+        aim = (
+            _("lower {target}").format(target=target)
+            if direction == "minimize"
+            else _("better {target}").format(target=target)
+        )
+        plan = _(
+            "Setting this on purpose should give {aim}; the data show an association only, so "
+            "the trial decides."
+        ).format(aim=aim)
+    return f"{observed} {plan}"
 
 
 def _join(items: Sequence[str]) -> str:

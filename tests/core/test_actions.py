@@ -93,6 +93,26 @@ def test_action_from_group_changes_only_controllable_factors():
     assert [h["field"] for h in action.history] == ["created"]
 
 
+def test_a_group_of_rows_to_avoid_becomes_an_action_that_moves_away_from_it():
+    """A defect class (or the worst rows) is where not to be: the action keeps the factors
+    away from the group's conditions instead of steering the line into them."""
+    roles = {"paste_thickness": ColumnRole.CONTROLLABLE, "supplier": ColumnRole.CONTROLLABLE}
+    group = {**_group(), "target_mean": 1.0, "overall_mean": 0.052}
+    defect = Goal(target="defect", direction="class", focus="class:NG")
+    action = action_from_group(group, defect, roles)
+    by_factor = {c["factor"]: c for c in action.changes}
+    assert by_factor["paste_thickness"]["from"] == "below 17"
+    assert by_factor["paste_thickness"]["to"] == "17 or more"
+    assert by_factor["supplier"]["to"] == "anything but S2 or S3"
+    assert action.title == "Keep paste_thickness at 17 or more and 1 more setting (group 2)"
+    assert "defect = NG in 100% of cases against 5% over all rows" in action.hypothesis
+    assert "fewer defect = NG rows" in action.hypothesis
+    worst = Goal(target="efficiency", direction="maximize", focus="bottom:5%")
+    assert action_from_group(group, worst, roles).changes[0]["to"] == "17 or more"
+    best_low = Goal(target="scrap", direction="minimize", focus="bottom:5%")
+    assert action_from_group(group, best_low, roles).changes[0]["to"] == "below 17"
+
+
 def test_roles_override_the_groups_controllability():
     roles = {"paste_thickness": ColumnRole.UNCONTROLLABLE, "supplier": ColumnRole.CONTROLLABLE}
     action = action_from_group(_group(), None, roles)

@@ -35,7 +35,7 @@ ALERT_KINDS = {
     "target_unusable",
     "drift",
 }
-# The cleaning-recipe step schema shared with workbench/steps/recipe.py: op -> allowed keys.
+# The cleaning-recipe step schema shared with workbench/steps/recipe_check.py: op -> allowed keys.
 STEP_KEYS = {
     "drop_columns": {"columns"},
     "drop_duplicate_rows": set(),

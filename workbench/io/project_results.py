@@ -313,7 +313,7 @@ def decode_analysis(
     """The ``AnalysisResult`` :func:`encode_analysis` described (nothing is refitted)."""
     from workbench.analysis import AnalysisResult
     from workbench.steps.goal import Goal
-    from workbench.steps.recipe import StepReport
+    from workbench.steps.recipe_report import StepReport
     from workbench.steps.roles import RoleAssignment
 
     if doc["table"] == "snapshot":

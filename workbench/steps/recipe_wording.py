@@ -14,7 +14,7 @@ from workbench.i18n import N_, _, ngettext, say, say_n
 
 if TYPE_CHECKING:
     from workbench.io.table import ColumnKind
-    from workbench.steps.recipe import StepReport
+    from workbench.steps.recipe_report import StepReport
 
 MAX_LISTED = 5  # longer lists end in "and N more"
 

@@ -75,7 +75,9 @@ def demo_actions(result, project_roles):  # -> list[Action]
     actions = []
     for group in result.causes.groups:
         factors = [c.column for c in group.conditions]
-        action = action_from_group(group, result.goal, project_roles, owner=OWNER, when=WHEN)
+        action = action_from_group(
+            group, result.goal, project_roles, owner=OWNER, planned_date=WHEN[:10], when=WHEN
+        )
         if TRIED_FACTOR in factors:
             before = np.round(rng.normal(19.45, 0.35, 40), 2)
             after = np.round(rng.normal(19.78, 0.35, 40), 2)

@@ -120,6 +120,7 @@ def action_details(action: Action) -> str:
 
 
 MIN_COLUMN_WIDTH = 90
+MAX_COLUMN_WIDTH = 260  # long titles and changes wrap; a 1280-px window shows every column
 
 
 class ActionsPane(Pane):
@@ -210,7 +211,8 @@ class ActionsPane(Pane):
         # Long titles and changes wrap instead of widening forever; an empty log still shows
         # readable columns, and the last one takes the rest of the width.
         for c in range(len(HEADERS) - 1):
-            self.table.setColumnWidth(c, max(MIN_COLUMN_WIDTH, min(self.table.columnWidth(c), 320)))
+            width = min(self.table.columnWidth(c), MAX_COLUMN_WIDTH)
+            self.table.setColumnWidth(c, max(MIN_COLUMN_WIDTH, width))
         self.table.resizeRowsToContents()
         self.empty.setVisible(not actions)
         self.edit_button.setEnabled(bool(actions))

@@ -447,3 +447,25 @@ def test_load_notes_are_said_again_in_the_readers_language():
     old = dict(saved[0], message="saved words")
     del old["say"]
     assert LoadNote.from_dict(old).message == "saved words"
+
+
+def test_notes_of_a_loaded_csv_read_in_korean_from_the_saved_project(tmp_path):
+    from workbench.io.loader import load_table
+    from workbench.io.table import LoadNote, LoadOptions
+
+    path = tmp_path / "라인.csv"
+    rows = [f"R{i:03d};{780 + i % 9};1.234,5" for i in range(40)]
+    path.write_bytes(("3월 데이터\nid;온도;수율\n" + "\n".join(rows) + "\n").encode("cp949"))
+    set_language("en")
+    notes = load_table(path, LoadOptions()).notes
+    kinds = {n.kind for n in notes}
+    assert {"encoding", "delimiter", "header_row", "number_format"} <= kinds
+    saved = [n.to_dict() for n in notes]
+    try:
+        set_language("ko")
+        korean = [LoadNote.from_dict(d) for d in saved]
+    finally:
+        set_language("en")
+    for note in korean:
+        if note.kind in ("encoding", "delimiter", "header_row", "number_format"):
+            assert any("\uac00" <= ch <= "\ud7a3" for ch in note.message), note.message

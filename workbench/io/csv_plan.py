@@ -13,7 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from workbench.errors import DataLoadError
-from workbench.i18n import _, ngettext
+from workbench.i18n import N_, _, say, say_n
 from workbench.io import text_sniff as sniff
 from workbench.io.table import LoadNote, LoadOptions
 
@@ -122,7 +122,7 @@ def _find_table(
             notes.append(
                 LoadNote(
                     "no_header",
-                    _(
+                    say(
                         "The first row holds values, not column names, so the columns are "
                         "called “Column 1”, “Column 2”, …"
                     ),
@@ -132,13 +132,15 @@ def _find_table(
         notes.append(
             LoadNote(
                 "header_row",
-                ngettext(
+                say_n(
                     "The table starts on line {line}; the line above it (a title or a note) "
                     "was skipped.",
                     "The table starts on line {line}; the {n} lines above it (a title or "
                     "notes) were skipped.",
                     first.line,
-                ).format(line=first.line + 1, n=first.line),
+                    line=first.line + 1,
+                    n=first.line,
+                ),
                 details={"line": first.line + 1, "skipped_lines": first.line},
             )
         )
@@ -155,8 +157,9 @@ def _choose_delimiter(
         notes.append(
             LoadNote(
                 "delimiter",
-                _("Values are separated by {what}, as the file's first line (“sep=”) says.").format(
-                    what=delimiter_name(named)
+                say(
+                    "Values are separated by {what}, as the file's first line (“sep=”) says.",
+                    what=delimiter_name(named),
                 ),
                 details={"delimiter": named},
             )
@@ -175,7 +178,7 @@ def _choose_delimiter(
         notes.append(
             LoadNote(
                 "unwrapped_lines",
-                _(
+                say(
                     "Every line of the file was wrapped in quotes, so each row looked like one "
                     "value. The quotes around whole lines were removed before reading."
                 ),
@@ -187,7 +190,7 @@ def _choose_delimiter(
     notes.append(
         LoadNote(
             "delimiter",
-            _("Values are separated by {what}.").format(what=delimiter_name(guess.delimiter)),
+            say("Values are separated by {what}.", what=delimiter_name(guess.delimiter)),
             details={"delimiter": guess.delimiter},
         )
     )
@@ -205,7 +208,7 @@ def _table_width(first: sniff.Record, data: list[sniff.Record]) -> int:
 def encoding_note(enc: sniff.EncodingGuess) -> LoadNote:
     return LoadNote(
         "encoding",
-        _("The text was read as {encoding}.").format(encoding=enc.label),
+        say("The text was read as {encoding}.", encoding=enc.label),
         details={"encoding": enc.label},
     )
 
@@ -340,24 +343,23 @@ def one_column_error(name: str, delimiter: str | None = None, uneven: bool = Tru
 
 def delimiter_name(delimiter: str) -> str:
     named = {
-        ",": _("commas (,)"),
-        ";": _("semicolons (;)"),
-        "\t": _("tabs"),
-        "|": _("vertical bars (|)"),
-        " ": _("spaces"),
-        ":": _("colons (:)"),
+        ",": N_("commas (,)"),
+        ";": N_("semicolons (;)"),
+        "\t": N_("tabs"),
+        "|": N_("vertical bars (|)"),
+        " ": N_("spaces"),
+        ":": N_("colons (:)"),
     }
-    return named.get(delimiter, f"“{delimiter}”")
+    return say(named[delimiter]) if delimiter in named else f"“{delimiter}”"
 
 
 def _number_note(decimal: str, thousands: str) -> LoadNote:
-    shown = {"": _("none"), " ": _("space"), ",": "“,”", ".": "“.”"}
+    shown = {"": say(N_("none")), " ": say(N_("space")), ",": "“,”", ".": "“.”"}
     return LoadNote(
         "number_format",
-        _(
+        say(
             "Numbers are written like {example}: decimal mark “{decimal}”, thousands "
-            "separator {thousands}."
-        ).format(
+            "separator {thousands}.",
             example=f"1{thousands}234{decimal}5",
             decimal=decimal,
             thousands=shown.get(thousands, thousands),

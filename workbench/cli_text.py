@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from workbench.i18n import _, ngettext
@@ -38,11 +39,24 @@ def format_load(table: Any) -> str:
     return "\n".join(lines)
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Hangul and other wide characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (wide characters counted twice)."""
+    return text + " " * max(0, width - display_width(text))
+
+
 def format_columns(report: Any) -> str:
     """One line per column: kind, missing share, distinct values, range or top value."""
     lines = [_("Columns:")]
-    width = min(max((len(str(p.name)) for p in report.profiles), default=10), 32)
-    for p in report.profiles:
+    names = [str(p.name)[:32] for p in report.profiles]
+    width = min(max((display_width(n) for n in names), default=10), 64)
+    kinds = [kind_name(p.kind) for p in report.profiles]
+    kind_width = max((display_width(k) for k in kinds), default=11)
+    for p, name, kind in zip(report.profiles, names, kinds, strict=True):
         if getattr(p, "min", None) is not None and str(p.kind) in ("numeric", "datetime"):
             spread = f"{_fmt_number(p.min)} … {_fmt_number(p.max)}"
         elif getattr(p, "top_values", None):
@@ -51,7 +65,7 @@ def format_columns(report: Any) -> str:
         else:
             spread = ""
         lines.append(
-            f"  {str(p.name)[:32]:<{width}}  {kind_name(p.kind):<11} "
+            f"  {pad(name, width)}  {pad(kind, kind_width)} "
             + _("missing {pct:5.1f}%").format(pct=p.missing_pct)
             + "  "
             + _("{n:,} distinct").format(n=p.distinct)

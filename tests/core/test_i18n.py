@@ -469,3 +469,10 @@ def test_notes_of_a_loaded_csv_read_in_korean_from_the_saved_project(tmp_path):
     for note in korean:
         if note.kind in ("encoding", "delimiter", "header_row", "number_format"):
             assert any("\uac00" <= ch <= "\ud7a3" for ch in note.message), note.message
+
+
+def test_cli_columns_line_up_with_hangul_names():
+    from workbench.cli_text import display_width, pad
+
+    assert display_width("작업자") == 6 and display_width("line") == 4
+    assert display_width(pad("작업자", 10)) == display_width(pad("timestamp", 10)) == 10

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from workbench.i18n import _, ngettext
 from workbench.steps.recipe_wording import kind_name
+from workbench.text_width import pad, terminal_width
 
 _SEVERITY_MARK = {"error": "✖", "warning": "!", "info": "·"}
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -39,23 +39,13 @@ def format_load(table: Any) -> str:
     return "\n".join(lines)
 
 
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Hangul and other wide characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int) -> str:
-    """``text`` left-aligned in ``width`` terminal columns (wide characters counted twice)."""
-    return text + " " * max(0, width - display_width(text))
-
-
 def format_columns(report: Any) -> str:
     """One line per column: kind, missing share, distinct values, range or top value."""
     lines = [_("Columns:")]
     names = [str(p.name)[:32] for p in report.profiles]
-    width = min(max((display_width(n) for n in names), default=10), 64)
+    width = min(max((terminal_width(n) for n in names), default=10), 64)
     kinds = [kind_name(p.kind) for p in report.profiles]
-    kind_width = max((display_width(k) for k in kinds), default=11)
+    kind_width = max((terminal_width(k) for k in kinds), default=11)
     for p, name, kind in zip(report.profiles, names, kinds, strict=True):
         if getattr(p, "min", None) is not None and str(p.kind) in ("numeric", "datetime"):
             spread = f"{_fmt_number(p.min)} … {_fmt_number(p.max)}"

@@ -472,7 +472,7 @@ def test_notes_of_a_loaded_csv_read_in_korean_from_the_saved_project(tmp_path):
 
 
 def test_cli_columns_line_up_with_hangul_names():
-    from workbench.cli_text import display_width, pad
+    from workbench.text_width import pad, terminal_width
 
-    assert display_width("작업자") == 6 and display_width("line") == 4
-    assert display_width(pad("작업자", 10)) == display_width(pad("timestamp", 10)) == 10
+    assert terminal_width("작업자") == 6 and terminal_width("line") == 4
+    assert terminal_width(pad("작업자", 10)) == terminal_width(pad("timestamp", 10)) == 10

@@ -17,6 +17,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbench.text_width import display_width
+
 FONT_NAME = "Malgun Gothic"  # ships with Windows; renders Hangul and Latin alike
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -124,11 +126,6 @@ def fit_widths(ws: Worksheet, min_width: float = 8, max_width: float = 60) -> No
         ws.column_dimensions[get_column_letter(col)].width = min(
             max(width + 2, min_width), max_width
         )
-
-
-def display_width(text: str) -> int:
-    """Width of ``text`` in character cells: wide (CJK) characters count twice."""
-    return sum(2 if ord(ch) >= 0x1100 else 1 for ch in text)
 
 
 def sheet_title(name: str, taken: Iterable[str] = ()) -> str:

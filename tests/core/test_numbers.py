@@ -48,6 +48,15 @@ def test_padded_markers_are_found_in_untrimmed_text():
     assert list(nums.marker_positions(raw)) == [0, 1]
 
 
+def test_markers_padded_to_the_length_of_codes_are_told_from_codes():
+    # 8 to 15 characters: longer than any marker, so a marker only when padded at an end
+    raw = pa.array(
+        ["LOT-0001", "\u3000missing\u3000", "   N/A   ", "\tNULL", "NULL\u00a0\u00a0 xx", None],
+        pa.large_string(),
+    )
+    assert list(nums.marker_positions(raw)) == [1, 2, 3]
+
+
 def test_format_detection_prefers_the_readers_format_and_flags_ambiguity():
     fmt, rate, ambiguous = nums.detect_format(_arr(["1,234", "2,500"]), None, None)
     assert fmt == nums.NumberFormat(".", ",") and rate == 1.0 and ambiguous

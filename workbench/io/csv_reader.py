@@ -2,10 +2,12 @@
 
 The plan is made from a sample of the first bytes (:mod:`workbench.io.csv_plan`, with the
 guesses of :mod:`workbench.io.text_sniff`); the user's overrides in :class:`LoadOptions` always
-win. The whole file is then parsed by pyarrow's
-multi-threaded CSV reader, fed through a small reader that transcodes non-UTF-8 text, reports
-progress and stops on cancel. Files Arrow cannot take as they are (rows of uneven width, every
-line wrapped in quotes) go through Python's csv module instead and arrive as strings.
+win. The file is read through a small stream that transcodes non-UTF-8 text, reports progress
+and stops on cancel, and parsed by pyarrow: block by block on all cores, each block converted
+into the frame while the next ones are parsed (:mod:`workbench.io.csv_blocks`), or, when a
+column's type changes past the first block or quoted values span lines, by pyarrow's table
+reader, which gives the same frame. Files Arrow cannot take as they are (rows of uneven width,
+every line wrapped in quotes) go through Python's csv module instead and arrive as strings.
 
 Numbers and ISO dates that parse cleanly arrive typed; everything else (including numbers with
 thousands separators) arrives as strings for :func:`workbench.io.types.settle_kinds`, which
@@ -17,6 +19,7 @@ rows (blank lines, which Arrow skips, are not counted); dropped empty rows leave
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import functools
 from dataclasses import replace
@@ -29,14 +32,16 @@ import pyarrow.csv as pacsv
 from workbench.errors import DataLoadError
 from workbench.i18n import _, ngettext
 from workbench.io import text_sniff as sniff
+from workbench.io.csv_blocks import ArrowOptions, NotFast, read_in_blocks
+from workbench.io.csv_finish import finish_table
 from workbench.io.csv_plan import CsvPlan, delimiter_name, encoding_note, line_prefix, make_plan
-from workbench.io.names import make_unique_names
 from workbench.io.table import LoadNote, LoadOptions, RawTable
 from workbench.jobs import JobContext, ensure_context
 
 _SAMPLE = 1 << 18  # bytes read to plan the parse
 _BLOCK = 1 << 21  # bytes per read and per Arrow parse block (measured: 1-2 MB beat 4 MB)
 _RAGGED_LIMIT = 0.1  # above this share of uneven rows, the separator is wrong, not the rows
+_DICT_LIMIT = 1000  # distinct values per block up to which Arrow reads text as categories
 
 
 def read_csv_raw(path: Path, options: LoadOptions, ctx: JobContext | None = None) -> RawTable:
@@ -50,7 +55,7 @@ def read_csv_raw(path: Path, options: LoadOptions, ctx: JobContext | None = None
         plan = make_plan(path.name, head, size, options)
         ctx.progress(0.02)
         frame, plan, notes = _read(path, plan, size, ctx)
-        table = _finish(path, frame, plan, notes, options)
+        table = finish_table(path, frame, plan, notes, options)
     except OSError as exc:
         raise _os_error(path, exc) from exc
     ctx.progress(1.0)
@@ -100,13 +105,18 @@ def _read(
 def _parse(
     path: Path, plan: CsvPlan, size: int, ctx: JobContext
 ) -> tuple[pd.DataFrame, list[LoadNote]]:
-    """Arrow when it can take the file as it is, else Python's csv module."""
+    """Arrow's block reader, else its table reader (the same frame, slower, more memory);
+    Python's csv module when Arrow cannot take the file as it is."""
+    arrow_ctx = ctx.sub(0.02, 0.95)
     if not plan.unwrap:
         try:
-            return _read_arrow(path, plan, size, ctx.sub(0.02, 0.95)), []
+            if not plan.multiline:  # blocks end at line ends, as the table reader's do then
+                with contextlib.suppress(NotFast):  # ragged rows, no data, long lines, ...
+                    return _read_blocks(path, plan, size, arrow_ctx), []
+            return _read_arrow(path, plan, size, arrow_ctx), []
         except _Fallback:
             pass
-    return _read_python(path, plan, ctx.sub(0.02, 0.95))
+    return _read_python(path, plan, arrow_ctx)
 
 
 class _Fallback(Exception):  # noqa: N818 - internal signal, never leaves this module
@@ -166,21 +176,73 @@ class _Source:
         self.close()
 
 
-def _read_arrow(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> pd.DataFrame:
+def _arrow_options(plan: CsvPlan) -> ArrowOptions:
     names = [f"c{j}" for j in range(plan.width)]
-    read_options = pacsv.ReadOptions(column_names=names, block_size=_BLOCK)
-    parse_options = pacsv.ParseOptions(delimiter=plan.delimiter, newlines_in_values=plan.multiline)
-    convert_options = pacsv.ConvertOptions(
-        null_values=[""],
-        strings_can_be_null=True,
-        quoted_strings_can_be_null=True,
-        decimal_point=plan.decimal,
-        auto_dict_encode=True,
-        auto_dict_max_cardinality=1000,
-        column_types={names[j]: pa.string() for j in plan.string_columns},
-        # Text transcoded by _Source is valid UTF-8 by construction: skip checking it again.
-        check_utf8=plan.encoding.codec == "utf-8",
+    return ArrowOptions(
+        read=pacsv.ReadOptions(column_names=names, block_size=_BLOCK),
+        parse=pacsv.ParseOptions(delimiter=plan.delimiter, newlines_in_values=plan.multiline),
+        convert=pacsv.ConvertOptions(
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            decimal_point=plan.decimal,
+            auto_dict_encode=True,
+            auto_dict_max_cardinality=_DICT_LIMIT,
+            column_types={names[j]: pa.string() for j in plan.string_columns},
+            # Text transcoded by _Source is valid UTF-8 by construction: skip checking it again.
+            check_utf8=plan.encoding.codec == "utf-8",
+        ),
     )
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
+    return _plain_types(table).to_pandas(
+        memory_pool=_memory_pool(), date_as_object=False, split_blocks=True, self_destruct=True
+    )
+
+
+def _read_blocks(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> pd.DataFrame:
+    """Parsed block by block on all cores (csv_blocks), from the stream the table reader
+    would get; the size without the head estimates the rows (roughly, when transcoded)."""
+    options = _arrow_options(plan)
+
+    def reread(names: list[str]) -> pd.DataFrame:
+        """Columns wider than their first block: the table reader on them alone."""
+        quiet = JobContext(cancel_event=ctx.cancel_event)  # progress already reached the end
+        some = _arrow_options(plan)
+        some.convert.include_columns = names
+        try:
+            with _Source(path, plan.data_offset, size, plan.encoding.codec, quiet) as src:
+                table = pacsv.read_csv(
+                    src, some.read, some.parse, some.convert, memory_pool=_memory_pool()
+                )
+        except pa.ArrowInvalid as exc:
+            raise NotFast() from exc
+        if any(map(_is_binary, table.schema.types)):
+            raise NotFast()
+        return _to_pandas(table)
+
+    try:
+        with _Source(path, plan.data_offset, size, plan.encoding.codec, ctx) as src:
+            frame = read_in_blocks(
+                src.read,
+                options,
+                _BLOCK,
+                size - plan.data_offset,
+                _block_pool(),
+                _to_pandas,
+                reread,
+            )
+    except UnicodeDecodeError as exc:
+        raise _WrongEncoding() from exc
+    ctx.check()
+    return frame
+
+
+def _read_arrow(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> pd.DataFrame:
+    options = _arrow_options(plan)
+    names = options.read.column_names
+    read_options, parse_options, convert_options = options.read, options.parse, options.convert
     try:
         with _Source(path, plan.data_offset, size, plan.encoding.codec, ctx) as src:
             table = pacsv.read_csv(
@@ -197,11 +259,8 @@ def _read_arrow(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> pd.Dat
         raise _Fallback() from exc
     if plan.encoding.codec == "utf-8" and any(map(_is_binary, table.schema.types)):
         raise _WrongEncoding()  # Arrow keeps invalid UTF-8 as bytes
-    table = _plain_types(table)
     ctx.check()
-    return table.to_pandas(
-        memory_pool=_memory_pool(), date_as_object=False, split_blocks=True, self_destruct=True
-    )
+    return _to_pandas(table)
 
 
 @functools.cache
@@ -217,6 +276,12 @@ def _memory_pool() -> pa.MemoryPool:
     except (NotImplementedError, pa.ArrowNotImplementedError):  # e.g. Windows wheels
         return pa.default_memory_pool()
     return pool
+
+
+def _block_pool() -> pa.MemoryPool:
+    """The block reader holds little at a time: a pool that reuses freed pages beats one
+    that hands them back to the system and faults them in again for the next block."""
+    return pa.default_memory_pool()
 
 
 def _is_binary(typ: pa.DataType) -> bool:
@@ -337,104 +402,3 @@ def _uneven_note(kind: str, rows: list[int], plan: CsvPlan) -> LoadNote:
         message.format(n=len(rows), rows=first + (", …" if len(rows) > 5 else "")),
         details={"rows": rows[:100], "count": len(rows), "separator": plan.delimiter},
     )
-
-
-# -- finishing -----------------------------------------------------------------------------------
-
-
-def _finish(
-    path: Path, frame: pd.DataFrame, plan: CsvPlan, notes: list[LoadNote], options: LoadOptions
-) -> RawTable:
-    """Drop empty padding, name the columns, and record what was used in the options."""
-    header = list(plan.header) + [""] * (frame.shape[1] - len(plan.header))
-    empty_cols = [j for j in range(frame.shape[1]) if frame.iloc[:, j].isna().all()]
-    if plan.has_header:
-        drop = [j for j in empty_cols if not header[j].strip()]
-    else:  # no names: only the trailing run of empty columns is clearly padding
-        drop = []
-        for j in reversed(range(frame.shape[1])):
-            if j not in empty_cols:
-                break
-            drop.append(j)
-    if drop and len(drop) < frame.shape[1]:
-        keep = [j for j in range(frame.shape[1]) if j not in drop]
-        frame = frame.iloc[:, keep]
-        header = [header[j] for j in keep]
-        notes.append(
-            LoadNote(
-                "dropped_empty_columns",
-                ngettext(
-                    "{n} empty column without a name was left out.",
-                    "{n} empty columns without a name were left out.",
-                    len(drop),
-                ).format(n=len(drop)),
-                details={"positions": sorted(j + 1 for j in drop)},
-            )
-        )
-    frame = _drop_empty_rows(frame, notes)
-    if len(frame) == 0:
-        raise DataLoadError(
-            _("The file {name} has column names but no rows of data.").format(name=path.name)
-            if plan.has_header
-            else _("The file {name} holds no values.").format(name=path.name),
-            _("Check that the export finished, or that you picked the right file."),
-        )
-    if plan.has_header:
-        names, name_notes = make_unique_names(header)
-    else:
-        names, name_notes = make_unique_names([""] * frame.shape[1])
-        name_notes = []  # the no_header note already says so
-    frame.columns = names
-    used = replace(
-        options,
-        sheet=None,
-        header_row=plan.start_line + 1 if plan.has_header else None,
-        has_header=plan.has_header,
-        encoding=plan.encoding.option,
-        delimiter=plan.delimiter,
-        decimal=plan.decimal,
-        thousands=plan.thousands,
-    )
-    return RawTable(frame=frame, options=used, notes=[*notes, *name_notes])
-
-
-def _drop_empty_rows(frame: pd.DataFrame, notes: list[LoadNote]) -> pd.DataFrame:
-    """Rows with no value at all are dropped; the index keeps the others' positions."""
-    if frame.shape[1] == 0 or len(frame) == 0:
-        return frame
-    empty = frame.iloc[:, 0].isna().to_numpy().copy()
-    for j in range(1, frame.shape[1]):
-        if not empty.any():
-            return frame
-        empty &= frame.iloc[:, j].isna().to_numpy()
-    if not empty.any():
-        return frame
-    n_empty = int(empty.sum())
-    trailing = 0
-    for flag in empty[::-1]:
-        if not flag:
-            break
-        trailing += 1
-    inner = n_empty - trailing
-    if inner:
-        message = ngettext(
-            "{n} empty row was left out ({inner} inside the table); the other rows keep "
-            "their positions.",
-            "{n} empty rows were left out ({inner} inside the table); the other rows keep "
-            "their positions.",
-            n_empty,
-        ).format(n=n_empty, inner=inner)
-    else:
-        message = ngettext(
-            "{n} empty row at the end of the table was left out.",
-            "{n} empty rows at the end of the table were left out.",
-            n_empty,
-        ).format(n=n_empty)
-    notes.append(
-        LoadNote(
-            "dropped_empty_rows",
-            message,
-            details={"count": n_empty, "trailing": trailing, "inside": inner},
-        )
-    )
-    return frame.loc[~empty]

@@ -112,9 +112,12 @@ def as_string_array(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
     return values
 
 
+_PADDING = " \t\r\n\u00a0\u202f\u3000"
+
+
 def normalize_text(values: pa.ChunkedArray) -> pa.ChunkedArray:
     """Trim padding spaces (incl. no-break spaces) so " 12 " reads like "12"."""
-    return pc.utf8_trim(values, " \t\r\n\u00a0\u202f\u3000")
+    return pc.utf8_trim(values, _PADDING)
 
 
 _MARKER_MAX_LEN = max(len(m) for m in MISSING_MARKERS)
@@ -125,11 +128,23 @@ def marker_positions(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Positions of cells that are missing markers such as "-" or " N/A ".
 
     Only short cells are trimmed, lower-cased and compared, so a column of long codes costs
-    one pass over the string lengths. (A marker padded with more than 8 spaces is missed.)
+    one pass over the string lengths, and one of codes a little longer than any marker a look
+    at each cell's first and last character. (A marker padded with more than 8 spaces is
+    missed.)
     """
     limit = _MARKER_MAX_LEN + 8
-    lengths = pc.fill_null(pc.utf8_length(values), limit + 1)
-    short = np.flatnonzero(np.asarray(pc.less_equal(lengths, limit)))
+    lengths = np.asarray(pc.fill_null(pc.utf8_length(values), limit + 1))
+    maybe = lengths <= limit
+    longer = maybe & (lengths > _MARKER_MAX_LEN)
+    if longer.any():
+        # Longer than any marker: one only when padded, i.e. it starts or ends with padding.
+        # (Checking the ends costs far less than trimming a column of codes or IDs.)
+        padding = pa.array(list(_PADDING), values.type)
+        first = pc.is_in(pc.utf8_slice_codeunits(values, 0, 1), value_set=padding)
+        last = pc.is_in(pc.utf8_slice_codeunits(values, -1), value_set=padding)
+        padded = np.asarray(pc.fill_null(pc.or_(first, last), False))
+        maybe &= ~longer | padded
+    short = np.flatnonzero(maybe)
     if short.size == 0:
         return short
     candidates = pc.utf8_lower(normalize_text(values.take(pa.array(short))))

@@ -63,7 +63,12 @@ class TextSource:
 
     def __post_init__(self) -> None:
         self._levels: TextSource | None = None
-        self.raw = nums.as_string_array(self.raw)
+        raw = nums.as_string_array(self.raw)
+        if raw.num_chunks > 1:
+            # A reader hands over one chunk per parse block. Several takes and samples follow,
+            # and Arrow joins the chunks of a text column for each take: join them once.
+            raw = pa.chunked_array([raw.combine_chunks()])
+        self.raw = raw
 
     @cached_property
     def _weights(self) -> np.ndarray | None:

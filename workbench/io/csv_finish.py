@@ -1,0 +1,115 @@
+"""Finish a parsed CSV table: drop empty padding, name the columns, record what was used.
+
+Shared by every parse path of :mod:`workbench.io.csv_reader`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.errors import DataLoadError
+from workbench.i18n import _, ngettext
+from workbench.io.csv_plan import CsvPlan
+from workbench.io.names import make_unique_names
+from workbench.io.table import LoadNote, LoadOptions, RawTable
+
+
+def finish_table(
+    path: Path, frame: pd.DataFrame, plan: CsvPlan, notes: list[LoadNote], options: LoadOptions
+) -> RawTable:
+    """Drop empty padding, name the columns, and record what was used in the options."""
+    header = list(plan.header) + [""] * (frame.shape[1] - len(plan.header))
+    empty_cols = [j for j in range(frame.shape[1]) if frame.iloc[:, j].isna().all()]
+    if plan.has_header:
+        drop = [j for j in empty_cols if not header[j].strip()]
+    else:  # no names: only the trailing run of empty columns is clearly padding
+        drop = []
+        for j in reversed(range(frame.shape[1])):
+            if j not in empty_cols:
+                break
+            drop.append(j)
+    if drop and len(drop) < frame.shape[1]:
+        keep = [j for j in range(frame.shape[1]) if j not in drop]
+        frame = frame.iloc[:, keep]
+        header = [header[j] for j in keep]
+        notes.append(
+            LoadNote(
+                "dropped_empty_columns",
+                ngettext(
+                    "{n} empty column without a name was left out.",
+                    "{n} empty columns without a name were left out.",
+                    len(drop),
+                ).format(n=len(drop)),
+                details={"positions": sorted(j + 1 for j in drop)},
+            )
+        )
+    frame = _drop_empty_rows(frame, notes)
+    if len(frame) == 0:
+        raise DataLoadError(
+            _("The file {name} has column names but no rows of data.").format(name=path.name)
+            if plan.has_header
+            else _("The file {name} holds no values.").format(name=path.name),
+            _("Check that the export finished, or that you picked the right file."),
+        )
+    if plan.has_header:
+        names, name_notes = make_unique_names(header)
+    else:
+        names, name_notes = make_unique_names([""] * frame.shape[1])
+        name_notes = []  # the no_header note already says so
+    frame.columns = names
+    used = replace(
+        options,
+        sheet=None,
+        header_row=plan.start_line + 1 if plan.has_header else None,
+        has_header=plan.has_header,
+        encoding=plan.encoding.option,
+        delimiter=plan.delimiter,
+        decimal=plan.decimal,
+        thousands=plan.thousands,
+    )
+    return RawTable(frame=frame, options=used, notes=[*notes, *name_notes])
+
+
+def _drop_empty_rows(frame: pd.DataFrame, notes: list[LoadNote]) -> pd.DataFrame:
+    """Rows with no value at all are dropped; the index keeps the others' positions."""
+    if frame.shape[1] == 0 or len(frame) == 0:
+        return frame
+    empty = frame.iloc[:, 0].isna().to_numpy().copy()
+    for j in range(1, frame.shape[1]):
+        if not empty.any():
+            return frame
+        empty &= frame.iloc[:, j].isna().to_numpy()
+    if not empty.any():
+        return frame
+    n_empty = int(empty.sum())
+    trailing = 0
+    for flag in empty[::-1]:
+        if not flag:
+            break
+        trailing += 1
+    inner = n_empty - trailing
+    if inner:
+        message = ngettext(
+            "{n} empty row was left out ({inner} inside the table); the other rows keep "
+            "their positions.",
+            "{n} empty rows were left out ({inner} inside the table); the other rows keep "
+            "their positions.",
+            n_empty,
+        ).format(n=n_empty, inner=inner)
+    else:
+        message = ngettext(
+            "{n} empty row at the end of the table was left out.",
+            "{n} empty rows at the end of the table were left out.",
+            n_empty,
+        ).format(n=n_empty)
+    notes.append(
+        LoadNote(
+            "dropped_empty_rows",
+            message,
+            details={"count": n_empty, "trailing": trailing, "inside": inner},
+        )
+    )
+    return frame.loc[~empty]

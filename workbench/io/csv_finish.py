@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.errors import DataLoadError
-from workbench.i18n import _, ngettext
+from workbench.i18n import _, say_n
 from workbench.io.csv_plan import CsvPlan
 from workbench.io.names import make_unique_names
 from workbench.io.table import LoadNote, LoadOptions, RawTable
@@ -38,11 +38,12 @@ def finish_table(
         notes.append(
             LoadNote(
                 "dropped_empty_columns",
-                ngettext(
+                say_n(
                     "{n} empty column without a name was left out.",
                     "{n} empty columns without a name were left out.",
                     len(drop),
-                ).format(n=len(drop)),
+                    n=len(drop),
+                ),
                 details={"positions": sorted(j + 1 for j in drop)},
             )
         )
@@ -92,19 +93,22 @@ def _drop_empty_rows(frame: pd.DataFrame, notes: list[LoadNote]) -> pd.DataFrame
         trailing += 1
     inner = n_empty - trailing
     if inner:
-        message = ngettext(
+        message = say_n(
             "{n} empty row was left out ({inner} inside the table); the other rows keep "
             "their positions.",
             "{n} empty rows were left out ({inner} inside the table); the other rows keep "
             "their positions.",
             n_empty,
-        ).format(n=n_empty, inner=inner)
+            n=n_empty,
+            inner=inner,
+        )
     else:
-        message = ngettext(
+        message = say_n(
             "{n} empty row at the end of the table was left out.",
             "{n} empty rows at the end of the table were left out.",
             n_empty,
-        ).format(n=n_empty)
+            n=n_empty,
+        )
     notes.append(
         LoadNote(
             "dropped_empty_rows",

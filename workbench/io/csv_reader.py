@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from workbench.errors import DataLoadError
-from workbench.i18n import _, ngettext
+from workbench.i18n import _, say_n
 from workbench.io import text_sniff as sniff
 from workbench.io.csv_blocks import ArrowOptions, NotFast, read_in_blocks
 from workbench.io.csv_finish import finish_table
@@ -380,25 +380,29 @@ def _read_python(path: Path, plan: CsvPlan, ctx: JobContext) -> tuple[pd.DataFra
 
 
 def _uneven_note(kind: str, rows: list[int], plan: CsvPlan) -> LoadNote:
-    first = ", ".join(str(i + 1) for i in rows[:5])
+    shown = ", ".join(str(i + 1) for i in rows[:5]) + (", …" if len(rows) > 5 else "")
     if kind == "extra_values":
-        message = ngettext(
+        message = say_n(
             "{n} row has more values than there are column names (data rows {rows}); the "
             "extra values are kept in added columns.",
             "{n} rows have more values than there are column names (data rows {rows}); the "
             "extra values are kept in added columns.",
             len(rows),
+            n=len(rows),
+            rows=shown,
         )
     else:
-        message = ngettext(
+        message = say_n(
             "{n} row has fewer values than there are columns (data rows {rows}); the missing "
             "cells are left empty.",
             "{n} rows have fewer values than there are columns (data rows {rows}); the missing "
             "cells are left empty.",
             len(rows),
+            n=len(rows),
+            rows=shown,
         )
     return LoadNote(
         kind,
-        message.format(n=len(rows), rows=first + (", …" if len(rows) > 5 else "")),
+        message,
         details={"rows": rows[:100], "count": len(rows), "separator": plan.delimiter},
     )

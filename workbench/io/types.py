@@ -222,14 +222,17 @@ def _numeric_kind(name: str, values: np.ndarray) -> tuple[ColumnKind, str, dict[
     lo, hi = float(np.fmin.reduce(values)), float(np.fmax.reduce(values))  # NaN-skipping, fast
     if np.isnan(lo):
         return ColumnKind.NUMERIC, "", {}  # all missing
-    present = values[~np.isnan(values)] if lo >= 0 and hi <= 22001231 else values
-    if lo >= 0 and hi <= 1 and FLAG_NAME.search(name) and np.isin(present, (0.0, 1.0)).all():
+
+    def present() -> np.ndarray:  # a copy of the column: only made for a name that asks
+        return values[~np.isnan(values)]
+
+    if lo >= 0 and hi <= 1 and FLAG_NAME.search(name) and np.isin(present(), (0.0, 1.0)).all():
         return ColumnKind.BOOLEAN, "flag_name", {}
     if (
         lo >= 18000101
         and hi <= 22001231
         and DATE_NAME.search(name)
-        and not np.isnat(dts.yyyymmdd_to_datetime(present)).any()
+        and not np.isnat(dts.yyyymmdd_to_datetime(present())).any()
     ):
         return ColumnKind.DATETIME, "yyyymmdd", {}
     n = values.size

@@ -182,7 +182,8 @@ def build_frame(
         if values is None:
             chunks = builder.arrow_chunks()  # type: ignore[attr-defined]
             value_type = typ.value_type if pa.types.is_dictionary(typ) else typ
-            rest[name] = pa.chunked_array(chunks, value_type)
+            # One chunk: what reads the column next (kind settling) need not join them.
+            rest[name] = pa.chunked_array([pa.concat_arrays(chunks)], value_type)
         columns[name] = values
     if rest:
         converted = convert_rest(pa.table(rest))

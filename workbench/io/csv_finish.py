@@ -22,7 +22,12 @@ def finish_table(
 ) -> RawTable:
     """Drop empty padding, name the columns, and record what was used in the options."""
     header = list(plan.header) + [""] * (frame.shape[1] - len(plan.header))
-    empty_cols = [j for j in range(frame.shape[1]) if frame.iloc[:, j].isna().all()]
+    # A first value settles most columns without scanning all rows.
+    empty_cols = [
+        j
+        for j in range(frame.shape[1])
+        if frame.iloc[:1, j].isna().all() and frame.iloc[:, j].isna().all()
+    ]
     if plan.has_header:
         drop = [j for j in empty_cols if not header[j].strip()]
     else:  # no names: only the trailing run of empty columns is clearly padding

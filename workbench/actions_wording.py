@@ -287,8 +287,8 @@ def action_details(action: Any) -> list[str]:
     if action.evidence:
         from workbench.evidence import evidence_sentence
 
-        if evidence_sentence(action.evidence):
-            text = evidence_sentence(action.evidence)
+        text = evidence_sentence(action.evidence)
+        if text:
             lines.append(_("   Evidence: {text}").format(text=text))
     if action.redefine_goal:
         lines.append(

@@ -73,7 +73,7 @@ class AnalysisResult:
     # ----------------------------------------------------------------------------------------
     def reword(self) -> None:
         """Say the saved sentences again in the current language (the numbers stay)."""
-        self.cleaning = [r.reworded() if hasattr(r, "reworded") else r for r in self.cleaning]
+        self.cleaning = [r.reworded() for r in self.cleaning]
         target = self.goal.target
         if self.causes is not None and target in self.frame.columns:
             reword_causes(self.causes, self.frame[target], self.goal)

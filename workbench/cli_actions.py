@@ -95,8 +95,9 @@ def run_library(args: argparse.Namespace, ctx: JobContext) -> int:
                 print("   " + entry.change_summary)
             if entry.reason:
                 print("   " + _("Reason: {reason}").format(reason=entry.reason))
-            if evidence_sentence(entry.evidence):
-                print("   " + evidence_sentence(entry.evidence))
+            sentence = evidence_sentence(entry.evidence)
+            if sentence:
+                print("   " + sentence)
     return 0
 
 

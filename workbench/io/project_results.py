@@ -173,30 +173,36 @@ def encode_causes(causes: Any, tables: dict[str, pd.DataFrame]) -> dict[str, Any
     }
 
 
+def _decode_group(g: dict[str, Any], rows: pd.Index) -> Any:
+    from workbench.steps.causes import CauseGroup, Driver
+
+    return CauseGroup(
+        id=int(g["id"]),
+        size=int(g["size"]),
+        share=float(g["share"]),
+        target_mean=g["target_mean"],
+        overall_mean=g["overall_mean"],
+        drivers=[Driver(**d) for d in g["drivers"]],
+        conditions=[_decode_condition(c) for c in g["conditions"]],
+        description=g.get("description", ""),
+        rows=rows,
+        also=[_decode_condition(c) for c in g.get("also") or []],
+    )
+
+
 def decode_causes(doc: dict[str, Any], tables: dict[str, pd.DataFrame]) -> Any:
-    from workbench.steps.causes import CauseGroup, CauseGroups, Driver
+    from workbench.steps.causes import CauseGroups
 
     labels = tables[R + "cause_labels.parquet"]["group"].rename(doc.get("labels_name"))
     members = tables[R + "group_rows.parquet"]
     group_of = members["group"].to_numpy()
     row_of = members["row"].to_numpy()
-    groups = []
-    for g in doc["groups"]:
-        rows = pd.Index(row_of[group_of == int(g["id"])], dtype=g.get("rows_dtype", "int64"))
-        groups.append(
-            CauseGroup(
-                id=int(g["id"]),
-                size=int(g["size"]),
-                share=float(g["share"]),
-                target_mean=g["target_mean"],
-                overall_mean=g["overall_mean"],
-                drivers=[Driver(**d) for d in g["drivers"]],
-                conditions=[_decode_condition(c) for c in g["conditions"]],
-                description=g["description"],
-                rows=rows,
-                also=[_decode_condition(c) for c in g.get("also") or []],
-            )
+    groups = [
+        _decode_group(
+            g, pd.Index(row_of[group_of == int(g["id"])], dtype=g.get("rows_dtype", "int64"))
         )
+        for g in doc["groups"]
+    ]
     return CauseGroups(
         groups=groups,
         labels=labels,
@@ -213,41 +219,14 @@ def decode_causes(doc: dict[str, Any], tables: dict[str, pd.DataFrame]) -> Any:
 def reword_saved_groups(doc: dict[str, Any]) -> list[str]:
     """The cause groups' descriptions of an encoded analysis, said in the current language,
     without its tables (``workbench info``)."""
-    from workbench.steps.causes import CauseGroup, Driver, describe_group, focus_direction
-    from workbench.steps.causes_wording import focus_phrase
-    from workbench.steps.goal import Goal, parse_focus
+    from workbench.steps.causes import reword_groups
+    from workbench.steps.goal import Goal
 
-    goal = Goal.from_dict(doc["goal"])
-    rule = parse_focus(goal.focus)
-    causes = doc.get("causes") or {}
-    is_rate = rule.kind == "class" or doc["fit"].get("task") != "regression"
-    label = (
-        (str(rule.value) if rule.kind == "class" else str(goal.positive_class)) if is_rate else None
-    )
-    lines = []
-    for g in causes.get("groups") or []:
-        group = CauseGroup(
-            id=int(g["id"]),
-            size=int(g["size"]),
-            share=float(g["share"]),
-            target_mean=g["target_mean"],
-            overall_mean=g["overall_mean"],
-            drivers=[Driver(**d) for d in g["drivers"]],
-            conditions=[_decode_condition(c) for c in g["conditions"]],
-            description="",
-            rows=pd.Index([], dtype="int64"),
-            also=[_decode_condition(c) for c in g.get("also") or []],
-        )
-        text = describe_group(
-            group,
-            focus_phrase(rule.kind, rule.value, goal.target),
-            goal.target,
-            focus_direction(goal),
-            is_rate=is_rate,
-            label=label,
-        )
-        lines.append(text)
-    return lines
+    empty = pd.Index([], dtype="int64")
+    groups = [_decode_group(g, empty) for g in (doc.get("causes") or {}).get("groups") or []]
+    numeric = doc["fit"].get("task") == "regression"
+    reword_groups(groups, Goal.from_dict(doc["goal"]), numeric_target=numeric)
+    return [g.description for g in groups]
 
 
 def reword_saved_verdict(doc: dict[str, Any]) -> str:

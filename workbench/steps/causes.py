@@ -265,12 +265,20 @@ def focus_direction(goal: Goal) -> str:
     return {"top": "maximize", "bottom": "minimize"}.get(kind, "class")
 
 
+def outcome_wording(goal: Goal, *, numeric_target: bool) -> tuple[bool, str | None]:
+    """(is_rate, label): whether the descriptions speak of the share of a class (which) or
+    of the target's mean."""
+    rule = parse_focus(goal.focus)
+    if rule.kind == "class" or not numeric_target:
+        return True, str(rule.value) if rule.kind == "class" else str(goal.positive_class)
+    return False, None
+
+
 def _outcome(target: pd.Series, goal: Goal) -> tuple[pd.Series, bool, str | None]:
     """The per-row value whose mean the description compares (a 0/1 indicator for a class)."""
-    rule = parse_focus(goal.focus)
     numeric = pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target)
-    if rule.kind == "class" or not numeric:
-        label = str(rule.value) if rule.kind == "class" else str(goal.positive_class)
+    is_rate, label = outcome_wording(goal, numeric_target=numeric)
+    if is_rate:
         text = target.map(lambda v: None if pd.isna(v) else _label_text(v))
         indicator = (text == label).astype(float).where(target.notna())
         return indicator, True, label
@@ -357,12 +365,7 @@ def find_cause_groups(
 
     labels = pd.Series(np.where(raw >= 0, raw + 1, -1), index=rows, name="cluster", dtype="int64")
     noise = int((raw < 0).sum())
-    if not groups:
-        message = words.no_groups_found(n, focus_text)
-    elif noise:
-        message = words.noise_sentence(noise, n)
-    else:
-        message = ""
+    message = summary_message(bool(groups), noise, n, focus_text)
     ctx.progress(1.0, "")
     return CauseGroups(
         groups=groups,
@@ -377,24 +380,32 @@ def find_cause_groups(
     )
 
 
+def summary_message(has_groups: bool, noise: int, n: int, focus_text: str) -> str:
+    """The sentence about the whole result: no groups found, or how many rows are noise."""
+    if not has_groups:
+        return words.no_groups_found(n, focus_text)
+    return words.noise_sentence(noise, n) if noise else ""
+
+
+def reword_groups(groups: list[CauseGroup], goal: Goal, *, numeric_target: bool) -> str:
+    """Say the groups' descriptions again in the current language; returns the focus phrase."""
+    rule = parse_focus(goal.focus)
+    focus_text = words.focus_phrase(rule.kind, rule.value, goal.target)
+    is_rate, label = outcome_wording(goal, numeric_target=numeric_target)
+    for group in groups:
+        group.description = describe_group(
+            group, focus_text, goal.target, focus_direction(goal), is_rate=is_rate, label=label
+        )
+    return focus_text
+
+
 def reword_causes(causes: CauseGroups, target: pd.Series, goal: Goal) -> None:
     """Say the groups' descriptions and the summary sentence again in the current language."""
-    rule = parse_focus(goal.focus)
-    causes.focus_text = words.focus_phrase(rule.kind, rule.value, goal.target)
-    _, is_rate, label = _outcome(target.iloc[:0], goal)
-    for group in causes.groups:
-        group.description = describe_group(
-            group,
-            causes.focus_text,
-            goal.target,
-            focus_direction(goal),
-            is_rate=is_rate,
-            label=label,
-        )
-    if not causes.groups:
-        causes.message = words.no_groups_found(causes.focus_rows, causes.focus_text)
-    elif causes.noise_rows:
-        causes.message = words.noise_sentence(causes.noise_rows, causes.focus_rows)
+    numeric = pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target)
+    causes.focus_text = reword_groups(causes.groups, goal, numeric_target=numeric)
+    causes.message = summary_message(
+        bool(causes.groups), causes.noise_rows, causes.focus_rows, causes.focus_text
+    )
 
 
 def focus_too_small_message(n: int) -> str:

@@ -72,8 +72,11 @@ class Exclusion:
     forced: bool = False  # flagged, but the user put it in the model anyway
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"column": self.column, "reason": self.reason}
-        out["message"] = self.message
+        out: dict[str, Any] = {
+            "column": self.column,
+            "reason": self.reason,
+            "message": self.message,
+        }
         if self.details:
             out["details"] = dict(self.details)
         if self.forced:

@@ -40,6 +40,7 @@ from workbench.io.csv_columns import Skipped, build_frame, builder_for
 _BOM = b"\xef\xbb\xbf"
 _GROUP = 4  # blocks per task: a few parse calls per hand-over keep the threads busy
 _MAX_WORKERS = 8
+_AHEAD = 2  # groups queued per worker: parsing goes on while the frame takes the last one
 
 
 class NotFast(Exception):  # noqa: N818 - a signal to the caller, like StopIteration
@@ -135,7 +136,7 @@ def read_in_blocks(
                 if len(group) == _GROUP:
                     pending.append(frame.submit(executor, group))
                     group = []
-                while len(pending) > workers:
+                while len(pending) > _AHEAD * workers:
                     frame.collect(pending.popleft())
             if group:
                 pending.append(frame.submit(executor, group))

@@ -115,8 +115,13 @@ class _Categories(_Builder):
             return None
         codes = self.codes[:n]
         labels = pa.array(list(self.levels), pa.string())
-        indices = pa.array(codes, pa.int32(), mask=codes < 0)
-        return pa.DictionaryArray.from_arrays(indices, labels).to_pandas().array
+        if not self.levels:  # no value at all: let Arrow say what such a column becomes
+            indices = pa.array(codes, pa.int32(), mask=codes < 0)
+            return pa.DictionaryArray.from_arrays(indices, labels).to_pandas().array
+        # What to_pandas makes of the dictionary column, without its copy through Arrow:
+        # the codes as they are (-1: missing), the labels as to_pandas gives text.
+        dtype = pd.CategoricalDtype(pd.Index(labels.to_pandas()), ordered=False)
+        return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
     def arrow_chunks(self) -> list[pa.Array]:
         return [c.dictionary_decode() for c in self.chunks]

@@ -35,7 +35,7 @@ from workbench.io import text_sniff as sniff
 from workbench.io.csv_blocks import ArrowOptions, NotFast, read_in_blocks
 from workbench.io.csv_finish import finish_table
 from workbench.io.csv_plan import CsvPlan, delimiter_name, encoding_note, line_prefix, make_plan
-from workbench.io.table import LoadNote, LoadOptions, RawTable
+from workbench.io.table import LoadNote, LoadOptions, OnRead, RawTable
 from workbench.jobs import JobContext, ensure_context
 
 _SAMPLE = 1 << 18  # bytes read to plan the parse
@@ -44,22 +44,33 @@ _RAGGED_LIMIT = 0.1  # above this share of uneven rows, the separator is wrong, 
 _DICT_LIMIT = 1000  # distinct values per block up to which Arrow reads text as categories
 
 
-def read_csv_raw(path: Path, options: LoadOptions, ctx: JobContext | None = None) -> RawTable:
-    """Read the delimited text file ``path`` (never modified); see the module docstring."""
+def read_csv_raw(
+    path: Path, options: LoadOptions, ctx: JobContext | None = None, on_read: OnRead | None = None
+) -> RawTable:
+    """Read the delimited text file ``path`` (never modified); see the module docstring.
+
+    ``on_read`` is offered every piece of the file as it is read (to hash it on the way).
+    """
     ctx = ensure_context(ctx)
     ctx.progress(0.0, _("Reading {name}").format(name=path.name))
+    on_read = on_read or _ignore
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(_SAMPLE)
+        on_read(0, head)
         plan = make_plan(path.name, head, size, options)
         ctx.progress(0.02)
-        frame, plan, notes = _read(path, plan, size, ctx)
+        frame, plan, notes = _read(path, plan, size, ctx, on_read)
         table = finish_table(path, frame, plan, notes, options)
     except OSError as exc:
         raise _os_error(path, exc) from exc
     ctx.progress(1.0)
     return table
+
+
+def _ignore(offset: int, data: bytes) -> None:
+    pass
 
 
 def _os_error(path: Path, exc: OSError) -> DataLoadError:
@@ -88,22 +99,22 @@ def _os_error(path: Path, exc: OSError) -> DataLoadError:
 
 
 def _read(
-    path: Path, plan: CsvPlan, size: int, ctx: JobContext
+    path: Path, plan: CsvPlan, size: int, ctx: JobContext, on_read: OnRead
 ) -> tuple[pd.DataFrame, CsvPlan, list[LoadNote]]:
     notes = list(plan.notes)
     try:
-        frame, more = _parse(path, plan, size, ctx)
+        frame, more = _parse(path, plan, size, ctx, on_read)
     except _WrongEncoding:
         plan = _redetect_encoding(path, plan, notes)
         try:
-            frame, more = _parse(path, plan, size, ctx)
+            frame, more = _parse(path, plan, size, ctx, on_read)
         except _WrongEncoding as exc:
             raise _not_decodable(path.name, plan.encoding) from exc
     return frame, plan, notes + more
 
 
 def _parse(
-    path: Path, plan: CsvPlan, size: int, ctx: JobContext
+    path: Path, plan: CsvPlan, size: int, ctx: JobContext, on_read: OnRead
 ) -> tuple[pd.DataFrame, list[LoadNote]]:
     """Arrow's block reader, else its table reader (the same frame, slower, more memory);
     Python's csv module when Arrow cannot take the file as it is."""
@@ -112,11 +123,11 @@ def _parse(
         try:
             if not plan.multiline:  # blocks end at line ends, as the table reader's do then
                 with contextlib.suppress(NotFast):  # ragged rows, no data, long lines, ...
-                    return _read_blocks(path, plan, size, arrow_ctx), []
-            return _read_arrow(path, plan, size, arrow_ctx), []
+                    return _read_blocks(path, plan, size, arrow_ctx, on_read), []
+            return _read_arrow(path, plan, size, arrow_ctx, on_read), []
         except _Fallback:
             pass
-    return _read_python(path, plan, arrow_ctx)
+    return _read_python(path, plan, arrow_ctx, on_read)
 
 
 class _Fallback(Exception):  # noqa: N818 - internal signal, never leaves this module
@@ -135,9 +146,19 @@ class _Source:
     incremental decoder carries split characters over).
     """
 
-    def __init__(self, path: Path, offset: int, size: int, codec: str, ctx: JobContext):
+    def __init__(
+        self,
+        path: Path,
+        offset: int,
+        size: int,
+        codec: str,
+        ctx: JobContext,
+        on_read: OnRead = _ignore,
+    ):
         self._fh = path.open("rb")
         self._fh.seek(offset)
+        self._offset = offset
+        self._on_read = on_read
         self._size = max(size, 1)
         self._ctx = ctx
         self._decoder = None if codec == "utf-8" else codecs.getincrementaldecoder(codec)("strict")
@@ -148,16 +169,22 @@ class _Source:
     def read(self, n: int = -1) -> bytes:
         want = _BLOCK if n is None or n < 0 else n
         if self._decoder is None:
-            out = self._fh.read(want)
+            out = self._raw(want)
         else:  # UTF-8 is longer than cp949: never hand out more than asked for
             while len(self._pending) < want and not self._eof:
-                raw = self._fh.read(_BLOCK)
+                raw = self._raw(_BLOCK)
                 self._eof = not raw
                 self._pending += self._decoder.decode(raw, final=self._eof).encode("utf-8")
             out = bytes(self._pending[:want])
             del self._pending[:want]
         self._ctx.progress(self._fh.tell() / self._size)
         return out
+
+    def _raw(self, n: int) -> bytes:
+        data = self._fh.read(n)
+        self._on_read(self._offset, data)
+        self._offset += len(data)
+        return data
 
     def readable(self) -> bool:
         return True
@@ -201,7 +228,9 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
     )
 
 
-def _read_blocks(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> pd.DataFrame:
+def _read_blocks(
+    path: Path, plan: CsvPlan, size: int, ctx: JobContext, on_read: OnRead
+) -> pd.DataFrame:
     """Parsed block by block on all cores (csv_blocks), from the stream the table reader
     would get; the size without the head estimates the rows (roughly, when transcoded)."""
     options = _arrow_options(plan)
@@ -223,7 +252,7 @@ def _read_blocks(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> pd.Da
         return _to_pandas(table)
 
     try:
-        with _Source(path, plan.data_offset, size, plan.encoding.codec, ctx) as src:
+        with _Source(path, plan.data_offset, size, plan.encoding.codec, ctx, on_read) as src:
             frame = read_in_blocks(
                 src.read,
                 options,
@@ -239,12 +268,14 @@ def _read_blocks(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> pd.Da
     return frame
 
 
-def _read_arrow(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> pd.DataFrame:
+def _read_arrow(
+    path: Path, plan: CsvPlan, size: int, ctx: JobContext, on_read: OnRead = _ignore
+) -> pd.DataFrame:
     options = _arrow_options(plan)
     names = options.read.column_names
     read_options, parse_options, convert_options = options.read, options.parse, options.convert
     try:
-        with _Source(path, plan.data_offset, size, plan.encoding.codec, ctx) as src:
+        with _Source(path, plan.data_offset, size, plan.encoding.codec, ctx, on_read) as src:
             table = pacsv.read_csv(
                 src, read_options, parse_options, convert_options, memory_pool=_memory_pool()
             )
@@ -255,7 +286,7 @@ def _read_arrow(path: Path, plan: CsvPlan, size: int, ctx: JobContext) -> pd.Dat
             return pd.DataFrame({n: pd.Series(dtype="str") for n in names})
         if "newlines_in_values" in str(exc) and not plan.multiline:
             # A quoted value spans lines past the sample: parse again with that allowed.
-            return _read_arrow(path, replace(plan, multiline=True), size, ctx)
+            return _read_arrow(path, replace(plan, multiline=True), size, ctx, on_read)
         raise _Fallback() from exc
     if plan.encoding.codec == "utf-8" and any(map(_is_binary, table.schema.types)):
         raise _WrongEncoding()  # Arrow keeps invalid UTF-8 as bytes
@@ -327,9 +358,12 @@ def _not_decodable(name: str, enc: sniff.EncodingGuess) -> DataLoadError:
     )
 
 
-def _read_python(path: Path, plan: CsvPlan, ctx: JobContext) -> tuple[pd.DataFrame, list[LoadNote]]:
+def _read_python(
+    path: Path, plan: CsvPlan, ctx: JobContext, on_read: OnRead
+) -> tuple[pd.DataFrame, list[LoadNote]]:
     """The slow, forgiving path: uneven rows, whole-line quotes. Everything arrives as text."""
     data = path.read_bytes()
+    on_read(0, data)
     ctx.progress(0.2)
     try:
         text = data[plan.data_offset :].decode(plan.encoding.codec)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from workbench.errors import DataLoadError
 from workbench.i18n import _
-from workbench.io.source import fingerprint, unreadable
-from workbench.io.table import LoadedTable, LoadOptions, RawTable
+from workbench.io.source import Fingerprinter, unreadable
+from workbench.io.table import LoadedTable, LoadOptions, OnRead, RawTable
 from workbench.jobs import JobContext, ensure_context
 
 EXCEL_FORMATS = frozenset({"xlsx", "xlsm", "xls", "ods"})
@@ -69,9 +68,15 @@ def _zip_format(path: Path, suffix: str) -> str:
 
 
 def read_raw(
-    path: str | os.PathLike[str], options: LoadOptions | None = None, ctx: JobContext | None = None
+    path: str | os.PathLike[str],
+    options: LoadOptions | None = None,
+    ctx: JobContext | None = None,
+    on_read: OnRead | None = None,
 ) -> tuple[str, RawTable]:
-    """Read ``path`` with the reader for its format; column kinds are not settled yet."""
+    """Read ``path`` with the reader for its format; column kinds are not settled yet.
+
+    ``on_read(offset, data)`` is offered the file's bytes as a text file's reader reads them.
+    """
     ctx = ensure_context(ctx)
     options = options or LoadOptions()
     fmt = detect_format(path)
@@ -89,7 +94,7 @@ def read_raw(
         return fmt, read_excel_raw(Path(path), fmt, options, ctx)
     from workbench.io.csv_reader import read_csv_raw
 
-    return fmt, read_csv_raw(Path(path), options, ctx)
+    return fmt, read_csv_raw(Path(path), options, ctx, on_read)
 
 
 def load_table(
@@ -102,12 +107,18 @@ def load_table(
     from workbench.io.types import settle_kinds
 
     ctx = ensure_context(ctx)
-    # Hashing a large file takes a while; hashlib releases the GIL, so do it beside the read.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        hashing = pool.submit(fingerprint, path, detect_format(path))
-        _fmt, raw = read_raw(path, options, ctx.sub(0.0, 0.7))
-        source = hashing.result()
-    typed = settle_kinds(raw.frame, raw.options, ctx.sub(0.7, 1.0))
+    fmt = detect_format(path)
+    # Hashing a large file takes a while; it runs on a thread beside the read: from the bytes
+    # the text reader reads anyway, or from its own read of a workbook.
+    offers = fmt not in EXCEL_FORMATS
+    with Fingerprinter(path, fmt) as fingerprinter:
+        if not offers:
+            fingerprinter.reading_done()
+        on_read = fingerprinter.offer if offers else None
+        _fmt, raw = read_raw(path, options, ctx.sub(0.0, 0.7), on_read)
+        fingerprinter.reading_done()  # what is left is hashed while the kinds are settled
+        typed = settle_kinds(raw.frame, raw.options, ctx.sub(0.7, 1.0))
+        source = fingerprinter.result()
     raw.options.dayfirst = typed.dayfirst
     return LoadedTable(
         frame=typed.frame,

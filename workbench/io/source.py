@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import queue
+import sys
+import threading
 from pathlib import Path
 
 from workbench.errors import DataLoadError
@@ -51,3 +55,104 @@ def fingerprint(path: str | os.PathLike[str], file_format: str) -> SourceInfo:
         sha256=digest.hexdigest(),
         format=file_format,
     )
+
+
+class Fingerprinter:
+    """Hashes a file on a thread of its own, from the bytes its reader reads anyway.
+
+    The reader offers each piece it reads with ``offer(offset, data)``; pieces that continue
+    the hash where it stands are taken, others (read again, out of order) passed over. The
+    thread runs at a lower priority than the parse it shares the cores with: it hashes in
+    the gaps, and when it falls behind, pieces are let go rather than held (memory stays
+    flat) and read again later. Once the reader is done (:meth:`reading_done`), the thread
+    reads and hashes what it has not seen, while the caller goes on with other work;
+    :meth:`result` waits for it. One read of the file instead of two, and normally the hash
+    is of the very bytes that were parsed. ``data`` must not change after it is offered.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], file_format: str) -> None:
+        self._path = Path(path)
+        self._format = file_format
+        try:
+            self._stat = self._path.stat()
+        except OSError as exc:
+            raise unreadable(self._path, exc) from exc
+        self._digest = hashlib.sha256()
+        self._position = 0  # bytes hashed so far
+        self._pieces: queue.SimpleQueue[tuple[int, bytes] | str] = queue.SimpleQueue()
+        self._held = 0  # bytes offered and not hashed yet
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._error: OSError | None = None
+        self._done = False
+        self._thread = threading.Thread(target=self._run, name="fingerprint", daemon=True)
+        self._thread.start()
+
+    def offer(self, offset: int, data: bytes) -> None:
+        """``data`` was read from ``offset`` of the file."""
+        with self._lock:
+            if self._held + len(data) > _MAX_HELD:
+                return  # behind: the thread reads this part again later
+            self._held += len(data)
+        self._pieces.put((offset, data))
+
+    def reading_done(self) -> None:
+        """No more pieces: hash the rest of the file from disk, beside the caller's work."""
+        if not self._done:
+            self._done = True
+            self._pieces.put(_DONE)
+
+    def result(self) -> SourceInfo:
+        """The file's fingerprint (reads the part no piece covered, if not done yet)."""
+        self.reading_done()
+        self._thread.join()
+        if self._error is not None:
+            raise unreadable(self._path, self._error)
+        return SourceInfo(
+            path=str(self._path.resolve()),
+            size=self._stat.st_size,
+            modified=self._stat.st_mtime,
+            sha256=self._digest.hexdigest(),
+            format=self._format,
+        )
+
+    def close(self) -> None:
+        """Stop at once (also when the read failed); :meth:`result` is not called then."""
+        self._stop.set()
+        self.reading_done()
+        self._thread.join()
+
+    def __enter__(self) -> Fingerprinter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _run(self) -> None:
+        _lower_priority()
+        while (piece := self._pieces.get()) != _DONE:
+            offset, data = piece
+            start = self._position - offset
+            if 0 <= start < len(data) and not self._stop.is_set():
+                self._digest.update(memoryview(data)[start:])  # lets go of the GIL
+                self._position = offset + len(data)
+            with self._lock:
+                self._held -= len(data)
+        try:
+            with self._path.open("rb") as fh:
+                fh.seek(self._position)
+                while not self._stop.is_set() and (chunk := fh.read(_CHUNK)):
+                    self._digest.update(chunk)
+        except OSError as exc:
+            self._error = exc
+
+
+_DONE = "done"
+_MAX_HELD = 32 << 20  # bytes the hashing thread may be behind before pieces are let go
+
+
+def _lower_priority() -> None:
+    """Yield the cores to the work the user waits for (Linux: per-thread nice)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -16,6 +17,9 @@ from typing import Any
 import pandas as pd
 
 from workbench.i18n import Said, say_again
+
+# Told each piece of a source file as a reader reads it: (offset in the file, the bytes).
+OnRead = Callable[[int, bytes], None]
 
 
 class ColumnKind(StrEnum):

@@ -57,6 +57,37 @@ def test_markers_padded_to_the_length_of_codes_are_told_from_codes():
     assert list(nums.marker_positions(raw)) == [1, 2, 3]
 
 
+_MARKER_CASE = st.sampled_from(sorted(nums.MISSING_MARKERS)).flatmap(
+    lambda m: st.lists(st.booleans(), min_size=len(m), max_size=len(m)).map(
+        lambda up: "".join(c.upper() if u else c for c, u in zip(m, up, strict=True))
+    )
+)
+_PAD = st.text(alphabet=nums._PADDING, max_size=9)
+_CELL = st.one_of(
+    st.none(),
+    st.tuples(_PAD, _MARKER_CASE, _PAD).map("".join),
+    st.text(alphabet="aAnN-/.#?!lLmM가없음해당결측작업자01K—–" + nums._PADDING, max_size=16),
+)
+
+
+@given(st.lists(_CELL, max_size=60), st.integers(0, 5), st.booleans())
+def test_marker_positions_are_exactly_the_trimmed_lower_cased_markers(cells, start, large):
+    """The byte-level short cuts never miss a marker nor take a cell that is not one."""
+    typ = pa.large_string() if large else pa.string()
+    values = pa.array(cells, typ).slice(min(start, len(cells)))
+    limit = nums._MARKER_MAX_LEN + 8
+    want = [
+        i
+        for i, c in enumerate(values.to_pylist())
+        if c is not None
+        and len(c) <= limit
+        and c.strip(nums._PADDING).lower() in nums.MISSING_MARKERS
+    ]
+    assert list(nums.marker_positions(values)) == want
+    chunked = pa.chunked_array([values[:2], values[2:]], typ)
+    assert list(nums.marker_positions(chunked)) == want
+
+
 def test_format_detection_prefers_the_readers_format_and_flags_ambiguity():
     fmt, rate, ambiguous = nums.detect_format(_arr(["1,234", "2,500"]), None, None)
     assert fmt == nums.NumberFormat(".", ",") and rate == 1.0 and ambiguous

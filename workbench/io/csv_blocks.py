@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from workbench.io.csv_columns import Skipped, build_frame, builder_for
+from workbench.io.prefault import Prefaulter
 
 _BOM = b"\xef\xbb\xbf"
 _GROUP = 4  # blocks per task: a few parse calls per hand-over keep the threads busy
@@ -122,12 +123,13 @@ def read_in_blocks(
         raise NotFast() from exc
     if table.num_rows == 0 or any(map(_is_binary, table.schema.types)):
         raise NotFast()  # the table reader explains invalid UTF-8 (kept as bytes)
-    capacity = int(size / max(len(first), 1) * table.num_rows * 1.1) + 1024
-    frame = _Frame(table.schema, options, one, pool, capacity)
+    estimate = int(size / max(len(first), 1) * table.num_rows)
+    frame = _Frame(table.schema, options, one, pool, int(estimate * 1.1) + 1024)
     frame.add(table)
     del table
     workers = max(1, min(pa.cpu_count(), _MAX_WORKERS))
     pending: deque[_Task] = deque()
+    prefaulter = Prefaulter(frame.arrays(), estimate)
     with ThreadPoolExecutor(workers, thread_name_prefix="csv-block") as executor:
         try:
             group: list[bytes] = []
@@ -143,6 +145,7 @@ def read_in_blocks(
             while pending:
                 frame.collect(pending.popleft())
         finally:
+            prefaulter.stop()
             for task in pending:
                 task.future.cancel()
     return frame.finish(to_pandas, reread)
@@ -234,6 +237,10 @@ class _Frame:
         self.parser = _Parser(read, options.parse, typed, pool)
         self.deferred: list[int] = []  # columns the table reader reads again at the end
         self.rows = 0
+
+    def arrays(self) -> list[np.ndarray]:
+        """The arrays the rows are written into."""
+        return [a for b in self.builders if (a := b.array()) is not None]
 
     def submit(self, executor: ThreadPoolExecutor, group: list[bytes]) -> _Task:
         return _Task(executor.submit(self.parser.all, group), group, self.parser)

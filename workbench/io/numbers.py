@@ -127,29 +127,73 @@ _MARKER_SET = pa.array(sorted(MISSING_MARKERS), pa.large_string())
 def marker_positions(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Positions of cells that are missing markers such as "-" or " N/A ".
 
-    Only short cells are trimmed, lower-cased and compared, so a column of long codes costs
-    one pass over the string lengths, and one of codes a little longer than any marker a look
-    at each cell's first and last character. (A marker padded with more than 8 spaces is
-    missed.)
+    Unless padded, a marker is a few bytes long and starts and ends with the bytes some
+    marker starts and ends with; so only such cells, and cells that start or end with a byte
+    padding can start or end with, are looked at more closely (trimmed, lower-cased,
+    compared). The rest costs one look at each cell's size and end bytes, a column of codes
+    or IDs included. (A marker padded with more than 8 spaces is missed.)
     """
-    limit = _MARKER_MAX_LEN + 8
-    lengths = np.asarray(pc.fill_null(pc.utf8_length(values), limit + 1))
-    maybe = lengths <= limit
-    longer = maybe & (lengths > _MARKER_MAX_LEN)
-    if longer.any():
-        # Longer than any marker: one only when padded, i.e. it starts or ends with padding.
-        # (Checking the ends costs far less than trimming a column of codes or IDs.)
-        padding = pa.array(list(_PADDING), values.type)
-        first = pc.is_in(pc.utf8_slice_codeunits(values, 0, 1), value_set=padding)
-        last = pc.is_in(pc.utf8_slice_codeunits(values, -1), value_set=padding)
-        padded = np.asarray(pc.fill_null(pc.or_(first, last), False))
-        maybe &= ~longer | padded
-    short = np.flatnonzero(maybe)
-    if short.size == 0:
-        return short
-    candidates = pc.utf8_lower(normalize_text(values.take(pa.array(short))))
-    hit = np.asarray(pc.fill_null(pc.is_in(candidates, value_set=_MARKER_SET), False))
-    return short[hit]
+    sizes, ends_like_marker, padded = _cell_bytes(values)
+    short = (sizes >= 0) & (sizes <= _MARKER_MAX_BYTES)
+    candidates = np.flatnonzero((short & ends_like_marker) | (sizes == 0) | padded)
+    if candidates.size == 0:
+        return candidates
+    picked = values.take(pa.array(candidates))
+    within = pc.less_equal(pc.utf8_length(picked), _MARKER_MAX_LEN + 8)
+    within = np.asarray(pc.fill_null(within, False))
+    candidates, picked = candidates[within], picked.filter(pa.array(within))
+    lowered = pc.utf8_lower(normalize_text(picked))
+    hit = np.asarray(pc.fill_null(pc.is_in(lowered, value_set=_MARKER_SET), False))
+    return candidates[hit]
+
+
+_MARKER_MAX_BYTES = max(len(m.encode()) for m in MISSING_MARKERS)
+
+
+def _byte_table(chars: set[str], end: int) -> np.ndarray:
+    """Which bytes can be the first (``end`` 0) or last (-1) byte of one of ``chars``, in
+    either case."""
+    table = np.zeros(256, bool)
+    for c in chars:
+        for variant in {c, c.lower(), c.upper()}:
+            table[variant.encode()[end]] = True
+    return table
+
+
+_PADDING_FIRST = _byte_table(set(_PADDING), 0)
+_PADDING_LAST = _byte_table(set(_PADDING), -1)
+_MARKER_FIRST = _byte_table({m[0] for m in MISSING_MARKERS if m}, 0)
+_MARKER_LAST = _byte_table({m[-1] for m in MISSING_MARKERS if m}, -1)
+
+
+def _cell_bytes(values: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, ...]:
+    """Per cell: its size in UTF-8 bytes (-1: missing); whether its first and last bytes can
+    be a marker's; whether its first byte can start a padding character or its last byte end
+    one. Both are supersets (the end byte of a Hangul syllable is shared by many)."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    sizes, marker_like, padded = [np.zeros(0, np.int64)], [np.zeros(0, bool)], [np.zeros(0, bool)]
+    for chunk in chunks:
+        n = len(chunk)
+        _validity, offsets_buffer, data_buffer = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offsets_buffer, width)[chunk.offset : chunk.offset + n + 1]
+        starts = offsets[:-1].astype(np.int64, copy=False)
+        ends = offsets[1:].astype(np.int64, copy=False)
+        size = ends - starts
+        if chunk.null_count:
+            size[np.asarray(chunk.is_null())] = -1
+        sizes.append(size)
+        filled = size > 0
+        if data_buffer is None or not filled.any():
+            marker_like.append(np.zeros(n, bool))
+            padded.append(np.zeros(n, bool))
+            continue
+        data = np.frombuffer(data_buffer, np.uint8)
+        first = data[np.where(filled, starts, 0)]
+        last = data[np.where(filled, ends - 1, 0)]
+        marker_like.append(filled & _MARKER_FIRST[first] & _MARKER_LAST[last])
+        padded.append(filled & (_PADDING_FIRST[first] | _PADDING_LAST[last]))
+    return np.concatenate(sizes), np.concatenate(marker_like), np.concatenate(padded)
 
 
 def count_values(values: pa.ChunkedArray | pa.Array, positions: np.ndarray) -> dict[str, int]:

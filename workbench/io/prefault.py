@@ -52,11 +52,11 @@ class Prefaulter:
 
     def _run(self, arrays: list[np.ndarray], rows: int) -> None:
         for start in range(0, rows, _STEP_ROWS):
+            end = min(start + _STEP_ROWS, rows)
             for values in arrays:
                 if self._stop.is_set():
                     return
-                end = min(start + _STEP_ROWS, rows, len(values))
-                if end > start and not _populate(values[start:end]):
+                if not _populate(values, start, min(end, len(values)), end >= len(values)):
                     return  # an older kernel: the writes fault the pages in as before
 
     def stop(self) -> None:
@@ -66,11 +66,17 @@ class Prefaulter:
             self._thread.join()
 
 
-def _populate(values: np.ndarray) -> bool:
-    """Commit the whole pages inside ``values``; False when the kernel cannot."""
-    address = values.ctypes.data
-    first = -(-address // _PAGE) * _PAGE
-    last = (address + values.nbytes) // _PAGE * _PAGE
-    if last <= first:
+def _populate(values: np.ndarray, start: int, end: int, last: bool) -> bool:
+    """Commit the pages of rows ``start..end`` of ``values`` (False: the kernel cannot).
+
+    Steps are cut at page boundaries, so consecutive steps cover every whole page of the
+    array once; the partial pages at its two ends are left to the writes.
+    """
+    address, size = values.ctypes.data, values.itemsize
+    low = -(-address // _PAGE) * _PAGE
+    high = (address + values.nbytes) // _PAGE * _PAGE
+    first = max(low, (address + start * size) // _PAGE * _PAGE)
+    stop = high if last else min(high, (address + end * size) // _PAGE * _PAGE)
+    if stop <= first:
         return True
-    return _MADVISE(first, last - first, _POPULATE_WRITE) == 0  # type: ignore[operator]
+    return _MADVISE(first, stop - first, _POPULATE_WRITE) == 0  # type: ignore[operator]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import queue
-import sys
 import threading
 from pathlib import Path
 
@@ -61,13 +59,12 @@ class Fingerprinter:
     """Hashes a file on a thread of its own, from the bytes its reader reads anyway.
 
     The reader offers each piece it reads with ``offer(offset, data)``; pieces that continue
-    the hash where it stands are taken, others (read again, out of order) passed over. The
-    thread runs at a lower priority than the parse it shares the cores with: it hashes in
-    the gaps, and when it falls behind, pieces are let go rather than held (memory stays
-    flat) and read again later. Once the reader is done (:meth:`reading_done`), the thread
-    reads and hashes what it has not seen, while the caller goes on with other work;
-    :meth:`result` waits for it. One read of the file instead of two, and normally the hash
-    is of the very bytes that were parsed. ``data`` must not change after it is offered.
+    the hash where it stands are taken, others (read again, out of order) passed over. When
+    the thread falls behind, pieces are let go rather than held (memory stays flat) and read
+    again later. Once the reader is done (:meth:`reading_done`), the thread reads and hashes
+    what it has not seen, while the caller goes on with other work; :meth:`result` waits.
+    One read of the file instead of two, and normally the hash is of the very bytes that
+    were parsed. ``data`` must not change after it is offered.
     """
 
     def __init__(self, path: str | os.PathLike[str], file_format: str) -> None:
@@ -129,7 +126,6 @@ class Fingerprinter:
         self.close()
 
     def _run(self) -> None:
-        _lower_priority()
         while (piece := self._pieces.get()) != _DONE:
             offset, data = piece
             start = self._position - offset
@@ -149,10 +145,3 @@ class Fingerprinter:
 
 _DONE = "done"
 _MAX_HELD = 32 << 20  # bytes the hashing thread may be behind before pieces are let go
-
-
-def _lower_priority() -> None:
-    """Yield the cores to the work the user waits for (Linux: per-thread nice)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)

@@ -13,6 +13,7 @@ import pytest
 from workbench.errors import DataLoadError
 from workbench.io.loader import load_table, read_raw
 from workbench.io.source import Fingerprinter
+from workbench.jobs import Cancelled, JobContext
 
 
 def sha256(path: Path) -> str:
@@ -104,3 +105,22 @@ def test_the_csv_reader_offers_every_byte_it_reads(tmp_path):
         assert offset <= covered  # no gap
         covered = max(covered, offset + len(data))
     assert covered == path.stat().st_size
+
+
+def test_a_load_cancelled_part_way_stops_its_helper_threads(tmp_path):
+    """Cancel while blocks are parsed: the hashing, prefault and parse threads all end."""
+    path = _write(tmp_path, "blocks.csv", _many_rows(400_000))  # about a dozen 2 MB blocks
+    seen = []
+
+    def progress(fraction: float, message: str) -> None:
+        seen.append(fraction)
+        if fraction > 0.3:
+            ctx.cancel()
+
+    ctx = JobContext(progress)
+    helpers = ("fingerprint", "prefault", "csv-block")
+    with pytest.raises(Cancelled):
+        load_table(path, ctx=ctx)
+    assert max(seen) < 0.9  # stopped part-way, not at the end
+    left = [t.name for t in threading.enumerate() if t.name.startswith(helpers)]
+    assert left == []

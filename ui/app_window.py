@@ -25,6 +25,7 @@ from ui.app_jobs import (  # noqa: F401 - DEMO_PROJECT and resource_path re-expo
     FILE_JOB,
     PROJECT_SUFFIX,
     WARM_UP_JOB,
+    freeze_start_up_objects,
     resource_path,
     warm_up_job,
 )
@@ -91,7 +92,7 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
 
     def start_warm_up(self) -> None:
         """Load the heavy libraries in the background (the app calls this at start-up)."""
-        self.controller.runner.start(WARM_UP_JOB, warm_up_job)
+        self.controller.runner.start(WARM_UP_JOB, warm_up_job, on_success=freeze_start_up_objects)
 
     # -- menus ----------------------------------------------------------------------------
     def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None) -> QAction:

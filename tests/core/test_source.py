@@ -124,3 +124,24 @@ def test_a_load_cancelled_part_way_stops_its_helper_threads(tmp_path):
     assert max(seen) < 0.9  # stopped part-way, not at the end
     left = [t.name for t in threading.enumerate() if t.name.startswith(helpers)]
     assert left == []
+
+
+def test_a_file_removed_after_every_byte_was_read_keeps_its_hash(tmp_path):
+    path = tmp_path / "data.csv"
+    data = b"a,b\n" + b"1,2\n" * 1000
+    path.write_bytes(data)
+    with Fingerprinter(path, "csv") as fp:
+        fp.offer(0, data)
+        path.unlink()  # e.g. a temporary export cleaned up while the kinds were settled
+        source = fp.result()
+    assert source.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_file_removed_before_it_was_read_is_reported_plainly(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+    with Fingerprinter(path, "csv") as fp:
+        path.unlink()
+        with pytest.raises(DataLoadError) as err:
+            fp.result()
+    assert "data.csv" in err.value.message

@@ -134,6 +134,8 @@ class Fingerprinter:
                 self._position = offset + len(data)
             with self._lock:
                 self._held -= len(data)
+        if self._position >= self._stat.st_size:
+            return  # all seen: the file need not even be there any more
         try:
             with self._path.open("rb") as fh:
                 fh.seek(self._position)

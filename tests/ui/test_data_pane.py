@@ -207,3 +207,23 @@ def test_cancel_keeps_the_previous_data(qtbot, pane, tmp_path):
     qtbot.waitUntil(lambda: not pane.cancel_button.isVisibleTo(pane), timeout=5_000)
     assert pane.project.table is good
     assert pane.banner.isVisible() and "cancelled" in pane.banner.label.text()
+
+
+def test_a_time_column_is_shown_in_one_shape_as_fine_as_its_finest_value():
+    """Midnight, whole minutes and seconds in one column: every row shows seconds (not
+    "2025-01-01" next to "2025-01-01 00:01" next to "2025-01-01 00:00:30")."""
+    stamps = pd.to_datetime(
+        ["2025-01-01", "2025-01-01 00:00:30", None, "2025-01-01 00:01"], format="ISO8601"
+    )
+    frame = pd.DataFrame(
+        {
+            "time": stamps,
+            "minutes": stamps.floor("min"),
+            "day": stamps.normalize(),
+        }
+    )
+    model = FrameModel(frame)
+    shown = [[model.cell_text(r, c) for r in range(4)] for c in range(3)]
+    assert shown[0] == ["2025-01-01 00:00:00", "2025-01-01 00:00:30", "", "2025-01-01 00:01:00"]
+    assert shown[1] == ["2025-01-01 00:00", "2025-01-01 00:00", "", "2025-01-01 00:01"]
+    assert shown[2] == ["2025-01-01", "2025-01-01", "", "2025-01-01"]

@@ -45,8 +45,20 @@ def _format_float(value: float) -> str:
     return f"{value:.10g}"
 
 
-def _format_block(values: pd.Series) -> list[str]:
-    """Plain text for each value of a short slice of one column ("" for missing)."""
+def time_format(column: pd.Series) -> str:
+    """One format for a whole date/time column, as fine as its finest value: a column that
+    mixes midnight, whole minutes and seconds must not show each row in a different shape."""
+    present = column.dropna()
+    if present.empty or (present == present.dt.normalize()).all():
+        return "%Y-%m-%d"
+    if (present == present.dt.floor("min")).all():
+        return "%Y-%m-%d %H:%M"
+    return "%Y-%m-%d %H:%M:%S"
+
+
+def _format_block(values: pd.Series, times: str = "%Y-%m-%d %H:%M:%S") -> list[str]:
+    """Plain text for each value of a short slice of one column ("" for missing); date and
+    time values in the format ``times``."""
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return ["" if v is pd.NA or v is None else (_("yes") if v else _("no")) for v in values]
@@ -55,15 +67,7 @@ def _format_block(values: pd.Series) -> list[str]:
     if pd.api.types.is_integer_dtype(dtype):
         return ["" if v is pd.NA else str(v) for v in values.tolist()]
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        out = []
-        for v in values:
-            if v is pd.NaT or pd.isna(v):
-                out.append("")
-            elif v.hour == v.minute == v.second == v.microsecond == 0:
-                out.append(v.strftime("%Y-%m-%d"))
-            else:
-                out.append(v.strftime("%Y-%m-%d %H:%M:%S" if v.second else "%Y-%m-%d %H:%M"))
-        return out
+        return ["" if v is pd.NaT or pd.isna(v) else v.strftime(times) for v in values]
     return [
         "" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v)
         for v in values.tolist()
@@ -103,6 +107,7 @@ class FrameModel(QAbstractTableModel):
             for dt in self._frame.dtypes
         ]
         self._row_labels = None  # built on first header request (a RangeIndex costs nothing)
+        self._time_formats: dict[int, str] = {}
 
     def cell_text(self, row: int, column: int) -> str:
         """The text shown at (``row``, ``column``), formatting its block if needed."""
@@ -112,7 +117,7 @@ class FrameModel(QAbstractTableModel):
         if texts is None:
             start = block * BLOCK_ROWS
             stop = min(start + BLOCK_ROWS, len(self._frame))
-            texts = _format_block(self._frame.iloc[start:stop, column])
+            texts = _format_block(self._frame.iloc[start:stop, column], self._times(column))
             self.formatted_cells += len(texts)
             self._blocks[key] = texts
             if len(self._blocks) > MAX_BLOCKS:
@@ -120,6 +125,14 @@ class FrameModel(QAbstractTableModel):
         else:
             self._blocks.move_to_end(key)
         return texts[row - block * BLOCK_ROWS]
+
+    def _times(self, column: int) -> str:
+        """The column's date/time format, decided once from all its values."""
+        if column not in self._time_formats:
+            values = self._frame.iloc[:, column]
+            is_time = pd.api.types.is_datetime64_any_dtype(values.dtype)
+            self._time_formats[column] = time_format(values) if is_time else ""
+        return self._time_formats[column]
 
     @property
     def cached_blocks(self) -> int:

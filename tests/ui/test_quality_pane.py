@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from ui.controller import ProjectController
+from ui.panes.quality_alerts import AlertGroupCard
 from ui.panes.quality_pane import AlertCard, QualityPane
 from workbench.io.loader import load_table
 from workbench.jobs import JobContext
@@ -251,3 +253,51 @@ def test_dragging_a_step_reorders_the_recipe(qtbot, pane):
     assert pane.recipe_list.currentRow() == 0
     assert pane.recipe_list.item(0).text().startswith("1. Treat -999")
     _wait_checked(qtbot, pane)
+
+
+def _sensor_csv(tmp_path):
+    """Six sensors each missing 5% at random, one missing only on line L2, and a target."""
+    rng = np.random.default_rng(8)
+    n = 400
+    line = rng.choice(["L1", "L2"], n)
+    frame = pd.DataFrame({"라인": line})
+    for i in range(6):
+        values = rng.normal(200, 10, n).round(2)
+        values[rng.choice(n, 12 + 3 * i, replace=False)] = np.nan  # 3% to 6.75%
+        frame[f"센서_{i + 1}"] = values
+    bunched = rng.normal(5, 1, n).round(2)
+    bunched[(line == "L2") & (rng.random(n) < 0.6)] = np.nan
+    frame["압력"] = bunched
+    frame["효율"] = rng.normal(20, 1, n).round(3)
+    path = tmp_path / "sensors.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_columns_missing_alike_share_one_card_and_one_button(qtbot, tmp_path):
+    controller = ProjectController()
+    controller.project.set_table(load_table(_sensor_csv(tmp_path)))
+    controller.project.set_goal(Goal(target="효율"))
+    pane = QualityPane(controller)
+    qtbot.addWidget(pane)
+    pane.show()
+    report = _wait_checked(qtbot, pane)
+    missing = [a for a in report.alerts if a.kind == "missing"]
+    assert {a.column for a in missing} >= {f"센서_{i + 1}" for i in range(6)} | {"압력"}
+    cards = [pane.alerts_layout.itemAt(i).widget() for i in range(pane.alerts_layout.count())]
+    groups = [c for c in cards if isinstance(c, AlertGroupCard)]
+    assert len(groups) == 1
+    group = groups[0]
+    assert sorted(group.group.columns) == [f"센서_{i + 1}" for i in range(6)]
+    assert group.fix_button.text() == "Add the 6 fixes to recipe"
+    assert "6 columns" in group.findChildren(QLabel)[1].text()
+    # the bunched column keeps its own card, telling where its gaps are
+    assert _card(pane, "missing", "압력").alert.details["group_column"] == "라인"
+
+    qtbot.mouseClick(group.fix_button, Qt.MouseButton.LeftButton)
+    steps = pane.project.recipe.steps
+    assert sorted(s["column"] for s in steps) == [f"센서_{i + 1}" for i in range(6)]
+    assert all(s["op"] == "impute" for s in steps)
+    report = _wait_checked(qtbot, pane)
+    assert not any(a.kind == "missing" and a.column.startswith("센서") for a in report.alerts)
+    controller.runner.shutdown()

@@ -13,7 +13,15 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from ui.panes.quality_text import ADD_FIX, FIX_ADDED, FIX_PREFIX, SEVERITY_NAMES
+from ui.panes.quality_groups import AlertGroup
+from ui.panes.quality_text import (
+    ADD_FIX,
+    FIX_ADDED,
+    FIX_PREFIX,
+    SEVERITY_NAMES,
+    group_fix_button,
+    group_message,
+)
 
 _SEVERITY_STYLE = {
     "error": ("#D55E00", "octagon", "×"),  # vermillion
@@ -53,6 +61,30 @@ def severity_icon(severity: str, size: int = 22) -> QIcon:
     return QIcon(pixmap)
 
 
+def _lay_out(card: QFrame, severity: str, message: str, fix: str, button: QPushButton) -> None:
+    """Icon on the left; the message, the suggested fix and the button beside it."""
+    card.setFrameShape(QFrame.Shape.StyledPanel)
+    icon = QLabel()
+    icon.setPixmap(severity_icon(severity).pixmap(22, 22))
+    icon.setToolTip(SEVERITY_NAMES.get(severity, ""))
+    icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+    said = QLabel(message)
+    said.setWordWrap(True)
+    suggested = QLabel(FIX_PREFIX.format(fix=fix))
+    suggested.setWordWrap(True)
+    suggested.setStyleSheet("color: #444444;")
+    text = QVBoxLayout()
+    text.addWidget(said)
+    text.addWidget(suggested)
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    buttons.addWidget(button)
+    text.addLayout(buttons)
+    layout = QHBoxLayout(card)
+    layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+    layout.addLayout(text, 1)
+
+
 class AlertCard(QFrame):
     """One alert: icon, message, suggested fix, and the button that adds the fix."""
 
@@ -65,33 +97,39 @@ class AlertCard(QFrame):
     ) -> None:
         super().__init__()
         self.alert = alert
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        icon = QLabel()
-        icon.setPixmap(severity_icon(alert.severity).pixmap(22, 22))
-        icon.setToolTip(SEVERITY_NAMES.get(alert.severity, ""))
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        message = QLabel(alert.message)
-        message.setWordWrap(True)
-        fix = QLabel(FIX_PREFIX.format(fix=alert.fix))
-        fix.setWordWrap(True)
-        fix.setStyleSheet("color: #444444;")
         self.fix_button = QPushButton(FIX_ADDED if in_recipe else ADD_FIX)
         self.fix_button.setVisible(alert.fix_step is not None)
         self.fix_button.setEnabled(not in_recipe)
         self.fix_button.clicked.connect(lambda: on_fix(alert))
-        text = QVBoxLayout()
-        text.addWidget(message)
-        text.addWidget(fix)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.fix_button)
-        text.addLayout(buttons)
-        layout = QHBoxLayout(self)
-        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(text, 1)
+        _lay_out(self, alert.severity, alert.message, alert.fix, self.fix_button)
         self._on_select = on_select
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
         if self.alert.column:
             self._on_select(self.alert.column)
+        super().mousePressEvent(event)
+
+
+class AlertGroupCard(QFrame):
+    """Alike alerts as one card: one sentence naming the columns, one button for all fixes."""
+
+    def __init__(
+        self,
+        group: AlertGroup,
+        missing_fixes: int,
+        on_fix: Callable[[list[Any]], None],
+        on_select: Callable[[str], None],
+    ) -> None:
+        super().__init__()
+        self.group = group
+        done = missing_fixes == 0
+        self.fix_button = QPushButton(FIX_ADDED if done else group_fix_button(missing_fixes))
+        self.fix_button.setEnabled(not done)
+        self.fix_button.clicked.connect(lambda: on_fix(group.alerts))
+        _lay_out(self, group.severity, group_message(group), group.fix, self.fix_button)
+        self.setToolTip("\n".join(group.columns))
+        self._on_select = on_select
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._on_select(self.group.columns[0])
         super().mousePressEvent(event)

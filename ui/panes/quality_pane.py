@@ -33,8 +33,9 @@ from ui.controller import ProjectController
 from ui.jobs import JobFailure
 from ui.panes.base import Pane
 from ui.panes.data_text import KIND_LABELS
-from ui.panes.quality_alerts import AlertCard, severity_icon
+from ui.panes.quality_alerts import AlertCard, AlertGroupCard, severity_icon
 from ui.panes.quality_checks import JOB_OWNER, QualityChecks
+from ui.panes.quality_groups import AlertGroup, group_alerts
 from ui.panes.quality_text import (
     ALERTS_TITLE,
     CHECKING,
@@ -174,7 +175,7 @@ class QualityPane(Pane):
             self.column_plot.clear_plot()
         else:
             self.summary.setText(summary_text(report))
-            self._fill_alerts(report.alerts)
+            self._fill_alerts(report.alerts, [str(p.name) for p in report.profiles])
             self._fill_profiles(report)
             self.missing_map.show_map(report.missing_map)
         if report is not None and self._report_is_current():
@@ -186,7 +187,8 @@ class QualityPane(Pane):
     def _recipe_steps(self) -> list[dict[str, Any]]:
         return [] if self.project.recipe is None else self.project.recipe.steps
 
-    def _fill_alerts(self, alerts: list[Any]) -> None:
+    def _fill_alerts(self, alerts: list[Any], columns: list[str] | None = None) -> None:
+        """One card per alert, alike ones together (``columns``: the table's order)."""
         from workbench.steps.recipe import validate_step
 
         while self.alerts_layout.count():
@@ -194,12 +196,18 @@ class QualityPane(Pane):
             if item.widget():
                 item.widget().deleteLater()
         steps = self._recipe_steps()
+
+        def in_recipe(alert: Any) -> bool:
+            return alert.fix_step is not None and validate_step(alert.fix_step) in steps
+
         order = {"error": 0, "warning": 1, "info": 2}
-        for alert in sorted(alerts, key=lambda a: order.get(a.severity, 3)):
-            in_recipe = alert.fix_step is not None and validate_step(alert.fix_step) in steps
-            self.alerts_layout.addWidget(
-                AlertCard(alert, in_recipe, self.add_fix, self.select_column)
-            )
+        for item in sorted(group_alerts(alerts, columns), key=lambda a: order.get(a.severity, 3)):
+            if isinstance(item, AlertGroup):
+                missing = sum(not in_recipe(a) for a in item.alerts)
+                card = AlertGroupCard(item, missing, self.add_fixes, self.select_column)
+            else:
+                card = AlertCard(item, in_recipe(item), self.add_fix, self.select_column)
+            self.alerts_layout.addWidget(card)
         if not alerts and self.project.result(Section.QUALITY) is not None:
             self.alerts_layout.addWidget(QLabel(NO_ALERTS))
         self.alerts_layout.addStretch(1)
@@ -327,11 +335,20 @@ class QualityPane(Pane):
 
     def add_fix(self, alert: Any) -> None:
         """Add ``alert``'s fix step at the end of the project's recipe."""
-        if alert.fix_step is None:
-            return
+        self.add_fixes([alert])
+
+    def add_fixes(self, alerts: list[Any]) -> None:
+        """Add the fix steps of ``alerts`` not in the recipe yet, as one change."""
+        from workbench.steps.recipe import validate_step
+
         recipe = self._edited_recipe()
-        recipe.add(alert.fix_step)
-        self.project.set_recipe(recipe)
+        added = 0
+        for alert in alerts:
+            if alert.fix_step is not None and validate_step(alert.fix_step) not in recipe.steps:
+                recipe.add(alert.fix_step)
+                added += 1
+        if added:
+            self.project.set_recipe(recipe)
 
     def _on_remove_button_clicked(self) -> None:
         row = self.recipe_list.currentRow()

@@ -39,6 +39,7 @@ PROFILE_HEADERS = [
     _("Highest"),
     _("Average"),
 ]
+GROUP_COLUMNS_SHOWN = 8  # column names listed on a group card before "…"
 SEVERITY_NAMES = {"error": _("Problem"), "warning": _("Warning"), "info": _("Note")}
 
 
@@ -64,3 +65,24 @@ def number_text(value: Any) -> str:
     if len(text) >= 16 and text[4] == "-" and text[10] == "T":
         return text[:16].replace("T", " ")
     return text
+
+
+def group_message(group: Any) -> str:
+    """The sentence of a card that stands for alike alerts."""
+    low, high = group.share_range()
+    columns = group.columns
+    shown = ", ".join(f"“{c}”" for c in columns[:GROUP_COLUMNS_SHOWN])
+    if len(columns) > GROUP_COLUMNS_SHOWN:
+        shown += ", …"
+    share = f"{low:.1f}%" if round(low, 1) == round(high, 1) else f"{low:.1f}–{high:.1f}%"
+    return ngettext(
+        "{n} column is missing {share} of its values, spread over the rows rather than "
+        "bunched in one group: {columns}.",
+        "{n} columns are each missing {share} of their values, spread over the rows rather "
+        "than bunched in one group: {columns}.",
+        len(columns),
+    ).format(n=len(columns), share=share, columns=shown)
+
+
+def group_fix_button(n: int) -> str:
+    return ngettext("Add the fix to recipe", "Add the {n} fixes to recipe", n).format(n=n)

@@ -36,7 +36,7 @@ def test_the_pages_are_committed_before_anything_is_written():
         pa.allocate_buffer(64 << 20, memory_pool=pa.system_memory_pool()), np.uint8
     )
     before = _resident_bytes()
-    prefaulter = Prefaulter([values], len(values))
+    prefaulter = Prefaulter([values], len(values), ahead=len(values))
     deadline = time.monotonic() + 10
     while _resident_bytes() - before < (64 << 20) - 8192 and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -47,3 +47,22 @@ def test_the_pages_are_committed_before_anything_is_written():
 def test_stopping_early_is_safe():
     arrays = [empty(2_000_000, np.dtype(np.float64)) for _ in range(4)]
     Prefaulter(arrays, 2_000_000).stop()  # may stop before or after the last step
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="madvise is Linux's")
+def test_it_stays_a_bounded_distance_ahead_of_the_rows_written():
+    """A row estimate far too high must not take memory for rows that never come."""
+    values = np.frombuffer(
+        pa.allocate_buffer(64 << 20, memory_pool=pa.system_memory_pool()), np.uint8
+    )
+    before = _resident_bytes()
+    prefaulter = Prefaulter([values], len(values), ahead=4 << 20)
+    time.sleep(0.3)
+    assert _resident_bytes() - before < 8 << 20  # 4 MB ahead of nothing written, one step more
+    prefaulter.written(32 << 20)
+    deadline = time.monotonic() + 10
+    while _resident_bytes() - before < 36 << 20 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    grown = _resident_bytes() - before
+    prefaulter.stop()
+    assert 36 << 20 <= grown < 40 << 20

@@ -19,6 +19,7 @@ import numpy as np
 _POPULATE_WRITE = 23  # MADV_POPULATE_WRITE
 _PAGE = 4096
 _STEP_ROWS = 1 << 16  # rows committed per array before moving on: stays ahead of the fill
+_AHEAD_ROWS = 1 << 18  # how far ahead of the written rows (a few groups of blocks)
 
 
 def _madvise() -> object | None:
@@ -38,10 +39,15 @@ _MADVISE = _madvise()
 
 
 class Prefaulter:
-    """Commits rows ``0..rows`` of ``arrays`` in row order on a background thread."""
+    """Commits rows ``0..rows`` of ``arrays`` in row order on a background thread, never more
+    than ``ahead`` rows past the rows written so far (told with :meth:`written`): a row
+    estimate that was too high must not turn into memory taken for nothing."""
 
-    def __init__(self, arrays: list[np.ndarray], rows: int) -> None:
-        self._stop = threading.Event()
+    def __init__(self, arrays: list[np.ndarray], rows: int, ahead: int = _AHEAD_ROWS) -> None:
+        self._stop = False
+        self._written = 0
+        self._ahead = ahead
+        self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
         if _MADVISE is None or not arrays or rows <= 0:
             return
@@ -50,18 +56,32 @@ class Prefaulter:
         )
         self._thread.start()
 
+    def written(self, rows: int) -> None:
+        """Rows ``0..rows`` are written: the thread may go on up to ``rows + ahead``."""
+        with self._changed:
+            self._written = rows
+            self._changed.notify()
+
+    def _wait_for(self, end: int) -> bool:
+        """Wait until rows up to ``end`` may be committed; False when stopped."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._stop or end <= self._written + self._ahead)
+            return not self._stop
+
     def _run(self, arrays: list[np.ndarray], rows: int) -> None:
         for start in range(0, rows, _STEP_ROWS):
             end = min(start + _STEP_ROWS, rows)
+            if not self._wait_for(end):
+                return
             for values in arrays:
-                if self._stop.is_set():
-                    return
                 if not _populate(values, start, min(end, len(values)), end >= len(values)):
                     return  # an older kernel: the writes fault the pages in as before
 
     def stop(self) -> None:
         """Stop (the arrays are full, or the read ended) and wait for the thread."""
-        self._stop.set()
+        with self._changed:
+            self._stop = True
+            self._changed.notify()
         if self._thread is not None:
             self._thread.join()
 

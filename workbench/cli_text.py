@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.i18n import _, ngettext
+from workbench.steps.quality_checks import SEVERITY_ORDER, severity_rank
 from workbench.steps.recipe_wording import kind_name
 from workbench.text_width import pad, terminal_width
 
 _SEVERITY_MARK = {"error": "✖", "warning": "!", "info": "·"}
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _fmt_number(value: Any) -> str:
@@ -68,13 +68,13 @@ def format_alerts(alerts: list[Any]) -> str:
     """Alerts, most severe first, each with its suggested fix."""
     if not alerts:
         return _("No quality problems found.")
-    counts = {s: sum(1 for a in alerts if a.severity == s) for s in _SEVERITY_ORDER}
+    counts = {s: sum(1 for a in alerts if a.severity == s) for s in SEVERITY_ORDER}
     lines = [
         _("Quality: {errors} errors, {warnings} warnings, {infos} notes").format(
             errors=counts["error"], warnings=counts["warning"], infos=counts["info"]
         )
     ]
-    for alert in sorted(alerts, key=lambda a: _SEVERITY_ORDER.get(a.severity, 3)):
+    for alert in sorted(alerts, key=lambda a: severity_rank(a.severity)):
         lines.append(f"  {_SEVERITY_MARK.get(alert.severity, '-')} {alert.message}")
         if alert.fix:
             lines.append("      " + _("Suggested fix: {fix}").format(fix=alert.fix))

@@ -185,6 +185,13 @@ def _median(values: list[float]) -> float:
     return values[len(values) // 2]
 
 
+def _paired(ours: list[dict], reference: list[dict]) -> float:
+    """The median of each round's own ratio: the machine's speed drifts between rounds, not
+    within one."""
+    rounds = zip(ours, reference, strict=True)
+    return _median([o["seconds"] / r["seconds"] for o, r in rounds])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -214,9 +221,7 @@ def main() -> None:
         best = {k: min(v, key=lambda r: r["seconds"]) for k, v in runs.items()}
         med = {k: _median([r["seconds"] for r in v]) for k, v in runs.items()}
         pd_r, wb_r = best["pandas"], best["workbench"]
-        # Each round's own ratio: the machine's speed drifts between rounds, not within one.
-        rounds = zip(runs["workbench"], runs["pandas"], strict=True)
-        paired = _median([w["seconds"] / p["seconds"] for w, p in rounds])
+        paired = _paired(runs["workbench"], runs["pandas"])
         print(
             f"{label:6s} best of {args.repeat}: pandas.read_csv {pd_r['seconds']:.2f} s "
             f"(cpu {pd_r['cpu']:.2f}) | load_table {wb_r['seconds']:.2f} s (cpu {wb_r['cpu']:.2f}; "
@@ -227,8 +232,7 @@ def main() -> None:
             f"detected {wb_r['encoding']!r} {wb_r['delimiter']!r}"
         )
         same_job = best["pandas+sha256"]
-        rounds = zip(runs["workbench"], runs["pandas+sha256"], strict=True)
-        paired_job = _median([w["seconds"] / p["seconds"] for w, p in rounds])
+        paired_job = _paired(runs["workbench"], runs["pandas+sha256"])
         print(
             f"{'':6s} against pandas.read_csv + hashlib.sha256 of the file (the fingerprint "
             f"load_table records): {same_job['seconds']:.2f} s (cpu {same_job['cpu']:.2f}) | "

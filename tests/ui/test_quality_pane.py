@@ -41,17 +41,23 @@ def _csv(tmp_path):
     return path
 
 
-@pytest.fixture
-def pane(qtbot, tmp_path):
+def _pane_on(qtbot, path) -> QualityPane:
+    """The Quality pane, shown, on the file at ``path`` with the goal 효율."""
     controller = ProjectController()
-    controller.project.set_table(load_table(_csv(tmp_path)))
+    controller.project.set_table(load_table(path))
     controller.project.set_goal(Goal(target="효율"))
     pane = QualityPane(controller)
     qtbot.addWidget(pane)
     pane.resize(1200, 800)
     pane.show()
+    return pane
+
+
+@pytest.fixture
+def pane(qtbot, tmp_path):
+    pane = _pane_on(qtbot, _csv(tmp_path))
     yield pane
-    controller.runner.shutdown()
+    pane.controller.runner.shutdown()
 
 
 def _wait_checked(qtbot, pane):
@@ -275,12 +281,7 @@ def _sensor_csv(tmp_path):
 
 
 def test_columns_missing_alike_share_one_card_and_one_button(qtbot, tmp_path):
-    controller = ProjectController()
-    controller.project.set_table(load_table(_sensor_csv(tmp_path)))
-    controller.project.set_goal(Goal(target="효율"))
-    pane = QualityPane(controller)
-    qtbot.addWidget(pane)
-    pane.show()
+    pane = _pane_on(qtbot, _sensor_csv(tmp_path))
     report = _wait_checked(qtbot, pane)
     missing = [a for a in report.alerts if a.kind == "missing"]
     assert {a.column for a in missing} >= {f"센서_{i + 1}" for i in range(6)} | {"압력"}
@@ -300,4 +301,4 @@ def test_columns_missing_alike_share_one_card_and_one_button(qtbot, tmp_path):
     assert all(s["op"] == "impute" for s in steps)
     report = _wait_checked(qtbot, pane)
     assert not any(a.kind == "missing" and a.column.startswith("센서") for a in report.alerts)
-    controller.runner.shutdown()
+    pane.controller.runner.shutdown()

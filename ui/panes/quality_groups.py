@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.steps.quality_checks import severity_rank
+
 GROUP_MIN = 4  # fewer alike alerts read fine one by one
-
-
-_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class AlertGroup:
     @property
     def severity(self) -> str:
         """The most severe of its alerts' (4.9% missing is a note, 5.1% a warning)."""
-        return str(min((a.severity for a in self.alerts), key=lambda s: _RANK.get(s, 3)))
+        return str(min((a.severity for a in self.alerts), key=severity_rank))
 
     @property
     def fix(self) -> str:

@@ -63,6 +63,7 @@ from ui.plots.column_plot import ColumnPlot
 from ui.plots.missing_map import MissingMapPlot
 from ui.widgets.failure_banner import FailureBanner
 from workbench.project import Section
+from workbench.steps.quality_checks import severity_rank
 
 
 class QualityPane(Pane):
@@ -200,8 +201,7 @@ class QualityPane(Pane):
         def in_recipe(alert: Any) -> bool:
             return alert.fix_step is not None and validate_step(alert.fix_step) in steps
 
-        order = {"error": 0, "warning": 1, "info": 2}
-        for item in sorted(group_alerts(alerts, columns), key=lambda a: order.get(a.severity, 3)):
+        for item in sorted(group_alerts(alerts, columns), key=lambda a: severity_rank(a.severity)):
             if isinstance(item, AlertGroup):
                 missing = sum(not in_recipe(a) for a in item.alerts)
                 card = AlertGroupCard(item, missing, self.add_fixes, self.select_column)
@@ -342,12 +342,12 @@ class QualityPane(Pane):
         from workbench.steps.recipe import validate_step
 
         recipe = self._edited_recipe()
-        added = 0
-        for alert in alerts:
-            if alert.fix_step is not None and validate_step(alert.fix_step) not in recipe.steps:
-                recipe.add(alert.fix_step)
-                added += 1
-        if added:
+        present = recipe.steps
+        new = [a.fix_step for a in alerts if a.fix_step is not None]
+        new = [step for step in new if validate_step(step) not in present]
+        for step in new:
+            recipe.add(step)
+        if new:
             self.project.set_recipe(recipe)
 
     def _on_remove_button_clicked(self) -> None:

@@ -130,7 +130,11 @@ def read_in_blocks(
     workers = max(1, min(pa.cpu_count(), _MAX_WORKERS))
     pending: deque[_Task] = deque()
     prefaulter = Prefaulter(frame.arrays(), estimate)
-    frame.on_rows = prefaulter.written
+
+    def collect_oldest() -> None:
+        frame.collect(pending.popleft())
+        prefaulter.written(frame.rows)
+
     with ThreadPoolExecutor(workers, thread_name_prefix="csv-block") as executor:
         try:
             group: list[bytes] = []
@@ -140,11 +144,11 @@ def read_in_blocks(
                     pending.append(frame.submit(executor, group))
                     group = []
                 while len(pending) > _AHEAD * workers:
-                    frame.collect(pending.popleft())
+                    collect_oldest()
             if group:
                 pending.append(frame.submit(executor, group))
             while pending:
-                frame.collect(pending.popleft())
+                collect_oldest()
         finally:
             prefaulter.stop()
             for task in pending:
@@ -238,7 +242,6 @@ class _Frame:
         self.parser = _Parser(read, options.parse, typed, pool)
         self.deferred: list[int] = []  # columns the table reader reads again at the end
         self.rows = 0
-        self.on_rows: Callable[[int], None] = _ignore_rows  # told the rows added so far
 
     def arrays(self) -> list[np.ndarray]:
         """The arrays the rows are written into."""
@@ -289,7 +292,6 @@ class _Frame:
                 builder.add(chunk, row)
                 row += len(chunk)
         self.rows += table.num_rows
-        self.on_rows(self.rows)
 
     def finish(
         self,
@@ -302,10 +304,6 @@ class _Frame:
             if len(wider) != self.rows:
                 raise NotFast()
         return build_frame(self.names, self.types, self.builders, self.rows, to_pandas, wider)
-
-
-def _ignore_rows(rows: int) -> None:
-    pass
 
 
 _COLUMN_ERROR = re.compile(r"In CSV column #(\d+): (?:Row #\d+: )?CSV conversion error")

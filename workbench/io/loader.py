@@ -77,12 +77,22 @@ def read_raw(
 
     ``on_read(offset, data)`` is offered the file's bytes as a text file's reader reads them.
     """
-    ctx = ensure_context(ctx)
-    options = options or LoadOptions()
     fmt = detect_format(path)
+    return fmt, _read_format(Path(path), fmt, options, ensure_context(ctx), on_read)
+
+
+def _read_format(
+    path: Path,
+    fmt: str,
+    options: LoadOptions | None,
+    ctx: JobContext,
+    on_read: OnRead | None,
+) -> RawTable:
+    """Read ``path``, known to be in format ``fmt``, with the reader for that format."""
+    options = options or LoadOptions()
     if fmt == "encrypted":
         raise DataLoadError(
-            _("The workbook {name} is protected by a password.").format(name=Path(path).name),
+            _("The workbook {name} is protected by a password.").format(name=path.name),
             _(
                 "Open it in Excel, remove the password (File > Info > Protect Workbook), save a "
                 "copy and load that copy."
@@ -91,10 +101,10 @@ def read_raw(
     if fmt in EXCEL_FORMATS:
         from workbench.io.excel_reader import read_excel_raw
 
-        return fmt, read_excel_raw(Path(path), fmt, options, ctx)
+        return read_excel_raw(path, fmt, options, ctx)
     from workbench.io.csv_reader import read_csv_raw
 
-    return fmt, read_csv_raw(Path(path), options, ctx, on_read)
+    return read_csv_raw(path, options, ctx, on_read)
 
 
 def load_table(
@@ -110,12 +120,10 @@ def load_table(
     fmt = detect_format(path)
     # Hashing a large file takes a while; it runs on a thread beside the read: from the bytes
     # the text reader reads anyway, or from its own read of a workbook.
-    offers = fmt not in EXCEL_FORMATS
     with Fingerprinter(path, fmt) as fingerprinter:
-        if not offers:
-            fingerprinter.reading_done()
-        on_read = fingerprinter.offer if offers else None
-        _fmt, raw = read_raw(path, options, ctx.sub(0.0, 0.7), on_read)
+        if fmt in EXCEL_FORMATS:
+            fingerprinter.reading_done()  # the workbook reader offers nothing: start now
+        raw = _read_format(Path(path), fmt, options, ctx.sub(0.0, 0.7), fingerprinter.offer)
         fingerprinter.reading_done()  # what is left is hashed while the kinds are settled
         typed = settle_kinds(raw.frame, raw.options, ctx.sub(0.7, 1.0))
         source = fingerprinter.result()

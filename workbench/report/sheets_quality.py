@@ -24,11 +24,11 @@ from workbench.report.sheets_common import (
     wrap_header,
 )
 from workbench.report.xlsx_style import SEVERITY_FILLS, write_table
+from workbench.steps.quality_checks import severity_rank
 
 WIDTHS = {1: 22, 2: 20, 3: 11, 4: 11, 5: 11, 6: 11, 7: 12, 8: 12, 9: 12, 10: 40}
 # The alerts table spans the same columns: finding across C–H, what to do across I–J.
 FULL = list(WIDTHS.values())
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 MAX_COMMON = 3
 
 
@@ -61,7 +61,7 @@ def _alerts(ws: Worksheet, top: int, alerts: list[Any]) -> int:
             ws.cell(row=top, column=col).fill = HEADER_FILL
         if b > a:
             ws.merge_cells(start_row=top, start_column=a, end_row=top, end_column=b)
-    ordered = sorted(alerts, key=lambda a: SEVERITY_ORDER.get(a.severity, 3))
+    ordered = sorted(alerts, key=lambda a: severity_rank(a.severity))
     r = top
     width_find = sum(WIDTHS[c] for c in range(3, 9))
     width_fix = WIDTHS[9] + WIDTHS[10]

@@ -27,6 +27,14 @@ SENTINEL_FENCE = 5.0  # a sentinel sits at least this many IQRs beyond the quart
 SENTINEL_MIN_COUNT = 3
 
 
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}  # most severe first
+
+
+def severity_rank(severity: str) -> int:
+    """Sort key: problems, then warnings, then notes (anything else last)."""
+    return SEVERITY_ORDER.get(severity, len(SEVERITY_ORDER))
+
+
 @dataclass
 class Finding:
     """One problem found in the data, before it is put into words."""

@@ -114,6 +114,15 @@ def _check_scalar_list(position: int | None, name: str, value: Any) -> list[Any]
     return list(value)
 
 
+def _check_choice(
+    pos: int | None, value: Any, known: list[str], message: str, sep: str = ", "
+) -> None:
+    """Refuse ``value`` unless it is one of ``known``; ``message`` says so with {known}
+    and {value}."""
+    if value not in known:
+        raise refuse(pos, message.format(known=sep.join(known), value=_shown(value)))
+
+
 def _shown(value: Any) -> str:
     """A short, safe rendering of a bad value for an error message."""
     try:
@@ -200,13 +209,8 @@ def _check_sentinel(step: dict[str, Any], out: dict[str, Any], pos: int | None) 
 
 def _check_impute(step: dict[str, Any], out: dict[str, Any], pos: int | None) -> None:
     method = step["method"]
-    if method not in IMPUTE_METHODS:
-        raise refuse(
-            pos,
-            _("‘method’ must be one of {known}, not {value}.").format(
-                known=", ".join(IMPUTE_METHODS), value=_shown(method)
-            ),
-        )
+    message = _("‘method’ must be one of {known}, not {value}.")
+    _check_choice(pos, method, list(IMPUTE_METHODS), message)
     out["method"] = method
     value = step.get("value")
     if method == "constant":
@@ -221,13 +225,8 @@ def _check_impute(step: dict[str, Any], out: dict[str, Any], pos: int | None) ->
 
 def _check_filter(step: dict[str, Any], out: dict[str, Any], pos: int | None) -> None:
     operator = step["operator"]
-    if operator not in FILTER_OPERATORS:
-        raise refuse(
-            pos,
-            _("‘operator’ must be one of {known}, not {value}.").format(
-                known=" ".join(FILTER_OPERATORS), value=_shown(operator)
-            ),
-        )
+    message = _("‘operator’ must be one of {known}, not {value}.")
+    _check_choice(pos, operator, list(FILTER_OPERATORS), message, sep=" ")
     out["operator"] = operator
     value = step.get("value")
     if operator in ("is_missing", "not_missing"):
@@ -261,14 +260,8 @@ def _check_filter(step: dict[str, Any], out: dict[str, Any], pos: int | None) ->
 
 
 def _check_cast(step: dict[str, Any], out: dict[str, Any], pos: int | None) -> None:
-    kinds = [k.value for k in ColumnKind]
-    if step["kind"] not in kinds:
-        raise refuse(
-            pos,
-            _("‘kind’ must be one of {known}, not {value}.").format(
-                known=", ".join(kinds), value=_shown(step["kind"])
-            ),
-        )
+    message = _("‘kind’ must be one of {known}, not {value}.")
+    _check_choice(pos, step["kind"], [k.value for k in ColumnKind], message)
     out["kind"] = str(step["kind"])
 
 

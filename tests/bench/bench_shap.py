@@ -1,6 +1,7 @@
 """SHAP benchmark: our ``compute_shap`` against ``shap.TreeExplainer`` on the same rows.
 
-Run: ``python tests/bench/bench_shap.py [--train-rows 200000] [--quick] [--json FILE]``.
+Run: ``python tests/bench/bench_shap.py [--train-rows 200000] [--quick] [--json FILE]`` (the
+shap reference comes with ``pip install -e ".[bench]"``).
 
 1. Speed and agreement: LightGBM models of realistic size (200 trees, 31 and 63 leaves,
    50 features with categoricals and missing values, trained on 200k rows); on the same 5,000

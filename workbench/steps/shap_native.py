@@ -41,12 +41,12 @@ import pandas as pd
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import lightgbm as lgb
 
-try:  # numba comes with shap; without it the caller uses LightGBM's own pred_contrib
+try:  # numba is a dependency; without it (a lean frozen build) LightGBM's pred_contrib is used
     import numba
     from numba import njit, prange
 
     HAVE_NUMBA = True
-except ImportError:  # pragma: no cover - numba is a dependency of shap
+except ImportError:  # pragma: no cover - only in a build made without numba
     numba = None
     HAVE_NUMBA = False
 

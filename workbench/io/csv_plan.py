@@ -212,6 +212,15 @@ def _table_width(first: sniff.Record, data: list[sniff.Record]) -> int:
 
 
 def encoding_note(enc: sniff.EncodingGuess) -> LoadNote:
+    if enc.rejected_example:
+        message = say(
+            "The text was read as {encoding} (Western European): read as Korean (cp949) it "
+            "would hold unlikely syllables such as “{example}”.",
+            encoding=enc.label,
+            example=enc.rejected_example,
+        )
+        details = {"encoding": enc.label, "instead_of": "cp949"}
+        return LoadNote("encoding", message, details=details)
     return LoadNote(
         "encoding",
         say("The text was read as {encoding}.", encoding=enc.label),

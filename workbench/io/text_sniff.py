@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from workbench.errors import DataLoadError
 from workbench.i18n import _
 from workbench.io.legacy_codepage import choose_legacy
+from workbench.io.punctuation_rows import has_content
 
 DELIMITERS = (",", ";", "\t", "|")
 # On a tie, the rarer separator wins: a file with a ';' in every line and commas inside
@@ -155,7 +156,8 @@ class Record:
 
     @property
     def blank(self) -> bool:
-        return not any(f.strip() for f in self.fields)
+        """No letter or digit in any field: a blank line, or one of separators (";;;,,,")."""
+        return not any(map(has_content, self.fields))
 
     @property
     def filled(self) -> int:

@@ -62,7 +62,8 @@ MODEL_ROLES = frozenset({ColumnRole.FEATURE, ColumnRole.CONTROLLABLE, ColumnRole
 class Exclusion:
     """A column kept out of the model, with a stable ``reason`` and a plain ``message``.
 
-    Reasons: ``target``, ``id``, ``time``, ``excluded`` (the user's choice), ``constant``,
+    Reasons: ``target``, ``id``, ``time`` (``time_unordered``: marked, but its values order no
+    rows), ``excluded`` (the user's choice), ``constant``,
     ``id_like``, ``leakage``, ``empty``, ``text``, ``datetime``, ``high_cardinality``.
     """
 

@@ -129,3 +129,10 @@ def test_cli_columns_print_years_ids_and_big_values_plainly(tmp_path: Path) -> N
     low, high = frame["flow"].min(), frame["flow"].max()
     assert f"{format_number(low)} … {format_number(high)}" in flow
     assert math.isclose(float(format_number(high).replace(",", "")), high, abs_tol=0.5)
+
+
+def test_a_numeric_class_reads_as_a_label_in_the_verdict() -> None:
+    from workbench.steps.model_wording import binary_verdict
+
+    text = binary_verdict("defect", "1", 0.9, 0.7, "speed", 0.8, 0.5, 0.3, 339)
+    assert "the 339 “1” rows" in text and "339 1 rows" not in text

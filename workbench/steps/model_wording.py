@@ -345,7 +345,7 @@ def binary_verdict(
         t=threshold,
         recall=_pct(recall),
         n=f"{positives:,}",
-        positive=positive,
+        positive=f"“{positive}”",  # "the 339 “1” rows", not "the 339 1 rows"
         miss=_pct(1 - recall),
         precision=_pct(precision),
     )

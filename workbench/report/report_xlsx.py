@@ -80,7 +80,8 @@ def _action_dict(action: Any) -> dict[str, Any]:
             said = in_reader_language(Action.from_dict(action))
         except WorkbenchError:
             return action
-        return {**action, **{k: said.to_dict()[k] for k in ("title", "hypothesis", "changes", "change")}}
+        texts = said.to_dict()
+        return {**action, **{k: texts[k] for k in ("title", "hypothesis", "changes", "change")}}
     if isinstance(action, Action):
         action = in_reader_language(action)
     if hasattr(action, "to_dict"):

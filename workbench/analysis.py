@@ -27,7 +27,7 @@ import pandas as pd
 from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind, LoadedTable, LoadOptions
 from workbench.jobs import JobContext, ensure_context
-from workbench.numbers_format import format_label
+from workbench.numbers_format import format_label, format_number
 from workbench.steps import causes_wording as words
 from workbench.steps.causes import (
     CauseGroups,
@@ -214,7 +214,9 @@ class AnalysisResult:
             for i, d in enumerate(self.explanation.drivers(8), start=1):
                 role = self.roles.get(d["column"])
                 tag = words.role_tag(str(role) if role is not None else "feature")
-                lines.append(f"  {i}. {d['column']} ({d['importance']:.3g}){tag}")
+                lines.append(
+                    f"  {i}. {d['column']} ({format_number(d['importance'], digits=3)}){tag}"
+                )
             lines.append("")
         rule = self.goal.focus_rule
         lines.append(words.report_focus(rule.describe(self.goal.target), len(self.focus_rows)))

@@ -119,6 +119,13 @@ def format_number(
     return f"{v:.{digits - 1}e}"
 
 
+def format_signed(value: Any, digits: int = 3) -> str:
+    """A contribution with its sign: "+0.0711", "-15.3", "+12,345" (never "+1.23e+04")."""
+    text = format_number(value, digits=digits)
+    v = _as_float(value)
+    return "+" + text if v is not None and v > 0 and text != "0" else text
+
+
 def format_range(low: Any, high: Any, column: object = None, sep: str = " … ") -> str:
     """``low … high`` with both ends written alike (a span of years stays plain)."""
     year = is_year_range(low, high)

@@ -136,3 +136,15 @@ def test_a_numeric_class_reads_as_a_label_in_the_verdict() -> None:
 
     text = binary_verdict("defect", "1", 0.9, 0.7, "speed", 0.8, 0.5, 0.3, 339)
     assert "the 339 “1” rows" in text and "339 1 rows" not in text
+
+
+def test_signed_contributions_never_use_exponents() -> None:
+    from workbench.numbers_format import format_signed
+    from workbench.steps.causes_wording import report_group_drivers
+
+    assert format_signed(0.0711) == "+0.0711"
+    assert format_signed(-15.34) == "-15.3"
+    assert format_signed(12_345.6) == "+12,346"
+    assert format_signed(0.0) == "0"
+    text = report_group_drivers([("flow", 12_345.6, "controllable"), ("temp", -0.5, "unknown")])
+    assert "flow (+12,346)" in text and "temp (-0.5)" in text and "e+" not in text

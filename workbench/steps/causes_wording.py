@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from workbench.i18n import _, ngettext
-from workbench.numbers_format import decimals_for_step, format_number
+from workbench.numbers_format import decimals_for_step, format_number, format_signed
 
 
 def fmt_number(value: float, step: float | None = None, column: object = None) -> str:
@@ -338,7 +338,7 @@ def report_focus(description: str, n: int) -> str:
 def report_group_drivers(drivers: Sequence[tuple[str, float, str]]) -> str:
     if not drivers:
         return _("Top drivers in this group: none pushes clearly toward the goal.")
-    items = ", ".join(f"{name} ({value:+.3g})" for name, value, _c in drivers)
+    items = ", ".join(f"{name} ({format_signed(value)})" for name, value, _c in drivers)
     return _("Top drivers in this group (mean SHAP toward the focus): {items}").format(items=items)
 
 

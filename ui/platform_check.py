@@ -53,12 +53,12 @@ def _loads(soname: str) -> bool:
     return True
 
 
-def uses_xcb(env: Mapping[str, str], platform: str = sys.platform) -> bool:
+def uses_xcb(env: Mapping[str, str], platform: str | None = None) -> bool:
     """True when Qt will load its xcb plugin: Linux, and no other platform was asked for.
 
     On a Wayland session with no platform named, Qt may use Wayland and never need xcb.
     """
-    if not platform.startswith("linux"):
+    if not (platform or sys.platform).startswith("linux"):
         return False
     asked = env.get("QT_QPA_PLATFORM", "").strip().lower()
     if asked:

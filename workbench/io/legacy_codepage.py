@@ -10,9 +10,12 @@ A cp949 file whose Hangul is common syllables stays cp949, rare names and all.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LETTER_RUNS = re.compile(r"(?:(?![\x00-\x7f])[^\W\d_]){3,}")  # 3+ non-ASCII letters in a row
 KOREAN = "cp949"
 WESTERN = "cp1252"
 
@@ -64,16 +67,8 @@ def hangul_counts(text: str) -> tuple[int, int, str]:
 def plausible_western(text: str) -> bool:
     """True when ``text`` reads like Western European text: its non-ASCII letters sit alone
     among ASCII ("Müller", "°C"), not in long runs as other scripts' bytes do ("Ïðèâåò")."""
-    high = in_runs = run = 0
-    for ch in text + " ":
-        if ord(ch) > 127 and ch.isalpha():
-            run += 1
-            continue
-        if run:
-            high += run
-            in_runs += run if run >= 3 else 0
-        run = 0
-        high += ord(ch) > 127
+    high = len(_NON_ASCII.findall(text))
+    in_runs = sum(len(run) for run in _LETTER_RUNS.findall(text))
     return high > 0 and in_runs <= 0.2 * high
 
 

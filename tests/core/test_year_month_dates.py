@@ -45,10 +45,10 @@ def test_year_dot_month_needs_two_month_digits_and_real_months() -> None:
         return pa.chunked_array([pa.array(values, pa.large_string())])
 
     assert dts.looks_like_year_months(arr(["2000.01", "2000.12", "2001.01"]))
-    assert not dts.looks_like_year_months(arr(["2000.01", "2000.13"]))  # no 13th month
-    assert not dts.looks_like_year_months(arr(["2000.1", "2000.2"]))  # one digit: a number
-    assert not dts.looks_like_year_months(arr(["13.05", "13.07"]))
-    assert not dts.looks_like_year_months(arr(["2000.01"]))  # one value proves nothing
+    assert not dts.looks_like_year_months(arr(["2000.01", "2000.12", "2000.13"]))  # no 13th
+    assert not dts.looks_like_year_months(arr(["2000.1", "2000.2", "2000.3"]))  # a number
+    assert not dts.looks_like_year_months(arr(["13.05", "13.07", "13.09"]))
+    assert not dts.looks_like_year_months(arr(["2000.01", "2000.02"]))  # two prove too little
 
 
 def test_measurements_with_two_decimals_stay_numbers(tmp_path: Path) -> None:

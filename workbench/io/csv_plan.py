@@ -400,7 +400,7 @@ def _year_month_columns(rows: list[sniff.Record], width: int) -> list[int]:
     out = []
     for j in range(width):
         values = {r.fields[j].strip() for r in rows[:1000] if j < len(r.fields)} - {""}
-        if len(values) >= 2 and all(_YEAR_MONTH.match(v) for v in values):
+        if len(values) >= 3 and all(_YEAR_MONTH.match(v) for v in values):
             out.append(j)
     return out
 

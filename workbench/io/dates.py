@@ -100,13 +100,13 @@ def looks_like_year_months(sample: pa.ChunkedArray) -> bool:
 
     Such a column also reads as numbers (2000.01, 2000.1 for October); read as months it keeps
     its meaning. A measurement written with two decimals would rarely keep every value's
-    decimals within 01–12, so at least two different values are asked for.
+    decimals within 01–12, so at least three different values are asked for.
     """
     n = len(sample) - sample.null_count
     if n < 2:
         return False
     hits = pc.sum(pc.match_substring_regex(sample, YEAR_DOT_MONTH)).as_py() or 0
-    return hits == n and len(pc.unique(sample.drop_null())) >= 2
+    return hits == n and len(pc.unique(sample.drop_null())) >= 3
 
 
 def plan_dates(sample: pa.ChunkedArray, dayfirst: bool | None) -> DatePlan | None:

@@ -85,9 +85,18 @@ def install_advice(packages: list[str]) -> str:
 def check_display_libraries(
     env: Mapping[str, str] | None = None, loads: Callable[[str], bool] = _loads
 ) -> str:
-    """``""`` when Qt can start; otherwise the message to print instead of Qt's abort."""
+    """``""`` when Qt can start; otherwise the message to print instead of Qt's abort
+    (missing libraries, or no X display to connect to)."""
     env = os.environ if env is None else env
     if not uses_xcb(env):
         return ""
     missing = missing_packages(loads)
-    return install_advice(missing) if missing else ""
+    if missing:
+        return install_advice(missing)
+    if not env.get("DISPLAY"):  # Qt aborts too: "could not connect to display"
+        return _(
+            "Workbench needs a desktop to open its window, and none was found (DISPLAY is not "
+            "set). Without a desktop, use the command line, e.g. `workbench analyze DATA "
+            "--target COLUMN`."
+        )
+    return ""

@@ -22,7 +22,7 @@ def test_missing_libraries_name_their_packages_in_one_apt_line() -> None:
     assert packages == ["libxcb-icccm4", "libxcb-keysyms1"]
     advice = install_advice(packages)
     assert "sudo apt-get install libxcb-icccm4 libxcb-keysyms1" in advice
-    env = {"QT_QPA_PLATFORM": "xcb"}
+    env = {"QT_QPA_PLATFORM": "xcb", "DISPLAY": ":0"}
     on_linux = sys.platform.startswith("linux")
     got = check_display_libraries(env, loads=lambda s: s not in absent)
     assert ("libxcb-icccm4" in got) == on_linux
@@ -58,3 +58,10 @@ def test_this_machine_has_what_the_xcb_plugin_needs_or_says_so() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     for package in out.stdout.split():
         assert package in platform_check.XCB_LIBRARIES.values()
+
+
+def test_no_display_is_said_instead_of_qts_abort() -> None:
+    env = {"QT_QPA_PLATFORM": "xcb"}
+    text = check_display_libraries(env, loads=lambda _s: True)
+    assert ("DISPLAY" in text) == sys.platform.startswith("linux")
+    assert check_display_libraries({**env, "DISPLAY": ":0"}, loads=lambda _s: True) == ""

@@ -14,7 +14,8 @@ Rules (each fixes something a user saw one surface do differently from another):
   whose name says year (year, yr, 연도, 년도, 년 …), or any value of a range whose two ends are
   whole numbers from 1900 to 2100 (:func:`is_year_range`).
 * Class labels are what the user typed: 1.0 read from a column with gaps is the class "1".
-* Missing, NaN and infinite values are "—".
+* Missing, NaN and infinite values are "—"; an ISO date-time from a profile reads
+  "2026-03-02 06:14" (midnight: the date alone).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _EXACT_LIMIT = 1e15
 _YEAR_NAME = re.compile(r"(?i)(?:^|[^a-z])(?:year|yr|yyyy|jahr)s?(?:$|[^a-z])|연도|년도|년$|^년")
 _YEAR_MIN, _YEAR_MAX = 1000, 2999
 _RANGE_YEAR_MIN, _RANGE_YEAR_MAX = 1900, 2100
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 
 
 def _as_float(value: Any) -> float | None:
@@ -65,6 +67,15 @@ def _significant(value: float, digits: int) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def format_when(iso: str) -> str:
+    """An ISO date-time from a profile as people write it: ``2026-05-24 13:05``, seconds only
+    when there are some, midnight as the date alone (``2000-01-01``, not ``…T00:00:00``)."""
+    text = iso.replace("T", " ", 1)
+    if text.endswith(" 00:00:00"):
+        return text[:10]
+    return text[:-3] if len(text) == 19 and text.endswith(":00") else text
 
 
 def is_year_name(name: object) -> bool:
@@ -101,7 +112,7 @@ def format_number(
     if isinstance(value, bool | np.bool_):
         return str(bool(value))
     if isinstance(value, str):
-        return value
+        return format_when(value) if _ISO_TIME.match(value) else value
     v = _as_float(value)
     if v is None:
         return MISSING

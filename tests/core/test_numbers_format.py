@@ -148,3 +148,10 @@ def test_signed_contributions_never_use_exponents() -> None:
     assert format_signed(0.0) == "0"
     text = report_group_drivers([("flow", 12_345.6, "controllable"), ("temp", -0.5, "unknown")])
     assert "flow (+12,346)" in text and "temp (-0.5)" in text and "e+" not in text
+
+
+def test_profile_times_read_like_dates() -> None:
+    assert format_number("2026-03-02T06:14:00") == "2026-03-02 06:14"
+    assert format_number("2026-03-02T06:14:07") == "2026-03-02 06:14:07"
+    assert format_range("2000-01-01T00:00:00", "2024-12-01T00:00:00") == "2000-01-01 … 2024-12-01"
+    assert format_number("L3") == "L3"

@@ -116,8 +116,9 @@ def format_number(
     v = _as_float(value)
     if v is None:
         return MISSING
-    if (year or is_year_name(column)) and v.is_integer() and _YEAR_MIN <= v <= _YEAR_MAX:
-        return str(int(v))
+    if (year or is_year_name(column)) and _YEAR_MIN <= v <= _YEAR_MAX:
+        # a year, or an average year ("2011.9"): never "2,012"
+        return str(int(v)) if v.is_integer() else _fixed(v, 1, grouping=False)
     if decimals is not None:
         return _fixed(v, decimals)
     if v.is_integer() and abs(v) < _EXACT_LIMIT:

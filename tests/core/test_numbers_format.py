@@ -67,6 +67,8 @@ def test_years_are_plain_by_name_or_range() -> None:
     assert format_number(2024, column="flow") == "2,024"  # not a year: a number like any other
     assert format_number(2024, column="yearly_total") == "2,024"
     assert format_number(12_000, column="year") == "12,000"  # a year column's odd value
+    assert format_number(2011.94, column="year") == "2011.9"  # an average year
+    assert format_number(2011.94, year=True) == "2011.9"
     assert format_range(2000, 2024) == "2000 … 2024"  # both ends whole, 1900–2100
     assert format_range(2000.0, 2024.5) == "2,000 … 2,025"
     assert format_range(1, 10_000.0) == "1 … 10,000"

@@ -225,7 +225,7 @@ class QualityPane(Pane):
                 f"{p.distinct:,}",
                 number_text(p.min, p.name, is_year_range(p.min, p.max)),
                 number_text(p.max, p.name, is_year_range(p.min, p.max)),
-                number_text(p.mean),
+                number_text(p.mean, p.name, is_year_range(p.min, p.max)),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -65,3 +65,16 @@ def test_the_rules_on_bytes() -> None:
     assert choose_legacy("평균기온 °C".encode("cp949"), complete=True).codec == "cp949"
     # Cyrillic bytes read as cp1252 are runs of accented letters: left to the general detector
     assert choose_legacy("Привет мир, температура".encode("cp1251"), complete=True) is None
+
+
+def test_a_cp1252_file_that_starts_as_plain_ascii_is_redecided_on_the_whole_file(
+    tmp_path: Path,
+) -> None:
+    # The first 256 KB read as UTF-8 (plain ASCII); "°C Müller" near the end is not UTF-8.
+    rows = ["station,temp,note"] + [f"{i},{20 + i % 7}.5,ok" for i in range(30_000)]
+    rows.append("30000,21.5,Temperatur 21°C Müller")
+    path = tmp_path / "late.csv"
+    path.write_bytes(("\n".join(rows) + "\n").encode("cp1252"))
+    table = load_table(path)
+    assert table.frame["note"].iloc[-1] == "Temperatur 21°C Müller"
+    assert _encoding_note(table) == "The text was read as cp1252 (Western European)."

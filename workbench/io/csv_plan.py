@@ -221,6 +221,9 @@ def encoding_note(enc: sniff.EncodingGuess) -> LoadNote:
         )
         details = {"encoding": enc.label, "instead_of": "cp949"}
         return LoadNote("encoding", message, details=details)
+    if enc.codec == "cp1252":
+        message = say("The text was read as {encoding} (Western European).", encoding=enc.label)
+        return LoadNote("encoding", message, details={"encoding": enc.label})
     return LoadNote(
         "encoding",
         say("The text was read as {encoding}.", encoding=enc.label),

@@ -18,6 +18,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = prepare(argv)
     if is_command(args):
         return run_command(args)
+    # Qt aborts the process when its xcb plugin lacks system libraries: say the fix instead.
+    from ui.platform_check import check_display_libraries
+
+    advice = check_display_libraries()
+    if advice:
+        print(advice, file=sys.stderr)
+        return 1
     from ui.app import main as run_app
 
     return run_app([sys.argv[0], *args])

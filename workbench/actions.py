@@ -20,6 +20,7 @@ from typing import Any, TypedDict
 
 from workbench import actions_wording as words
 from workbench.errors import WorkbenchError
+from workbench.i18n import current_language
 
 
 class Status(StrEnum):
@@ -117,6 +118,9 @@ class Action:
     goal: dict[str, Any] | None = None  # target, direction, success of the goal at creation
     created: str = field(default_factory=now_iso)
     history: tuple[HistoryEntry, ...] = ()
+    # What action_from_group wrote and from what, so an unedited title, hypothesis and list of
+    # changes are said again in the reader's language (see in_reader_language).
+    generated: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", _status(self.status))
@@ -167,6 +171,7 @@ class Action:
             "goal": None if self.goal is None else dict(self.goal),
             "created": self.created,
             "history": [dict(h) for h in self.history],
+            "generated": None if self.generated is None else dict(self.generated),
         }
 
     @classmethod
@@ -219,7 +224,12 @@ class Action:
                 for h in data.get("history") or []
                 if isinstance(h, Mapping)
             ),
+            generated=_mapping(data.get("generated")),
         )
+
+
+def _mapping(value: Any) -> dict[str, Any] | None:
+    return dict(value) if isinstance(value, Mapping) else None
 
 
 _STATUS_WORDS = {
@@ -427,11 +437,41 @@ def action_from_group(
         "source_group": source,
         "goal": goal_doc,
     }
+    made_title = words.group_title(int(g.get("id", 0)), changes, avoid=avoid)
+    generated = {
+        "lang": current_language(),
+        "group": {
+            "id": int(g.get("id", 0)),
+            "description": source.description,
+            "target_mean": _plain(g.get("target_mean")),
+            "overall_mean": _plain(g.get("overall_mean")),
+            "conditions": source.conditions,
+        },
+        "title": made_title,
+        "hypothesis": defaults["hypothesis"],
+        "changes": [dict(c) for c in changes],
+    }
     defaults.update(fields)
-    title = defaults.pop("title", None) or words.group_title(
-        int(g.get("id", 0)), changes, avoid=avoid
-    )
-    return new_action(title, **defaults)
+    title = defaults.pop("title", None) or made_title
+    return new_action(title, generated=generated, **defaults)
+
+
+def in_reader_language(action: Action) -> Action:
+    """``action`` with the texts :func:`action_from_group` wrote, and nobody edited since, said
+    again in the current language (a Korean reader of an English project reads Korean)."""
+    made = action.generated
+    if not made or made.get("lang") == current_language():
+        return action
+    try:
+        again = action_from_group(made["group"], goal=action.goal)
+    except (KeyError, TypeError, ValueError):
+        return action  # a damaged record: keep the saved texts
+    assert again.generated is not None
+    edits: dict[str, Any] = {}
+    for name in ("title", "hypothesis", "changes"):
+        if getattr(action, name) == made.get(name):
+            edits[name] = getattr(again, name)
+    return dataclasses.replace(action, generated={**made, **again.generated}, **edits)
 
 
 _CONDITION_KEYS = (
@@ -458,7 +498,8 @@ def actions_to_json(actions: Iterable[Any]) -> list[dict[str, Any]]:
 
 def actions_from_json(entries: Sequence[Any]) -> list[Action]:
     """The actions of a saved project (a damaged entry is a plain :class:`WorkbenchError`)."""
-    return [a if isinstance(a, Action) else Action.from_dict(a) for a in entries]
+    read = [a if isinstance(a, Action) else Action.from_dict(a) for a in entries]
+    return [in_reader_language(a) for a in read]
 
 
 def find_action(actions: Sequence[Any], action_id: str) -> int:

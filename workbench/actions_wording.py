@@ -11,19 +11,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workbench.i18n import _, ngettext
+from workbench.numbers_format import format_number
 from workbench.steps.causes_wording import fmt_pct
 
 # -- numbers ----------------------------------------------------------------------------------
 
 
 def num(value: Any) -> str:
-    """A number as an engineer writes it: 17, 0.35, 1250 (four significant digits at most)."""
-    if value is None:
-        return "—"
-    x = float(value)
-    if not math.isfinite(x):
-        return "—"
-    return f"{x:.4g}" if abs(x) < 1e5 else f"{x:,.0f}"
+    """A number as an engineer writes it: 17, 0.35, 1,250 (as on every other surface)."""
+    return format_number(value)
 
 
 def signed(value: float, decimals: int) -> str:

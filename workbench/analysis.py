@@ -27,6 +27,7 @@ import pandas as pd
 from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind, LoadedTable, LoadOptions
 from workbench.jobs import JobContext, ensure_context
+from workbench.numbers_format import format_label, format_number
 from workbench.steps import causes_wording as words
 from workbench.steps.causes import (
     CauseGroups,
@@ -213,7 +214,9 @@ class AnalysisResult:
             for i, d in enumerate(self.explanation.drivers(8), start=1):
                 role = self.roles.get(d["column"])
                 tag = words.role_tag(str(role) if role is not None else "feature")
-                lines.append(f"  {i}. {d['column']} ({d['importance']:.3g}){tag}")
+                lines.append(
+                    f"  {i}. {d['column']} ({format_number(d['importance'], digits=3)}){tag}"
+                )
             lines.append("")
         rule = self.goal.focus_rule
         lines.append(words.report_focus(rule.describe(self.goal.target), len(self.focus_rows)))
@@ -326,16 +329,10 @@ def _bool_focus(series: pd.Series, focus: str) -> str:
 
 
 def _rarest_class(series: pd.Series) -> str:
-    counts = series.dropna().map(_label_text).value_counts()
+    counts = series.dropna().map(format_label).value_counts()
     if counts.empty:
         raise AnalysisError(words.target_empty(str(series.name)), words.target_empty_hint())
     return str(counts.sort_values(kind="stable").index[0])
-
-
-def _label_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def clean_up_recipe(quality: Any, target: str | None = None) -> Any:

@@ -5,21 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.i18n import _, ngettext
+from workbench.numbers_format import format_range
 from workbench.steps.quality_checks import SEVERITY_ORDER, severity_rank
 from workbench.steps.recipe_wording import kind_name
 from workbench.text_width import pad, terminal_width
 
 _SEVERITY_MARK = {"error": "✖", "warning": "!", "info": "·"}
-
-
-def _fmt_number(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        if value != value:
-            return "—"
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return str(value)
 
 
 def format_load(table: Any) -> str:
@@ -48,7 +39,7 @@ def format_columns(report: Any) -> str:
     kind_width = max((terminal_width(k) for k in kinds), default=11)
     for p, name, kind in zip(report.profiles, names, kinds, strict=True):
         if getattr(p, "min", None) is not None and str(p.kind) in ("numeric", "datetime"):
-            spread = f"{_fmt_number(p.min)} … {_fmt_number(p.max)}"
+            spread = format_range(p.min, p.max, column=p.name)
         elif getattr(p, "top_values", None):
             value, count = p.top_values[0]
             spread = _("most often “{value}” ({count:,})").format(value=value, count=count)

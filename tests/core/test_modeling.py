@@ -410,7 +410,7 @@ def test_verdict_wording():
     )
     assert w.no_signal().startswith("No usable signal in these columns — ")
     text = w.binary_verdict("defect", "NG", 0.85, 0.66, "humidity", 0.7, 0.4, 0.3, 120)
-    assert "catches 70% of the 120 NG rows it was checked on (misses 30%)" in text
+    assert "catches 70% of the 120 “NG” rows it was checked on (misses 30%)" in text
     assert "40% of its alarms are real" in text
     assert w.metric_label("r2") == "R²"
 

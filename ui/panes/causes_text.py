@@ -62,10 +62,10 @@ RANGE = _("{low} to {high}")
 RANGES = _("{group} vs {rest}")
 
 
-def _range_text(rng: Any, step: float | None) -> str:
+def _range_text(rng: Any, step: float | None, column: str | None = None) -> str:
     if rng is None:
         return "–"
-    return RANGE.format(low=fmt_number(rng[0], step), high=fmt_number(rng[1], step))
+    return RANGE.format(low=fmt_number(rng[0], step, column), high=fmt_number(rng[1], step, column))
 
 
 def group_marks(group: Any) -> str:
@@ -91,8 +91,8 @@ def comparison_rows(group: Any) -> list[list[str]]:
         ranges = "–"
         if cond.group_range is not None and cond.rest_range is not None:
             ranges = RANGES.format(
-                group=_range_text(cond.group_range, cond.step),
-                rest=_range_text(cond.rest_range, cond.step),
+                group=_range_text(cond.group_range, cond.step, cond.column),
+                rest=_range_text(cond.rest_range, cond.step, cond.column),
             )
         rows.append(
             [

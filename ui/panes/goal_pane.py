@@ -57,6 +57,7 @@ from ui.plots.target_plot import TargetPlot
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.jobs import JobContext
+from workbench.numbers_format import format_label
 from workbench.project import Section
 from workbench.steps.goal import (
     ColumnRole,
@@ -292,7 +293,7 @@ class GoalPane(Pane):
         from workbench.steps.goal import select_focus
 
         self.direction_combo.setCurrentIndex(self.direction_combo.findData(str(goal.direction)))
-        labels = sorted({_label(v) for v in target.dropna().unique()[:200]})
+        labels = sorted({format_label(v) for v in target.dropna().unique()[:200]})
         self.focus_class.clear()
         self.focus_class.addItems(labels)
         focus_rows = None
@@ -433,12 +434,6 @@ def _rule_or_none(focus: str) -> FocusRule | None:
 def _quality_for(report: Any, target: str | None) -> Any:
     """The Quality step's report when it checked the same target (its leakage flags fit)."""
     return report if report is not None and getattr(report, "target", None) == target else None
-
-
-def _label(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def demo_project() -> Any:

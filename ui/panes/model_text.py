@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.i18n import _
+from workbench.numbers_format import format_number
 from workbench.steps.goal import Task
 
 TITLE = _("Model")
@@ -49,7 +50,7 @@ def _num(x: float | None, digits: int = 3) -> str:
 
 
 def _sig(x: float | None) -> str:
-    return "–" if x is None else f"{x:.4g}"
+    return "–" if x is None else format_number(x)
 
 
 def metric_rows(fit: Any, at: dict[str, Any] | None = None) -> list[tuple[str, str]]:

@@ -62,6 +62,7 @@ from ui.panes.quality_text import (
 from ui.plots.column_plot import ColumnPlot
 from ui.plots.missing_map import MissingMapPlot
 from ui.widgets.failure_banner import FailureBanner
+from workbench.numbers_format import is_year_range
 from workbench.project import Section
 from workbench.steps.quality_checks import severity_rank
 
@@ -222,9 +223,9 @@ class QualityPane(Pane):
                 KIND_LABELS.get(p.kind, p.kind),
                 MISSING_CELLS.format(n=f"{p.missing:,}", pct=p.missing_pct),
                 f"{p.distinct:,}",
-                number_text(p.min),
-                number_text(p.max),
-                number_text(p.mean),
+                number_text(p.min, p.name, is_year_range(p.min, p.max)),
+                number_text(p.max, p.name, is_year_range(p.min, p.max)),
+                number_text(p.mean, p.name, is_year_range(p.min, p.max)),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

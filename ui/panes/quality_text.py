@@ -6,6 +6,7 @@ from typing import Any
 
 from ui.panes.data_text import shape_text
 from workbench.i18n import _, ngettext
+from workbench.numbers_format import format_number
 
 # -- sentences -----------------------------------------------------------------
 TITLE = _("Quality")
@@ -55,16 +56,16 @@ def summary_text(report: Any) -> str:
     )
 
 
-def number_text(value: Any) -> str:
+def number_text(value: Any, column: object = None, year: bool = False) -> str:
+    """A profile value: a number as every surface writes it, a date without its "T"."""
     if value is None:
         return ""
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    text = str(value)
+    if not isinstance(value, str):
+        return format_number(value, column=column, year=year)
     # ISO datetimes from the profile: a space reads better than "T", seconds rarely matter
-    if len(text) >= 16 and text[4] == "-" and text[10] == "T":
-        return text[:16].replace("T", " ")
-    return text
+    if len(value) >= 16 and value[4] == "-" and value[10] == "T":
+        return value[:16].replace("T", " ")
+    return value
 
 
 def group_message(group: Any) -> str:

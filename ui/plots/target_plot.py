@@ -12,17 +12,12 @@ import pyqtgraph as pg
 
 from ui.plots.style import style_plot
 from workbench.i18n import _
+from workbench.numbers_format import format_label
 
 #: Okabe-Ito colours: distinguishable for colour-blind readers, and far apart in lightness.
 FOCUS_COLOUR = "#D55E00"  # vermillion, dark
 REST_COLOUR = "#9ecae1"  # light blue
 MAX_BARS = 20  # classes beyond this are summed into "other"
-
-
-def _label_text(value: object) -> str:
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
 
 
 class TargetPlot(pg.PlotWidget):
@@ -60,7 +55,7 @@ class TargetPlot(pg.PlotWidget):
         if numeric and valid.nunique() > MAX_BARS:
             self._histogram(valid.to_numpy(dtype=float), in_focus)
         else:
-            self._bars(valid.map(_label_text).astype(str), in_focus)
+            self._bars(valid.map(format_label).astype(str), in_focus)
         self.setLabel("bottom", str(values.name))
         self.setLabel("left", _("Rows"))
 

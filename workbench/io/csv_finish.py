@@ -14,6 +14,11 @@ from workbench.errors import DataLoadError
 from workbench.i18n import _, say_n
 from workbench.io.csv_plan import CsvPlan
 from workbench.io.names import make_unique_names
+from workbench.io.punctuation_rows import (
+    drop_punctuation_rows,
+    has_content,
+    punctuation_name_note,
+)
 from workbench.io.table import LoadNote, LoadOptions, RawTable
 
 
@@ -22,14 +27,15 @@ def finish_table(
 ) -> RawTable:
     """Drop empty padding, name the columns, and record what was used in the options."""
     header = list(plan.header) + [""] * (frame.shape[1] - len(plan.header))
+    frame = drop_punctuation_rows(frame, notes)  # ";;;;;;,,,,," lines are empty rows
     # A first value settles most columns without scanning all rows.
     empty_cols = [
         j
         for j in range(frame.shape[1])
         if frame.iloc[:1, j].isna().all() and frame.iloc[:, j].isna().all()
     ]
-    if plan.has_header:
-        drop = [j for j in empty_cols if not header[j].strip()]
+    if plan.has_header:  # a name of punctuation only (",,,,,") over no values is no column
+        drop = [j for j in empty_cols if not has_content(header[j])]
     else:  # no names: only the trailing run of empty columns is clearly padding
         drop = []
         for j in reversed(range(frame.shape[1])):
@@ -37,21 +43,26 @@ def finish_table(
                 break
             drop.append(j)
     if drop and len(drop) < frame.shape[1]:
+        unnamed = [j for j in drop if not header[j].strip()]
+        if unnamed:
+            notes.append(
+                LoadNote(
+                    "dropped_empty_columns",
+                    say_n(
+                        "{n} empty column without a name was left out.",
+                        "{n} empty columns without a name were left out.",
+                        len(unnamed),
+                        n=len(unnamed),
+                    ),
+                    details={"positions": sorted(j + 1 for j in unnamed)},
+                )
+            )
+        named = [header[j] for j in drop if header[j].strip()]
+        if named:
+            notes.append(punctuation_name_note(named))
         keep = [j for j in range(frame.shape[1]) if j not in drop]
         frame = frame.iloc[:, keep]
         header = [header[j] for j in keep]
-        notes.append(
-            LoadNote(
-                "dropped_empty_columns",
-                say_n(
-                    "{n} empty column without a name was left out.",
-                    "{n} empty columns without a name were left out.",
-                    len(drop),
-                    n=len(drop),
-                ),
-                details={"positions": sorted(j + 1 for j in drop)},
-            )
-        )
     frame = _drop_empty_rows(frame, notes)
     if len(frame) == 0:
         raise DataLoadError(

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import codecs
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from workbench.errors import DataLoadError
 from workbench.i18n import N_, _, say, say_n
 from workbench.io import text_sniff as sniff
+from workbench.io.dates import YEAR_DOT_MONTH
 from workbench.io.table import LoadNote, LoadOptions
+
+_YEAR_MONTH = re.compile(YEAR_DOT_MONTH)
 
 
 @dataclass
@@ -33,7 +37,7 @@ class CsvPlan:
     encoding_chosen: bool = False  # the user chose the encoding: never switch it
     unwrap: bool = False  # every line is wrapped in quotes: undo that first
     multiline: bool = False  # the sample has quoted values spanning lines
-    string_columns: list[int] = field(default_factory=list)  # keep as text (leading zeros)
+    string_columns: list[int] = field(default_factory=list)  # keep as text (00123, 2000.01)
     notes: list[LoadNote] = field(default_factory=list)
 
 
@@ -95,7 +99,9 @@ def make_plan(name: str, head: bytes, size: int, options: LoadOptions) -> CsvPla
         encoding_chosen=bool(options.encoding),
         unwrap=unwrap,
         multiline=any(b.line - a.line > 1 for a, b in itertools.pairwise(records)),
-        string_columns=_leading_zero_columns(data, width),
+        string_columns=sorted(
+            {*_leading_zero_columns(data, width), *_year_month_columns(data, width)}
+        ),
         notes=notes,
     )
 
@@ -206,6 +212,18 @@ def _table_width(first: sniff.Record, data: list[sniff.Record]) -> int:
 
 
 def encoding_note(enc: sniff.EncodingGuess) -> LoadNote:
+    if enc.rejected_example:
+        message = say(
+            "The text was read as {encoding} (Western European): read as Korean (cp949) it "
+            "would hold unlikely syllables such as “{example}”.",
+            encoding=enc.label,
+            example=enc.rejected_example,
+        )
+        details = {"encoding": enc.label, "instead_of": "cp949"}
+        return LoadNote("encoding", message, details=details)
+    if enc.codec == "cp1252":
+        message = say("The text was read as {encoding} (Western European).", encoding=enc.label)
+        return LoadNote("encoding", message, details={"encoding": enc.label})
     return LoadNote(
         "encoding",
         say("The text was read as {encoding}.", encoding=enc.label),
@@ -377,6 +395,16 @@ def _leading_zero_columns(rows: list[sniff.Record], width: int) -> list[int]:
             if len(v) > 1 and v[0] == "0" and v[1].isdigit():
                 out.append(j)
                 break
+    return out
+
+
+def _year_month_columns(rows: list[sniff.Record], width: int) -> list[int]:
+    """Columns of months written "2000.01": as numbers October would read as 2000.1."""
+    out = []
+    for j in range(width):
+        values = {r.fields[j].strip() for r in rows[:1000] if j < len(r.fields)} - {""}
+        if len(values) >= 3 and all(_YEAR_MONTH.match(v) for v in values):
+            out.append(j)
     return out
 
 

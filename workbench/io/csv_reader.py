@@ -35,6 +35,7 @@ from workbench.io import text_sniff as sniff
 from workbench.io.csv_blocks import ArrowOptions, NotFast, read_in_blocks
 from workbench.io.csv_finish import finish_table
 from workbench.io.csv_plan import CsvPlan, delimiter_name, encoding_note, line_prefix, make_plan
+from workbench.io.punctuation_rows import has_content
 from workbench.io.table import LoadNote, LoadOptions, OnRead, RawTable
 from workbench.jobs import JobContext, ensure_context
 
@@ -378,8 +379,9 @@ def _read_python(
     ctx.progress(0.7)
     rows = [r for r in rows if r]  # blank lines
     width = plan.width
-    short = [i for i, r in enumerate(rows) if len(r) < width]
-    long = [i for i, r in enumerate(rows) if len(r) > width and any(c.strip() for c in r[width:])]
+    # rows of separators and punctuation (";;;;;;,,,,,") are empty rows, whatever their width
+    short = [i for i, r in enumerate(rows) if len(r) < width and any(map(has_content, r))]
+    long = [i for i, r in enumerate(rows) if len(r) > width and any(map(has_content, r[width:]))]
     uneven = len(short) + len(long)
     if rows and uneven > max(2, _RAGGED_LIMIT * len(rows)):
         raise DataLoadError(

@@ -6,6 +6,8 @@ into timestamps with NumPy integer arithmetic: no Python loop per cell. Families
 ``ymd``     "2026-03-01 13:00", "2026.03.01", "2026/3/1", "2026. 3. 1. 오후 1:00:00",
             "2026-03-01T13:00:00+09:00" (an offset keeps the column time-zone aware)
 ``korean``  "2026년 3월 1일", "2026년 3월 1일 13시 5분", "2026년 3월 1일 (일) 오후 1:00"
+``ym``, ``korean_ym``  a month, read as its first day: "2000-01", "2000. 01", "2000.01",
+            "2000년 1월" (Korean monthly statistics are written so)
 ``dmy``     "01/03/2026", "1.3.2026 13:00", "01-03-26": day-first or month-first, decided once
             per file from the data (a value like 13/03/2026 proves day-first)
 ``pandas``  anything else pandas can guess a single format for ("01-Mar-2026", "Mar 1, 2026")
@@ -52,7 +54,14 @@ PATTERNS: dict[str, str] = {
     "dmy": (
         r"^(?P<a>\d{1,2})\s*[-/.]\s*(?P<b>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}|\d{2})" + _TIME + r"\s*$"
     ),
+    # A month, read as its first day: "2000-01", "2000. 01", "2000.01", "2000년 1월".
+    "ym": r"^(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*\.?\s*$",
+    "korean_ym": r"^(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*$",
 }
+#: Families without a day or a time (each value is the first day of its month).
+YEAR_MONTH = frozenset({"ym", "korean_ym"})
+# "2000.01" … "2024.12" also reads as a number; as text with two month digits it is a month.
+YEAR_DOT_MONTH = r"^(?:18|19|20|21)\d{2}\.(?:0[1-9]|1[0-2])$"
 _NS_PER_DAY = 86_400 * 10**9
 _NAT = np.iinfo(np.int64).min
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
@@ -84,6 +93,20 @@ def _rate(sample: pa.ChunkedArray, pattern: str) -> float:
     if n == 0:
         return 0.0
     return (pc.sum(pc.match_substring_regex(sample, pattern)).as_py() or 0) / n
+
+
+def looks_like_year_months(sample: pa.ChunkedArray) -> bool:
+    """True when every (trimmed) value is written like "2000.01": a year, a dot, two month digits.
+
+    Such a column also reads as numbers (2000.01, 2000.1 for October); read as months it keeps
+    its meaning. A measurement written with two decimals would rarely keep every value's
+    decimals within 01–12, so at least three different values are asked for.
+    """
+    n = len(sample) - sample.null_count
+    if n < 2:
+        return False
+    hits = pc.sum(pc.match_substring_regex(sample, YEAR_DOT_MONTH)).as_py() or 0
+    return hits == n and len(pc.unique(sample.drop_null())) >= 3
 
 
 def plan_dates(sample: pa.ChunkedArray, dayfirst: bool | None) -> DatePlan | None:
@@ -199,6 +222,8 @@ def _fast_family(
 
     Returns nanoseconds and offsets (minutes; int32 min = none) like :func:`_assemble`.
     """
+    if family in YEAR_MONTH:
+        return None  # strptime needs a day: the exact engine reads these (cheap: no time part)
     formats = date_fast.sample_formats(plan.sample, family, PATTERNS[family], dayfirst)
     if not formats:
         return None
@@ -258,6 +283,8 @@ def _years(y: np.ndarray) -> np.ndarray:
 
 def _assemble(parts: pa.StructArray, family: str, dayfirst: bool) -> tuple[np.ndarray, np.ndarray]:
     ok = np.asarray(parts.is_valid(), dtype=bool)
+    if family in YEAR_MONTH:
+        return _assemble_month(parts, ok)
     if family == "dmy":
         a, b = _int_field(parts, "a"), _int_field(parts, "b")
         d, m = (a, b) if dayfirst else (b, a)
@@ -284,6 +311,15 @@ def _assemble(parts: pa.StructArray, family: str, dayfirst: bool) -> tuple[np.nd
     ns = days * _NS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 10**9 + frac_ns
     ns = np.where(ok, ns, _NAT)
     return ns, _offsets(parts, ok)
+
+
+def _assemble_month(parts: pa.StructArray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A year and a month as the first day of that month (no time, no offset)."""
+    y, m = _int_field(parts, "y"), _int_field(parts, "m")
+    ok = ok & (y >= 1800) & (y <= 2200) & (m >= 1) & (m <= 12)
+    days = _civil_to_days(y, np.clip(m, 1, 12), np.ones_like(m))
+    ns = np.where(ok, days * _NS_PER_DAY, _NAT)
+    return ns, np.full(len(parts), np.iinfo(np.int32).min, dtype=np.int64)
 
 
 def _ampm(parts: pa.StructArray) -> np.ndarray:

@@ -137,7 +137,9 @@ def _analyse_decided(
             res = _finish_bools(converting(), mapping, forced=force is not None)
             if res is not None:
                 return res
-    if force is None or force == ColumnKind.NUMERIC:
+    # "2000.01" … "2024.12" are months, not the numbers 2000.01 … 2024.12
+    months = force is None and dts.looks_like_year_months(sample)
+    if (force is None and not months) or force == ColumnKind.NUMERIC:
         codes_like = force is None and nums.looks_like_codes(sample)
         fmt, rate, ambiguous = nums.detect_format(sample, st.decimal, st.thousands)
         fmt = nums.without_unused_thousands(fmt, sample)

@@ -1,11 +1,10 @@
 """Guess how a delimited text file is written, from a sample of its first bytes.
 
-Encoding (BOMs, UTF-8, cp949/EUC-KR, UTF-16 without a BOM), separator (``,`` ``;`` tab ``|``),
-the line that holds the column names (title or comment lines may sit above it), whether there
-is a header at all, and the number format (``1,234.5`` vs ``1.234,5``). Every guess here is
-only a guess: :mod:`workbench.io.csv_reader` honours the user's overrides and reports what it
-used. Nothing here reads more than the sample it is given.
-"""
+Encoding (BOMs, UTF-8, cp949/EUC-KR or cp1252, UTF-16 without a BOM), separator (``,`` ``;``
+tab ``|``), the line that holds the column names (title or comment lines may sit above it),
+whether there is a header at all, and the number format (``1,234.5`` vs ``1.234,5``). Every
+guess here is only a guess: :mod:`workbench.io.csv_reader` honours the user's overrides and
+reports what it used. Nothing here reads more than the sample it is given."""
 
 from __future__ import annotations
 
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 
 from workbench.errors import DataLoadError
 from workbench.i18n import _
+from workbench.io.legacy_codepage import choose_legacy
+from workbench.io.punctuation_rows import has_content
 
 DELIMITERS = (",", ";", "\t", "|")
 # On a tie, the rarer separator wins: a file with a ';' in every line and commas inside
@@ -37,6 +38,8 @@ class EncodingGuess:
     codec: str  # a Python codec name: "utf-8", "cp949", "utf-16-le", ...
     bom: int  # bytes of byte-order mark to skip at the start of the file
     label: str  # as shown to the user
+    # cp1252 chosen over cp949: a syllable cp949 would have made of the text ("캜")
+    rejected_example: str = ""
 
     @property
     def option(self) -> str:
@@ -48,7 +51,7 @@ class EncodingGuess:
 
 def encoding_label(codec: str, bom: int) -> str:
     name = codecs.lookup(codec).name
-    labels = {"utf-8": "UTF-8", "cp949": "cp949", "euc_kr": "EUC-KR"}
+    labels = {"utf-8": "UTF-8", "cp949": "cp949", "euc_kr": "EUC-KR", "cp1252": "cp1252"}
     label = labels.get(name, name.upper() if name.startswith("utf") else name)
     return f"{label} (BOM)" if bom else label
 
@@ -84,9 +87,12 @@ def detect_encoding(head: bytes, *, complete: bool, file_name: str) -> EncodingG
         if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
             return EncodingGuess("utf-16-be", 0, "UTF-16-BE")
         raise not_text_error(file_name)
-    for codec in ("utf-8", "cp949"):
-        if _decodes(head, codec) if not complete else _decodes_all(head, codec):
-            return EncodingGuess(codec, 0, encoding_label(codec, 0))
+    if _decodes(head, "utf-8") if not complete else _decodes_all(head, "utf-8"):
+        return EncodingGuess("utf-8", 0, encoding_label("utf-8", 0))
+    legacy = choose_legacy(head, complete=complete)
+    if legacy is not None:
+        codec = legacy.codec
+        return EncodingGuess(codec, 0, encoding_label(codec, 0), legacy.rejected_example)
     from charset_normalizer import from_bytes
 
     best = from_bytes(head).best()
@@ -150,7 +156,8 @@ class Record:
 
     @property
     def blank(self) -> bool:
-        return not any(f.strip() for f in self.fields)
+        """No letter or digit in any field: a blank line, or one of separators (";;;,,,")."""
+        return not any(map(has_content, self.fields))
 
     @property
     def filled(self) -> int:

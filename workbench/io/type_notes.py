@@ -133,6 +133,8 @@ def date_format(column: str, n: int, families: list[str], tz: str | None) -> Loa
     names = {
         "ymd": N_("year-month-day"),
         "korean": N_("Korean (2026년 3월 1일)"),
+        "ym": N_("year and month (2026-03, 2026. 03), each the month's first day"),
+        "korean_ym": N_("Korean year and month (2026년 3월), each the month's first day"),
         "dmy": N_("day/month/year or month/day/year"),
         "pandas": N_("a fixed date format"),
         "excel_serial": N_("Excel date numbers"),

@@ -70,8 +70,20 @@ def _action_dict(action: Any) -> dict[str, Any]:
     """An action log entry as a plain dict (dicts today; objects with ``to_dict`` later)."""
     import dataclasses
 
+    from workbench.actions import Action, in_reader_language
+    from workbench.errors import WorkbenchError
+
     if isinstance(action, dict):
-        return action
+        if not action.get("generated"):
+            return action
+        try:  # texts made from a cause group, said in the report's language
+            said = in_reader_language(Action.from_dict(action))
+        except WorkbenchError:
+            return action
+        texts = said.to_dict()
+        return {**action, **{k: texts[k] for k in ("title", "hypothesis", "changes", "change")}}
+    if isinstance(action, Action):
+        action = in_reader_language(action)
     if hasattr(action, "to_dict"):
         return dict(action.to_dict())
     if dataclasses.is_dataclass(action) and not isinstance(action, type):

@@ -42,8 +42,8 @@ def _condition_text(cond: Any) -> str:
 
     text = cond.text
     if cond.group_range is not None and cond.rest_range is not None:
-        g = [fmt_number(v, cond.step) for v in cond.group_range]
-        r = [fmt_number(v, cond.step) for v in cond.rest_range]
+        g = [fmt_number(v, cond.step, cond.column) for v in cond.group_range]
+        r = [fmt_number(v, cond.step, cond.column) for v in cond.rest_range]
         text += "\n" + w.typical_values(f"{g[0]}–{g[1]}", f"{r[0]}–{r[1]}")
     return text
 

@@ -56,11 +56,11 @@ class Condition:
 
     @property
     def text_low(self) -> str:
-        return words.fmt_number(self.low, self.step) if self.low is not None else ""
+        return words.fmt_number(self.low, self.step, self.column) if self.low is not None else ""
 
     @property
     def text_high(self) -> str:
-        return words.fmt_number(self.high, self.step) if self.high is not None else ""
+        return words.fmt_number(self.high, self.step, self.column) if self.high is not None else ""
 
     @property
     def text(self) -> str:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from workbench.errors import AnalysisError
 from workbench.jobs import JobContext, ensure_context
+from workbench.numbers_format import format_label
 from workbench.steps import causes_wording as words
 from workbench.steps.cause_profile import ColumnStats, Condition, best_condition
 from workbench.steps.goal import ColumnRole, Goal, parse_focus
@@ -279,16 +280,10 @@ def _outcome(target: pd.Series, goal: Goal) -> tuple[pd.Series, bool, str | None
     numeric = pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target)
     is_rate, label = outcome_wording(goal, numeric_target=numeric)
     if is_rate:
-        text = target.map(lambda v: None if pd.isna(v) else _label_text(v))
+        text = target.map(lambda v: None if pd.isna(v) else format_label(v))
         indicator = (text == label).astype(float).where(target.notna())
         return indicator, True, label
     return target.astype(float), False, None
-
-
-def _label_text(value: Any) -> str:
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def find_cause_groups(

@@ -12,23 +12,24 @@ from collections.abc import Sequence
 from typing import Any
 
 from workbench.i18n import _, ngettext
+from workbench.numbers_format import decimals_for_step, format_number, format_signed
 
 
-def fmt_number(value: float, step: float | None = None) -> str:
-    """A number as an engineer writes it: 17.0, 800, 0.35 (no float noise)."""
+def fmt_number(value: float, step: float | None = None, column: object = None) -> str:
+    """A number as an engineer writes it: 17.0, 800, 0.35 (no float noise).
+
+    Three significant digits unless ``step`` fixes the decimals; rounding, thousands
+    separators and plain years (``column``) as everywhere else (:mod:`workbench.numbers_format`).
+    """
     if value is None or not math.isfinite(value):
         return "—"
-    if step is not None and step > 0:
-        decimals = max(0, -math.floor(math.log10(step) + 1e-9))
-        return f"{value:.{decimals}f}"
-    mag = abs(value)
-    if mag >= 100:
-        return f"{value:.0f}"
-    if mag >= 10:
-        return f"{value:.1f}"
-    if mag >= 1:
-        return f"{value:.2f}"
-    return f"{value:.3g}"
+    decimals = decimals_for_step(step)
+    if decimals is None:
+        mag = abs(value)
+        decimals = 0 if mag >= 100 else 1 if mag >= 10 else 2 if mag >= 1 else None
+    if decimals is None:
+        return format_number(value, digits=3, column=column)
+    return format_number(value, decimals=decimals, column=column)
 
 
 def fmt_pct(share: float) -> str:
@@ -153,8 +154,8 @@ def outcome_phrase(
     step = _display_step(group_value, overall_value)
     return _("average {target} {group} vs {overall} overall").format(
         target=target,
-        group=fmt_number(group_value, step),
-        overall=fmt_number(overall_value, step),
+        group=fmt_number(group_value, step, target),
+        overall=fmt_number(overall_value, step, target),
     )
 
 
@@ -337,7 +338,7 @@ def report_focus(description: str, n: int) -> str:
 def report_group_drivers(drivers: Sequence[tuple[str, float, str]]) -> str:
     if not drivers:
         return _("Top drivers in this group: none pushes clearly toward the goal.")
-    items = ", ".join(f"{name} ({value:+.3g})" for name, value, _c in drivers)
+    items = ", ".join(f"{name} ({format_signed(value)})" for name, value, _c in drivers)
     return _("Top drivers in this group (mean SHAP toward the focus): {items}").format(items=items)
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 from workbench.errors import AnalysisError
 from workbench.i18n import _
 from workbench.io.table import ColumnKind
+from workbench.numbers_format import format_label
 from workbench.steps import model_wording as words
 from workbench.steps.goal import Exclusion, Task
 
@@ -104,12 +105,6 @@ class EncodedTarget:
     positive_class: str | None = None  # binary: the class coded 1
 
 
-def _label_text(value: object) -> str:
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def choose_positive_class(labels: pd.Series) -> str:
     """For two classes: a label that reads like the problem ("NG", "yes", 1), else the rarer."""
     counts = labels.value_counts()
@@ -138,7 +133,7 @@ def encode_target(
                 words.target_not_numeric(str(target.name)), words.target_not_numeric_hint()
             )
         return EncodedTarget(y.astype(float), task)
-    labels = valid.map(_label_text).astype(str)
+    labels = valid.map(format_label).astype(str)
     classes = sorted(labels.unique().tolist())
     if task == Task.BINARY:
         if len(classes) != 2:

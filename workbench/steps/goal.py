@@ -19,6 +19,7 @@ import pandas as pd
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.numbers_format import format_label
 
 # Every analysis imports this module before LightGBM: make LightGBM's OpenMP threads wait
 # passively (spinning threads make a 2-thread fit ~10x slower whenever other programs share the
@@ -61,7 +62,8 @@ MODEL_ROLES = frozenset({ColumnRole.FEATURE, ColumnRole.CONTROLLABLE, ColumnRole
 class Exclusion:
     """A column kept out of the model, with a stable ``reason`` and a plain ``message``.
 
-    Reasons: ``target``, ``id``, ``time``, ``excluded`` (the user's choice), ``constant``,
+    Reasons: ``target``, ``id``, ``time`` (``time_unordered``: marked, but its values order no
+    rows), ``excluded`` (the user's choice), ``constant``,
     ``id_like``, ``leakage``, ``empty``, ``text``, ``datetime``, ``high_cardinality``.
     """
 
@@ -225,13 +227,6 @@ def parse_focus(text: str) -> FocusRule:
     return FocusRule(kind, pct / 100.0)  # type: ignore[arg-type]
 
 
-def _label_text(value: object) -> str:
-    """A class label as the user reads it (1.0 -> "1", True -> "True")."""
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def select_focus(target: pd.Series, rule: FocusRule) -> pd.Index:
     """Row labels of the focus rows; rows with a missing target are never in the focus.
 
@@ -242,7 +237,7 @@ def select_focus(target: pd.Series, rule: FocusRule) -> pd.Index:
     """
     valid = target.dropna()
     if rule.kind == "class":
-        labels = valid.map(_label_text)
+        labels = valid.map(format_label)
         wanted = str(rule.value)
         mask = labels == wanted
         if not mask.any():

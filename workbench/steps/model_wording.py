@@ -26,6 +26,11 @@ def exclusion_message(reason: str, column: str, **details: object) -> str:
             "{column} is the time column: it orders the validation (train on the past, test on "
             "the later rows) and is not fed to the model as a value."
         ).format(column=column)
+    if reason == "time_unordered":
+        return _(
+            "{column} is marked as the time column, but it holds no dates or numbers that "
+            "order the rows, so the model was checked on rows mixed at random instead."
+        ).format(column=column)
     if reason == "excluded":
         return _("{column} was excluded by you.").format(column=column)
     if reason == "constant":
@@ -340,7 +345,7 @@ def binary_verdict(
         t=threshold,
         recall=_pct(recall),
         n=f"{positives:,}",
-        positive=positive,
+        positive=f"“{positive}”",  # "the 339 “1” rows", not "the 339 1 rows"
         miss=_pct(1 - recall),
         precision=_pct(precision),
     )

@@ -350,6 +350,12 @@ def fit_model(
     assignment, features, excluded = _model_features(frame, kinds, goal, roles, y, settings)
     time_column = assignment.time
     plan = _validation_plan(frame, target, time_column, settings)
+    if time_column is not None and plan.kind != TIME_ORDERED:  # its values order no rows
+        why = words.exclusion_message("time_unordered", time_column)
+        excluded = [
+            Exclusion(ex.column, "time_unordered", why) if ex.column == time_column else ex
+            for ex in excluded
+        ]
     clock.lap("prepare")
 
     # -- validation fits ---------------------------------------------------------------------

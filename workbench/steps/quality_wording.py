@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from workbench.i18n import N_, _, ngettext
+from workbench.numbers_format import format_label, format_number, is_year_range
 from workbench.steps.quality_checks import Finding
 
 
@@ -25,20 +26,17 @@ def _pct(value: float) -> str:
     return f"{value:.2g}%"
 
 
-def _num(value: Any) -> str:
+def _num(value: Any, year: bool = False) -> str:
     if isinstance(value, bool) or value is None:
         return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if value == int(value) and abs(value) < 1e15:
-            return f"{int(value):,}"
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return str(value)
+    return format_number(value, year=year)
 
 
 def _span(a: Any, b: Any) -> str:
-    return _num(a) if a == b else _("{a} to {b}").format(a=_num(a), b=_num(b))
+    year = is_year_range(a, b)  # "2000 to 2024", not "2,000 to 2,024"
+    if a == b:
+        return _num(a, year)
+    return _("{a} to {b}").format(a=_num(a, year), b=_num(b, year))
 
 
 def _when(iso: str) -> str:
@@ -295,7 +293,7 @@ def _imbalance(f: Finding) -> tuple[str, str]:
         "“{value}” is rare in “{column}”: {n} of {total} rows ({pct}). A model that never "
         "predicts it would still look {acc} accurate, so accuracy will mislead."
     ).format(
-        value=d["rare_class"],
+        value=format_label(d["rare_class"]),
         column=f.column,
         n=_num(d["rare_count"]),
         total=_num(d["rows"]),
@@ -303,7 +301,7 @@ def _imbalance(f: Finding) -> tuple[str, str]:
         acc=_pct(100 - d["rare_pct"]),
     )
     fix = _("Judge the model by how many “{value}” rows it catches and how often it is right.")
-    return msg, fix.format(value=d["rare_class"])
+    return msg, fix.format(value=format_label(d["rare_class"]))
 
 
 def _target_unusable(f: Finding) -> tuple[str, str]:
@@ -338,7 +336,7 @@ def _drift(f: Finding) -> tuple[str, str]:
             )
     else:
         change = _("“{level}” in {new} of rows against {old} before").format(
-            level=d["level"] if d["level"] is not None else _("(missing)"),
+            level=format_label(d["level"]) if d["level"] is not None else _("(missing)"),
             new=_pct(d["share_recent"]),
             old=_pct(d["share_before"]),
         )

@@ -25,6 +25,7 @@ from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind
 from workbench.steps import model_wording as words
 from workbench.steps.goal import MODEL_ROLES, ColumnRole, Exclusion
+from workbench.steps.time_order import has_time_order
 
 #: Quality alert kinds that keep a column out of the model by default, in order of precedence.
 FLAG_KINDS = ("leakage", "id_like", "constant")
@@ -199,7 +200,12 @@ def assign_roles(
         if c != target
         and (kinds.get(c) == ColumnKind.DATETIME or pd.api.types.is_datetime64_any_dtype(frame[c]))
     ]
-    auto_time = datetimes[0] if not times and len(datetimes) == 1 else None
+    # Only a column of real times is suggested: one that orders most rows (has_time_order).
+    auto_time = (
+        datetimes[0]
+        if not times and len(datetimes) == 1 and has_time_order(frame[datetimes[0]])
+        else None
+    )
 
     roles: dict[str, ColumnRole] = {}
     excluded: list[Exclusion] = []

@@ -23,6 +23,7 @@ import pandas as pd
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
 from workbench.steps.goal import Task
+from workbench.steps.time_order import as_time, orders_rows
 
 KFOLD = "k-fold"
 TIME_ORDERED = "time-ordered"
@@ -77,7 +78,12 @@ def plan_validation(
     if kind == TIME_ORDERED:
         if time is None:
             raise ValueError("time-ordered validation needs a time column")
-        return _time_plan(time, n_folds=1 if n > large_rows else n_folds, share=holdout_share)
+        plan = _time_plan(time, n_folds=1 if n > large_rows else n_folds, share=holdout_share)
+        if plan is not None:
+            return plan
+        # The time column gives no order (text that is no date, one value, mostly empty):
+        # "checked on later rows" would be untrue, so the rows are split as if it were absent.
+        kind = HOLDOUT if n > large_rows else KFOLD
     positions = np.arange(n)
     if kind == HOLDOUT:
         strat = yv if classes and _stratify_ok(yv, 2) else None
@@ -96,12 +102,15 @@ def plan_validation(
     return ValidationPlan(KFOLD, folds, 1.0)
 
 
-def _time_plan(time: pd.Series, *, n_folds: int, share: float) -> ValidationPlan:
+def _time_plan(time: pd.Series, *, n_folds: int, share: float) -> ValidationPlan | None:
+    """Folds in time order; None when ``time`` does not order the rows (time_order)."""
     n = len(time)
-    t = pd.to_datetime(time, errors="coerce") if not _is_numeric(time) else time
+    t = as_time(time)
+    missing = pd.isna(t).to_numpy()
+    if not orders_rows(t, missing):
+        return None
     # NaT/NaN first (treated as the earliest, so they only ever train), then by time; stable.
     key = t.to_numpy()
-    missing = pd.isna(t).to_numpy()
     finite_order = np.argsort(key[~missing], kind="stable")
     order = np.concatenate([np.flatnonzero(missing), np.flatnonzero(~missing)[finite_order]])
     if n_folds <= 1:

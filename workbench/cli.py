@@ -19,10 +19,26 @@ COMMANDS = ("profile", "analyze", "info", "report", "actions", "library")
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 EXIT_CANCELLED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a Unix tool exits with when its reader went away
 
 
 def _split_list(text: str | None) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()] if text else []
+
+
+def row_number(text: str) -> int:
+    """``--header-row``: a row number, 1 or more (argparse refuses anything else, exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            _(
+                "“{value}” is not a row number: give 1 for the first row, 2 for the second, …"
+            ).format(value=text)
+        )
+    return value
 
 
 def _add_load_options(p: argparse.ArgumentParser) -> None:
@@ -32,7 +48,7 @@ def _add_load_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--header-row",
-        type=int,
+        type=row_number,
         metavar="N",
         help=_("the row (1 = first) that holds the column names (default: found automatically)"),
     )
@@ -127,12 +143,28 @@ def _write_json(path: str, data: Any) -> None:
         ) from exc
 
 
+def _check_sheet(args: argparse.Namespace) -> None:
+    """``--sheet`` names a workbook sheet: on a text file it is a mistake, not a no-op."""
+    if not args.sheet:
+        return
+    from workbench.io.loader import EXCEL_FORMATS, detect_format
+
+    if detect_format(args.data) not in (*EXCEL_FORMATS, "encrypted"):
+        raise WorkbenchError(
+            _("--sheet is for Excel workbooks, but {file} is a text (CSV) file.").format(
+                file=Path(args.data).name
+            ),
+            _("Leave out --sheet to read the file as it is."),
+        )
+
+
 def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.cli_text import format_profile
     from workbench.io.loader import load_table
     from workbench.io.table import LoadOptions
     from workbench.steps.quality import assess_quality
 
+    _check_sheet(args)
     options = LoadOptions(sheet=args.sheet, header_row=args.header_row)
     table = load_table(args.data, options, ctx.sub(0.0, 0.6))
     for name in (args.target, args.time):
@@ -177,6 +209,7 @@ def _data_summary(table: Any) -> dict[str, Any]:
 def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.analysis import run_analysis, write_cluster_rows
 
+    _check_sheet(args)
     result = run_analysis(
         args.data,
         target=args.target,
@@ -254,7 +287,9 @@ def run_command(argv: Sequence[str]) -> int:
             "actions": _run_actions,
             "library": _run_library,
         }[args.command]
-        return runner(args, ctx)
+        code = runner(args, ctx)
+        sys.stdout.flush()  # the last lines may still be buffered: a closed pipe shows here
+        return code
     except WorkbenchError as exc:
         progress.done()
         print(_("Error: {message}").format(message=exc.message), file=sys.stderr)
@@ -265,6 +300,9 @@ def run_command(argv: Sequence[str]) -> int:
         progress.done()
         print(_("Stopped: nothing was written."), file=sys.stderr)
         return EXIT_CANCELLED
+    except BrokenPipeError:  # ``workbench profile big.csv | head -1``: the reader had enough
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception:  # last line of defence: a plain message, details in a log
         progress.done()
         log = _write_crash_log()
@@ -279,6 +317,19 @@ def run_command(argv: Sequence[str]) -> int:
         return EXIT_INTERNAL_ERROR
     finally:
         progress.done()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush does not complain
+    about the closed pipe on stderr ("Exception ignored ... BrokenPipeError")."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests): nothing to do
+        pass
 
 
 def _write_crash_log() -> Path:

@@ -9,6 +9,8 @@ before/after evidence, saves the project atomically and adds the action to the l
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,26 @@ from workbench.i18n import _
 from workbench.jobs import JobContext
 
 OUTCOME_CHOICES = ("improved", "no_change", "worse", "inconclusive", "not_tried")
+_DATE = re.compile(r"(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?")
+
+
+def date_option(text: str) -> str:
+    """``--date``/``--since``/``--until``: a year, month or day ("2026", "2026-04", "2026.4.5")
+    as ISO text ("2026-04-05"); anything else is refused by argparse (exit 2)."""
+    m = _DATE.fullmatch(text.strip())
+    try:
+        if m is None:
+            raise ValueError(text)
+        year, month, day = m.group(1), m.group(2), m.group(3)
+        _dt.date(int(year), int(month or 1), int(day or 1))  # a real month and day
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("“{value}” is not a date: write it like 2026-05-04 (or 2026-05 for a month).").format(
+                value=text
+            )
+        ) from None
+    parts = [year] + [f"{int(p):02d}" for p in (month, day) if p]
+    return "-".join(parts)
 
 
 def add_parsers(sub: Any) -> None:
@@ -32,7 +54,9 @@ def add_parsers(sub: Any) -> None:
         "--from-group", type=int, metavar="N", help=_("pre-fill the action from cause group N")
     )
     act.add_argument("--owner", help=_("who runs the trial"))
-    act.add_argument("--date", dest="planned_date", help=_("planned date, e.g. 2026-05-04"))
+    act.add_argument(
+        "--date", dest="planned_date", type=date_option, help=_("planned date, e.g. 2026-05-04")
+    )
     act.add_argument("--log", metavar="ID", help=_("log the outcome of action ID (number or id)"))
     act.add_argument("--outcome", choices=OUTCOME_CHOICES, help=_("what happened on the line"))
     act.add_argument("--reason", help=_("why it could not be tried (with not_tried)"))
@@ -57,8 +81,10 @@ def add_parsers(sub: Any) -> None:
     search.add_argument("text", nargs="?", default="", help=_("words to look for"))
     search.add_argument("--factor", help=_("only actions that changed this factor"))
     search.add_argument("--outcome", choices=OUTCOME_CHOICES, help=_("only this outcome"))
-    search.add_argument("--since", help=_("logged on or after this date, e.g. 2026-04"))
-    search.add_argument("--until", help=_("logged up to this date, e.g. 2026-06"))
+    search.add_argument(
+        "--since", type=date_option, help=_("logged on or after this date, e.g. 2026-04")
+    )
+    search.add_argument("--until", type=date_option, help=_("logged up to this date, e.g. 2026-06"))
     exp = lib_sub.add_parser("export", help=_("write every entry to a JSON file"))
     exp.add_argument("file", help=_("the JSON file to write"))
     imp = lib_sub.add_parser("import", help=_("merge entries from a JSON export"))

@@ -14,6 +14,7 @@ from workbench import __version__
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.jobs import Cancelled, JobContext
+from workbench.steps.pii_wording import mask_option
 
 COMMANDS = ("profile", "analyze", "info", "report", "actions", "library")
 EXIT_USER_ERROR = 2
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument(
         "--report", metavar="FILE", help=_("write the Excel report for managers (.xlsx)")
     )
+    ana.add_argument("--mask-personal", action="store_true", help=mask_option())
 
     info = sub.add_parser("info", help=_("print what a project file (.wbproj) holds"))
     info.add_argument("project", help=_("the project file to describe"))
@@ -182,13 +184,22 @@ def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
     )
     print(format_profile(table, report))
     if args.json:
+        from workbench.steps.pii import note_message, personal_columns
+
+        personal = personal_columns(report.alerts)
+        notes = [dict(n.to_dict(), message=note_message(n, personal)) for n in table.notes]
+        for note in notes:  # the examples were masked in the message; not kept raw beside it
+            if note["column"] in personal:
+                note["details"].pop("examples", None)
+                note.pop("say", None)
         _write_json(
             args.json,
             {
                 "schema": 1,
                 "data": _data_summary(table),
-                "load_notes": [n.to_dict() for n in table.notes],
+                "load_notes": notes,
                 "quality": report.to_dict(),
+                "masked_columns": personal,
             },
         )
     return 0
@@ -234,7 +245,14 @@ def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
         from workbench.io.project_file import project_from_analysis, save_project
 
         path = Path(args.project)
-        save_project(project_from_analysis(result, name=path.stem), path)
+        project = project_from_analysis(result, name=path.stem)
+        if args.mask_personal:
+            from workbench.steps import pii_wording
+            from workbench.steps.pii_copy import masked_project
+
+            project, masked = masked_project(project)
+            print(pii_wording.saved_masked(masked) if masked else pii_wording.nothing_to_mask())
+        save_project(project, path)
         print(_("Saved the analysis as the project {path}.").format(path=path))
     if args.report:
         from workbench.report.report_xlsx import write_report

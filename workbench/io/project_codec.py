@@ -223,7 +223,9 @@ def encode_fit(fit: Any) -> Pieces:
     doc["plan"] = plan_doc
     if plan_table is not None:
         tables[R + "validation.parquet"] = plan_table
-    return Pieces(doc, tables, {MODEL_TEXT: fit.booster.model_to_string()})
+    from workbench.steps.pii import masked_model_text
+
+    return Pieces(doc, tables, {MODEL_TEXT: masked_model_text(fit)})
 
 
 def _fingerprint(x: pd.DataFrame) -> dict[str, list[float]]:
@@ -274,6 +276,10 @@ def decode_fit(
         raise ValueError("the model input rebuilt from the saved table differs from the saved one")
     features = dataclasses.replace(shell, X=x)
     booster = lgb.Booster(model_str=texts[MODEL_TEXT])
+    if booster.pandas_categorical is not None:  # the saved names may be masked: use the real ones
+        from workbench.steps.pii import model_levels
+
+        booster.pandas_categorical = model_levels(features)
     oof = tables[R + "oof.parquet"]["prediction"].rename(doc.get("oof_name"))
     proba = tables.get(R + "oof_proba.parquet")
     if proba is not None:

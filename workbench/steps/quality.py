@@ -10,6 +10,7 @@ cleaning-recipe step (``fix_step``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -21,6 +22,7 @@ import pandas as pd
 from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext, ensure_context
+from workbench.steps import pii
 from workbench.steps import quality_checks as checks
 from workbench.steps import quality_labels as labels
 from workbench.steps import quality_target as target_checks
@@ -249,6 +251,7 @@ def assess_quality(
     if time is not None:
         drift_ctx = ctx.sub(0.95, 1.0)
         found += target_checks.check_drift(frame, summaries, time, not_inputs - {target}, drift_ctx)
+    found = _mask_personal(found, summaries)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     alerts = sorted((_to_alert(f) for f in found), key=lambda a: order[a.severity])
     ctx.progress(1.0, words.progress_message(done=True))
@@ -262,6 +265,27 @@ def assess_quality(
         target=target,
         time=time,
     )
+
+
+def _mask_personal(
+    found: list[checks.Finding], summaries: dict[str, ColumnSummary]
+) -> list[checks.Finding]:
+    """Mask every value of a personal-data column the report will quote: its profile's top
+    values, and the values its other findings cite (their sentences are built from these)."""
+    personal = set(pii.personal_columns(found))
+    for name in personal:
+        profile = summaries[name].profile
+        profile.top_values = [(pii.mask_value(v), c) for v, c in profile.top_values]
+        if profile.kind not in ("numeric", "datetime"):
+            profile.min = profile.max = None
+    return [
+        dataclasses.replace(
+            f, details=pii.mask_details(f.details), fix_step=pii.mask_fix_step(f.fix_step)
+        )
+        if f.column in personal and f.kind != pii.PII_KIND
+        else f
+        for f in found
+    ]
 
 
 def _target_findings(

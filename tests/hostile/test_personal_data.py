@@ -201,3 +201,37 @@ def test_cli_saves_a_masked_copy(people, tmp_path, capsys):
     with zipfile.ZipFile(out) as zf:
         snapshot = pd.read_parquet(io.BytesIO(zf.read("data/snapshot.parquet")))
     assert _leaks(snapshot.astype(str).to_csv(), raw) == []
+
+
+def test_cause_groups_on_a_personal_column_quote_it_masked(tmp_path):
+    """The user puts the operator's name in the model and the best runs are two operators':
+    the groups' sentences, summary, report and an action made from a group show them masked."""
+    from workbench.actions import action_from_group
+
+    rng = np.random.default_rng(2)
+    n = 800
+    people = [s + g for s in SURNAMES for g in GIVEN[:4]]
+    who = rng.choice(people, n)
+    temp = rng.normal(800, 10, n)
+    best = np.isin(who, ["김민수", "이영희"])
+    eff = 19 + 0.01 * (temp - 800) + 2.0 * best + rng.normal(0, 0.2, n)
+    frame = pd.DataFrame({"작업자": who, "소성온도": temp.round(1), "효율": eff.round(3)})
+    path = tmp_path / "ops.csv"
+    frame.to_csv(path, index=False, encoding="cp949")
+    raw = set(people)
+    result = run_analysis(path, target="효율", focus="top:10%", controllable="작업자")
+    assert result.causes is not None and result.causes.groups
+    conditions = [c for g in result.causes.groups for c in g.conditions if c.column == "작업자"]
+    assert conditions and all(c.masked for c in conditions)
+    assert set(conditions[0].levels) <= raw  # the rows they name are still the real ones
+    texts = [g.description for g in result.causes.groups]
+    texts.append(json.dumps(result.summary(), ensure_ascii=False))
+    action = action_from_group(result.causes.groups[0], result.goal, result.roles)
+    texts.append(json.dumps(action.to_dict(), ensure_ascii=False))
+    assert _leaks("\n".join(texts), raw) == []
+    assert "김**" in texts[-2] or "이**" in texts[-2]
+    out = tmp_path / "ops.xlsx"
+    write_report(result, out)
+    wb = load_workbook(out)
+    cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert _leaks("\n".join(cells), raw) == []

@@ -235,3 +235,27 @@ def test_cause_groups_on_a_personal_column_quote_it_masked(tmp_path):
     wb = load_workbook(out)
     cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert _leaks("\n".join(cells), raw) == []
+
+
+def test_a_report_saved_before_masking_is_masked_when_read(people, forced):
+    """A project file from an older Workbench keeps raw top values: they are masked on reading."""
+    from workbench.steps.quality import QualityReport
+
+    _path, raw = people
+    doc = json.loads(json.dumps(forced.quality.to_dict()))
+    del doc["personal_masked"]
+    names = sorted(v for v in raw if len(v) == 3)[:3]
+    for profile in doc["profiles"]:
+        if profile["name"] == "작업자":
+            profile["top_values"] = [[n, 5] for n in names]
+    for alert in doc["alerts"]:
+        if alert["column"] == "작업자" and alert["kind"] == "high_cardinality":
+            alert["fix_step"] = {
+                "op": "merge_categories",
+                "column": "작업자",
+                "mapping": {n: "(other)" for n in names},
+            }
+    assert _leaks(json.dumps(doc, ensure_ascii=False), raw)  # the crafted file holds names
+    back = QualityReport.from_dict(doc)
+    assert _leaks(json.dumps(back.to_dict(), ensure_ascii=False), raw) == []
+    assert back.profile("작업자").top_values[0][0].endswith("**")

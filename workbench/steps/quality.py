@@ -90,6 +90,7 @@ class QualityReport:
     alerts: list[Alert]
     target: str | None = None
     time: str | None = None
+    personal_masked: bool = True  # values of personal-data columns are masked (older files: no)
 
     def profile(self, column: str) -> ColumnProfile:
         """The profile of ``column`` (KeyError if there is none)."""
@@ -111,11 +112,13 @@ class QualityReport:
             "alerts": [a.to_dict() for a in self.alerts],
             "target": self.target,
             "time": self.time,
+            "personal_masked": self.personal_masked,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> QualityReport:
-        return cls(
+        """The saved report; one saved before personal data was masked is masked now."""
+        report = cls(
             n_rows=int(data["n_rows"]),
             n_columns=int(data["n_columns"]),
             profiles=[ColumnProfile.from_dict(p) for p in data["profiles"]],
@@ -125,6 +128,28 @@ class QualityReport:
             target=data.get("target"),
             time=data.get("time"),
         )
+        if not data.get("personal_masked"):
+            _mask_saved(report)
+        return report
+
+
+def _mask_saved(report: QualityReport) -> None:
+    """Mask a report saved before personal data was masked (in place; the same masking as
+    :func:`_mask_personal`, applied to finished alerts)."""
+    personal = set(pii.personal_columns(report.alerts))
+    for profile in report.profiles:
+        if profile.name in personal:
+            profile.top_values = [(pii.mask_value(v), c) for v, c in profile.top_values]
+    for alert in report.alerts:
+        if alert.column in personal and alert.kind != pii.PII_KIND:
+            alert.details = pii.mask_details(alert.details)
+            alert.fix_step = pii.mask_fix_step(alert.fix_step)
+            finding = checks.Finding(
+                alert.kind, alert.column, alert.severity, alert.details, alert.fix_step
+            )
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                alert.message, alert.fix = words.describe(finding)
+    report.personal_masked = True
 
 
 def _column_findings(s: ColumnSummary) -> list[checks.Finding]:

@@ -138,3 +138,13 @@ def masked_project(project: Project) -> tuple[Project, list[str]]:
         value = _mask_analysis(result, shared, masks)
         masked._results[Section.MODEL] = Stamped(value, dict(stamp.inputs))
     return masked, [c for c in columns if c in masks]
+
+
+def save_masked_copy(project: Project, path: Any, ctx: Any = None) -> list[str]:
+    """Save a copy of ``project`` with its personal data masked to ``path`` (the project itself
+    stays as it is: not masked, not marked saved). Returns the masked columns."""
+    from workbench.io.project_file import save_project
+
+    masked, columns = masked_project(project)
+    save_project(masked, path, ctx)
+    return columns

@@ -60,8 +60,8 @@ _SELECT_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
 def _schema_is_ours(conn: sqlite3.Connection) -> bool:
     """True when the file holds only what :data:`_SCHEMA_SQL` creates (or nothing yet)."""
     for kind, name in conn.execute("SELECT type, name FROM sqlite_master").fetchall():
-        if name.startswith("sqlite_autoindex_"):
-            continue
+        if name.startswith("sqlite_") and kind in ("table", "index"):
+            continue  # SQLite's own (automatic indexes, statistics); a trigger never is
         columns = _EXPECTED.get((kind, name))
         if columns is None:
             return False

@@ -252,3 +252,19 @@ def test_an_entries_view_is_not_read(tmp_path):
     lib = Library(path)
     assert lib.notice and "0 readable entries" in lib.notice
     assert lib.search() == []
+
+
+def test_a_trigger_smuggled_in_under_an_internal_name_is_caught(tmp_path):
+    path = tmp_path / "library.sqlite"
+    _library(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute(
+            "INSERT INTO sqlite_master VALUES ('trigger', 'sqlite_wipe', 'entries', 0, "
+            "'CREATE TRIGGER sqlite_wipe AFTER INSERT ON entries BEGIN DELETE FROM entries; END')"
+        )
+    conn.close()
+    lib = Library(path)
+    assert lib.notice and "triggers or views" in lib.notice
+    lib.record(_logged(9, "속도"), project_name="Line 5")
+    assert len(lib.search()) == GOOD + 1

@@ -42,6 +42,18 @@ def row_number(text: str) -> int:
     return value
 
 
+def group_size(text: str) -> int:
+    """``--min-group-size``: a whole number of rows, 2 or more (a group of one is no group)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 2:
+        message = _("“{value}” is not a group size: give a whole number of rows, 2 or more.")
+        raise argparse.ArgumentTypeError(message.format(value=text))
+    return value
+
+
 def _add_load_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("data", help=_("the CSV, TSV, TXT or Excel file to read"))
     p.add_argument(
@@ -88,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--controllable", help=_("columns you can change, comma separated"))
     ana.add_argument("--uncontrollable", help=_("columns you cannot change, comma separated"))
     ana.add_argument(
-        "--min-group-size", type=int, help=_("smallest cause group (default: automatic)")
+        "--min-group-size", type=group_size, help=_("smallest cause group (default: automatic)")
     )
     ana.add_argument("--json", metavar="FILE", help=_("write the summary as JSON"))
     ana.add_argument("--clusters", metavar="FILE", help=_("write each focus row's group as CSV"))

@@ -42,6 +42,14 @@ def test_header_row_must_be_a_row_number(csv_file, capsys, row):
     assert "is not a row number" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("size", ["0", "1", "-5", "x", "2.5"])
+def test_min_group_size_must_be_two_rows_or_more(csv_file, capsys, size):
+    argv = ["analyze", str(csv_file), "--target", "효율", f"--min-group-size={size}"]
+    code, err = _run(argv, capsys)
+    assert code == EXIT_USER_ERROR
+    assert "is not a group size" in err and "Traceback" not in err
+
+
 def test_sheet_on_a_csv_is_refused(csv_file, capsys):
     for command in (["profile"], ["analyze", "--target", "효율"]):
         code, err = _run([*command, str(csv_file), "--sheet", "Sheet1"], capsys)

@@ -277,3 +277,15 @@ def test_a_report_saved_before_masking_is_masked_when_read(people, forced):
     back = QualityReport.from_dict(doc)
     assert _leaks(json.dumps(back.to_dict(), ensure_ascii=False), raw) == []
     assert back.profile("작업자").top_values[0][0].endswith("**")
+
+
+def test_masking_covers_unused_categories_and_every_frame():
+    from workbench.steps.pii_copy import column_masks, mask_frame
+
+    a = pd.DataFrame({"작업자": pd.Categorical(["김민수"], categories=["김민수", "이영희"])})
+    b = pd.DataFrame({"작업자": ["김민수", "박지훈", None]})
+    masks = column_masks([a, b], ["작업자"])
+    assert masks["작업자"] == {"김민수": "김**", "이영희": "이**", "박지훈": "박**"}
+    assert list(mask_frame(a, masks)["작업자"].cat.categories) == ["김**", "이**"]
+    assert mask_frame(b, masks)["작업자"].tolist()[:2] == ["김**", "박**"]
+    assert mask_frame(b, masks)["작업자"].isna().tolist()[2]

@@ -39,4 +39,5 @@ def test_formula_like_text_gets_the_quote_prefix(tmp_path):
                     tried += 1
                     prefixed += bool(cell.quotePrefix)
                     assert cell.quotePrefix, f"{ws.title}!{cell.coordinate} {cell.value!r}"
+    print(f"formula-like cells: {tried}, quote-prefixed: {prefixed}")
     assert tried >= 5 and prefixed == tried

@@ -33,13 +33,23 @@ def project_personal_columns(project: Project) -> list[str]:
     return personal_columns(alerts)
 
 
-def column_masks(frame: pd.DataFrame, columns: Sequence[str]) -> Masks:
-    """For each personal column of ``frame``: its distinct values → masked, still distinct."""
+def _distinct(col: pd.Series) -> list[Any]:
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return list(col.cat.categories)  # unused categories too: they are stored in the file
+    return list(pd.unique(col.dropna()))
+
+
+def column_masks(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> Masks:
+    """For each personal column: every distinct value found in ``frames`` (in that order)
+    → its masked name, still distinct, so a value masks alike in every part of a copy."""
     masks: Masks = {}
     for column in columns:
-        if column in frame.columns:
-            values = list(pd.unique(frame[column].dropna()))
-            masks[column] = dict(zip(values, masked_labels(values), strict=True))
+        values: dict[Any, None] = {}
+        for frame in frames:
+            if column in frame.columns:
+                values.update(dict.fromkeys(_distinct(frame[column])))
+        if values:
+            masks[column] = dict(zip(values, masked_labels(list(values)), strict=True))
     return masks
 
 
@@ -123,11 +133,11 @@ def masked_project(project: Project) -> tuple[Project, list[str]]:
     itself is not changed."""
     columns = project_personal_columns(project)
     result = project.result(Section.MODEL)
-    frames = [t.frame for t in (project.table, getattr(result, "table", None)) if t is not None]
-    masks: Masks = {}
-    for frame in frames:  # the snapshot first: a value masks alike in every part of the copy
-        for column, mapping in column_masks(frame, columns).items():
-            masks.setdefault(column, mapping)
+    tables = (project.table, getattr(result, "table", None))
+    frames = [t.frame for t in tables if t is not None]
+    if result is not None and getattr(result, "frame", None) is not None:
+        frames.append(result.frame)
+    masks = column_masks(frames, columns)
     masked = copy.copy(project)
     masked._listeners = []
     masked._results = dict(project._results)

@@ -181,6 +181,9 @@ def test_saved_project_model_text_and_summaries(people, forced, tmp_path, capsys
     value = doc["results"]["model"]["value"]
     for part in (value["summary"], value["quality"], doc["results"]["quality"]["value"]):
         assert _leaks(json.dumps(part, ensure_ascii=False), raw) == []
+    # the model's category lists are stored masked too; only the data snapshot holds names
+    assert _leaks(json.dumps(doc, ensure_ascii=False), raw) == []
+    assert value["fit"]["features"]["levels"]["f0"]["masked"][0].endswith("**")
     assert run_command(["info", str(out)]) == 0
     assert _leaks(capsys.readouterr().out, raw) == []
     back = open_project(out)  # reopened, the model still predicts with the real categories
@@ -289,3 +292,30 @@ def test_masking_covers_unused_categories_and_every_frame():
     assert list(mask_frame(a, masks)["작업자"].cat.categories) == ["김**", "이**"]
     assert mask_frame(b, masks)["작업자"].tolist()[:2] == ["김**", "박**"]
     assert mask_frame(b, masks)["작업자"].isna().tolist()[2]
+
+
+def test_a_many_valued_personal_column_in_the_model_reopens_and_its_copy_too(tmp_path):
+    """Over 255 names: the model lumps the rare ones as "(other)"; the stored, masked levels
+    still lead back to the real ones, in the project and in its masked copy."""
+    rng = np.random.default_rng(4)
+    people = [s + g + t for s in SURNAMES for g in GIVEN for t in "가나다라"]  # 320 names
+    n = 2000
+    who = rng.choice(people, n)
+    temp = rng.normal(800, 10, n)
+    eff = 19 + 0.05 * (temp - 800) + 0.5 * np.isin(who, people[:40]) + rng.normal(0, 0.2, n)
+    frame = pd.DataFrame({"작업자": who, "소성온도": temp.round(1), "효율": eff.round(3)})
+    path = tmp_path / "many.csv"
+    frame.to_csv(path, index=False)
+    result = run_analysis(path, target="효율", controllable="작업자")
+    assert result.fit.features.lumped.get("작업자")
+    project = project_from_analysis(result, name="many")
+    for target, proj in (("plain", project), ("copy", masked_project(project)[0])):
+        out = tmp_path / f"{target}.wbproj"
+        save_project(proj, out)
+        with zipfile.ZipFile(out) as zf:
+            doc = json.loads(zf.read("project.json"))
+        assert _leaks(json.dumps(doc, ensure_ascii=False), set(people)) == []
+        back = open_project(out).result(Section.MODEL)
+        np.testing.assert_allclose(
+            back.fit.predict(back.table.frame), result.fit.predict(result.table.frame)
+        )

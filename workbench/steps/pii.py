@@ -193,3 +193,49 @@ def note_message(note: Any, personal: Iterable[str]) -> str:
         if str(example):
             message = message.replace(str(example), str(mask_value(example)))
     return message
+
+
+def stored_levels(fit: Any, encode: Any) -> dict[str, Any]:
+    """The model's category levels as a project file stores them (``encode`` each list).
+
+    The levels of a personal-data column the user put in the model are stored masked:
+    ``{"masked": names, "ranks": ..., "other": ...}``, where ``ranks`` places each level among
+    the kept levels sorted as text, so :func:`read_levels` finds the real ones again in the
+    saved data (the model's level order is kept: its splits refer to level numbers)."""
+    features = fit.features
+    personal = {e.column for e in getattr(fit, "forced", []) if e.reason == PII_KIND}
+    out: dict[str, Any] = {}
+    for safe, values in features.levels.items():
+        name = features.display.get(safe)
+        if name not in personal:
+            out[safe] = encode(values)
+            continue
+        other = bool(features.lumped.get(name))  # the last level stands for the rest
+        kept = list(values[:-1] if other else values)
+        place = {str(v): i for i, v in enumerate(sorted(kept, key=str))}
+        ranks = [place[str(v)] for v in kept]
+        out[safe] = {"masked": masked_labels(values), "ranks": ranks, "other": other}
+    return out
+
+
+def read_levels(
+    saved: dict[str, Any], decode: Any, rows: Any, display: dict[str, str]
+) -> dict[str, list[Any]]:
+    """The levels :func:`stored_levels` wrote: masked ones are found again among the levels of
+    the model's rows of the saved table, and must mask to the saved names (else ValueError:
+    the file's parts do not belong together)."""
+    from workbench.steps.features import levels_of
+
+    out: dict[str, list[Any]] = {}
+    for safe, doc in saved.items():
+        if not (isinstance(doc, dict) and "masked" in doc):
+            out[safe] = decode(doc)
+            continue
+        found = levels_of(rows[display[safe]])[0]
+        other = bool(doc.get("other"))
+        ref = sorted(found[:-1] if other else found, key=str)
+        levels = [ref[int(r)] for r in doc["ranks"]] + (found[-1:] if other else [])
+        if masked_labels(levels) != list(doc["masked"]):
+            raise ValueError("the saved model's categories do not match the saved data")
+        out[safe] = levels
+    return out

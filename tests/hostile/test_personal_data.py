@@ -256,6 +256,29 @@ def test_cause_groups_on_a_personal_column_quote_it_masked(tmp_path):
     wb = load_workbook(out)
     cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert _leaks("\n".join(cells), raw) == []
+    # saved: the conditions keep masked names and find the real ones again on opening
+    project = tmp_path / "ops.wbproj"
+    save_project(project_from_analysis(result, name="ops"), project)
+    with zipfile.ZipFile(project) as zf:
+        doc = json.loads(zf.read("project.json"))
+    assert _leaks(json.dumps(doc, ensure_ascii=False), raw) == []
+    back = open_project(project).result(Section.MODEL)
+    reopened = [c for g in back.causes.groups for c in g.conditions if c.column == "작업자"]
+    assert [c.levels for c in reopened] == [c.levels for c in conditions]
+    assert (
+        reopened[0].matches(back.frame["작업자"]).sum()
+        == conditions[0].matches(result.frame["작업자"]).sum()
+    )
+    copy = tmp_path / "ops masked.wbproj"
+    save_project(masked_project(open_project(project))[0], copy)
+    masked_back = open_project(copy).result(Section.MODEL)
+    masked_conditions = [
+        c for g in masked_back.causes.groups for c in g.conditions if c.column == "작업자"
+    ]
+    assert (
+        masked_conditions[0].matches(masked_back.frame["작업자"]).sum()
+        == reopened[0].matches(back.frame["작업자"]).sum()
+    )
 
 
 def test_a_report_saved_before_masking_is_masked_when_read(people, forced):

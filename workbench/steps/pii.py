@@ -239,3 +239,40 @@ def read_levels(
             raise ValueError("the saved model's categories do not match the saved data")
         out[safe] = levels
     return out
+
+
+# ---- cause-group conditions in a project file ----------------------------------------------
+
+
+def stored_condition(doc: dict[str, Any], condition: Any, frame: Any) -> dict[str, Any]:
+    """A condition's saved form: on a personal column it keeps the masked level names and
+    their ranks among the column's distinct values (as text, sorted) instead of the names."""
+    if not getattr(condition, "masked", False) or not condition.levels or frame is None:
+        return doc
+    if condition.column not in frame.columns:
+        return doc
+    values = sorted({str(v) for v in frame[condition.column].dropna().unique()})
+    place = {v: i for i, v in enumerate(values)}
+    if not all(str(v) in place for v in condition.levels):
+        return doc
+    return dict(
+        doc,
+        levels=condition.shown_levels,
+        level_ranks=[place[str(v)] for v in condition.levels],
+    )
+
+
+def read_condition(doc: dict[str, Any], frame: Any) -> dict[str, Any]:
+    """The saved form's fields for a Condition: real levels found again in ``frame``; without
+    it (a quick look at the file) the masked names, marked as not to be masked again."""
+    if "level_ranks" not in doc:
+        return doc
+    out = {k: v for k, v in doc.items() if k != "level_ranks"}
+    column = doc.get("column")
+    if frame is None or column not in frame.columns:
+        return dict(out, masked=False)  # already masked names: shown as they are
+    values = sorted({str(v) for v in frame[column].dropna().unique()})
+    levels = [values[int(r)] for r in doc["level_ranks"]]
+    if masked_labels(levels) != list(doc.get("levels") or []):
+        raise ValueError("a saved cause group's levels do not match the saved data")
+    return dict(out, levels=levels)

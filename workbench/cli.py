@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
+from workbench.cli_values import check_sheet, group_size, row_number
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.jobs import Cancelled, JobContext
@@ -25,33 +26,6 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a Unix tool exits with when its re
 
 def _split_list(text: str | None) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()] if text else []
-
-
-def row_number(text: str) -> int:
-    """``--header-row``: a row number, 1 or more (argparse refuses anything else, exit 2)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(
-            _(
-                "“{value}” is not a row number: give 1 for the first row, 2 for the second, …"
-            ).format(value=text)
-        )
-    return value
-
-
-def group_size(text: str) -> int:
-    """``--min-group-size``: a whole number of rows, 2 or more (a group of one is no group)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 2:
-        message = _("“{value}” is not a group size: give a whole number of rows, 2 or more.")
-        raise argparse.ArgumentTypeError(message.format(value=text))
-    return value
 
 
 def _add_load_options(p: argparse.ArgumentParser) -> None:
@@ -157,28 +131,13 @@ def _write_json(path: str, data: Any) -> None:
         ) from exc
 
 
-def _check_sheet(args: argparse.Namespace) -> None:
-    """``--sheet`` names a workbook sheet: on a text file it is a mistake, not a no-op."""
-    if not args.sheet:
-        return
-    from workbench.io.loader import EXCEL_FORMATS, detect_format
-
-    if detect_format(args.data) not in (*EXCEL_FORMATS, "encrypted"):
-        raise WorkbenchError(
-            _("--sheet is for Excel workbooks, but {file} is a text (CSV) file.").format(
-                file=Path(args.data).name
-            ),
-            _("Leave out --sheet to read the file as it is."),
-        )
-
-
 def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.cli_text import format_profile
     from workbench.io.loader import load_table
     from workbench.io.table import LoadOptions
     from workbench.steps.quality import assess_quality
 
-    _check_sheet(args)
+    check_sheet(args)
     options = LoadOptions(sheet=args.sheet, header_row=args.header_row)
     table = load_table(args.data, options, ctx.sub(0.0, 0.6))
     for name in (args.target, args.time):
@@ -232,7 +191,7 @@ def _data_summary(table: Any) -> dict[str, Any]:
 def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.analysis import run_analysis, write_cluster_rows
 
-    _check_sheet(args)
+    check_sheet(args)
     result = run_analysis(
         args.data,
         target=args.target,

@@ -9,38 +9,17 @@ before/after evidence, saves the project atomically and adds the action to the l
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
-import re
 from pathlib import Path
 from typing import Any
 
 from workbench import actions_wording as words
+from workbench.cli_values import date_option
 from workbench.errors import WorkbenchError
 from workbench.evidence import evidence_sentence
 from workbench.i18n import _
 from workbench.jobs import JobContext
 
 OUTCOME_CHOICES = ("improved", "no_change", "worse", "inconclusive", "not_tried")
-_DATE = re.compile(r"(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?")
-
-
-def date_option(text: str) -> str:
-    """``--date``/``--since``/``--until``: a year, month or day ("2026", "2026-04", "2026.4.5")
-    as ISO text ("2026-04-05"); anything else is refused by argparse (exit 2)."""
-    m = _DATE.fullmatch(text.strip())
-    try:
-        if m is None:
-            raise ValueError(text)
-        year, month, day = m.group(1), m.group(2), m.group(3)
-        _dt.date(int(year), int(month or 1), int(day or 1))  # a real month and day
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("“{value}” is not a date: write it like 2026-05-04 (or 2026-05 for a month).").format(
-                value=text
-            )
-        ) from None
-    parts = [year] + [f"{int(p):02d}" for p in (month, day) if p]
-    return "-".join(parts)
 
 
 def add_parsers(sub: Any) -> None:

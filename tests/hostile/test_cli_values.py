@@ -71,7 +71,7 @@ def test_unparseable_dates_are_refused(tmp_path, capsys, value):
 
 
 def test_good_dates_are_read_as_iso(tmp_path, capsys):
-    from workbench.cli_actions import date_option
+    from workbench.cli_values import date_option
 
     assert date_option("2026") == "2026"
     assert date_option("2026-4") == "2026-04"

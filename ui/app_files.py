@@ -24,6 +24,7 @@ from ui.app_jobs import (
     open_job,
     report_job,
     save_job,
+    save_masked_job,
     total_revision,
 )
 from ui.jobs import JobFailure
@@ -162,6 +163,41 @@ class ProjectFiles(_Base):
         if target.suffix.lower() != PROJECT_SUFFIX:
             target = target.with_name(target.name + PROJECT_SUFFIX)
         self._save_to(target, then)
+
+    def save_masked_copy(self, path: str | Path | None = None) -> None:
+        """Save a copy with personal data masked (asked where when None); the open project
+        keeps its file, its data and its unsaved state."""
+        from workbench.steps import pii_wording
+
+        if path is None:
+            stem = self.path.stem if self.path else (self.project.name or "project")
+            folder = self.path.parent if self.path else Path.home()
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self,
+                _("Save a copy with personal data masked"),
+                str(folder / f"{stem} ({_('masked')}).wbproj"),
+                _("Workbench projects (*.wbproj)"),
+            )
+            if not chosen:
+                return
+            path = chosen
+        target = Path(path)
+        if target.suffix.lower() != PROJECT_SUFFIX:
+            target = target.with_name(target.name + PROJECT_SUFFIX)
+
+        def on_success(columns: list[str]) -> None:
+            said = pii_wording.saved_masked(columns) if columns else pii_wording.nothing_to_mask()
+            self.controller.status_message.emit(said)
+
+        self.controller.runner.start(
+            FILE_JOB,
+            save_masked_job,
+            self.project,
+            target,
+            on_success=on_success,
+            on_failure=self._on_job_failed,
+            on_progress=self.show_progress,
+        )
 
     def _save_to(self, path: Path, then: Callable[[], None] | None) -> None:
         project = self.project

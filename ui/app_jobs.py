@@ -42,6 +42,12 @@ def save_job(ctx: JobContext, project: Project, path: Path) -> Path:
     return save_project(project, path, ctx)
 
 
+def save_masked_job(ctx: JobContext, project: Project, path: Path) -> list[str]:
+    from workbench.steps.pii_copy import save_masked_copy
+
+    return save_masked_copy(project, path, ctx)
+
+
 def autosave_job(ctx: JobContext, project: Project, original: str | None) -> Path | None:
     from workbench.autosave import autosave
 

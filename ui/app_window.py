@@ -114,6 +114,9 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         )
         self.action_save = self._action(_("&Save"), self.save, keys.Save)
         self.action_save_as = self._action(_("Save &as…"), lambda: self.save_as(), "Ctrl+Shift+S")
+        self.action_save_masked = self._action(
+            _("Save a copy with personal data &masked…"), lambda: self.save_masked_copy()
+        )
         self.action_export = self._action(
             _("&Export report…"), lambda: self.export_report(), "Ctrl+E"
         )
@@ -121,12 +124,19 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         self.action_demo = self._action(_("Open &demo project"), self.open_demo)
         self.action_about = self._action(_("&About Workbench"), self.show_about)
 
+        self._project_actions = (
+            self.action_save,
+            self.action_save_as,
+            self.action_save_masked,
+            self.action_export,
+        )
         file_menu = self.menuBar().addMenu(_("&File"))
         file_menu.addActions([self.action_new, self.action_new_from_data, self.action_open])
         self.recent_menu = file_menu.addMenu(_("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
-        file_menu.addActions([self.action_save, self.action_save_as, self.action_export])
+        file_menu.addActions([self.action_save, self.action_save_as, self.action_save_masked])
+        file_menu.addAction(self.action_export)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
         settings_menu = self.menuBar().addMenu(_("S&ettings"))
@@ -174,13 +184,13 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
     def show_start_page(self) -> None:
         self._fill_recent_menu()
         self.pages.setCurrentWidget(self.start_page)
-        for action in (self.action_save, self.action_save_as, self.action_export):
+        for action in self._project_actions:
             action.setEnabled(False)
         self._update_title()
 
     def show_loop(self, pane_class: str = "GoalPane") -> None:
         self.pages.setCurrentWidget(self.loop)
-        for action in (self.action_save, self.action_save_as, self.action_export):
+        for action in self._project_actions:
             action.setEnabled(True)
         index = next((i for i, p in enumerate(self.panes) if type(p).__name__ == pane_class), 0)
         self.steps.setCurrentRow(index)

@@ -383,12 +383,6 @@ def bad_import_hint() -> str:
     return _("Choose a file written by “workbench library export” or the Library window.")
 
 
-def imported(added: int, updated: int, unchanged: int) -> str:
-    return _("Imported: {added} new, {updated} updated, {unchanged} already there.").format(
-        added=added, updated=updated, unchanged=unchanged
-    )
-
-
 def exported(n: int, path: str) -> str:
     return ngettext(
         "Exported {n} library entry to {path}.", "Exported {n} library entries to {path}.", n

@@ -11,14 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
+from workbench.cli_values import check_sheet, group_size, row_number
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.jobs import Cancelled, JobContext
+from workbench.steps.pii_wording import mask_option
 
 COMMANDS = ("profile", "analyze", "info", "report", "actions", "library")
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 EXIT_CANCELLED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a Unix tool exits with when its reader went away
 
 
 def _split_list(text: str | None) -> list[str]:
@@ -32,7 +35,7 @@ def _add_load_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--header-row",
-        type=int,
+        type=row_number,
         metavar="N",
         help=_("the row (1 = first) that holds the column names (default: found automatically)"),
     )
@@ -71,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument("--controllable", help=_("columns you can change, comma separated"))
     ana.add_argument("--uncontrollable", help=_("columns you cannot change, comma separated"))
     ana.add_argument(
-        "--min-group-size", type=int, help=_("smallest cause group (default: automatic)")
+        "--min-group-size", type=group_size, help=_("smallest cause group (default: automatic)")
     )
     ana.add_argument("--json", metavar="FILE", help=_("write the summary as JSON"))
     ana.add_argument("--clusters", metavar="FILE", help=_("write each focus row's group as CSV"))
@@ -81,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     ana.add_argument(
         "--report", metavar="FILE", help=_("write the Excel report for managers (.xlsx)")
     )
+    ana.add_argument("--mask-personal", action="store_true", help=mask_option())
 
     info = sub.add_parser("info", help=_("print what a project file (.wbproj) holds"))
     info.add_argument("project", help=_("the project file to describe"))
@@ -133,6 +137,7 @@ def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.io.table import LoadOptions
     from workbench.steps.quality import assess_quality
 
+    check_sheet(args)
     options = LoadOptions(sheet=args.sheet, header_row=args.header_row)
     table = load_table(args.data, options, ctx.sub(0.0, 0.6))
     for name in (args.target, args.time):
@@ -150,13 +155,22 @@ def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
     )
     print(format_profile(table, report))
     if args.json:
+        from workbench.steps.pii import note_message, personal_columns
+
+        personal = personal_columns(report.alerts)
+        notes = [dict(n.to_dict(), message=note_message(n, personal)) for n in table.notes]
+        for note in notes:  # the examples were masked in the message; not kept raw beside it
+            if note["column"] in personal:
+                note["details"].pop("examples", None)
+                note.pop("say", None)
         _write_json(
             args.json,
             {
                 "schema": 1,
                 "data": _data_summary(table),
-                "load_notes": [n.to_dict() for n in table.notes],
+                "load_notes": notes,
                 "quality": report.to_dict(),
+                "masked_columns": personal,
             },
         )
     return 0
@@ -177,6 +191,7 @@ def _data_summary(table: Any) -> dict[str, Any]:
 def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.analysis import run_analysis, write_cluster_rows
 
+    check_sheet(args)
     result = run_analysis(
         args.data,
         target=args.target,
@@ -201,7 +216,14 @@ def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
         from workbench.io.project_file import project_from_analysis, save_project
 
         path = Path(args.project)
-        save_project(project_from_analysis(result, name=path.stem), path)
+        project = project_from_analysis(result, name=path.stem)
+        if args.mask_personal:
+            from workbench.steps import pii_wording
+            from workbench.steps.pii_copy import masked_project
+
+            project, masked = masked_project(project)
+            print(pii_wording.saved_masked(masked) if masked else pii_wording.nothing_to_mask())
+        save_project(project, path)
         print(_("Saved the analysis as the project {path}.").format(path=path))
     if args.report:
         from workbench.report.report_xlsx import write_report
@@ -254,7 +276,9 @@ def run_command(argv: Sequence[str]) -> int:
             "actions": _run_actions,
             "library": _run_library,
         }[args.command]
-        return runner(args, ctx)
+        code = runner(args, ctx)
+        sys.stdout.flush()  # the last lines may still be buffered: a closed pipe shows here
+        return code
     except WorkbenchError as exc:
         progress.done()
         print(_("Error: {message}").format(message=exc.message), file=sys.stderr)
@@ -265,6 +289,9 @@ def run_command(argv: Sequence[str]) -> int:
         progress.done()
         print(_("Stopped: nothing was written."), file=sys.stderr)
         return EXIT_CANCELLED
+    except BrokenPipeError:  # ``workbench profile big.csv | head -1``: the reader had enough
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception:  # last line of defence: a plain message, details in a log
         progress.done()
         log = _write_crash_log()
@@ -279,6 +306,19 @@ def run_command(argv: Sequence[str]) -> int:
         return EXIT_INTERNAL_ERROR
     finally:
         progress.done()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush does not complain
+    about the closed pipe on stderr ("Exception ignored ... BrokenPipeError")."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests): nothing to do
+        pass
 
 
 def _write_crash_log() -> Path:

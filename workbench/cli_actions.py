@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import actions_wording as words
+from workbench.cli_values import date_option
 from workbench.errors import WorkbenchError
 from workbench.evidence import evidence_sentence
 from workbench.i18n import _
@@ -32,7 +33,9 @@ def add_parsers(sub: Any) -> None:
         "--from-group", type=int, metavar="N", help=_("pre-fill the action from cause group N")
     )
     act.add_argument("--owner", help=_("who runs the trial"))
-    act.add_argument("--date", dest="planned_date", help=_("planned date, e.g. 2026-05-04"))
+    act.add_argument(
+        "--date", dest="planned_date", type=date_option, help=_("planned date, e.g. 2026-05-04")
+    )
     act.add_argument("--log", metavar="ID", help=_("log the outcome of action ID (number or id)"))
     act.add_argument("--outcome", choices=OUTCOME_CHOICES, help=_("what happened on the line"))
     act.add_argument("--reason", help=_("why it could not be tried (with not_tried)"))
@@ -57,8 +60,10 @@ def add_parsers(sub: Any) -> None:
     search.add_argument("text", nargs="?", default="", help=_("words to look for"))
     search.add_argument("--factor", help=_("only actions that changed this factor"))
     search.add_argument("--outcome", choices=OUTCOME_CHOICES, help=_("only this outcome"))
-    search.add_argument("--since", help=_("logged on or after this date, e.g. 2026-04"))
-    search.add_argument("--until", help=_("logged up to this date, e.g. 2026-06"))
+    search.add_argument(
+        "--since", type=date_option, help=_("logged on or after this date, e.g. 2026-04")
+    )
+    search.add_argument("--until", type=date_option, help=_("logged up to this date, e.g. 2026-06"))
     exp = lib_sub.add_parser("export", help=_("write every entry to a JSON file"))
     exp.add_argument("file", help=_("the JSON file to write"))
     imp = lib_sub.add_parser("import", help=_("merge entries from a JSON export"))
@@ -83,6 +88,7 @@ def run_library(args: argparse.Namespace, ctx: JobContext) -> int:
         print(words.exported(library.export_json(args.file), args.file))
     elif args.library_command == "import":
         print(library.import_json(args.file).text)
+        return 0
     else:
         hits = library.search(
             args.text, factor=args.factor, outcome=args.outcome, since=args.since, until=args.until
@@ -98,6 +104,8 @@ def run_library(args: argparse.Namespace, ctx: JobContext) -> int:
             sentence = evidence_sentence(entry.evidence)
             if sentence:
                 print("   " + sentence)
+    if library.skipped_notice:  # said once, after the entries that could be read
+        print(library.skipped_notice)
     return 0
 
 
@@ -111,25 +119,31 @@ def run_actions(args: argparse.Namespace, ctx: JobContext) -> int:
     if args.add and args.log:
         raise WorkbenchError(_("Use either --add or --log, not both."), "")
     if args.add:
-        action = _add(project, args)
-    elif args.log:
-        action = _log(project, args, ctx.sub(0.3, 0.6))
-    else:
-        actions = actions_from_json(project.actions)
-        if not actions:
-            print(words.no_actions())
-        for i, a in enumerate(actions, start=1):
-            print(words.action_line(i, a))
-            for line in words.action_details(a):
-                print(line)
+        action, factors = _add(project, args)
+        save_project(project, path, ctx.sub(0.6, 0.9))
+        print(words.action_added(action))  # said once it is true: the action is saved
+        for change in action.changes:
+            print("   " + words.change_text(change))
+        if factors:  # the library is a help, looked at once the action is safely saved
+            _warn_tried_before(factors, args.library)
         return 0
-    save_project(project, path, ctx.sub(0.6, 0.9))
     if args.log:
+        action = _log(project, args, ctx.sub(0.3, 0.6))
+        save_project(project, path, ctx.sub(0.6, 0.9))
         _to_library(action, project, args.library)
+        return 0
+    actions = actions_from_json(project.actions)
+    if not actions:
+        print(words.no_actions())
+    for i, a in enumerate(actions, start=1):
+        print(words.action_line(i, a))
+        for line in words.action_details(a):
+            print(line)
     return 0
 
 
-def _add(project: Any, args: argparse.Namespace) -> Any:
+def _add(project: Any, args: argparse.Namespace) -> tuple[Any, list[str]]:
+    """The new action (added to ``project``) and the factors to look up in the library."""
     from workbench.actions import action_from_group, new_action
     from workbench.project import Section
 
@@ -152,12 +166,8 @@ def _add(project: Any, args: argparse.Namespace) -> Any:
         raise WorkbenchError(words.empty_title(), words.title_needed_hint())
     project.actions = [*project.actions, action]
     project.touch(Section.ACTIONS)
-    print(words.action_added(action))
-    for change in action.changes:
-        print("   " + words.change_text(change))
-    if group is not None:
-        _warn_tried_before(action.factors or action.source_group.factors, args.library)
-    return action
+    factors = list(action.factors or action.source_group.factors) if group is not None else []
+    return action, factors
 
 
 def _group(project: Any, number: int) -> Any:
@@ -174,12 +184,15 @@ def _group(project: Any, number: int) -> Any:
 
 def _warn_tried_before(factors: list[str], library_path: str | None) -> None:
     try:
-        hits = _library(library_path).tried_before(factors)
+        library = _library(library_path)
+        hits = library.tried_before(factors)
     except WorkbenchError as exc:  # the library is a help, never a blocker
         print(exc.message)
         return
     for entry in hits:
         print("   " + entry.text)
+    if library.skipped_notice:
+        print("   " + library.skipped_notice)
 
 
 def _sample(file_col: str | None, values: str | None, ctx: JobContext) -> Any:

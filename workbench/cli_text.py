@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from workbench.i18n import _, ngettext
 from workbench.numbers_format import format_range
+from workbench.steps.pii import note_message, personal_columns
+from workbench.steps.pii_wording import masked_columns
 from workbench.steps.quality_checks import SEVERITY_ORDER, severity_rank
 from workbench.steps.recipe_wording import kind_name
 from workbench.text_width import pad, terminal_width
@@ -13,8 +16,9 @@ from workbench.text_width import pad, terminal_width
 _SEVERITY_MARK = {"error": "✖", "warning": "!", "info": "·"}
 
 
-def format_load(table: Any) -> str:
-    """What was read, from where, and what the loader decided."""
+def format_load(table: Any, personal: Sequence[str] = ()) -> str:
+    """What was read, from where, and what the loader decided (cells quoted from the
+    ``personal`` data columns masked)."""
     lines = [
         _("Data: {path}").format(path=table.source.path),
         ngettext(
@@ -26,7 +30,7 @@ def format_load(table: Any) -> str:
     if table.options.sheet:
         lines.append(_("Sheet: {sheet}").format(sheet=table.options.sheet))
     for note in table.notes:
-        lines.append(f"  · {note.message}")
+        lines.append(f"  · {note_message(note, personal)}")
     return "\n".join(lines)
 
 
@@ -74,4 +78,8 @@ def format_alerts(alerts: list[Any]) -> str:
 
 def format_profile(table: Any, report: Any) -> str:
     """The whole ``workbench profile`` printout."""
-    return "\n\n".join([format_load(table), format_columns(report), format_alerts(report.alerts)])
+    personal = personal_columns(report.alerts)
+    parts = [format_load(table, personal), format_columns(report)]
+    if personal:
+        parts.append(masked_columns(personal))
+    return "\n\n".join([*parts, format_alerts(report.alerts)])

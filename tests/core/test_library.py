@@ -126,21 +126,27 @@ def test_export_import_merges_without_duplicates(lib, tmp_path):
     assert lib.export_json(path) == 3
     other = Library(tmp_path / "other.sqlite")
     first = other.import_json(path)
-    assert (first.added, first.updated, first.unchanged) == (3, 0, 0)
+    assert (first.added, first.unchanged, first.conflicts) == (3, 0, 0)
     again = other.import_json(path)
-    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+    assert (again.added, again.unchanged, again.conflicts) == (0, 3, 0)
     assert len(other) == 3
-    # A newer version of an entry replaces the older one; an older one does not.
+    # An imported version never replaces the local one, whatever updated_at it claims: both
+    # are kept (the import beside the local entry), and importing it again adds nothing.
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["entries"][0]["notes"] = "re-tested"
-    doc["entries"][0]["updated_at"] = "2027-01-01T00:00:00+00:00"
+    doc["entries"][0]["updated_at"] = "2099-01-01T00:00:00+00:00"
     doc["entries"][1]["notes"] = "stale edit"
     doc["entries"][1]["updated_at"] = "2000-01-01T00:00:00+00:00"
     path.write_text(json.dumps(doc), encoding="utf-8")
     merged = other.import_json(path)
-    assert (merged.added, merged.updated, merged.unchanged) == (0, 1, 2)
-    assert other.search("re-tested") and not other.search("stale")
-    assert "1 updated" in merged.text
+    assert (merged.added, merged.unchanged, merged.conflicts) == (0, 1, 2)
+    assert len(other) == 5
+    original = doc["entries"][0]["entry_id"]
+    assert other.get(original).notes != "re-tested"  # the local version is still there
+    beside = other.search("re-tested")
+    assert len(beside) == 1 and beside[0].extra["imported_beside"] == original
+    assert "2 entries differ from your copies" in merged.text
+    assert other.import_json(path).conflicts == 0 and len(other) == 5
     bad = tmp_path / "bad.json"
     bad.write_text('{"hello": 1}', encoding="utf-8")
     with pytest.raises(WorkbenchError, match="not an experiment library export"):

@@ -274,7 +274,7 @@ def test_phone_email_and_resident_numbers_are_pii(rng):
     assert found["rrn"].fix_step == {"op": "drop_columns", "columns": ["rrn"]}
     # the examples shown are masked: a report must not repeat the personal data
     assert "1234567" not in found["rrn"].message and "900101" in found["rrn"].message
-    assert found["contact"].details["found"]["phone"]["example"] == "***-****-5678"
+    assert found["contact"].details["found"]["phone"]["example"] == "010-****-5678"
 
 
 def test_korean_names_in_a_worker_column_are_pii(rng):

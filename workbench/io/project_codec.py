@@ -21,6 +21,7 @@ import pandas as pd
 
 from workbench.io.frame_codec import decode_list, decode_values, encode_values
 from workbench.io.table import ColumnKind, LoadedTable, LoadNote, LoadOptions, SourceInfo
+from workbench.steps.pii import masked_model_text, model_levels, read_levels, stored_levels
 
 MODEL_TEXT = "model/model.txt"
 R = "results/"  # folder of the result tables
@@ -204,7 +205,7 @@ def encode_fit(fit: Any) -> Pieces:
         "safe": dict(fs.safe),
         "categorical": list(fs.categorical),
         "derived": dict(fs.derived),
-        "levels": {k: encode_values(v) for k, v in fs.levels.items()},
+        "levels": stored_levels(fit, encode_values),  # personal data stored masked
         "lumped": plain(fs.lumped),
         "y_name": plain(fs.y.name),
         "check": _fingerprint(fs.X),
@@ -223,7 +224,7 @@ def encode_fit(fit: Any) -> Pieces:
     doc["plan"] = plan_doc
     if plan_table is not None:
         tables[R + "validation.parquet"] = plan_table
-    return Pieces(doc, tables, {MODEL_TEXT: fit.booster.model_to_string()})
+    return Pieces(doc, tables, {MODEL_TEXT: masked_model_text(fit)})
 
 
 def _fingerprint(x: pd.DataFrame) -> dict[str, list[float]]:
@@ -258,6 +259,7 @@ def decode_fit(
 
     f = doc["features"]
     y = tables[R + "target.parquet"]["y"].rename(f.get("y_name"))
+    rows = frame if frame.index.equals(y.index) else frame.loc[y.index]
     shell = FeatureSet(
         X=pd.DataFrame(columns=list(f["safe_columns"])),
         y=y,
@@ -265,15 +267,16 @@ def decode_fit(
         safe=dict(f["safe"]),
         categorical=list(f["categorical"]),
         derived=dict(f["derived"]),
-        levels={k: decode_list(v) for k, v in f["levels"].items()},
+        levels=read_levels(f["levels"], decode_list, rows, f["display"]),
         lumped={k: int(v) for k, v in (f.get("lumped") or {}).items()},
     )
-    rows = frame if frame.index.equals(y.index) else frame.loc[y.index]
     x = shell.transform(rows) if len(shell.display) else pd.DataFrame(index=y.index)
     if "check" in f and _fingerprint(x) != f["check"]:
         raise ValueError("the model input rebuilt from the saved table differs from the saved one")
     features = dataclasses.replace(shell, X=x)
     booster = lgb.Booster(model_str=texts[MODEL_TEXT])
+    if booster.pandas_categorical is not None:  # the saved names may be masked: use the real ones
+        booster.pandas_categorical = model_levels(features)
     oof = tables[R + "oof.parquet"]["prediction"].rename(doc.get("oof_name"))
     proba = tables.get(R + "oof_proba.parquet")
     if proba is not None:

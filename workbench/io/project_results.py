@@ -28,6 +28,7 @@ from workbench.io.project_codec import (
     plain,
 )
 from workbench.io.table import ColumnKind, LoadedTable
+from workbench.steps.pii import read_condition, stored_condition
 
 ANALYSIS_SNAPSHOT = R + "analysis_snapshot.parquet"
 
@@ -116,15 +117,16 @@ def decode_explanation(
 # Cause groups
 
 
-def _encode_condition(c: Any) -> dict[str, Any]:
-    return {f.name: plain(getattr(c, f.name)) for f in dataclasses.fields(c)}
+def _encode_condition(c: Any, frame: pd.DataFrame | None = None) -> dict[str, Any]:
+    doc = {f.name: plain(getattr(c, f.name)) for f in dataclasses.fields(c)}
+    return stored_condition(doc, c, frame)  # personal data: masked names, real ones found again
 
 
-def _decode_condition(doc: dict[str, Any]) -> Any:
+def _decode_condition(doc: dict[str, Any], frame: pd.DataFrame | None = None) -> Any:
     from workbench.steps.cause_profile import Condition
 
     known = {f.name for f in dataclasses.fields(Condition)}
-    data = {k: v for k, v in doc.items() if k in known}
+    data = {k: v for k, v in read_condition(doc, frame).items() if k in known}
     for key in ("group_range", "rest_range"):
         if data.get(key) is not None:
             data[key] = tuple(float(x) for x in data[key])
@@ -132,7 +134,9 @@ def _decode_condition(doc: dict[str, Any]) -> Any:
     return Condition(**data)
 
 
-def encode_causes(causes: Any, tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
+def encode_causes(
+    causes: Any, tables: dict[str, pd.DataFrame], frame: pd.DataFrame | None = None
+) -> dict[str, Any]:
     tables[R + "cause_labels.parquet"] = _frame_of(causes.labels, "group")
     groups = []
     rows_id: list[np.ndarray] = []
@@ -146,8 +150,8 @@ def encode_causes(causes: Any, tables: dict[str, pd.DataFrame]) -> dict[str, Any
                 "target_mean": plain(g.target_mean),
                 "overall_mean": plain(g.overall_mean),
                 "drivers": [plain(dataclasses.asdict(d)) for d in g.drivers],
-                "conditions": [_encode_condition(c) for c in g.conditions],
-                "also": [_encode_condition(c) for c in g.also],
+                "conditions": [_encode_condition(c, frame) for c in g.conditions],
+                "also": [_encode_condition(c, frame) for c in g.also],
                 "description": g.description,
                 "rows_dtype": str(g.rows.dtype),
             }
@@ -173,7 +177,7 @@ def encode_causes(causes: Any, tables: dict[str, pd.DataFrame]) -> dict[str, Any
     }
 
 
-def _decode_group(g: dict[str, Any], rows: pd.Index) -> Any:
+def _decode_group(g: dict[str, Any], rows: pd.Index, frame: pd.DataFrame | None = None) -> Any:
     from workbench.steps.causes import CauseGroup, Driver
 
     return CauseGroup(
@@ -183,14 +187,16 @@ def _decode_group(g: dict[str, Any], rows: pd.Index) -> Any:
         target_mean=g["target_mean"],
         overall_mean=g["overall_mean"],
         drivers=[Driver(**d) for d in g["drivers"]],
-        conditions=[_decode_condition(c) for c in g["conditions"]],
+        conditions=[_decode_condition(c, frame) for c in g["conditions"]],
         description=g.get("description", ""),
         rows=rows,
-        also=[_decode_condition(c) for c in g.get("also") or []],
+        also=[_decode_condition(c, frame) for c in g.get("also") or []],
     )
 
 
-def decode_causes(doc: dict[str, Any], tables: dict[str, pd.DataFrame]) -> Any:
+def decode_causes(
+    doc: dict[str, Any], tables: dict[str, pd.DataFrame], frame: pd.DataFrame | None = None
+) -> Any:
     from workbench.steps.causes import CauseGroups
 
     labels = tables[R + "cause_labels.parquet"]["group"].rename(doc.get("labels_name"))
@@ -199,7 +205,9 @@ def decode_causes(doc: dict[str, Any], tables: dict[str, pd.DataFrame]) -> Any:
     row_of = members["row"].to_numpy()
     groups = [
         _decode_group(
-            g, pd.Index(row_of[group_of == int(g["id"])], dtype=g.get("rows_dtype", "int64"))
+            g,
+            pd.Index(row_of[group_of == int(g["id"])], dtype=g.get("rows_dtype", "int64")),
+            frame,
         )
         for g in doc["groups"]
     ]
@@ -275,7 +283,9 @@ def encode_analysis(result: Any, snapshot: LoadedTable | None) -> Pieces:
         "explanation": None
         if result.explanation is None
         else encode_explanation(result.explanation, tables),
-        "causes": None if result.causes is None else encode_causes(result.causes, tables),
+        "causes": None
+        if result.causes is None
+        else encode_causes(result.causes, tables, result.frame),
         "causes_message": result.causes_message,
         "timings": plain(result.timings),
         "summary": plain(result.summary()),
@@ -307,7 +317,7 @@ def decode_analysis(
     explanation = None
     if doc.get("explanation") is not None:
         explanation = decode_explanation(doc["explanation"], tables, fit.features.X)
-    causes = None if doc.get("causes") is None else decode_causes(doc["causes"], tables)
+    causes = None if doc.get("causes") is None else decode_causes(doc["causes"], tables, frame)
     result = AnalysisResult(
         table=table,
         goal=Goal.from_dict(doc["goal"]),

@@ -19,6 +19,7 @@ from workbench.report.sheets_common import (
     wrap_header,
 )
 from workbench.report.xlsx_style import write_table
+from workbench.steps.pii import note_message, personal_columns
 
 WIDTHS = {1: 26, 2: 18, 3: 26, 4: 10, 5: 48, 6: 10, 7: 44}
 FULL = list(WIDTHS.values())
@@ -62,9 +63,10 @@ def dictionary_rows(result: Any) -> list[list[Any]]:
 
     table = result.table
     notes: dict[str, list[str]] = {}
+    personal = personal_columns(result.quality.alerts)
     for n in table.notes:
         if n.column:
-            notes.setdefault(str(n.column), []).append(n.message)
+            notes.setdefault(str(n.column), []).append(note_message(n, personal))
     model_columns = set(getattr(result.fit.features, "columns", []) or [])
     if not model_columns:
         model_columns = set(result.roles.model_columns)

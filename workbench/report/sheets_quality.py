@@ -24,6 +24,8 @@ from workbench.report.sheets_common import (
     wrap_header,
 )
 from workbench.report.xlsx_style import SEVERITY_FILLS, write_table
+from workbench.steps.pii import personal_columns
+from workbench.steps.pii_wording import masked_columns
 from workbench.steps.quality_checks import severity_rank
 
 WIDTHS = {1: 22, 2: 20, 3: 11, 4: 11, 5: 11, 6: 11, 7: 12, 8: 12, 9: 12, 10: 40}
@@ -126,6 +128,9 @@ def write_quality(wb: Any, title: str, data: ReportData) -> Worksheet:
     row = paragraph(
         ws, 2, w.quality_headline(errors, warnings, len(alerts) - errors - warnings), FULL
     )
+    personal = personal_columns(alerts)
+    if personal:  # the report says which columns it shows masked
+        row = paragraph(ws, row, masked_columns(personal), FULL)
     freeze_below(ws, row)
 
     row = heading(ws, row + 1, w.label("heading_alerts"))

@@ -1,7 +1,8 @@
 """Safe, finished-looking cells for the Excel report.
 
 Every value that comes from user data goes through :func:`safe_value`: text that Excel would
-take for a formula (=, +, -, @, tab, CR at the start) is written as plain text, never run.
+take for a formula (=, +, -, @, tab, CR at the start) is written as plain text, never run, and
+carries Excel's quote prefix so that editing the cell cannot turn it into a formula either.
 """
 
 from __future__ import annotations
@@ -77,6 +78,9 @@ def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = BODY, **styl
     cell.value = safe
     if isinstance(safe, str) and safe.startswith(FORMULA_TRIGGERS):
         cell.data_type = "s"  # a string cell: Excel shows it, never evaluates it
+        # Excel's quote prefix ('): editing the cell later (F2, Enter) keeps it text instead
+        # of turning "=HYPERLINK(...)" or "-1+2" into a live formula.
+        cell.quotePrefix = True
     cell.font = font
     for key, val in style.items():
         setattr(cell, key, val)

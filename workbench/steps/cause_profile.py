@@ -49,6 +49,16 @@ class Condition:
     driver: bool = False  # the column is among the group's top drivers
     group_range: tuple[float, float] | None = None  # numeric: the group's 10–90% range
     rest_range: tuple[float, float] | None = None  # numeric: the rest's 10–90% range
+    masked: bool = False  # personal data the user put in the model: levels are shown masked
+
+    @property
+    def shown_levels(self) -> list[str]:
+        """The levels as sentences and summaries quote them (masked for personal data)."""
+        if self.masked:
+            from workbench.steps.pii import masked_labels
+
+            return masked_labels(self.levels)
+        return [str(v) for v in self.levels]
 
     @property
     def separation(self) -> float:
@@ -85,7 +95,7 @@ class Condition:
             "kind": self.kind,
             "low": self.low,
             "high": self.high,
-            "levels": list(self.levels),
+            "levels": self.shown_levels,
             "group_share": round(self.group_share, 4),
             "rest_share": round(self.rest_share, 4),
             "controllable": self.controllable,

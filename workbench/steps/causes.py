@@ -486,8 +486,10 @@ def _build_group(
         if c.separation >= ALSO_MIN_SEPARATION and c.group_share >= ALSO_MIN_GROUP_SHARE
     ]
     also = sorted(also, key=lambda c: -c.separation)[:2]
+    personal = {e.column for e in getattr(roles, "forced", []) if e.reason == "pii"}
     for cond in (*conditions, *also):
         cond.controllable = _controllability(roles, cond.column)
+        cond.masked = cond.column in personal
     return CauseGroup(
         id=group_id,
         size=len(group_rows),

@@ -63,7 +63,7 @@ def condition_text(cond: Any) -> str:
         )
     if cond.kind == "missing":
         return _("{column} is missing").format(column=col)
-    levels = [str(v) for v in cond.levels]
+    levels = cond.shown_levels
     if len(levels) == 1:
         return _("{column} is {level}").format(column=col, level=levels[0])
     return _("{column} is {levels} or {last}").format(

@@ -191,7 +191,7 @@ def _time_part(col: pd.Series, hour: bool) -> pd.Series:
     return part.astype("float64")
 
 
-def _levels_of(col: pd.Series) -> tuple[list[Any], int]:
+def levels_of(col: pd.Series) -> tuple[list[Any], int]:
     """Sorted levels present (at most MAX_LEVELS, the rest lumped) and how many were lumped."""
     counts = col.value_counts(dropna=True)
     counts = counts[counts > 0]
@@ -275,7 +275,7 @@ def build_features(
             not pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
         )
         if as_category:
-            levels, n_lumped = _levels_of(col)
+            levels, n_lumped = levels_of(col)
             if len(levels) <= 1:
                 exclusions.append(
                     Exclusion(name, "constant", words.exclusion_message("constant", name))

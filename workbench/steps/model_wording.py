@@ -56,6 +56,11 @@ def exclusion_message(reason: str, column: str, **details: object) -> str:
             "{column} is a date/time; dates are not fed to the model as raw values "
             "(mark it as the time column to validate on later rows)."
         ).format(column=column)
+    if reason == "pii":
+        return _(
+            "{column} holds personal data (names, phone numbers, resident registration numbers "
+            "or e-mail): a model must not single out people, so it is left out."
+        ).format(column=column)
     if reason == "high_cardinality":
         return _(
             "{column} has {levels} different values, nearly one per row; a model would only "
@@ -69,6 +74,7 @@ _FLAG_NAMES = {
     "id_like": N_("looks like an identifier"),
     "constant": N_("the same value in every row"),
     "high_cardinality": N_("nearly one value per row"),
+    "pii": N_("personal data"),
 }
 
 
@@ -79,6 +85,12 @@ def flag_name(flag: str) -> str:
 
 def forced_message(column: str, reason: str) -> str:
     """A flagged column the user put back into the model."""
+    if reason == "pii":
+        return _(
+            "{column} holds personal data but you put it in the model: its effect may single "
+            "out people. Its values are masked in reports and in the saved model; the data "
+            "snapshot keeps them unless you save a masked copy."
+        ).format(column=column)
     return _(
         "{column} was flagged ({reason}) but you put it in the model; its effect may not be real."
     ).format(column=column, reason=flag_name(reason))

@@ -10,6 +10,7 @@ cleaning-recipe step (``fix_step``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -21,6 +22,7 @@ import pandas as pd
 from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext, ensure_context
+from workbench.steps import pii
 from workbench.steps import quality_checks as checks
 from workbench.steps import quality_labels as labels
 from workbench.steps import quality_target as target_checks
@@ -88,6 +90,7 @@ class QualityReport:
     alerts: list[Alert]
     target: str | None = None
     time: str | None = None
+    personal_masked: bool = True  # values of personal-data columns are masked (older files: no)
 
     def profile(self, column: str) -> ColumnProfile:
         """The profile of ``column`` (KeyError if there is none)."""
@@ -109,11 +112,13 @@ class QualityReport:
             "alerts": [a.to_dict() for a in self.alerts],
             "target": self.target,
             "time": self.time,
+            "personal_masked": self.personal_masked,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> QualityReport:
-        return cls(
+        """The saved report; one saved before personal data was masked is masked now."""
+        report = cls(
             n_rows=int(data["n_rows"]),
             n_columns=int(data["n_columns"]),
             profiles=[ColumnProfile.from_dict(p) for p in data["profiles"]],
@@ -123,6 +128,28 @@ class QualityReport:
             target=data.get("target"),
             time=data.get("time"),
         )
+        if not data.get("personal_masked"):
+            _mask_saved(report)
+        return report
+
+
+def _mask_saved(report: QualityReport) -> None:
+    """Mask a report saved before personal data was masked (in place; the same masking as
+    :func:`_mask_personal`, applied to finished alerts)."""
+    personal = set(pii.personal_columns(report.alerts))
+    for profile in report.profiles:
+        if profile.name in personal:
+            profile.top_values = [(pii.mask_value(v), c) for v, c in profile.top_values]
+    for alert in report.alerts:
+        if alert.column in personal and alert.kind != pii.PII_KIND:
+            alert.details = pii.mask_details(alert.details)
+            alert.fix_step = pii.mask_fix_step(alert.fix_step)
+            finding = checks.Finding(
+                alert.kind, alert.column, alert.severity, alert.details, alert.fix_step
+            )
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                alert.message, alert.fix = words.describe(finding)
+    report.personal_masked = True
 
 
 def _column_findings(s: ColumnSummary) -> list[checks.Finding]:
@@ -249,6 +276,7 @@ def assess_quality(
     if time is not None:
         drift_ctx = ctx.sub(0.95, 1.0)
         found += target_checks.check_drift(frame, summaries, time, not_inputs - {target}, drift_ctx)
+    found = _mask_personal(found, summaries)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     alerts = sorted((_to_alert(f) for f in found), key=lambda a: order[a.severity])
     ctx.progress(1.0, words.progress_message(done=True))
@@ -262,6 +290,27 @@ def assess_quality(
         target=target,
         time=time,
     )
+
+
+def _mask_personal(
+    found: list[checks.Finding], summaries: dict[str, ColumnSummary]
+) -> list[checks.Finding]:
+    """Mask every value of a personal-data column the report will quote: its profile's top
+    values, and the values its other findings cite (their sentences are built from these)."""
+    personal = set(pii.personal_columns(found))
+    for name in personal:
+        profile = summaries[name].profile
+        profile.top_values = [(pii.mask_value(v), c) for v, c in profile.top_values]
+        if profile.kind not in ("numeric", "datetime"):
+            profile.min = profile.max = None
+    return [
+        dataclasses.replace(
+            f, details=pii.mask_details(f.details), fix_step=pii.mask_fix_step(f.fix_step)
+        )
+        if f.column in personal and f.kind != pii.PII_KIND
+        else f
+        for f in found
+    ]
 
 
 def _target_findings(

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from workbench.io.table import ColumnKind
+from workbench.steps.pii import PATTERNS, PII_KIND, mask_match
 from workbench.steps.profile import ColumnSummary
 from workbench.steps.quality_checks import Finding
 
@@ -74,16 +75,6 @@ def check_mixed_types(s: ColumnSummary) -> list[Finding]:
 
 # ---- personal data -------------------------------------------------------------------------
 
-_PATTERNS = {
-    "email": re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
-    "phone": re.compile(
-        r"(?<![\d-])(?:\+82[- ]?0?|0)(?:1[016789]|2|[3-6][1-5]|70)[- .]?\d{3,4}[- .]?\d{4}(?![\d-])"
-    ),
-    # YYMMDD-SXXXXXX with a real month and day; the hyphen is required (13-digit serials abound)
-    "resident_number": re.compile(
-        r"(?<!\d)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])-[1-8]\d{6}(?!\d)"
-    ),
-}
 # A header that says the column holds people: a word for a person anywhere ("작업자", "operator
 # id"), or "name" on its own ("Name", "full name") — not "product_name" or "file name".
 _PERSON_HINT = re.compile(
@@ -98,18 +89,6 @@ _LATIN_NAME = re.compile(rf"{_WORD}(?: {_WORD}){{1,2}}|{_WORD}, {_WORD}")
 _SURNAMES = set(
     "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부"
 )
-
-
-def _mask(kind: str, text: str) -> str:
-    """An example with most characters hidden, safe to show in a report."""
-    if kind == "email":
-        user, _, domain = text.partition("@")
-        return user[:1] + "***@" + domain
-    if kind == "name":
-        return text[:1] + "*" * (len(text) - 1)
-    digits = [i for i, ch in enumerate(text) if ch.isdigit()]
-    keep = set(digits[-4:]) if kind == "phone" else set(digits[:6])
-    return "".join(ch if (not ch.isdigit() or i in keep) else "*" for i, ch in enumerate(text))
 
 
 def _name_share(texts: list[str], hinted: bool) -> float:
@@ -131,7 +110,7 @@ def check_pii(s: ColumnSummary) -> list[Finding]:
     levels, counts = sample_levels(s)
     texts = [str(v).strip() for v in levels]
     found: dict[str, dict[str, Any]] = {}
-    for kind, pattern in _PATTERNS.items():
+    for kind, pattern in PATTERNS.items():
         hits = [
             (m.group(0), int(c))
             for t, c in zip(texts, counts, strict=True)
@@ -141,7 +120,7 @@ def check_pii(s: ColumnSummary) -> list[Finding]:
             found[kind] = {
                 "values": len(hits),
                 "rows": sum(c for _, c in hits),
-                "example": _mask(kind, hits[0][0]),
+                "example": mask_match(kind, hits[0][0]),
             }
     header = str(s.profile.name)
     hinted = bool(_PERSON_HINT.search(header) or _NAME_ALONE.fullmatch(header))
@@ -153,7 +132,7 @@ def check_pii(s: ColumnSummary) -> list[Finding]:
         found["name"] = {
             "values": len(names),
             "share": round(share, 3),
-            "example": _mask("name", names[0]),
+            "example": mask_match("name", names[0]),
         }
     if not found:
         return []
@@ -165,7 +144,7 @@ def check_pii(s: ColumnSummary) -> list[Finding]:
     }
     return [
         Finding(
-            "pii",
+            PII_KIND,
             s.profile.name,
             "warning",
             details,

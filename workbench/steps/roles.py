@@ -7,6 +7,8 @@ unknown). Kept out of the model, each with a reason the user sees:
 * the time column (a single date/time column becomes the time column unless the user names
   one): it orders the validation instead — other date/time columns are kept out;
 * constant or empty columns, and columns flagged ``leakage`` (near-copies of the target);
+* columns flagged ``pii`` (personal data: names, phone numbers, resident registration numbers,
+  e-mail) — a model must not single out people, and a user who puts one back is warned;
 * columns the user excluded.
 
 Explicit user roles always win: a user may put a flagged column back in (it is then listed
@@ -29,6 +31,9 @@ from workbench.steps.time_order import has_time_order
 
 #: Quality alert kinds that keep a column out of the model by default, in order of precedence.
 FLAG_KINDS = ("leakage", "id_like", "constant")
+#: The personal-data flag: it wins over every other flag of the same column (see
+#: :func:`personal_flags`), so the reason the user reads is the one that matters most.
+PERSONAL_FLAG = "pii"
 
 
 class RoleAssignment(dict[str, ColumnRole]):
@@ -170,6 +175,14 @@ def _flags_by_column(quality: Any) -> dict[str, str]:
     return flags
 
 
+def personal_flags(quality: Any) -> dict[str, str]:
+    """``{column: "pii"}`` for each column the quality check flagged as personal data."""
+    from workbench.steps.pii import personal_columns
+
+    alerts = getattr(quality, "alerts", None) or []
+    return {column: PERSONAL_FLAG for column in personal_columns(alerts)}
+
+
 def assign_roles(
     frame: pd.DataFrame,
     kinds: Mapping[str, ColumnKind],
@@ -193,7 +206,7 @@ def assign_roles(
     times = [c for c, r in explicit.items() if r == ColumnRole.TIME]
     if len(times) > 1:
         raise AnalysisError(words.two_time_columns(times), words.two_time_columns_hint())
-    flags = _flags_by_column(quality)
+    flags = {**_flags_by_column(quality), **personal_flags(quality)}
     datetimes = [
         c
         for c in frame.columns

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workbench.i18n import _, ngettext
-from workbench.steps.causes_wording import fmt_pct
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -178,11 +177,15 @@ def group_hypothesis(
     goal: Mapping[str, Any] | None,
     *,
     avoid: bool = False,
+    effect: Any = None,
 ) -> str:
-    """Why the action should work, honest that the group shows an association only.
+    """Why the action should work, honest that the data show an association only.
 
-    ``avoid``: the group's rows are the ones to have fewer of (a defect class, the worst
-    rows), so the action keeps the factors away from the group's conditions."""
+    ``effect`` is the claim measuring the action's conditions over all rows (out of fold); its
+    numbers are the only ones stated — the group's own average is a selection of focus rows
+    and says nothing about what the conditions bring. ``avoid``: the group's rows are the ones
+    to have fewer of (a defect class, the worst rows), so the action keeps the factors away
+    from the group's conditions."""
     target = (goal or {}).get("target") or _("the target")
     gid = group.get("id", 0)
     if not chosen:
@@ -192,29 +195,15 @@ def group_hypothesis(
         ).format(id=gid)
     clauses = [f"{c['column']} {condition_target(c)}" for c in chosen]
     setting = _join(clauses)
-    mean, overall = group.get("target_mean"), group.get("overall_mean")
     direction = str((goal or {}).get("direction") or "")
-    label = ""
-    if mean is None or overall is None:
-        return _(
-            "Rows of group {id} had {setting}; setting this on purpose may move {target}. The "
-            "data show an association only, so the trial decides."
-        ).format(id=gid, setting=setting, target=target)
-    if direction == "class":
-        shown, everywhere = fmt_pct(float(mean)), fmt_pct(float(overall))
-        focus = str((goal or {}).get("focus") or "")
-        label = focus.split(":", 1)[1] if focus.lower().startswith("class:") else ""
+    focus = str((goal or {}).get("focus") or "")
+    label = focus.split(":", 1)[1] if focus.lower().startswith("class:") else ""
+    observed = expected_effect_text(effect, setting, target) if effect is not None else ""
+    if not observed:
         observed = _(
-            "In group {id}, rows with {setting} were {target} = {label} in {mean} of cases "
-            "against {overall} over all rows."
-        ).format(
-            id=gid, setting=setting, target=target, label=label, mean=shown, overall=everywhere
-        )
-    else:
-        observed = _(
-            "In group {id}, rows with {setting} had {target} of {mean} on average against "
-            "{overall} over all rows."
-        ).format(id=gid, setting=setting, target=target, mean=num(mean), overall=num(overall))
+            "Rows of group {id} had {setting}; what that setting does over all rows was not "
+            "measured."
+        ).format(id=gid, setting=setting)
     if avoid:
         aim = (
             _("fewer {target} = {label} rows").format(target=target, label=label)
@@ -236,6 +225,65 @@ def group_hypothesis(
             "the trial decides."
         ).format(aim=aim)
     return f"{observed} {plan}"
+
+
+def expected_effect_text(effect: Any, setting: str, target: str) -> str:
+    """The action's expected effect from its claim: the target over all rows with the setting
+    against the other rows, the difference, its 95% interval and both counts ("" when too few
+    rows back it)."""
+    from workbench.claims import Claim, format_value
+    from workbench.steps.causes_wording import MIN_EFFECT_ROWS
+
+    claim = effect if isinstance(effect, Claim) else Claim.from_dict(effect)
+    n, m = claim.n, claim.n_compare or 0
+    if n < MIN_EFFECT_ROWS or m < MIN_EFFECT_ROWS:
+        return ""
+    rate = claim.label is not None
+    side = "rate" if rate else "mean"
+    lo, hi = claim.interval or (float("nan"), float("nan"))
+    numbers = {
+        "setting": setting,
+        "target": target,
+        "label": claim.label,
+        "meets": format_value(side, claim.value + (claim.comparison or 0.0), claim.step),
+        "rest": format_value(side, claim.comparison, claim.step),
+        "diff": format_value("difference", claim.value, claim.step, rate=rate),
+        "low": format_value("difference", lo, claim.step, rate=rate),
+        "high": format_value("difference", hi, claim.step, rate=rate),
+        "n": format_value("count", n),
+        "m": format_value("count", m),
+    }
+    if rate:
+        return _(
+            "Over all rows, {target} was {label} in {meets} of the rows with {setting} and in "
+            "{rest} of the other rows: {diff} points (95% interval {low} to {high}; {n} and {m} "
+            "rows, each checked against conditions found without it)."
+        ).format(**numbers)
+    return _(
+        "Over all rows, those with {setting} had {target} {meets} on average against {rest} for "
+        "the other rows: {diff} (95% interval {low} to {high}; {n} and {m} rows, each checked "
+        "against conditions found without it)."
+    ).format(**numbers)
+
+
+def expected_effect_short(effect: Any) -> str:
+    """The expected effect in a table cell: "+1.66 (95% interval +1.63 to +1.69), 576 rows vs
+    9,424"."""
+    from workbench.claims import Claim, format_value
+
+    if not effect:
+        return ""
+    claim = effect if isinstance(effect, Claim) else Claim.from_dict(effect)
+    rate = claim.label is not None
+    lo, hi = claim.interval or (float("nan"), float("nan"))
+    text = _("{diff} (95% interval {low} to {high}); {n} rows vs {m}").format(
+        diff=format_value("difference", claim.value, claim.step, rate=rate),
+        low=format_value("difference", lo, claim.step, rate=rate),
+        high=format_value("difference", hi, claim.step, rate=rate),
+        n=format_value("count", claim.n),
+        m=format_value("count", claim.n_compare or 0),
+    )
+    return text + (" " + _("(points)") if rate else "")
 
 
 def _join(items: Sequence[str]) -> str:

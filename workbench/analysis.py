@@ -112,6 +112,7 @@ class AnalysisResult:
                         "overall_mean": _json_num(item["overall_mean"]),
                         "conditions": item["conditions"],
                         "also": item["also"],
+                        "claims": item["claims"],
                     }
                 )
         rule = self.goal.focus_rule

@@ -149,6 +149,8 @@ def encode_causes(causes: Any, tables: dict[str, pd.DataFrame]) -> dict[str, Any
                 "conditions": [_encode_condition(c) for c in g.conditions],
                 "also": [_encode_condition(c) for c in g.also],
                 "description": g.description,
+                "claims": g.claims.to_dict(),
+                "candidates": list(g.candidates),
                 "rows_dtype": str(g.rows.dtype),
             }
         )
@@ -174,6 +176,7 @@ def encode_causes(causes: Any, tables: dict[str, pd.DataFrame]) -> dict[str, Any
 
 
 def _decode_group(g: dict[str, Any], rows: pd.Index) -> Any:
+    from workbench.claims import ClaimSet
     from workbench.steps.causes import CauseGroup, Driver
 
     return CauseGroup(
@@ -187,6 +190,8 @@ def _decode_group(g: dict[str, Any], rows: pd.Index) -> Any:
         description=g.get("description", ""),
         rows=rows,
         also=[_decode_condition(c) for c in g.get("also") or []],
+        claims=ClaimSet.from_dict(g.get("claims")),  # absent in files before claims: no numbers
+        candidates=[str(c) for c in g.get("candidates") or []],
     )
 
 

@@ -386,7 +386,7 @@ def report_focus(description: str, n: int) -> str:
 
 def report_group_drivers(drivers: Sequence[tuple[str, float, str]]) -> str:
     if not drivers:
-        return _("Top drivers in this group: none pushes clearly toward the goal.")
+        return _("Top drivers in this group: none pushes clearly toward the focus.")
     items = ", ".join(f"{name} ({value:+.3g})" for name, value, _c in drivers)
     return _("Top drivers in this group (mean SHAP toward the focus): {items}").format(items=items)
 

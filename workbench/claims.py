@@ -573,3 +573,32 @@ class ClaimSet:
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any] | None) -> ClaimSet:
         return cls({str(k): Claim.from_dict(v) for k, v in (doc or {}).items()})
+
+
+# ---------------------------------------------------------------------------------------------
+# One analysis
+
+
+def analysis_claims(result: Any, actions: Iterable[Any] = ()) -> list[Claim]:
+    """Every claim an analysis (``AnalysisResult``) states: its cause groups' claims, and the
+    expected effects of ``actions`` (``Action`` objects or their dicts) made from them."""
+    claims: list[Claim] = []
+    causes = getattr(result, "causes", None)
+    for group in getattr(causes, "groups", None) or []:
+        claims.extend(group.claims.values())
+    for action in actions:
+        doc = action if isinstance(action, Mapping) else action.to_dict()
+        if isinstance(doc.get("expected_effect"), Mapping):
+            claims.append(Claim.from_dict(doc["expected_effect"]))
+    return claims
+
+
+def audit_result(result: Any, actions: Iterable[Any] = ()) -> tuple[int, int]:
+    """(claims audited, claims wrong) for one analysed dataset — what the truth bench shows.
+
+    Recomputes every claim of :func:`analysis_claims` from ``result.frame`` (the table the
+    model saw) with the group labels of ``result.causes``.
+    """
+    causes = getattr(result, "causes", None)
+    labels = None if causes is None else causes.labels
+    return audit_claims(result.frame, analysis_claims(result, actions), labels)

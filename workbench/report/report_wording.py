@@ -330,11 +330,13 @@ def groups_intro(focus: str, n: int) -> str:
 
 
 def group_heading(group_id: int, size: int, share: float) -> str:
+    from workbench.claims import format_value
+
     return ngettext(
-        "Group {id} — {size:,} row ({share:.0%} of the focus)",
-        "Group {id} — {size:,} rows ({share:.0%} of the focus)",
+        "Group {id} — {size} row ({share} of the focus)",
+        "Group {id} — {size} rows ({share} of the focus)",
         size,
-    ).format(id=group_id, size=size, share=share)
+    ).format(id=group_id, size=format_value("count", size), share=format_value("share", share))
 
 
 def label_effect_rows(n: str) -> str:

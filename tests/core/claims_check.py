@@ -29,7 +29,9 @@ def recomputed(claims: Iterable[Claim], frame: pd.DataFrame, labels: Any) -> lis
 def allowed_numbers(group: Any, frame: pd.DataFrame, labels: Any, focus_text: str) -> set[str]:
     """The number texts a sentence about ``group`` may show."""
     out: set[str] = {str(group.id)}
-    for claim in recomputed(group.claims.values(), frame, labels):
+    # The group's own mean is a selection of focus rows: data, never a sentence's number.
+    stated = [c for c in group.claims.values() if c.name != "group_mean"]
+    for claim in recomputed(stated, frame, labels):
         out.update(claim_texts(claim))
         if claim.kind == "difference" and claim.is_rate:  # a table cell in points
             out.add(format_value("difference", claim.value, rate=True).lstrip("+−"))

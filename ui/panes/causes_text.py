@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.i18n import _
 from workbench.claims import format_value
+from workbench.i18n import _
 from workbench.steps.causes_wording import fmt_number
 
 # -- the pane's sentences ------------------------------------------------------------------------

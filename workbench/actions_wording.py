@@ -330,6 +330,9 @@ def action_line(index: int, action: Any) -> str:
 def action_details(action: Any) -> list[str]:
     """Indented detail lines under :func:`action_line`."""
     lines = [_("   Change: {change}").format(change=change_text(c)) for c in action.changes]
+    expected = expected_effect_short(getattr(action, "expected_effect", None))
+    if expected:
+        lines.append(_("   Expected from the data: {effect}").format(effect=expected))
     if action.reason_not_tried:
         lines.append(_("   Why not tried: {reason}").format(reason=action.reason_not_tried))
     if action.evidence:

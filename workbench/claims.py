@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-ClaimKind = Literal["count", "share", "mean", "rate", "difference"]
+ClaimKind = Literal["count", "share", "mean", "rate", "difference", "quantile"]
 LEVEL = 0.95
 #: Cross-fitting: the table is split into this many folds (a seeded shuffle of row positions).
 FOLDS = 5
@@ -80,6 +80,7 @@ class Claim:
     """One number a sentence states, and how to compute it again.
 
     ``kind``: ``count`` (rows in ``rows``), ``share`` (rows in ``rows`` / rows in ``of``),
+    ``quantile`` (the ``q`` quantile of ``column`` over ``rows``, linear interpolation),
     ``mean`` (the target's mean over ``rows``), ``rate`` (share of ``rows`` whose target is
     ``label``), ``difference`` (mean or rate of ``rows`` minus that of ``compare``, with a 95%
     ``interval``: Welch for means, Newcombe's hybrid score interval for rates). ``n`` counts the
@@ -103,6 +104,8 @@ class Claim:
     step: float | None = None
     estimate: str = "in_sample"
     name: str = ""  # what the number is in its finding ("group_size", "effect", ...)
+    column: str | None = None  # a quantile: the column, and which quantile (0.1 = 10%)
+    q: float | None = None
 
     @property
     def is_rate(self) -> bool:
@@ -124,6 +127,8 @@ class Claim:
             "n_compare": None if self.n_compare is None else int(self.n_compare),
             "step": self.step,
             "estimate": self.estimate,
+            "column": self.column,
+            "q": self.q,
         }
 
     @classmethod
@@ -144,6 +149,8 @@ class Claim:
             step=doc.get("step"),
             estimate=str(doc.get("estimate", "in_sample")),
             name=str(doc.get("name", "")),
+            column=doc.get("column"),
+            q=None if doc.get("q") is None else float(doc["q"]),
         )
 
 
@@ -340,9 +347,16 @@ def measure(
     step: float | None = None,
     estimate: str = "in_sample",
     name: str = "",
+    column: str | None = None,
+    q: float | None = None,
 ) -> Claim:
     """Compute a claim of ``kind`` over ``rows`` of ``frame`` (the one way numbers are made)."""
     mask = rows_mask(rows, frame, groups)
+    if kind == "quantile":
+        x = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)[mask]
+        x = x[np.isfinite(x)]
+        value = float(np.quantile(x, q)) if x.size else float("nan")
+        return Claim(kind, value, rows, n=int(x.size), name=name, column=column, q=q, step=step)
     if kind == "count":
         n = int(mask.sum())
         return Claim(kind, float(n), rows, n=n, name=name, estimate=estimate)
@@ -409,6 +423,8 @@ def recompute(claim: Claim, frame: pd.DataFrame, groups: pd.Series | None = None
         step=claim.step,
         estimate=claim.estimate,
         name=claim.name,
+        column=claim.column,
+        q=claim.q,
     )
     return again
 
@@ -422,6 +438,8 @@ def claim_texts(claim: Claim) -> list[str]:
         return [format_value("share", claim.value)]
     if claim.kind in ("mean", "rate"):
         return [format_value(claim.kind, claim.value, claim.step)]
+    if claim.kind == "quantile":
+        return [format_value("mean", claim.value, claim.step)]
     side = "rate" if claim.is_rate else "mean"
     lo, hi = claim.interval or (float("nan"), float("nan"))
     texts = [

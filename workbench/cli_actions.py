@@ -155,6 +155,8 @@ def _add(project: Any, args: argparse.Namespace) -> Any:
     print(words.action_added(action))
     for change in action.changes:
         print("   " + words.change_text(change))
+    if action.hypothesis:
+        print("   " + action.hypothesis)
     if group is not None:
         _warn_tried_before(action.factors or action.source_group.factors, args.library)
     return action

@@ -17,6 +17,7 @@ import pandas as pd
 
 from workbench.actions_wording import num
 from workbench.claims import Claim, claim_texts, format_value, recompute
+from workbench.steps.causes_wording import fmt_number
 
 NUMBER = re.compile(r"<?[+−-]?\d[\d,]*(?:\.\d+)?%?")
 FIXED = ("95% interval", "95%", "(10–90%)", "10–90%", "mean |SHAP|")
@@ -33,6 +34,8 @@ def allowed_numbers(group: Any, frame: pd.DataFrame, labels: Any, focus_text: st
     stated = [c for c in group.claims.values() if c.name != "group_mean"]
     for claim in recomputed(stated, frame, labels):
         out.update(claim_texts(claim))
+        if claim.kind == "quantile":  # the report and pane use the column's step, actions num()
+            out.update({fmt_number(claim.value, claim.step), num(claim.value)})
         if claim.kind == "difference" and claim.is_rate:  # a table cell in points
             out.add(format_value("difference", claim.value, rate=True).lstrip("+−"))
     for cond in [*group.conditions, *group.also]:

@@ -5,7 +5,8 @@ here as a claim on the rows it names:
 
 * ``group_size`` — the group's rows; ``focus_share`` — their share of the focus rows;
 * ``cond<i>_group`` / ``cond<i>_rest`` (and ``also<i>_…``) — the share of the group's rows,
-  and of all other rows of the table, that meet each condition;
+  and of all other rows of the table, that meet each condition; ``…_p10`` / ``…_p90`` — the
+  typical (10–90%) range of a numeric condition's column in the group and in the other rows;
 * ``overall`` — the target's mean (or the focus class' rate) over all rows;
 * ``group_mean`` — the same over the group's rows: a selection from the focus, so it is kept as
   data and never stated as a finding;
@@ -23,6 +24,28 @@ import pandas as pd
 
 from workbench.claims import ClaimSet, Selection, measure
 from workbench.steps.cause_effect import conditions_effect, cross_fitted_rules, rule_of
+
+
+def _range(
+    out: ClaimSet, frame: pd.DataFrame, labels: pd.Series, rows: Selection, cond: Any, name: str
+) -> tuple[float, float]:
+    """The typical (10–90%) range of the condition's column over ``rows``, as two claims."""
+    low, high = (
+        out.add(
+            measure(
+                "quantile",
+                rows,
+                frame,
+                groups=labels,
+                column=cond.column,
+                q=q,
+                step=cond.step,
+                name=f"{name}_p{round(q * 100)}",
+            )
+        ).value
+        for q in (0.1, 0.9)
+    )
+    return low, high
 
 
 def action_columns(conditions: Sequence[Any]) -> list[str]:
@@ -86,6 +109,10 @@ def group_claims(
             )
             # On a big table the search judged the rest on a sample; say the exact shares.
             cond.group_share, cond.rest_share = g.value, r.value
+            if cond.group_range is not None:
+                cond.group_range = _range(out, frame, labels, in_group, cond, f"{prefix}{i}_group")
+            if cond.rest_range is not None:
+                cond.rest_range = _range(out, frame, labels, rest, cond, f"{prefix}{i}_rest")
     if group.conditions:
         spec = cross_fitted_rules(
             frame,

@@ -232,7 +232,7 @@ def expected_effect_text(effect: Any, setting: str, target: str) -> str:
     against the other rows, the difference, its 95% interval and both counts ("" when too few
     rows back it)."""
     from workbench.claims import Claim, format_value
-    from workbench.steps.causes_wording import MIN_EFFECT_ROWS
+    from workbench.steps.causes_wording import MIN_EFFECT_ROWS, scope_phrase
 
     claim = effect if isinstance(effect, Claim) else Claim.from_dict(effect)
     n, m = claim.n, claim.n_compare or 0
@@ -252,15 +252,16 @@ def expected_effect_text(effect: Any, setting: str, target: str) -> str:
         "high": format_value("difference", hi, claim.step, rate=rate),
         "n": format_value("count", n),
         "m": format_value("count", m),
+        "scope": scope_phrase(claim),
     }
     if rate:
         return _(
-            "Over all rows, {target} was {label} in {meets} of the rows with {setting} and in "
+            "{scope}, {target} was {label} in {meets} of the rows with {setting} and in "
             "{rest} of the other rows: {diff} points (95% interval {low} to {high}; {n} and {m} "
             "rows, each checked against conditions found without it)."
         ).format(**numbers)
     return _(
-        "Over all rows, those with {setting} had {target} {meets} on average against {rest} for "
+        "{scope}, those with {setting} had {target} {meets} on average against {rest} for "
         "the other rows: {diff} (95% interval {low} to {high}; {n} and {m} rows, each checked "
         "against conditions found without it)."
     ).format(**numbers)

@@ -34,6 +34,9 @@ def allowed_numbers(group: Any, frame: pd.DataFrame, labels: Any, focus_text: st
     stated = [c for c in group.claims.values() if c.name != "group_mean"]
     for claim in recomputed(stated, frame, labels):
         out.update(claim_texts(claim))
+        spec = claim.rows.cross_fit or {}
+        if spec.get("max_rows"):  # "Over a random sample of 200,000 rows"
+            out.add(format_value("count", spec["max_rows"]))
         if claim.kind == "quantile":  # the report and pane use the column's step, actions num()
             out.update({fmt_number(claim.value, claim.step), num(claim.value)})
         if claim.kind == "difference" and claim.is_rate:  # a table cell in points

@@ -383,3 +383,30 @@ def test_action_log_states_only_recomputed_numbers(analysed):
         rates = [Claim.from_dict(a.expected_effect) for a in measured]
         assert all(c.value + c.comparison < 0.5 for c in rates)
         assert all("100%" not in a.hypothesis for a in actions)
+
+
+def test_a_long_table_is_measured_on_a_stated_sample():
+    """Above the sample size the held-out rows are a seeded sample: the sentence says so, and
+    the claim recomputes (the same sample) from the table alone."""
+    from workbench.steps.cause_effect import conditions_effect, cross_fitted_rules
+    from workbench.steps.causes_wording import effect_sentence
+
+    rng = np.random.default_rng(5)
+    n = 2_000
+    frame = pd.DataFrame({"x": rng.normal(size=n), "z": rng.normal(size=n)})
+    frame["y"] = np.where(frame["x"] > 1, 3.0, 0.0) + rng.normal(0, 0.5, n)
+    group = frame.index[(frame["x"] > 1) & (frame["y"] > 2.5)]
+    spec = cross_fitted_rules(frame, group, ["x", "z"], min_separation=0.3, max_clauses=3)
+    full = conditions_effect(frame, "y", None, spec)
+    assert full.n + full.n_compare == n
+    assert all(rule and rule[0]["column"] == "x" for rule in spec["rules"])
+    spec = cross_fitted_rules(
+        frame, group, ["x", "z"], min_separation=0.3, max_clauses=3, max_rows=500
+    )
+    sampled = conditions_effect(frame, "y", None, spec)
+    assert sampled.n + sampled.n_compare == 500
+    assert audit_claims(frame, [full, sampled]) == (2, 0)
+    text = effect_sentence(sampled, "y", None)
+    assert text.startswith("Over a random sample of 500 rows, y averages ")
+    assert effect_sentence(full, "y", None).startswith("Over all rows, y averages ")
+    assert full.interval[0] > 2  # the planted +3 comes back, with its interval

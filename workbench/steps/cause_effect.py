@@ -104,6 +104,7 @@ def cross_fitted_rules(
         "folds": folds,
         "seed": seed,
         "max_rows": max_rows,
+        "rows": len(frame),
         "columns": list(columns),
         "rules": rules,
     }

@@ -190,19 +190,30 @@ def effect_sentence(claim: Claim, target: str, label: str | None) -> str:
         "high": format_value("difference", hi, claim.step, rate=label is not None),
         "n": format_value("count", n),
         "m": format_value("count", m),
+        "scope": scope_phrase(claim),
     }
     if label is not None:
         return _(
-            "Over all rows, {target} is {label} in {meets} of the rows where these conditions "
+            "{scope}, {target} is {label} in {meets} of the rows where these conditions "
             "hold and in {rest} where they do not: {diff} points (95% interval {low} to "
             "{high}; {n} rows meet them and {m} do not, each checked against conditions found "
             "without it)."
         ).format(**numbers)
     return _(
-        "Over all rows, {target} averages {meets} where these conditions hold and {rest} where "
+        "{scope}, {target} averages {meets} where these conditions hold and {rest} where "
         "they do not: {diff} (95% interval {low} to {high}; {n} rows meet them and {m} do not, "
         "each checked against conditions found without it)."
     ).format(**numbers)
+
+
+def scope_phrase(claim: Claim) -> str:
+    """ "Over all rows", or, for a table longer than the cross-fitting sample, "Over a random
+    sample of 200,000 rows" (what the counts that follow are counts of)."""
+    spec = claim.rows.cross_fit or {}
+    rows, limit = int(spec.get("rows") or 0), int(spec.get("max_rows") or 0)
+    if limit and rows > limit:
+        return _("Over a random sample of {k} rows").format(k=format_value("count", limit))
+    return _("Over all rows")
 
 
 def effect_unclear(direction: str, target: str, label: str | None) -> str:

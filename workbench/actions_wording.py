@@ -257,8 +257,8 @@ def expected_effect_text(effect: Any, setting: str, target: str) -> str:
     if rate:
         return _(
             "{scope}, {target} was {label} in {meets} of the rows with {setting} and in "
-            "{rest} of the other rows: {diff} points (95% interval {low} to {high}; {n} and {m} "
-            "rows, each checked against conditions found without it)."
+            "{rest} of the other rows: {diff} percentage points (95% interval {low} to "
+            "{high}; {n} and {m} rows, each checked against conditions found without it)."
         ).format(**numbers)
     return _(
         "{scope}, those with {setting} had {target} {meets} on average against {rest} for "

@@ -195,7 +195,7 @@ def effect_sentence(claim: Claim, target: str, label: str | None) -> str:
     if label is not None:
         return _(
             "{scope}, {target} is {label} in {meets} of the rows where these conditions "
-            "hold and in {rest} where they do not: {diff} points (95% interval {low} to "
+            "hold and in {rest} where they do not: {diff} percentage points (95% interval {low} to "
             "{high}; {n} rows meet them and {m} do not, each checked against conditions found "
             "without it)."
         ).format(**numbers)

@@ -268,8 +268,8 @@ def expected_effect_text(effect: Any, setting: str, target: str) -> str:
 
 
 def expected_effect_short(effect: Any) -> str:
-    """The expected effect in a table cell: "+1.66 (95% interval +1.63 to +1.69), 576 rows vs
-    9,424"."""
+    """The expected effect in a table cell or a detail line: "+1.66 where the conditions hold
+    against the other rows (95% interval +1.63 to +1.69; 576 rows meet them, 9,424 do not)"."""
     from workbench.claims import Claim, format_value
 
     if not effect:
@@ -277,14 +277,22 @@ def expected_effect_short(effect: Any) -> str:
     claim = effect if isinstance(effect, Claim) else Claim.from_dict(effect)
     rate = claim.label is not None
     lo, hi = claim.interval or (float("nan"), float("nan"))
-    text = _("{diff} (95% interval {low} to {high}); {n} rows vs {m}").format(
-        diff=format_value("difference", claim.value, claim.step, rate=rate),
-        low=format_value("difference", lo, claim.step, rate=rate),
-        high=format_value("difference", hi, claim.step, rate=rate),
-        n=format_value("count", claim.n),
-        m=format_value("count", claim.n_compare or 0),
-    )
-    return text + (" " + _("(points)") if rate else "")
+    numbers = {
+        "diff": format_value("difference", claim.value, claim.step, rate=rate),
+        "low": format_value("difference", lo, claim.step, rate=rate),
+        "high": format_value("difference", hi, claim.step, rate=rate),
+        "n": format_value("count", claim.n),
+        "m": format_value("count", claim.n_compare or 0),
+    }
+    if rate:
+        return _(
+            "{diff} percentage points where the conditions hold against the other rows (95% "
+            "interval {low} to {high}; {n} rows meet them, {m} do not)"
+        ).format(**numbers)
+    return _(
+        "{diff} where the conditions hold against the other rows (95% interval {low} to "
+        "{high}; {n} rows meet them, {m} do not)"
+    ).format(**numbers)
 
 
 def _join(items: Sequence[str]) -> str:

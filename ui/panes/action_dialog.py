@@ -61,8 +61,8 @@ LABELS = {
     "expected_effect": _("Expected from the data"),
 }
 EXPECTED_NOTE = _(
-    "{effect}. Rows meeting the action's conditions against the other rows, over the whole "
-    "table; each row checked against conditions found without it."
+    "{effect}. Measured over the whole table; each row was checked against conditions found "
+    "without it."
 )
 CHANGE_HEADERS = [_("Factor"), _("From"), _("To")]
 ADD_CHANGE = _("Add a change")

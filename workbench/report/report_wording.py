@@ -339,8 +339,8 @@ def group_heading(group_id: int, size: int, share: float) -> str:
     ).format(id=group_id, size=format_value("count", size), share=format_value("share", share))
 
 
-def label_effect_rows(n: str) -> str:
-    return _("Rows where its conditions hold (checked out of fold): {n}").format(n=n)
+def label_effect_rows() -> str:
+    return _("Rows where its conditions hold (checked out of fold)")
 
 
 def label_effect_meets(target: str, label: str | None) -> str:

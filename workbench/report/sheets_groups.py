@@ -106,7 +106,7 @@ def effect_rows(data: ReportData, group: Any) -> list[tuple[str, Any, str]]:
         format_value("difference", hi, effect.step, rate=points),
     )
     return [
-        (w.label_effect_rows(format_value("count", effect.n)), effect.n, ""),
+        (w.label_effect_rows(), effect.n, ""),
         (w.label_effect_meets(target, label), effect.value + (effect.comparison or 0.0), ""),
         (
             w.label_effect_rest(target, label, format_value("count", effect.n_compare or 0)),

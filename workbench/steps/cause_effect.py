@@ -22,6 +22,7 @@ rows (the claim's rule says which).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -131,19 +132,9 @@ def conditions_effect(
         estimate="cross_fitted",
         name=name,
     )
-    if label is None:
-        a = claim.value + (claim.comparison or 0.0)
-        claim = measure(
-            "difference",
-            meets,
-            frame,
-            target=target,
-            label=label,
-            compare=fails,
-            estimate="cross_fitted",
-            name=name,
-            step=mean_step(a, claim.comparison if claim.comparison is not None else a),
-        )
+    if label is None:  # a mean shows as many decimals as it takes to tell the two apart
+        meets_mean = claim.value + (claim.comparison or 0.0)
+        claim = replace(claim, step=mean_step(meets_mean, claim.comparison or meets_mean))
     return claim
 
 

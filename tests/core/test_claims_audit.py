@@ -410,3 +410,20 @@ def test_a_long_table_is_measured_on_a_stated_sample():
     assert text.startswith("Over a random sample of 500 rows, y averages ")
     assert effect_sentence(full, "y", None).startswith("Over all rows, y averages ")
     assert full.interval[0] > 2  # the planted +3 comes back, with its interval
+
+
+def test_the_bundled_demo_project_states_only_recomputed_numbers():
+    """resources/demo/demo.wbproj (regenerate it with make_demo_project.py when this fails)."""
+    from workbench.actions import actions_from_json
+
+    project = open_project(DEMO / "demo.wbproj", check_source_file=False)
+    result = project.result(project_section())
+    actions = actions_from_json(project.actions)
+    audited, wrong = audit_result(result, actions)
+    assert wrong == 0 and audited > 30
+    assert all(a.expected_effect is not None for a in actions)
+    texts: dict[int, list[str]] = {}
+    for a in actions:
+        texts.setdefault(a.source_group.group_id, []).append(a.hypothesis)
+    texts.update({g.id: [*texts.get(g.id, []), g.description] for g in result.causes.groups})
+    assert not check.group_texts_ok(result, texts)

@@ -427,3 +427,20 @@ def test_the_bundled_demo_project_states_only_recomputed_numbers():
         texts.setdefault(a.source_group.group_id, []).append(a.hypothesis)
     texts.update({g.id: [*texts.get(g.id, []), g.description] for g in result.causes.groups})
     assert not check.group_texts_ok(result, texts)
+
+
+def test_conditions_that_do_not_replicate_are_said_to_be_a_lead_only():
+    """Top rows of pure noise: the one-column search still finds a 'condition' on the group's
+    rows, but on held-out rows it goes with nothing — the interval holds zero."""
+    from workbench.steps.cause_effect import conditions_effect, cross_fitted_rules, effect_holds
+    from workbench.steps.causes_wording import effect_unclear
+
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({"x": rng.normal(size=4000), "y": rng.normal(size=4000)})
+    top = frame.index[frame["y"] > frame["y"].quantile(0.95)]
+    spec = cross_fitted_rules(frame, top, ["x"], min_separation=None, max_clauses=1)
+    assert all(spec["rules"])  # a condition is always found on the group's own rows ...
+    claim = conditions_effect(frame, "y", None, spec)
+    assert claim.interval[0] < 0 < claim.interval[1]  # ... and it does not hold elsewhere
+    assert not effect_holds(claim, "top")
+    assert "lead to check, not a finding" in effect_unclear("maximize", "y", None)

@@ -16,7 +16,11 @@ the conditions:
 Each held-out row is judged by a rule that never saw it. What this does not remove: the model
 that formed the groups, and the choice of which factors describe them, saw every row. A table
 longer than :data:`~workbench.claims.MAX_FIT_ROWS` is measured on a seeded sample of that many
-rows (the claim's rule says which).
+rows (the claim's rule says which, and the sentence says "Over a random sample of …").
+
+Cost, measured on this 2-core machine (1,000,000 rows, 6 groups, synthetic routes): grouping
+with every claim 3.6 s against 1.5 s with none — the folds' searches run on the 200,000-row
+sample, the claims' row selections are vectorized.
 """
 
 from __future__ import annotations

@@ -231,7 +231,8 @@ def expected_effect_text(effect: Any, setting: str, target: str) -> str:
     """The action's expected effect from its claim: the target over all rows with the setting
     against the other rows, the difference, its 95% interval and both counts ("" when too few
     rows back it)."""
-    from workbench.claims import Claim, format_value
+    from workbench.claim_format import format_value
+    from workbench.claims import Claim
     from workbench.steps.causes_wording import MIN_EFFECT_ROWS, scope_phrase
 
     claim = effect if isinstance(effect, Claim) else Claim.from_dict(effect)
@@ -270,7 +271,8 @@ def expected_effect_text(effect: Any, setting: str, target: str) -> str:
 def expected_effect_short(effect: Any) -> str:
     """The expected effect in a table cell or a detail line: "+1.66 where the conditions hold
     against the other rows (95% interval +1.63 to +1.69; 576 rows meet them, 9,424 do not)"."""
-    from workbench.claims import Claim, format_value
+    from workbench.claim_format import format_value
+    from workbench.claims import Claim
 
     if not effect:
         return ""

@@ -2,11 +2,13 @@
 recomputed from the table.
 
 A :class:`Claim` holds a value (a count, a share, a mean, a rate of a class, or a difference of
-two of those), the rows it is computed on as a :class:`Selection` — a rule that can be applied
+two of those), the rows it is computed on as a :class:`~workbench.claim_rows.Selection` — a
+rule that can be applied
 again to the table (all rows, the focus rows, a cause group's rows, rows meeting conditions,
 or the held-out rows of a cross-fitted rule) — and, for a difference, the rows it is compared
 with, its 95% interval and both counts. Sentences are built from claims and format their
-numbers with :func:`format_value`, so a test can recompute every claim and find its text.
+numbers with :func:`workbench.claim_format.format_value`, so a test can recompute every claim
+and find its text.
 
 :func:`recompute` computes a claim again from a table; :func:`audit_claims` counts the claims
 that still hold. Both need only the table (and, for a group's rows, the group labels).
@@ -16,63 +18,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from workbench.claim_format import claim_texts
+from workbench.claim_rows import Selection, outcome_values, rows_mask
+
 ClaimKind = Literal["count", "share", "mean", "rate", "difference", "quantile"]
 LEVEL = 0.95
-#: Cross-fitting: the table is split into this many folds (a seeded shuffle of row positions).
-FOLDS = 5
-FOLD_SEED = 0
-#: Above this many rows, the cross-fitted rules are measured on a seeded sample of rows.
-MAX_FIT_ROWS = 200_000
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which rows of the table a number is computed on — a rule, not a list of rows.
-
-    ``base``: ``all`` rows, the ``focus`` rows of ``focus`` (a focus rule such as ``top:5%``)
-    on ``target``, the rows of cause ``group``, or the rows ``not_group``. Then, when
-    ``conditions`` are given, only the rows that meet all of them (``meets=False``: the rows
-    that do not). ``cross_fit`` instead holds one rule per fold (conditions found without that
-    fold's rows): the rows are the held-out rows that meet (or, ``meets=False``, do not meet)
-    their own fold's rule.
-    """
-
-    base: str = "all"  # "all" | "focus" | "group" | "not_group"
-    group: int | None = None
-    focus: str | None = None
-    target: str | None = None
-    conditions: tuple[Mapping[str, Any], ...] = ()
-    meets: bool = True
-    cross_fit: Mapping[str, Any] | None = None  # {"folds", "seed", "max_rows", "rules"}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "base": self.base,
-            "group": self.group,
-            "focus": self.focus,
-            "target": self.target,
-            "conditions": [dict(c) for c in self.conditions],
-            "meets": self.meets,
-            "cross_fit": None if self.cross_fit is None else _plain(self.cross_fit),
-        }
-
-    @classmethod
-    def from_dict(cls, doc: Mapping[str, Any]) -> Selection:
-        return cls(
-            base=str(doc.get("base", "all")),
-            group=None if doc.get("group") is None else int(doc["group"]),
-            focus=doc.get("focus"),
-            target=doc.get("target"),
-            conditions=tuple(dict(c) for c in doc.get("conditions") or ()),
-            meets=bool(doc.get("meets", True)),
-            cross_fit=None if doc.get("cross_fit") is None else dict(doc["cross_fit"]),
-        )
 
 
 @dataclass(frozen=True)
@@ -163,145 +119,6 @@ def _num(x: Any) -> float | None:
 
 def _float(x: Any) -> float:
     return float("nan") if x is None else float(x)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-# ---------------------------------------------------------------------------------------------
-# Rows
-
-
-def label_text(value: Any) -> str:
-    """A class label as text: 1.0 → "1" (a 0/1 column read as numbers)."""
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def outcome_values(target: pd.Series, label: str | None) -> pd.Series:
-    """The per-row value a mean or rate is taken of: the target, or 1/0 for ``label`` (NaN
-    where the target is missing)."""
-    if label is None:
-        return pd.to_numeric(target, errors="coerce").astype(float)
-    text = target.map(lambda v: None if pd.isna(v) else label_text(v))
-    return (text == label).astype(float).where(target.notna())
-
-
-def condition_matches(
-    values: pd.Series,
-    kind: str,
-    low: float | None = None,
-    high: float | None = None,
-    levels: Sequence[str] = (),
-) -> pd.Series:
-    """Which of ``values`` meet one condition: ``below high``, ``above low``, ``between low
-    and high`` (inclusive), ``in levels``, or ``missing`` (only then does a missing value meet
-    it). The one definition the descriptions, the actions and the audit share."""
-    if kind == "missing":
-        return values.isna()
-    if kind == "in":
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            # Judge each category once (a million rows as text took ~60 ms per condition).
-            names = np.array([str(c) for c in values.cat.categories], dtype=object)
-            hit = np.append(np.isin(names, list(levels)), False)  # code -1 (missing): no
-            return pd.Series(hit[values.cat.codes.to_numpy()], index=values.index)
-        return values.astype("string").isin(list(levels)).fillna(False).astype(bool)
-    x = pd.to_numeric(values, errors="coerce")
-    if kind == "below":
-        return (x < high).fillna(False)
-    if kind == "above":
-        return (x > low).fillna(False)
-    return x.between(low, high).fillna(False)
-
-
-def condition_mask(frame: pd.DataFrame, conditions: Iterable[Mapping[str, Any]]) -> np.ndarray:
-    """Rows of ``frame`` that meet every condition (column, kind, low, high, levels)."""
-    mask = np.ones(len(frame), dtype=bool)
-    for c in conditions:
-        column = str(c["column"])
-        if column not in frame.columns:
-            return np.zeros(len(frame), dtype=bool)
-        hit = condition_matches(
-            frame[column],
-            str(c["kind"]),
-            c.get("low"),
-            c.get("high"),
-            [str(v) for v in c.get("levels") or []],
-        )
-        mask &= hit.to_numpy(dtype=bool)
-    return mask
-
-
-def fold_of(n: int, folds: int = FOLDS, seed: int = FOLD_SEED, max_rows: int = MAX_FIT_ROWS):
-    """Each row position's fold (0..folds-1), or -1 for a row left out of the sample of a
-    table longer than ``max_rows``. Seeded: the same table always splits the same way."""
-    rng = np.random.default_rng(seed)
-    out = np.full(n, -1, dtype=np.int64)
-    positions = np.arange(n)
-    if n > max_rows:
-        positions = np.sort(rng.choice(n, size=max_rows, replace=False))
-    order = rng.permutation(positions.size)
-    out[positions[order]] = np.arange(positions.size) % folds
-    return out
-
-
-def rows_mask(
-    selection: Selection, frame: pd.DataFrame, groups: pd.Series | None = None
-) -> np.ndarray:
-    """The rows of ``frame`` that ``selection`` names, as a boolean array."""
-    n = len(frame)
-    if selection.base == "all":
-        mask = np.ones(n, dtype=bool)
-    elif selection.base == "focus":
-        from workbench.steps.goal import parse_focus, select_focus
-
-        rows = select_focus(frame[selection.target], parse_focus(str(selection.focus)))
-        mask = _label_mask(frame.index, rows)
-    elif selection.base in ("group", "not_group"):
-        if groups is None:
-            raise ValueError("a group's rows need the group labels")
-        members = groups.index[groups.to_numpy() == int(selection.group or 0)]
-        mask = _label_mask(frame.index, members)
-        if selection.base == "not_group":
-            mask = ~mask
-    else:
-        raise ValueError(f"unknown rows {selection.base!r}")
-    if selection.conditions:
-        meets = condition_mask(frame, selection.conditions)
-        mask = mask & (meets if selection.meets else ~meets)
-    if selection.cross_fit is not None:
-        mask = mask & _cross_fit_mask(selection.cross_fit, frame, selection.meets)
-    return np.asarray(mask, dtype=bool)
-
-
-def _label_mask(index: pd.Index, labels: pd.Index) -> np.ndarray:
-    """Which rows of ``index`` have one of ``labels`` (positions, not a hash of every row)."""
-    if not index.is_unique:
-        return np.asarray(index.isin(labels), dtype=bool)
-    pos = index.get_indexer(labels)
-    mask = np.zeros(len(index), dtype=bool)
-    mask[pos[pos >= 0]] = True
-    return mask
-
-
-def _cross_fit_mask(spec: Mapping[str, Any], frame: pd.DataFrame, meets: bool) -> np.ndarray:
-    folds = fold_of(len(frame), int(spec["folds"]), int(spec["seed"]), int(spec["max_rows"]))
-    out = np.zeros(len(frame), dtype=bool)
-    for k, rule in enumerate(spec["rules"]):
-        held = folds == k
-        if not rule:  # no rule was found without this fold: its rows are not measured
-            continue
-        hit = condition_mask(frame, rule)
-        out |= held & (hit if meets else ~hit)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,32 +261,6 @@ def recompute(claim: Claim, frame: pd.DataFrame, groups: pd.Series | None = None
     return again
 
 
-def claim_texts(claim: Claim) -> list[str]:
-    """The texts a sentence shows for this claim: its value, and for a difference the two
-    means (or rates), the interval's ends and the two counts."""
-    if claim.kind == "count":
-        return [format_value("count", claim.value)]
-    if claim.kind == "share":
-        return [format_value("share", claim.value)]
-    if claim.kind in ("mean", "rate"):
-        return [format_value(claim.kind, claim.value, claim.step)]
-    if claim.kind == "quantile":
-        return [format_value("mean", claim.value, claim.step)]
-    side = "rate" if claim.is_rate else "mean"
-    lo, hi = claim.interval or (float("nan"), float("nan"))
-    texts = [
-        format_value(side, claim.value + (claim.comparison or 0.0), claim.step),
-        format_value(side, claim.comparison, claim.step),
-        format_value("difference", claim.value, claim.step, rate=claim.is_rate),
-        format_value("difference", lo, claim.step, rate=claim.is_rate),
-        format_value("difference", hi, claim.step, rate=claim.is_rate),
-        format_value("count", claim.n),
-    ]
-    if claim.n_compare is not None:
-        texts.append(format_value("count", claim.n_compare))
-    return texts
-
-
 def _same(a: Claim, b: Claim) -> bool:
     """Two claims agree when every text they show is the same and their counts match."""
     return claim_texts(a) == claim_texts(b) and a.n == b.n and a.n_compare == b.n_compare
@@ -510,75 +301,6 @@ def wrong_claims(
         if not _same(claim, again):
             out.append((claim, again))
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Display
-
-
-def mean_step(*values: float) -> float | None:
-    """A display step that shows a mean with about four significant digits, and enough
-    decimals that two different means never print the same."""
-    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
-    if not finite:
-        return None
-    big = max(finite)
-    step = 10.0 ** (math.floor(math.log10(big)) - 3) if big > 0 else 0.01
-    pairs = [v for v in values if v is not None and math.isfinite(v)]
-    if len(pairs) >= 2:
-        diff = abs(pairs[0] - pairs[1])
-        if diff > 0:
-            step = min(step, 10.0 ** (math.floor(math.log10(diff)) - 1))
-    return max(min(step, 1.0), 1e-6)
-
-
-def format_value(kind: str, value: Any, step: float | None = None, *, rate: bool = False) -> str:
-    """A claim's number as sentences and tables show it.
-
-    ``count``: 1,234; ``share``/``rate``: a percentage (one decimal under 10%, "<0.1%" for a
-    tiny non-zero share); ``mean``: ``step`` decimals; ``difference``: signed, in points for
-    rates ("+12.3 pts" → "+12.3") and in the target's unit for means.
-    """
-    if value is None or not math.isfinite(float(value)):
-        return "—"
-    x = float(value)
-    if kind == "count":
-        return f"{round(x):,}"
-    if kind in ("share", "rate"):
-        return _pct(x)
-    if kind == "difference" and rate:
-        pts = x * 100
-        text = f"{abs(pts):.1f}" if abs(pts) < 10 else f"{abs(pts):.0f}"
-        return _sign(pts, text)
-    decimals = _decimals(step, x)
-    text = f"{abs(x):,.{decimals}f}" if kind == "difference" else f"{x:,.{decimals}f}"
-    return _sign(x, text) if kind == "difference" else text
-
-
-def _pct(share: float) -> str:
-    pct = share * 100
-    if 0 < pct < 0.1:
-        return "<0.1%"
-    if pct < 10 and pct != 0 and round(pct, 1) != round(pct):
-        return f"{pct:.1f}%"
-    return f"{pct:.0f}%"
-
-
-def _sign(x: float, text: str) -> str:
-    if float(text.replace(",", "")) == 0:
-        return text
-    return ("+" if x > 0 else "−") + text
-
-
-def _decimals(step: float | None, x: float) -> int:
-    if step is None:
-        step = mean_step(x) or 0.01
-    return max(0, min(6, -math.floor(math.log10(step) + 1e-9)))
-
-
-def with_step(claim: Claim, step: float | None) -> Claim:
-    """The claim shown with another display precision."""
-    return replace(claim, step=step)
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from tests.core.test_demo import load_make_demo
-from workbench.claims import format_value, mean_step
+from workbench.claim_format import format_value, mean_step
 from workbench.errors import AnalysisError
 from workbench.jobs import Cancelled
 from workbench.steps import causes_wording as words

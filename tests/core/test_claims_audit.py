@@ -20,13 +20,13 @@ from openpyxl import load_workbook
 
 from tests.core import claims_check as check
 from workbench.actions import action_from_group
+from workbench.claim_format import format_value
+from workbench.claim_rows import Selection
 from workbench.claims import (
     Claim,
-    Selection,
     analysis_claims,
     audit_claims,
     audit_result,
-    format_value,
     measure,
     recompute,
     wrong_claims,

@@ -13,7 +13,8 @@ from ui.panes.actions_pane import action_details
 from ui.panes.causes_text import comparison_rows, group_item_text
 from workbench.actions import action_from_group
 from workbench.analysis import run_analysis
-from workbench.claims import audit_result, format_value
+from workbench.claim_format import format_value
+from workbench.claims import audit_result
 from workbench.steps.modeling import ModelSettings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.claims import format_value
+from workbench.claim_format import format_value
 from workbench.i18n import _
 from workbench.steps.causes_wording import fmt_number
 

@@ -330,7 +330,7 @@ def groups_intro(focus: str, n: int) -> str:
 
 
 def group_heading(group_id: int, size: int, share: float) -> str:
-    from workbench.claims import format_value
+    from workbench.claim_format import format_value
 
     return ngettext(
         "Group {id} — {size} row ({share} of the focus)",

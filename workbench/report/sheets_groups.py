@@ -89,7 +89,7 @@ def toward_goal(data: ReportData) -> tuple[bool, str]:
 def effect_rows(data: ReportData, group: Any) -> list[tuple[str, Any, str]]:
     """(label, value, note) rows of a group's numbers: where its conditions hold against the
     other rows, over all rows and out of fold (the ``effect`` claim); else the overall value."""
-    from workbench.claims import format_value
+    from workbench.claim_format import format_value
 
     target = data.target
     effect = group.claims.get("effect")

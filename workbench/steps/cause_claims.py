@@ -22,7 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.claims import ClaimSet, Selection, measure
+from workbench.claim_rows import Selection
+from workbench.claims import ClaimSet, measure
 from workbench.steps.cause_effect import conditions_effect, cross_fitted_rules, rule_of
 
 

@@ -6,7 +6,7 @@ group is a selection of the best rows. The honest number is the target over **al
 meet the conditions against the rows that do not — measured on rows that were not used to find
 the conditions:
 
-* the table's rows are split into :data:`~workbench.claims.FOLDS` folds (seeded);
+* the table's rows are split into :data:`~workbench.claim_rows.FOLDS` folds (seeded);
 * for each fold, the conditions are found again from the group's rows *outside* that fold
   against the other rows outside it (the same one-column search as the description);
 * each fold's rows are then marked as meeting their fold's conditions or not, and the target is
@@ -15,7 +15,7 @@ the conditions:
 
 Each held-out row is judged by a rule that never saw it. What this does not remove: the model
 that formed the groups, and the choice of which factors describe them, saw every row. A table
-longer than :data:`~workbench.claims.MAX_FIT_ROWS` is measured on a seeded sample of that many
+longer than :data:`~workbench.claim_rows.MAX_FIT_ROWS` is measured on a seeded sample of that many
 rows (the claim's rule says which, and the sentence says "Over a random sample of …").
 
 Cost, measured on this 2-core machine (1,000,000 rows, 6 groups, synthetic routes): grouping
@@ -32,16 +32,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.claims import (
-    FOLD_SEED,
-    FOLDS,
-    MAX_FIT_ROWS,
-    Claim,
-    Selection,
-    fold_of,
-    mean_step,
-    measure,
-)
+from workbench.claim_format import mean_step
+from workbench.claim_rows import FOLD_SEED, FOLDS, MAX_FIT_ROWS, Selection, fold_of
+from workbench.claims import Claim, measure
 from workbench.steps.cause_profile import ColumnStats, best_condition
 
 RULE_KEYS = ("column", "kind", "low", "high", "levels")

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from workbench.claims import condition_matches
+from workbench.claim_rows import condition_matches
 from workbench.steps import causes_wording as words
 
 ConditionKind = Literal["below", "above", "between", "in", "missing"]

@@ -11,7 +11,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from workbench.claims import Claim, format_value
+from workbench.claim_format import format_value
+from workbench.claims import Claim
 from workbench.i18n import _, ngettext
 
 #: Fewer held-out rows than this on either side: the effect of the conditions is not stated.

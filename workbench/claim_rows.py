@@ -133,7 +133,9 @@ def condition_mask(frame: pd.DataFrame, conditions: Iterable[Mapping[str, Any]])
     return mask
 
 
-def fold_of(n: int, folds: int = FOLDS, seed: int = FOLD_SEED, max_rows: int = MAX_FIT_ROWS):
+def fold_of(
+    n: int, folds: int = FOLDS, seed: int = FOLD_SEED, max_rows: int = MAX_FIT_ROWS
+) -> np.ndarray:
     """Each row position's fold (0..folds-1), or -1 for a row left out of the sample of a
     table longer than ``max_rows``. Seeded: the same table always splits the same way."""
     rng = np.random.default_rng(seed)

@@ -205,11 +205,12 @@ def group_hypothesis(
             "measured."
         ).format(id=gid, setting=setting)
     if avoid:
-        aim = (
-            _("fewer {target} = {label} rows").format(target=target, label=label)
-            if direction == "class"
-            else _("better {target}").format(target=target)
-        )
+        if direction == "class":
+            aim = _("fewer {target} = {label} rows").format(target=target, label=label)
+        elif direction == "minimize":  # the worst rows are the highest: keep away, go lower
+            aim = _("lower {target}").format(target=target)
+        else:
+            aim = _("better {target}").format(target=target)
         plan = _(
             "Keeping these settings away from that on purpose should give {aim}; the data show "
             "an association only, so the trial decides."

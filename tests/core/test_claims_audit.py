@@ -444,3 +444,16 @@ def test_conditions_that_do_not_replicate_are_said_to_be_a_lead_only():
     assert claim.interval[0] < 0 < claim.interval[1]  # ... and it does not hold elsewhere
     assert not effect_holds(claim, "top")
     assert "lead to check, not a finding" in effect_unclear("maximize", "y", None)
+
+
+def test_json_states_each_groups_effect(analysed):
+    _name, _text, summary, _project, result, _tmp = analysed
+    for item, g in zip(summary["clusters"], result.causes.groups, strict=True):
+        if not g.conditions:
+            continue
+        e = recompute(g.claims["effect"], result.frame, result.causes.labels)
+        doc = item["effect"]
+        assert doc["rows_meeting"] == e.n and doc["rows_other"] == e.n_compare
+        assert check.close(doc["where_conditions_hold"], e.value + e.comparison)
+        assert check.close(doc["difference"], e.value)
+        assert doc["estimate"] == "cross_fitted"

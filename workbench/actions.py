@@ -116,6 +116,9 @@ class Action:
     evidence: dict[str, Any] | None = None  # Evidence.to_dict()
     source_group: SourceGroup | None = None
     goal: dict[str, Any] | None = None  # target, direction, success of the goal at creation
+    # The claim behind the hypothesis' numbers (workbench.claims.Claim.to_dict): the target
+    # over all rows meeting the action's conditions against the rest, measured out of fold.
+    expected_effect: dict[str, Any] | None = None
     created: str = field(default_factory=now_iso)
     history: tuple[HistoryEntry, ...] = ()
     # What action_from_group wrote and from what, so an unedited title, hypothesis and list of
@@ -169,6 +172,7 @@ class Action:
             "evidence": None if self.evidence is None else dict(self.evidence),
             "source_group": None if self.source_group is None else self.source_group.to_dict(),
             "goal": None if self.goal is None else dict(self.goal),
+            "expected_effect": None if self.expected_effect is None else dict(self.expected_effect),
             "created": self.created,
             "history": [dict(h) for h in self.history],
             "generated": None if self.generated is None else dict(self.generated),
@@ -213,6 +217,9 @@ class Action:
             evidence=dict(data["evidence"]) if isinstance(data.get("evidence"), Mapping) else None,
             source_group=SourceGroup.from_dict(group) if isinstance(group, Mapping) else None,
             goal=dict(data["goal"]) if isinstance(data.get("goal"), Mapping) else None,
+            expected_effect=dict(data["expected_effect"])
+            if isinstance(data.get("expected_effect"), Mapping)
+            else None,
             created=str(data.get("created") or now_iso()),
             history=tuple(
                 HistoryEntry(
@@ -431,11 +438,13 @@ def action_from_group(
         factors=list(dict.fromkeys(str(c["column"]) for c in conditions)),
         conditions=[{k: _plain(c.get(k)) for k in _CONDITION_KEYS if k in c} for c in conditions],
     )
+    effect = expected_effect(g, [str(c["column"]) for c in chosen], conditions)
     defaults: dict[str, Any] = {
-        "hypothesis": words.group_hypothesis(g, chosen, goal_doc, avoid=avoid),
+        "hypothesis": words.group_hypothesis(g, chosen, goal_doc, avoid=avoid, effect=effect),
         "changes": changes,
         "source_group": source,
         "goal": goal_doc,
+        "expected_effect": None if effect is None else effect.to_dict(),
     }
     made_title = words.group_title(int(g.get("id", 0)), changes, avoid=avoid)
     generated = {
@@ -472,6 +481,29 @@ def in_reader_language(action: Action) -> Action:
         if getattr(action, name) == made.get(name):
             edits[name] = getattr(again, name)
     return dataclasses.replace(action, generated={**made, **again.generated}, **edits)
+
+
+def expected_effect(
+    group: Mapping[str, Any], chosen: Sequence[str], conditions: Sequence[Mapping[str, Any]]
+) -> Any:
+    """The claim that measures the action's conditions (``chosen`` columns), or None.
+
+    The analysis measured the group's conditions (``effect``) and, when an action would change
+    only some of them, those (``action_effect``); a claim is used only when its columns are
+    the ones the action changes (roles edited since the analysis: no number is claimed).
+    """
+    from workbench.claims import ClaimSet
+
+    claims = ClaimSet.from_dict(group.get("claims"))
+    if not chosen:
+        return None
+    if set(chosen) == {str(c["column"]) for c in conditions}:
+        return claims.get("effect")
+    claim = claims.get("action_effect")
+    spec = None if claim is None else claim.rows.cross_fit
+    if spec is not None and set(spec.get("columns") or []) == set(chosen):
+        return claim
+    return None
 
 
 _CONDITION_KEYS = (

@@ -12,7 +12,6 @@ from typing import Any
 
 from workbench.i18n import _, ngettext
 from workbench.numbers_format import format_number
-from workbench.steps.causes_wording import fmt_pct
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -174,11 +173,15 @@ def group_hypothesis(
     goal: Mapping[str, Any] | None,
     *,
     avoid: bool = False,
+    effect: Any = None,
 ) -> str:
-    """Why the action should work, honest that the group shows an association only.
+    """Why the action should work, honest that the data show an association only.
 
-    ``avoid``: the group's rows are the ones to have fewer of (a defect class, the worst
-    rows), so the action keeps the factors away from the group's conditions."""
+    ``effect`` is the claim measuring the action's conditions over all rows (out of fold); its
+    numbers are the only ones stated — the group's own average is a selection of focus rows
+    and says nothing about what the conditions bring. ``avoid``: the group's rows are the ones
+    to have fewer of (a defect class, the worst rows), so the action keeps the factors away
+    from the group's conditions."""
     target = (goal or {}).get("target") or _("the target")
     gid = group.get("id", 0)
     if not chosen:
@@ -188,35 +191,22 @@ def group_hypothesis(
         ).format(id=gid)
     clauses = [f"{c['column']} {condition_target(c)}" for c in chosen]
     setting = _join(clauses)
-    mean, overall = group.get("target_mean"), group.get("overall_mean")
     direction = str((goal or {}).get("direction") or "")
-    label = ""
-    if mean is None or overall is None:
-        return _(
-            "Rows of group {id} had {setting}; setting this on purpose may move {target}. The "
-            "data show an association only, so the trial decides."
-        ).format(id=gid, setting=setting, target=target)
-    if direction == "class":
-        shown, everywhere = fmt_pct(float(mean)), fmt_pct(float(overall))
-        focus = str((goal or {}).get("focus") or "")
-        label = focus.split(":", 1)[1] if focus.lower().startswith("class:") else ""
+    focus = str((goal or {}).get("focus") or "")
+    label = focus.split(":", 1)[1] if focus.lower().startswith("class:") else ""
+    observed = expected_effect_text(effect, setting, target) if effect is not None else ""
+    if not observed:
         observed = _(
-            "In group {id}, rows with {setting} were {target} = {label} in {mean} of cases "
-            "against {overall} over all rows."
-        ).format(
-            id=gid, setting=setting, target=target, label=label, mean=shown, overall=everywhere
-        )
-    else:
-        observed = _(
-            "In group {id}, rows with {setting} had {target} of {mean} on average against "
-            "{overall} over all rows."
-        ).format(id=gid, setting=setting, target=target, mean=num(mean), overall=num(overall))
+            "Rows of group {id} had {setting}; what that setting does over all rows was not "
+            "measured."
+        ).format(id=gid, setting=setting)
     if avoid:
-        aim = (
-            _("fewer {target} = {label} rows").format(target=target, label=label)
-            if direction == "class"
-            else _("better {target}").format(target=target)
-        )
+        if direction == "class":
+            aim = _("fewer {target} = {label} rows").format(target=target, label=label)
+        elif direction == "minimize":  # the worst rows are the highest: keep away, go lower
+            aim = _("lower {target}").format(target=target)
+        else:
+            aim = _("better {target}").format(target=target)
         plan = _(
             "Keeping these settings away from that on purpose should give {aim}; the data show "
             "an association only, so the trial decides."
@@ -232,6 +222,76 @@ def group_hypothesis(
             "the trial decides."
         ).format(aim=aim)
     return f"{observed} {plan}"
+
+
+def expected_effect_text(effect: Any, setting: str, target: str) -> str:
+    """The action's expected effect from its claim: the target over all rows with the setting
+    against the other rows, the difference, its 95% interval and both counts ("" when too few
+    rows back it)."""
+    from workbench.claim_format import format_value
+    from workbench.claims import Claim
+    from workbench.steps.causes_wording import MIN_EFFECT_ROWS, scope_phrase
+
+    claim = effect if isinstance(effect, Claim) else Claim.from_dict(effect)
+    n, m = claim.n, claim.n_compare or 0
+    if n < MIN_EFFECT_ROWS or m < MIN_EFFECT_ROWS:
+        return ""
+    rate = claim.label is not None
+    side = "rate" if rate else "mean"
+    lo, hi = claim.interval or (float("nan"), float("nan"))
+    numbers = {
+        "setting": setting,
+        "target": target,
+        "label": claim.label,
+        "meets": format_value(side, claim.value + (claim.comparison or 0.0), claim.step),
+        "rest": format_value(side, claim.comparison, claim.step),
+        "diff": format_value("difference", claim.value, claim.step, rate=rate),
+        "low": format_value("difference", lo, claim.step, rate=rate),
+        "high": format_value("difference", hi, claim.step, rate=rate),
+        "n": format_value("count", n),
+        "m": format_value("count", m),
+        "scope": scope_phrase(claim),
+    }
+    if rate:
+        return _(
+            "{scope}, {target} was {label} in {meets} of the rows with {setting} and in "
+            "{rest} of the other rows: {diff} percentage points (95% interval {low} to "
+            "{high}; {n} and {m} rows, each checked against conditions found without it)."
+        ).format(**numbers)
+    return _(
+        "{scope}, those with {setting} had {target} {meets} on average against {rest} for "
+        "the other rows: {diff} (95% interval {low} to {high}; {n} and {m} rows, each checked "
+        "against conditions found without it)."
+    ).format(**numbers)
+
+
+def expected_effect_short(effect: Any) -> str:
+    """The expected effect in a table cell or a detail line: "+1.66 where the conditions hold
+    against the other rows (95% interval +1.63 to +1.69; 576 rows meet them, 9,424 do not)"."""
+    from workbench.claim_format import format_value
+    from workbench.claims import Claim
+
+    if not effect:
+        return ""
+    claim = effect if isinstance(effect, Claim) else Claim.from_dict(effect)
+    rate = claim.label is not None
+    lo, hi = claim.interval or (float("nan"), float("nan"))
+    numbers = {
+        "diff": format_value("difference", claim.value, claim.step, rate=rate),
+        "low": format_value("difference", lo, claim.step, rate=rate),
+        "high": format_value("difference", hi, claim.step, rate=rate),
+        "n": format_value("count", claim.n),
+        "m": format_value("count", claim.n_compare or 0),
+    }
+    if rate:
+        return _(
+            "{diff} percentage points where the conditions hold against the other rows (95% "
+            "interval {low} to {high}; {n} rows meet them, {m} do not)"
+        ).format(**numbers)
+    return _(
+        "{diff} where the conditions hold against the other rows (95% interval {low} to "
+        "{high}; {n} rows meet them, {m} do not)"
+    ).format(**numbers)
 
 
 def _join(items: Sequence[str]) -> str:
@@ -278,6 +338,9 @@ def action_line(index: int, action: Any) -> str:
 def action_details(action: Any) -> list[str]:
     """Indented detail lines under :func:`action_line`."""
     lines = [_("   Change: {change}").format(change=change_text(c)) for c in action.changes]
+    expected = expected_effect_short(getattr(action, "expected_effect", None))
+    if expected:
+        lines.append(_("   Expected from the data: {effect}").format(effect=expected))
     if action.reason_not_tried:
         lines.append(_("   Why not tried: {reason}").format(reason=action.reason_not_tried))
     if action.evidence:

@@ -113,6 +113,8 @@ class AnalysisResult:
                         "overall_mean": _json_num(item["overall_mean"]),
                         "conditions": item["conditions"],
                         "also": item["also"],
+                        "effect": _effect_json(g.claims.get("effect")),
+                        "claims": item["claims"],
                     }
                 )
         rule = self.goal.focus_rule
@@ -237,6 +239,25 @@ class AnalysisResult:
             lines.append("")
             lines.append(self.causes_message)
         return "\n".join(lines)
+
+
+def _effect_json(claim: Any) -> dict[str, Any] | None:
+    """A group's finding for JSON readers: the target where its conditions hold against the
+    other rows, over all rows and out of fold (``target_mean`` is the group's own mean, a
+    selection of focus rows)."""
+    if claim is None:
+        return None
+    lo, hi = claim.interval or (None, None)
+    return {
+        "where_conditions_hold": _json_num(claim.value + (claim.comparison or 0.0)),
+        "other_rows": _json_num(claim.comparison),
+        "difference": _json_num(claim.value),
+        "interval95": [_json_num(lo), _json_num(hi)],
+        "rows_meeting": claim.n,
+        "rows_other": claim.n_compare,
+        "rate_of": claim.label,
+        "estimate": claim.estimate,
+    }
 
 
 def _json_num(x: Any) -> float | None:

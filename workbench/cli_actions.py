@@ -124,6 +124,8 @@ def run_actions(args: argparse.Namespace, ctx: JobContext) -> int:
         print(words.action_added(action))  # said once it is true: the action is saved
         for change in action.changes:
             print("   " + words.change_text(change))
+        if action.hypothesis:
+            print("   " + action.hypothesis)
         if factors:  # the library is a help, looked at once the action is safely saved
             _warn_tried_before(factors, args.library)
         return 0

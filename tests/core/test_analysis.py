@@ -285,4 +285,7 @@ def test_multiclass_goal_groups_the_chosen_class(tmp_path):
     tops = [{d["column"] for d in g["drivers"][:2]} for g in summary["clusters"]]
     assert {"temp", "speed"} in tops
     assert any({"line", "gas"} == t for t in tops)
-    assert all("등급 is C in 100% of them" in g["description"] for g in summary["clusters"])
+    # Each group's rows are class C by construction; the sentence states the rate of C over all
+    # rows meeting its conditions instead (the old "C in 100% of them" was no finding).
+    assert all("Over all rows, 등급 is C in" in g["description"] for g in summary["clusters"])
+    assert all("100% of them" not in g["description"] for g in summary["clusters"])

@@ -9,6 +9,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from tests.core.test_demo import load_make_demo
+from workbench.claim_format import format_value, mean_step
 from workbench.errors import AnalysisError
 from workbench.jobs import Cancelled
 from workbench.steps import causes_wording as words
@@ -109,7 +110,14 @@ def test_group_description_reads_like_a_finding(regression_groups):
     by_route = {mapping[g.id]: g for g in result.groups}
     a = by_route["A"]
     assert a.description.startswith(f"Group {a.id} — {a.size} rows (")
-    assert "of the top 5%), average efficiency" in a.description
+    assert "of the top 5%): " in a.description
+    # The number is the target over all rows meeting the conditions (out of fold), not the
+    # group's own average: the group is a selection of the top rows.
+    effect = a.claims["effect"]
+    assert "efficiency averages" in a.description
+    assert effect.estimate == "cross_fitted" and effect.value > 0
+    assert effect.value + effect.comparison < a.target_mean
+    assert effect.n + effect.n_compare == 10_000
     assert "supplier is S2" in a.description
     assert "paste_thickness is below 17.0" in a.description
     assert "Both are controllable." in a.description
@@ -159,7 +167,9 @@ def test_defect_routes_come_back_for_a_class_goal(demo_cells):
         if mapping[g.id] in md.DEFECT_FACTORS:
             assert set(md.DEFECT_FACTORS[mapping[g.id]]) <= {d.column for d in g.drivers[:3]}
     first = result.groups[0]
-    assert "defect is yes in 100% of them vs" in first.description
+    # The group's rows are focus rows by construction: no "yes in 100% of them" finding.
+    assert "100% of them" not in first.description
+    assert "Over all rows, defect is yes in" in first.description
     assert "end up as defect = yes more often" in first.description
 
 
@@ -347,7 +357,10 @@ def test_controllability_sentences():
 
 
 def test_counts_and_numbers_read_naturally():
-    assert words.group_headline(1, 1, 0.004, "the top 5%", "x").startswith("Group 1 — 1 row (<1%")
+    assert words.group_headline(1, 1, 0.004, "the top 5%").startswith("Group 1 — 1 row (0.4%")
+    assert words.group_headline(1, 1_200, 0.0004, "the top 5%").startswith(
+        "Group 1 — 1,200 rows (<0.1%"
+    )
     assert words.noise_sentence(1, 40) == (
         "1 of the 40 focus rows fits no group (set aside as noise)."
     )
@@ -357,7 +370,9 @@ def test_counts_and_numbers_read_naturally():
     assert words.join_clauses(["a", "b", "c"]) == "a, b and c"
     assert words.focus_phrase("class", "NG", "결과") == "the rows where 결과 is NG"
     assert words.focus_phrase("top", 0.025, "y") == "the top 2.5%"
-    assert "19.61 vs 19.58" in words.outcome_phrase("y", 19.61, 19.58, is_rate=False, label=None)
+    # Two different means never print the same.
+    step = mean_step(19.61, 19.58)
+    assert format_value("mean", 19.61, step) != format_value("mean", 19.58, step)
 
 
 def test_grouping_stops_when_cancelled(ctx):

@@ -35,7 +35,12 @@ from PySide6.QtWidgets import (
 from ui.jobs import JobRunner
 from ui.panes.evidence_box import EvidenceBox
 from workbench.actions import Action, Outcome, Status
-from workbench.actions_wording import change_text, outcome_word, status_word
+from workbench.actions_wording import (
+    change_text,
+    expected_effect_short,
+    outcome_word,
+    status_word,
+)
 from workbench.evidence import evidence_sentence
 from workbench.i18n import _
 
@@ -53,7 +58,12 @@ LABELS = {
     "measured_effect": _("Measured effect"),
     "notes": _("Notes"),
     "reason_not_tried": _("Reason it could not be tried"),
+    "expected_effect": _("Expected from the data"),
 }
+EXPECTED_NOTE = _(
+    "{effect}. Measured over the whole table; each row was checked against conditions found "
+    "without it."
+)
 CHANGE_HEADERS = [_("Factor"), _("From"), _("To")]
 ADD_CHANGE = _("Add a change")
 REMOVE_CHANGE = _("Remove the selected change")
@@ -194,6 +204,12 @@ class ActionDialog(QDialog):
         form.addRow(LABELS["title"], self.title_edit)
         form.addRow(LABELS["hypothesis"], self.hypothesis_edit)
         form.addRow(LABELS["changes"], changes)
+        effect = expected_effect_short(action.expected_effect) if action is not None else ""
+        self.expected_label = QLabel(EXPECTED_NOTE.format(effect=effect) if effect else "")
+        self.expected_label.setObjectName("expected_effect")
+        self.expected_label.setWordWrap(True)
+        if effect:  # the measured claim behind the hypothesis' numbers, read-only
+            form.addRow(LABELS["expected_effect"], self.expected_label)
         form.addRow(LABELS["owner"], self.owner_edit)
         form.addRow(LABELS["planned_date"], date_row)
         form.addRow(LABELS["status"], self.status_combo)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.claim_format import format_value
 from workbench.i18n import _
-from workbench.steps.causes_wording import fmt_number, fmt_pct
+from workbench.steps.causes_wording import fmt_number
 
 # -- the pane's sentences ------------------------------------------------------------------------
 TITLE = _("Causes")
@@ -98,8 +99,8 @@ def comparison_rows(group: Any) -> list[list[str]]:
             [
                 text,
                 CONTROL_WORDS.get(cond.controllable, cond.controllable),
-                fmt_pct(cond.group_share),
-                fmt_pct(cond.rest_share),
+                format_value("share", cond.group_share),  # the group's claims, as described
+                format_value("share", cond.rest_share),
                 ranges,
             ]
         )

@@ -153,6 +153,8 @@ def encode_causes(
                 "conditions": [_encode_condition(c, frame) for c in g.conditions],
                 "also": [_encode_condition(c, frame) for c in g.also],
                 "description": g.description,
+                "claims": g.claims.to_dict(),
+                "candidates": list(g.candidates),
                 "rows_dtype": str(g.rows.dtype),
             }
         )
@@ -178,6 +180,7 @@ def encode_causes(
 
 
 def _decode_group(g: dict[str, Any], rows: pd.Index, frame: pd.DataFrame | None = None) -> Any:
+    from workbench.claims import ClaimSet
     from workbench.steps.causes import CauseGroup, Driver
 
     return CauseGroup(
@@ -191,6 +194,8 @@ def _decode_group(g: dict[str, Any], rows: pd.Index, frame: pd.DataFrame | None 
         description=g.get("description", ""),
         rows=rows,
         also=[_decode_condition(c, frame) for c in g.get("also") or []],
+        claims=ClaimSet.from_dict(g.get("claims")),  # absent in files before claims: no numbers
+        candidates=[str(c) for c in g.get("candidates") or []],
     )
 
 

@@ -45,7 +45,7 @@ LABELS: dict[str, str] = {
     "col_group": N_("Group"),
     "col_rows": N_("Rows"),
     "col_share_focus": N_("Share of focus"),
-    "col_overall_mean": N_("Overall"),
+    "col_overall_mean": N_("Other rows"),
     "col_description": N_("What sets it apart"),
     "heading_alerts": N_("What the quality check found"),
     "heading_profile": N_("Every column at a glance"),
@@ -69,6 +69,11 @@ LABELS: dict[str, str] = {
     "col_in_rest": N_("Share of the other rows"),
     "heading_group_drivers": N_("Drivers in this group"),
     "col_push": N_("Push toward the goal (mean SHAP)"),
+    "effect_note": N_(
+        "Measured out of fold: the table was split into five parts; for each part the "
+        "group's conditions were found again without its rows, then checked on them. The "
+        "model that formed the groups saw every row."
+    ),
     "also_note": N_("also common in the group, but the model barely uses it"),
     "no_conditions": N_("No single range or level sets this group apart."),
     "col_action": N_("Action"),
@@ -78,6 +83,7 @@ LABELS: dict[str, str] = {
     "col_outcome": N_("Outcome"),
     "col_date": N_("Date"),
     "col_notes": N_("Notes"),
+    "col_expected": N_("Expected from the data (out of fold)"),
     "dictionary_intro": N_(
         "Every column of the data, how it was read, and what the analysis did with it."
     ),
@@ -232,12 +238,13 @@ def no_drivers(target: str) -> str:
     ).format(target=target)
 
 
-def col_group_mean(target: str) -> str:
-    return _("Average {target} in group").format(target=target)
-
-
-def col_group_rate(target: str) -> str:
-    return _("Share of the focus class in group ({target})").format(target=target)
+def col_where_conditions_hold(target: str, label: str | None) -> str:
+    """Summary table: the target where a group's conditions hold (all rows, out of fold)."""
+    if label is not None:
+        return _("Share of {target} = {label} where its conditions hold").format(
+            target=target, label=label
+        )
+    return _("Average {target} where its conditions hold").format(target=target)
 
 
 def controllability(kind: str) -> str:
@@ -297,8 +304,21 @@ def drivers_intro(target: str) -> str:
     ).format(target=target)
 
 
-def chart_group_title(group_id: int) -> str:
-    return _("Group {id}: what pushes toward the goal").format(id=group_id)
+def chart_group_title(group_id: int, toward_goal: bool = True, focus: str = "") -> str:
+    """The group's driver chart; when its focus rows are the ones to avoid (a defect class,
+    the worst rows), its drivers push toward the focus — away from the goal."""
+    if toward_goal:
+        return _("Group {id}: what pushes toward the goal").format(id=group_id)
+    return _("Group {id}: what pushes toward {focus} (away from the goal)").format(
+        id=group_id, focus=focus
+    )
+
+
+def col_push(toward_goal: bool = True, focus: str = "") -> str:
+    """The drivers table's push column, named after where the drivers push."""
+    if toward_goal:
+        return label("col_push")
+    return _("Push toward {focus}, away from the goal (mean SHAP)").format(focus=focus)
 
 
 def groups_intro(focus: str, n: int) -> str:
@@ -310,27 +330,49 @@ def groups_intro(focus: str, n: int) -> str:
 
 
 def group_heading(group_id: int, size: int, share: float) -> str:
+    from workbench.claim_format import format_value
+
     return ngettext(
-        "Group {id} — {size:,} row ({share:.0%} of the focus)",
-        "Group {id} — {size:,} rows ({share:.0%} of the focus)",
+        "Group {id} — {size} row ({share} of the focus)",
+        "Group {id} — {size} rows ({share} of the focus)",
         size,
-    ).format(id=group_id, size=size, share=share)
+    ).format(id=group_id, size=format_value("count", size), share=format_value("share", share))
 
 
-def label_group_mean(target: str) -> str:
-    return _("Average {target} in this group").format(target=target)
+def label_effect_rows() -> str:
+    return _("Rows where its conditions hold (checked out of fold)")
 
 
-def label_group_rate(target: str) -> str:
-    return _("Share of the focus class ({target}) in this group").format(target=target)
+def label_effect_meets(target: str, label: str | None) -> str:
+    if label is not None:
+        return _("Share of {target} = {label} where its conditions hold").format(
+            target=target, label=label
+        )
+    return _("Average {target} where its conditions hold").format(target=target)
 
 
-def label_overall_mean(target: str) -> str:
+def label_effect_rest(target: str, label: str | None, n: str) -> str:
+    if label is not None:
+        return _("Share of {target} = {label} in the other {n} rows").format(
+            target=target, label=label, n=n
+        )
+    return _("Average {target} in the other {n} rows").format(target=target, n=n)
+
+
+def label_effect_difference(points: bool) -> str:
+    if points:
+        return _("Difference (percentage points)")
+    return _("Difference")
+
+
+def interval_text(low: str, high: str) -> str:
+    return _("95% interval: {low} to {high}").format(low=low, high=high)
+
+
+def label_overall(target: str, label: str | None) -> str:
+    if label is not None:
+        return _("Share of {target} = {label} over all rows").format(target=target, label=label)
     return _("Average {target} over all rows").format(target=target)
-
-
-def label_overall_rate(target: str) -> str:
-    return _("Share of the focus class ({target}) over all rows").format(target=target)
 
 
 # -- actions ---------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from workbench.report.sheets_common import (
 )
 from workbench.report.xlsx_style import OUTCOME_FILLS, write_table
 
-WIDTHS = {1: 6, 2: 34, 3: 12, 4: 30, 5: 14, 6: 13, 7: 16, 8: 12, 9: 40}
+WIDTHS = {1: 6, 2: 34, 3: 12, 4: 30, 5: 14, 6: 13, 7: 16, 8: 12, 9: 40, 10: 30}
 OUTCOME_ORDER = ("improved", "no_change", "worse", "inconclusive", "not_tried", "pending")
 _OUTCOME_WORDS = {
     "improved": "improved",
@@ -139,7 +139,16 @@ def action_row(i: int, action: dict[str, Any]) -> list[Any]:
         w.outcome_word(kind),
         _as_date(_first(action, _DATE_KEYS)),
         notes,
+        _expected(action),
     ]
+
+
+def _expected(action: dict[str, Any]) -> str | None:
+    """The action's expected effect from its claim (None: nothing was measured)."""
+    from workbench.actions_wording import expected_effect_short
+
+    effect = action.get("expected_effect")
+    return expected_effect_short(effect) or None if isinstance(effect, dict) else None
 
 
 def write_actions(wb: Any, title: str, data: ReportData) -> Worksheet:
@@ -163,17 +172,18 @@ def write_actions(wb: Any, title: str, data: ReportData) -> Worksheet:
         w.label("col_outcome"),
         w.label("col_date"),
         w.label("col_notes"),
+        w.label("col_expected"),
     ]
     rows = [action_row(i, a) for i, a in enumerate(data.actions, start=1)]
     last = write_table(
-        ws, top, head, rows, wrap_columns=(2, 4, 9), number_formats={8: "yyyy-mm-dd"}
+        ws, top, head, rows, wrap_columns=(2, 4, 9, 10), number_formats={8: "yyyy-mm-dd"}
     )
     wrap_header(ws, top, len(head), WIDTHS)
     for r, action in enumerate(data.actions, start=top + 1):
         fill = OUTCOME_FILLS.get(outcome_kind(action))
         if fill is not None:
             ws.cell(row=r, column=7).fill = fill
-    fit_table_heights(ws, top + 1, last, {2: WIDTHS[2], 4: WIDTHS[4], 9: WIDTHS[9]})
+    fit_table_heights(ws, top + 1, last, {2: WIDTHS[2], 4: WIDTHS[4], 9: WIDTHS[9], 10: WIDTHS[10]})
     freeze_below(ws, top + 1)
-    ws.auto_filter.ref = f"A{top}:I{last}"
+    ws.auto_filter.ref = f"A{top}:J{last}"
     return ws

@@ -73,20 +73,84 @@ def driver_rows(group: Any) -> list[list[Any]]:
     ]
 
 
-def _numbers(ws: Worksheet, row: int, data: ReportData, group: Any) -> int:
+def toward_goal(data: ReportData) -> tuple[bool, str]:
+    """(whether the focus rows are where the goal lies, the focus in words): the drivers of a
+    group push toward its focus — away from the goal when the focus is a defect class or the
+    worst rows."""
+    from workbench.actions import focus_is_to_avoid
+    from workbench.steps.causes_wording import focus_phrase
+
+    goal = data.result.goal
+    rule = goal.focus_rule
+    doc = {"focus": rule.to_text(), "direction": str(goal.direction)}
+    return not focus_is_to_avoid(doc), focus_phrase(rule.kind, rule.value, data.target)
+
+
+def effect_rows(data: ReportData, group: Any) -> list[tuple[str, Any, str]]:
+    """(label, value, note) rows of a group's numbers: where its conditions hold against the
+    other rows, over all rows and out of fold (the ``effect`` claim); else the overall value."""
+    from workbench.claim_format import format_value
+
     target = data.target
-    if data.is_class_goal:
-        labels = (w.label_group_rate(target), w.label_overall_rate(target))
-        fmt = "0.0%"
-    else:
-        labels = (w.label_group_mean(target), w.label_overall_mean(target))
-        fmt = sig_format([group.target_mean, group.overall_mean], digits=3)
-    for label, value in zip(labels, (group.target_mean, group.overall_mean), strict=True):
+    effect = group.claims.get("effect")
+    overall = group.claims.get("overall")
+    if effect is None:
+        if overall is None:
+            return []
+        return [(w.label_overall(target, overall.label), overall.value, "")]
+    label = effect.label
+    points = label is not None
+    lo, hi = effect.interval or (float("nan"), float("nan"))
+    interval = w.interval_text(
+        format_value("difference", lo, effect.step, rate=points),
+        format_value("difference", hi, effect.step, rate=points),
+    )
+    return [
+        (w.label_effect_rows(), effect.n, ""),
+        (w.label_effect_meets(target, label), effect.value + (effect.comparison or 0.0), ""),
+        (
+            w.label_effect_rest(target, label, format_value("count", effect.n_compare or 0)),
+            effect.comparison,
+            "",
+        ),
+        (w.label_effect_difference(points), effect.value * (100 if points else 1), interval),
+    ]
+
+
+def _numbers(ws: Worksheet, row: int, data: ReportData, group: Any) -> int:
+    rows = effect_rows(data, group)
+    effect = group.claims.get("effect")
+    claim = effect or group.claims.get("overall")
+    rate = claim is not None and claim.label is not None
+    for i, (label, value, note_text) in enumerate(rows):
         put(ws, row, 1, label, BOLD, alignment=Alignment(wrap_text=True, vertical="top"))
-        put(ws, row, 2, round_sig(value, 6), BOLD).number_format = fmt
+        cell = put(ws, row, 2, round_sig(value, 6), BOLD)
+        if effect is not None and i == 0:
+            cell.number_format = "#,##0"
+        elif effect is not None and i == 3:
+            fmt = "0" + ("." + "0" * _decimals(effect, points=rate)).rstrip(".")
+            cell.number_format = f"+{fmt};-{fmt};{fmt}"
+        elif rate:
+            cell.number_format = "0.0%"
+        else:
+            cell.number_format = sig_format([v for _l, v, _n in rows[1:3]] or [value], digits=4)
+        if note_text:
+            put(ws, row, 3, note_text)
         fit_table_heights(ws, row, row, {1: WIDTHS[1]})
         row += 1
+    if effect is not None:
+        row = note(ws, row, w.label("effect_note"), FULL[:4])
     return row
+
+
+def _decimals(effect: Any, *, points: bool) -> int:
+    """Decimals of the difference cell, as the sentences show it."""
+    import math
+
+    if points:
+        return 1 if abs(effect.value * 100) < 10 else 0
+    step = effect.step or 0.01
+    return max(0, -math.floor(math.log10(step) + 1e-9))
 
 
 def _block(
@@ -118,7 +182,8 @@ def _block(
     put(ws, row, 1, w.label("heading_group_drivers"), BOLD)
     drivers = driver_rows(group)
     if drivers:
-        head = w.labels("col_column", "col_push", "col_changeable")
+        ahead, focus = toward_goal(data)
+        head = [w.label("col_column"), w.col_push(ahead, focus), w.label("col_changeable")]
         fmt = sig_format([abs(d[1]) for d in drivers])
         last = write_table(
             ws,
@@ -132,7 +197,7 @@ def _block(
         fit_table_heights(ws, row + 2, last, {1: WIDTHS[1], 3: WIDTHS[3]})
         bar_chart(
             ws,
-            title=w.chart_group_title(group.id),
+            title=w.chart_group_title(group.id, ahead, focus),
             label_col=1,
             value_col=2,
             first_row=row + 2,

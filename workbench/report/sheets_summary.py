@@ -221,12 +221,13 @@ def _groups(ws: Worksheet, row: int, data: ReportData, names: dict[str, str]) ->
         message = (causes.message if causes is not None else "") or result.causes_message
         return paragraph(ws, row, message or w.label("no_groups"), FULL)
     target = data.target
-    mean_head = w.col_group_rate(target) if data.is_class_goal else w.col_group_mean(target)
+    effects = [g.claims.get("effect") for g in causes.groups]
+    label = next((e.label for e in effects if e is not None), None)
     head = [
         w.label("col_group"),
         w.label("col_rows"),
         w.label("col_share_focus"),
-        mean_head,
+        w.col_where_conditions_hold(target, label),
         w.label("col_overall_mean"),
         w.label("col_description"),
     ]
@@ -238,14 +239,14 @@ def _groups(ws: Worksheet, row: int, data: ReportData, names: dict[str, str]) ->
             w.group_name(g.id),
             g.size,
             g.share,
-            round_sig(g.target_mean),
-            round_sig(g.overall_mean),
+            None if e is None else round_sig(e.value + (e.comparison or 0.0), 6),
+            None if e is None else round_sig(e.comparison, 6),
             "\n".join([_description_body(g.description), *tried.get(int(g.id), [])]),
         )
-        for g in causes.groups
+        for g, e in zip(causes.groups, effects, strict=True)
     ]
-    means = [r[3] for r in rows] + [r[4] for r in rows]
-    mean_fmt = "0.0%" if data.is_class_goal else sig_format(means)
+    means = [r[3] for r in rows if r[3] is not None] + [r[4] for r in rows if r[4] is not None]
+    mean_fmt = "0.0%" if label is not None else sig_format(means, digits=4)
     last = write_table(
         ws,
         row,

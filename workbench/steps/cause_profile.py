@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from workbench.claim_rows import condition_matches
 from workbench.steps import causes_wording as words
 
 ConditionKind = Literal["below", "above", "between", "in", "missing"]
@@ -78,16 +79,7 @@ class Condition:
 
     def matches(self, values: pd.Series) -> pd.Series:
         """Which of ``values`` meet the condition (missing values never do, but for ``missing``)."""
-        if self.kind == "missing":
-            return values.isna()
-        if self.kind == "in":
-            return values.astype("string").isin(self.levels).fillna(False).astype(bool)
-        x = pd.to_numeric(values, errors="coerce")
-        if self.kind == "below":
-            return (x < self.high).fillna(False)
-        if self.kind == "above":
-            return (x > self.low).fillna(False)
-        return x.between(self.low, self.high).fillna(False)
+        return condition_matches(values, self.kind, self.low, self.high, self.levels)
 
     def to_dict(self) -> dict[str, Any]:
         return {

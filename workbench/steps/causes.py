@@ -27,10 +27,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench.claims import ClaimSet
 from workbench.errors import AnalysisError
 from workbench.jobs import JobContext, ensure_context
-from workbench.numbers_format import format_label
 from workbench.steps import causes_wording as words
+from workbench.steps.cause_claims import group_claims
 from workbench.steps.cause_profile import ColumnStats, Condition, best_condition
 from workbench.steps.goal import ColumnRole, Goal, parse_focus
 
@@ -80,13 +81,16 @@ class CauseGroup:
     id: int  # 1-based, largest group first
     size: int
     share: float  # of the focus rows
-    target_mean: float  # mean target (a class goal: share of the focus class) in the group
+    target_mean: float  # mean target (a class goal: share of the focus class) in the group:
+    # a selection from the focus, kept as data and never stated as a finding
     overall_mean: float  # the same over every row with a target
     drivers: list[Driver]
     conditions: list[Condition]  # the clauses of the description (top drivers' conditions)
     description: str
     rows: pd.Index = field(default_factory=lambda: pd.Index([]))
     also: list[Condition] = field(default_factory=list)  # distinctive, but not a driver
+    claims: ClaimSet = field(default_factory=ClaimSet)  # every number its sentences state
+    candidates: list[str] = field(default_factory=list)  # columns its conditions came from
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +103,7 @@ class CauseGroup:
             "conditions": [c.to_dict() for c in self.conditions],
             "also": [c.to_dict() for c in self.also],
             "description": self.description,
+            "claims": self.claims.to_dict(),
         }
 
 
@@ -275,17 +280,6 @@ def outcome_wording(goal: Goal, *, numeric_target: bool) -> tuple[bool, str | No
     return False, None
 
 
-def _outcome(target: pd.Series, goal: Goal) -> tuple[pd.Series, bool, str | None]:
-    """The per-row value whose mean the description compares (a 0/1 indicator for a class)."""
-    numeric = pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target)
-    is_rate, label = outcome_wording(goal, numeric_target=numeric)
-    if is_rate:
-        text = target.map(lambda v: None if pd.isna(v) else format_label(v))
-        indicator = (text == label).astype(float).where(target.notna())
-        return indicator, True, label
-    return target.astype(float), False, None
-
-
 def find_cause_groups(
     focus: Any,
     frame: pd.DataFrame,
@@ -341,24 +335,36 @@ def find_cause_groups(
     sampled = MAX_CLUSTER_ROWS if n > MAX_CLUSTER_ROWS and chosen.size else None
     ctx.progress(0.6, words.progress_grouping(n))
 
-    outcome, is_rate, label = _outcome(target, goal)
+    numeric = pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target)
+    is_rate, label = outcome_wording(goal, numeric_target=numeric)
     profile = _Profile(frame, [c for c in columns if c in frame.columns])
     n_groups = int(raw.max()) + 1 if raw.size and raw.max() >= 0 else 0
+    labels = pd.Series(np.where(raw >= 0, raw + 1, -1), index=rows, name="cluster", dtype="int64")
+    table = frame if goal.target in frame.columns else frame.assign(**{goal.target: target})
     groups: list[CauseGroup] = []
     for k in range(n_groups):
         ctx.progress(0.6 + 0.4 * k / max(n_groups, 1), words.progress_describing(k + 1))
         members = raw == k
         group = _build_group(k + 1, values[members] * sign, rows[members], columns, roles, profile)
-        group.share = group.size / n
-        group_outcome = outcome.reindex(group.rows)
-        group.target_mean = _mean(group_outcome)
-        group.overall_mean = _mean(outcome)
+        group.claims = group_claims(
+            group,
+            table,
+            labels,
+            target=goal.target,
+            label=label if is_rate else None,
+            focus_rule=rule.to_text(),
+            candidates=group.candidates,
+            min_separation=CLAUSE_MIN_SEPARATION,
+            max_clauses=MAX_CLAUSES,
+        )
+        group.share = group.claims["focus_share"].value
+        group.target_mean = group.claims["group_mean"].value
+        group.overall_mean = group.claims["overall"].value
         group.description = describe_group(
             group, focus_text, goal.target, focus_direction(goal), is_rate=is_rate, label=label
         )
         groups.append(group)
 
-    labels = pd.Series(np.where(raw >= 0, raw + 1, -1), index=rows, name="cluster", dtype="int64")
     noise = int((raw < 0).sum())
     message = summary_message(bool(groups), noise, n, focus_text)
     ctx.progress(1.0, "")
@@ -407,10 +413,6 @@ def focus_too_small_message(n: int) -> str:
     """Why a focus of ``n`` rows gives no groups, with what to do about it."""
     needed = max(MIN_FOCUS_ROWS, 2 * MIN_GROUP_FLOOR)
     return f"{words.focus_too_small(n, needed)} {words.focus_too_small_hint()}".strip()
-
-
-def _mean(values: pd.Series) -> float:
-    return float(values.mean()) if values.notna().any() else float("nan")
 
 
 class _Profile:
@@ -501,6 +503,7 @@ def _build_group(
         description="",
         rows=group_rows,
         also=also,
+        candidates=strong,
     )
 
 
@@ -513,16 +516,23 @@ def describe_group(
     is_rate: bool,
     label: str | None,
 ) -> str:
-    """The plain-language paragraph of one group."""
-    outcome = words.outcome_phrase(
-        target, group.target_mean, group.overall_mean, is_rate=is_rate, label=label
-    )
-    headline = words.group_headline(group.id, group.size, group.share, focus_text, outcome)
+    """The plain-language paragraph of one group; every number in it is one of its claims."""
+    from workbench.steps.cause_effect import effect_holds
+
+    headline = words.group_headline(group.id, group.size, group.share, focus_text)
     clauses = [words.condition_with_numbers(c) for c in group.conditions]
     control = words.controllability_sentence([(c.column, c.controllable) for c in group.conditions])
-    text = words.group_description(
-        headline, clauses, control, words.caveat(direction, target, label)
-    )
+    effect = group.claims.get("effect")
+    rate_label = label if is_rate else None
+    parts = [words.effect_sentence(effect, target, rate_label)] if effect is not None else []
+    if control:
+        parts.append(control)
+    kind = {"minimize": "bottom", "maximize": "top"}.get(direction, "class")
+    if effect is None or effect_holds(effect, kind):
+        caveat = words.caveat(direction, target, label)
+    else:
+        caveat = words.effect_unclear(direction, target, label)
+    text = words.group_description(headline, clauses, " ".join(parts), caveat)
     if group.also:
         text = text + " " + words.travels_along(words.condition_with_numbers(group.also[0]))
     return text

@@ -11,8 +11,13 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from workbench.claim_format import format_value
+from workbench.claims import Claim
 from workbench.i18n import _, ngettext
 from workbench.numbers_format import decimals_for_step, format_number, format_signed
+
+#: Fewer held-out rows than this on either side: the effect of the conditions is not stated.
+MIN_EFFECT_ROWS = 10
 
 
 def fmt_number(value: float, step: float | None = None, column: object = None) -> str:
@@ -72,9 +77,14 @@ def condition_text(cond: Any) -> str:
 
 
 def condition_with_numbers(cond: Any) -> str:
-    """The clause plus its comparison: "supplier is S2 (100% of the group vs 31% of the rest)"."""
+    """The clause plus its comparison: "supplier is S2 (100% of the group vs 31% of the rest)".
+
+    Both shares are claims (``cond<i>_group``/``cond<i>_rest``): rows of the group, and all
+    other rows of the table, that meet the condition."""
     return _("{clause} ({group} of the group vs {rest} of the rest)").format(
-        clause=condition_text(cond), group=fmt_pct(cond.group_share), rest=fmt_pct(cond.rest_share)
+        clause=condition_text(cond),
+        group=format_value("share", cond.group_share),
+        rest=format_value("share", cond.rest_share),
     )
 
 
@@ -143,37 +153,89 @@ def controllability_sentence(factors: Sequence[tuple[str, str]]) -> str:
     return _("Of these, {parts}.").format(parts="; ".join(parts))
 
 
-def outcome_phrase(
-    target: str, group_value: float, overall_value: float, *, is_rate: bool, label: str | None
-) -> str:
-    """ "average efficiency 21.6 vs 19.6 overall" or "defect is yes in 64% vs 5% overall"."""
-    if is_rate:
-        return _("{target} is {label} in {group} of them vs {overall} overall").format(
-            target=target, label=label, group=fmt_pct(group_value), overall=fmt_pct(overall_value)
-        )
-    step = _display_step(group_value, overall_value)
-    return _("average {target} {group} vs {overall} overall").format(
-        target=target,
-        group=fmt_number(group_value, step, target),
-        overall=fmt_number(overall_value, step, target),
+def group_headline(group_id: int, size: int, share: float, focus: str) -> str:
+    """ "Group 2 — 412 rows (21% of the top 5%)": the group's rows are focus rows by
+    construction, so what they share with the focus is not stated as a finding."""
+    return ngettext(
+        "Group {id} — {n} row ({share} of {focus})",
+        "Group {id} — {n} rows ({share} of {focus})",
+        size,
+    ).format(
+        id=group_id,
+        n=format_value("count", size),
+        share=format_value("share", share),
+        focus=focus,
     )
 
 
-def _display_step(a: float, b: float) -> float | None:
-    """Enough decimals that two different averages do not print the same."""
-    diff = abs(a - b)
-    if not math.isfinite(diff) or diff == 0:
-        return None
-    return 10.0 ** math.floor(math.log10(diff)) if diff < 1 else 0.1 if diff < 10 else 1.0
+def effect_sentence(claim: Claim, target: str, label: str | None) -> str:
+    """What the group's conditions go with over all rows, measured out of fold (the
+    ``effect`` claim): both means (or rates), the difference, its interval and both counts."""
+    n, m = claim.n, claim.n_compare or 0
+    if n < MIN_EFFECT_ROWS or m < MIN_EFFECT_ROWS:
+        return ngettext(
+            "Only {n} row not used to find these conditions meets them: too few to say what "
+            "they do to {target}.",
+            "Only {n} rows not used to find these conditions meet them: too few to say what "
+            "they do to {target}.",
+            n,
+        ).format(n=format_value("count", n), target=target)
+    side = "rate" if label is not None else "mean"
+    lo, hi = claim.interval or (float("nan"), float("nan"))
+    numbers = {
+        "target": target,
+        "label": label,
+        "meets": format_value(side, claim.value + (claim.comparison or 0.0), claim.step),
+        "rest": format_value(side, claim.comparison, claim.step),
+        "diff": format_value("difference", claim.value, claim.step, rate=label is not None),
+        "low": format_value("difference", lo, claim.step, rate=label is not None),
+        "high": format_value("difference", hi, claim.step, rate=label is not None),
+        "n": format_value("count", n),
+        "m": format_value("count", m),
+        "scope": scope_phrase(claim),
+    }
+    if label is not None:
+        return _(
+            "{scope}, {target} is {label} in {meets} of the rows where these conditions "
+            "hold and in {rest} where they do not: {diff} percentage points (95% interval {low} to "
+            "{high}; {n} rows meet them and {m} do not, each checked against conditions found "
+            "without it)."
+        ).format(**numbers)
+    return _(
+        "{scope}, {target} averages {meets} where these conditions hold and {rest} where "
+        "they do not: {diff} (95% interval {low} to {high}; {n} rows meet them and {m} do not, "
+        "each checked against conditions found without it)."
+    ).format(**numbers)
 
 
-def group_headline(group_id: int, size: int, share: float, focus: str, outcome: str) -> str:
-    """ "Group 2 — 412 rows (21% of the top 5%), average efficiency 21.6 vs 19.6 overall"."""
-    return ngettext(
-        "Group {id} — {n:,} row ({share} of {focus}), {outcome}",
-        "Group {id} — {n:,} rows ({share} of {focus}), {outcome}",
-        size,
-    ).format(id=group_id, n=size, share=fmt_pct(share), focus=focus, outcome=outcome)
+def scope_phrase(claim: Claim) -> str:
+    """ "Over all rows", or, for a table longer than the cross-fitting sample, "Over a random
+    sample of 200,000 rows" (what the counts that follow are counts of)."""
+    spec = claim.rows.cross_fit or {}
+    rows, limit = int(spec.get("rows") or 0), int(spec.get("max_rows") or 0)
+    if limit and rows > limit:
+        return _("Over a random sample of {k} rows").format(k=format_value("count", limit))
+    return _("Over all rows")
+
+
+def effect_unclear(direction: str, target: str, label: str | None) -> str:
+    """The conditions did not clearly go with the focus on rows that did not pick them."""
+    if direction == "minimize":
+        text = _(
+            "On rows not used to find them, these conditions do not clearly go with low "
+            "{target}: treat this group as a lead to check, not a finding."
+        )
+    elif direction == "class":
+        text = _(
+            "On rows not used to find them, these conditions do not clearly go with {target} = "
+            "{label}: treat this group as a lead to check, not a finding."
+        )
+    else:
+        text = _(
+            "On rows not used to find them, these conditions do not clearly go with high "
+            "{target}: treat this group as a lead to check, not a finding."
+        )
+    return text.format(target=target, label=label)
 
 
 def group_description(
@@ -337,7 +399,7 @@ def report_focus(description: str, n: int) -> str:
 
 def report_group_drivers(drivers: Sequence[tuple[str, float, str]]) -> str:
     if not drivers:
-        return _("Top drivers in this group: none pushes clearly toward the goal.")
+        return _("Top drivers in this group: none pushes clearly toward the focus.")
     items = ", ".join(f"{name} ({format_signed(value)})" for name, value, _c in drivers)
     return _("Top drivers in this group (mean SHAP toward the focus): {items}").format(items=items)
 

@@ -342,3 +342,19 @@ def test_a_many_valued_personal_column_in_the_model_reopens_and_its_copy_too(tmp
         np.testing.assert_allclose(
             back.fit.predict(back.table.frame), result.fit.predict(result.table.frame)
         )
+
+
+def test_claim_rules_on_personal_columns_are_masked_and_found_again():
+    """A claim's row-selection rules name levels of a personal column: saved masked with their
+    ranks, read back as the real names; a rule whose levels were masked already stays as is."""
+    from workbench.steps.pii import masked_rules, unmasked_rules
+
+    frame = pd.DataFrame({"작업자": ["김민수", "이영희", "박지훈"], "x": [1, 2, 3]})
+    rule = {"column": "작업자", "kind": "in", "levels": ["이영희", "김민수"]}
+    done = {"column": "작업자", "kind": "in", "levels": ["김**"]}
+    doc = {"rows": {"conditions": [rule, done]}, "other": [{"column": "x", "levels": [1]}]}
+    saved = masked_rules(doc, ["작업자"], frame)
+    assert _leaks(json.dumps(saved, ensure_ascii=False), {"김민수", "이영희"}) == []
+    assert "level_ranks" not in saved["rows"]["conditions"][1]
+    assert saved["other"] == doc["other"]
+    assert unmasked_rules(saved, frame) == doc

@@ -28,7 +28,7 @@ from workbench.io.project_codec import (
     plain,
 )
 from workbench.io.table import ColumnKind, LoadedTable
-from workbench.steps.pii import read_condition, stored_condition
+from workbench.steps.pii import masked_rules, read_condition, stored_condition, unmasked_rules
 
 ANALYSIS_SNAPSHOT = R + "analysis_snapshot.parquet"
 
@@ -153,7 +153,7 @@ def encode_causes(
                 "conditions": [_encode_condition(c, frame) for c in g.conditions],
                 "also": [_encode_condition(c, frame) for c in g.also],
                 "description": g.description,
-                "claims": g.claims.to_dict(),
+                "claims": masked_rules(g.claims.to_dict(), g.personal_columns(), frame),
                 "candidates": list(g.candidates),
                 "rows_dtype": str(g.rows.dtype),
             }
@@ -194,7 +194,9 @@ def _decode_group(g: dict[str, Any], rows: pd.Index, frame: pd.DataFrame | None 
         description=g.get("description", ""),
         rows=rows,
         also=[_decode_condition(c, frame) for c in g.get("also") or []],
-        claims=ClaimSet.from_dict(g.get("claims")),  # absent in files before claims: no numbers
+        claims=ClaimSet.from_dict(
+            unmasked_rules(g.get("claims"), frame)
+        ),  # absent in files before claims: no numbers
         candidates=[str(c) for c in g.get("candidates") or []],
     )
 

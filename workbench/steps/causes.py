@@ -34,6 +34,7 @@ from workbench.steps import causes_wording as words
 from workbench.steps.cause_claims import group_claims
 from workbench.steps.cause_profile import ColumnStats, Condition, best_condition
 from workbench.steps.goal import ColumnRole, Goal, parse_focus
+from workbench.steps.pii import masked_rules
 
 MIN_FOCUS_ROWS = 30  # fewer focus rows than this: refuse to cluster
 MIN_GROUP_FLOOR = 10  # the automatic smallest group never goes below this
@@ -103,8 +104,12 @@ class CauseGroup:
             "conditions": [c.to_dict() for c in self.conditions],
             "also": [c.to_dict() for c in self.also],
             "description": self.description,
-            "claims": self.claims.to_dict(),
+            "claims": masked_rules(self.claims.to_dict(), self.personal_columns()),
         }
+
+    def personal_columns(self) -> list[str]:
+        """Columns of personal data among its conditions (their levels are shown masked)."""
+        return sorted({c.column for c in [*self.conditions, *self.also] if c.masked})
 
 
 @dataclass

@@ -276,3 +276,50 @@ def read_condition(doc: dict[str, Any], frame: Any) -> dict[str, Any]:
     if masked_labels(levels) != list(doc.get("levels") or []):
         raise ValueError("a saved cause group's levels do not match the saved data")
     return dict(out, levels=levels)
+
+
+# ---- row-selection rules of claim records ----------------------------------------------------
+
+
+def masked_rules(doc: Any, columns: Iterable[str], frame: Any = None) -> Any:
+    """``doc`` (a claim record's dict, any depth) with the ``levels`` of every rule on one of
+    the personal ``columns`` masked; with ``frame``, each such rule also keeps the levels'
+    ranks among the column's distinct values, so :func:`unmasked_rules` finds them again."""
+    columns = set(columns)
+    if not columns:
+        return doc
+    if isinstance(doc, list):
+        return [masked_rules(item, columns, frame) for item in doc]
+    if not isinstance(doc, dict):
+        return doc
+    out = {k: masked_rules(v, columns, frame) for k, v in doc.items()}
+    levels = doc.get("levels")
+    if doc.get("column") in columns and levels:
+        out["levels"] = masked_labels(levels)
+        if frame is not None and doc["column"] in frame.columns:
+            values = sorted({str(v) for v in frame[doc["column"]].dropna().unique()})
+            place = {v: i for i, v in enumerate(values)}
+            if all(str(v) in place for v in levels):  # else they were masked already
+                out["level_ranks"] = [place[str(v)] for v in levels]
+    return out
+
+
+def unmasked_rules(doc: Any, frame: Any) -> Any:
+    """The inverse of :func:`masked_rules` with ``frame``: real levels found again by rank
+    (without the frame, or for a level the data no longer holds, the masked names stay)."""
+    if isinstance(doc, list):
+        return [unmasked_rules(item, frame) for item in doc]
+    if not isinstance(doc, dict):
+        return doc
+    out = {k: unmasked_rules(v, frame) for k, v in doc.items() if k != "level_ranks"}
+    ranks = doc.get("level_ranks")
+    column = doc.get("column")
+    if ranks is None or frame is None or column not in frame.columns:
+        return out
+    values = sorted({str(v) for v in frame[column].dropna().unique()})
+    if any(not isinstance(r, int) or not 0 <= r < len(values) for r in ranks):
+        raise ValueError("a saved claim's levels do not match the saved data")
+    levels = [values[r] for r in ranks]
+    if masked_labels(levels) != list(doc.get("levels") or []):
+        raise ValueError("a saved claim's levels do not match the saved data")
+    return dict(out, levels=levels)

@@ -414,7 +414,12 @@ def run_analysis(
 
     t0 = _time.perf_counter()
     quality = assess_quality(
-        frame, dict(table.kinds), target=target, time=time, ctx=part("quality")
+        frame,
+        dict(table.kinds),
+        target=target,
+        time=time,
+        focus=the_goal.focus_rule,
+        ctx=part("quality"),
     )
     timings["quality"] = _time.perf_counter() - t0
 

@@ -67,9 +67,15 @@ def cleaned_table(ctx: JobContext, table: LoadedTable, recipe: Any) -> Any:
 
 
 def check_quality(
-    ctx: JobContext, table: LoadedTable, recipe: Any, target: str | None, time: str | None
+    ctx: JobContext,
+    table: LoadedTable,
+    recipe: Any,
+    target: str | None,
+    time: str | None,
+    focus: Any = None,
 ) -> Any:
-    """Job: the quality report of the cleaned table (target checks when a target is set)."""
+    """Job: the quality report of the cleaned table (target checks when a target is set;
+    ``focus`` is the goal's focus rule, for the leakage check)."""
     from workbench.steps.quality import assess_quality
 
     cleaned = cleaned_table(ctx.sub(0.0, 0.3), table, recipe)
@@ -79,6 +85,7 @@ def check_quality(
         cleaned.kinds,
         target=target if target in columns else None,
         time=time if time in columns else None,
+        focus=focus if target in columns else None,
         ctx=ctx.sub(0.3, 1.0),
     )
 

@@ -30,8 +30,11 @@ def replay_job(ctx: JobContext, table: Any, recipe: Any) -> Any:
     return cleaned_table(ctx, table, recipe)
 
 
-def assess_job(ctx: JobContext, cleaned: Any, target: str | None, time: str | None) -> Any:
-    """Job: the quality report of the cleaned table (target checks when a target is set)."""
+def assess_job(
+    ctx: JobContext, cleaned: Any, target: str | None, time: str | None, focus: Any = None
+) -> Any:
+    """Job: the quality report of the cleaned table (target checks when a target is set;
+    ``focus``, the goal's focus rule, says which rows a one-sided leak flag marks)."""
     from workbench.steps.quality import assess_quality
 
     columns = cleaned.frame.columns
@@ -40,6 +43,7 @@ def assess_job(ctx: JobContext, cleaned: Any, target: str | None, time: str | No
         cleaned.kinds,
         target=target if target in columns else None,
         time=time if time in columns else None,
+        focus=focus,
         ctx=ctx,
     )
 
@@ -169,6 +173,7 @@ class QualityChecks(QObject):
             cleaned,
             None if goal is None else goal.target,
             time_column(self.project.roles),
+            _focus_rule(goal),
             on_success=lambda report: self._on_assessed(report, stamp),
             on_failure=self._on_failed,
             on_progress=lambda f, m: self.progress.emit(start + (1.0 - start) * f, m),
@@ -191,3 +196,15 @@ class QualityChecks(QObject):
     def _on_cancelled(self) -> None:
         self._running = None
         self.state_changed.emit()
+
+
+def _focus_rule(goal: Any) -> Any:
+    """The goal's focus rule, or None when there is no goal or its focus does not parse."""
+    from workbench.errors import WorkbenchError
+
+    if goal is None:
+        return None
+    try:
+        return goal.focus_rule
+    except WorkbenchError:
+        return None

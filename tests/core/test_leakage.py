@@ -1,0 +1,250 @@
+"""Leakage families on real data (AI4I 2020) and on crafted files: near-copies, one-sided flags,
+flags that mark the focus together, their siblings — and honest columns that must stay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench.io.loader import load_table
+from workbench.steps.goal import ColumnRole, Exclusion, Goal
+from workbench.steps.leakage import log10_tail
+from workbench.steps.modeling import ModelSettings, fit_model
+from workbench.steps.quality import Alert, QualityReport, assess_quality
+from workbench.steps.roles import assign_roles
+
+ROOT = Path(__file__).resolve().parents[2]
+AI4I = ROOT / "tests" / "truth" / "data" / "ai4i2020.csv"
+AI4I_FLAGS = ["TWF", "HDF", "PWF", "OSF", "RNF"]
+N = 4000
+
+
+def leaks(report: QualityReport) -> dict[str, Alert]:
+    return {a.column: a for a in report.alerts if a.kind == "leakage"}
+
+
+# ---- real data: AI4I 2020 -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ai4i():
+    table = load_table(AI4I)
+    report = assess_quality(
+        table.frame, dict(table.kinds), target="Machine failure", focus="class:1"
+    )
+    return table, report
+
+
+def test_ai4i_failure_mode_flags_are_each_flagged(ai4i):
+    _table, report = ai4i
+    found = leaks(report)
+    assert sorted(found) == sorted(AI4I_FLAGS)  # and nothing else: no process column
+    for name in AI4I_FLAGS:
+        a = found[name]
+        assert a.details["family"] == AI4I_FLAGS  # every alert names the whole family
+        assert a.fix_step == {"op": "drop_columns", "columns": [name]}
+    for name in ("TWF", "HDF", "PWF", "OSF"):
+        d = found[name].details
+        assert d["method"] == "one_sided" and d["outside"] == 0 and d["rest"] == 0
+        assert "non-zero only in rows where Machine failure is 1" in found[name].message
+        assert "none elsewhere" in found[name].message
+    # the numbers the sentences state, recomputed from the file
+    frame = pd.read_csv(AI4I)
+    failing = frame["Machine failure"] == 1
+    assert found["HDF"].details["in_focus"] == int((frame["HDF"] == 1).sum()) == 115
+    covered = frame[["TWF", "HDF", "PWF", "OSF"]].max(axis=1) == 1
+    assert found["TWF"].details["family_covers"] == int((covered & failing).sum()) == 330
+    assert "97% of those rows (330 of 339)" in found["TWF"].message
+    # RNF is not pure on its own (18 of its 19 rows did not fail): said as a resemblance
+    rnf = found["RNF"]
+    assert rnf.details["method"] == "sibling"
+    assert rnf.details["marked"] == 19 and rnf.details["in_focus"] == 1
+    assert "On its own it does not give the result away" in rnf.message
+
+
+def test_ai4i_ids_are_ids_not_leaks(ai4i):
+    _table, report = ai4i
+    kinds = {(a.kind, a.column) for a in report.alerts}
+    assert ("id_like", "UDI") in kinds and ("id_like", "Product ID") in kinds
+    assert not {"UDI", "Product ID"} & set(leaks(report))
+
+
+def test_ai4i_model_leaves_the_family_out_and_one_click_puts_one_back(ai4i):
+    table, report = ai4i
+    frame, kinds = table.frame, dict(table.kinds)
+    goal = Goal("Machine failure", "class", "class:1", positive_class="1")
+    roles = assign_roles(frame, kinds, goal.target, quality=report)
+    kept_out = {e.column: e for e in roles.excluded}
+    assert set(AI4I_FLAGS) <= set(kept_out)
+    assert not set(AI4I_FLAGS) & set(roles.model_columns)
+    assert "only in the focus rows (46 rows, none elsewhere)" in kept_out["TWF"].message
+    assert "same record as TWF, HDF, PWF, OSF" in kept_out["RNF"].message
+    # the reason survives a save: said again from the saved numbers
+    again = Exclusion.from_dict(kept_out["TWF"].to_dict())
+    assert again.message == kept_out["TWF"].message
+    # put back: the user's role wins, the column is listed as forced with a warning
+    back = assign_roles(
+        frame, kinds, goal.target, quality=report, explicit={"TWF": ColumnRole.FEATURE}
+    )
+    assert "TWF" in back.model_columns
+    (forced,) = back.forced
+    assert forced.column == "TWF" and forced.reason == "leakage"
+    assert "gives the result away" in forced.message
+    fit = fit_model(frame, kinds, goal, roles, ModelSettings(effort="quick", n_folds=3))
+    assert not set(AI4I_FLAGS) & set(fit.features.columns)
+
+
+# ---- crafted files ------------------------------------------------------------------------
+
+
+def process(rng: np.random.Generator, n: int = N) -> pd.DataFrame:
+    """An honest process: defects ("NG", ~8%) driven by temperature and speed, plus a rare
+    turbo setting that raises the defect rate without deciding it."""
+    temp = rng.normal(200, 5, n)
+    speed = rng.uniform(1, 3, n)
+    turbo = (rng.random(n) < 0.03).astype(int)
+    score = (temp - 200) / 5 + speed + 1.5 * turbo + rng.normal(0, 1, n)
+    defect = np.where(score > np.quantile(score, 0.92), "NG", "OK")
+    return pd.DataFrame(
+        {
+            "lot": [f"L{i:05d}" for i in range(n)],
+            "온도": temp,
+            "속도": speed,
+            "turbo": turbo,
+            "판정": defect,
+        }
+    )
+
+
+def write_and_check(tmp_path: Path, frame: pd.DataFrame, target: str = "판정", **options):
+    """Write ``frame`` as a cp949 CSV (as an MES export would), load it, check it."""
+    path = tmp_path / "export.csv"
+    frame.to_csv(path, index=False, encoding="cp949")
+    table = load_table(path)
+    return table, assess_quality(table.frame, dict(table.kinds), target=target, **options)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(11)
+
+
+def test_honest_process_has_no_leak(rng, tmp_path):
+    frame = process(rng)
+    ng = frame["판정"] == "NG"
+    turbo_rate = ng[frame["turbo"] == 1].mean()
+    assert 0.15 < turbo_rate < 0.9  # the setting correlates with defects, but decides nothing
+    _table, report = write_and_check(tmp_path, frame, focus="class:NG")
+    assert leaks(report) == {}
+
+
+def test_one_sided_flag_code_and_counter_are_flagged(rng, tmp_path):
+    frame = process(rng)
+    ng = (frame["판정"] == "NG").to_numpy()
+    hit = ng & (rng.random(N) < 0.5)
+    frame["alarm"] = hit.astype(int)  # an alarm raised when the part was rejected
+    codes = rng.choice(["scratch", "crack", "stain"], N)
+    frame["defect_code"] = np.where(ng & (rng.random(N) < 0.7), codes, None)  # NaN for OK
+    frame["rework"] = np.where(ng & (rng.random(N) < 0.6), rng.integers(1, 4, N), 0)
+    _table, report = write_and_check(tmp_path, frame, focus="class:NG")
+    found = leaks(report)
+    assert set(found) == {"alarm", "defect_code", "rework"}
+    assert "non-zero only in rows where 판정 is NG" in found["alarm"].message
+    assert "filled only in rows where 판정 is NG" in found["defect_code"].message
+    assert found["defect_code"].details["rest"] is None
+    assert "non-zero only in rows where 판정 is NG" in found["rework"].message
+    assert found["alarm"].details["in_focus"] == int(hit.sum())
+    assert found["alarm"].details["outside"] == 0
+    # without a focus the rarer class is the focus: the same columns
+    _table, default = write_and_check(tmp_path, frame)
+    assert set(leaks(default)) == {"alarm", "defect_code", "rework"}
+
+
+def test_flags_whose_or_is_the_target_are_named_together(rng, tmp_path):
+    frame = process(rng)
+    ng = np.flatnonzero((frame["판정"] == "NG").to_numpy())
+    mode = rng.integers(0, 3, len(ng))
+    for k, name in enumerate(["mode_a", "mode_b", "mode_c"]):
+        flag = np.zeros(N, dtype=int)
+        flag[ng[mode == k]] = 1
+        frame[name] = flag
+    _table, report = write_and_check(tmp_path, frame, focus="class:NG")
+    found = leaks(report)
+    assert set(found) == {"mode_a", "mode_b", "mode_c"}
+    for name, a in found.items():
+        assert a.details["family"] == ["mode_a", "mode_b", "mode_c"]
+        assert a.details["family_covers_pct"] == 100.0
+        others = [f"“{c}”" for c in a.details["family"] if c != name]
+        assert f"Together with {', '.join(others)} it marks 100% of those rows" in a.message
+
+
+def test_flags_too_rare_alone_count_together_when_side_by_side(rng, tmp_path):
+    frame = process(rng)
+    ng = np.flatnonzero((frame["판정"] == "NG").to_numpy())
+    chosen = rng.choice(ng, 12, replace=False)
+    for k, name in enumerate(["fault_1", "fault_2", "fault_3", "fault_4"]):
+        flag = np.zeros(N, dtype=int)
+        flag[chosen[3 * k : 3 * k + 3]] = 1  # 3 rows each: below the 5 a lone flag needs
+        frame[name] = flag
+    _table, report = write_and_check(tmp_path, frame, focus="class:NG")
+    found = leaks(report)
+    assert set(found) == {"fault_1", "fault_2", "fault_3", "fault_4"}
+    assert all(a.details["method"] == "together" for a in found.values())
+    assert "too few rows to judge alone" in found["fault_1"].message
+
+
+def test_tiny_coincidences_are_not_leaks(rng, tmp_path):
+    frame = process(rng)
+    ng = np.flatnonzero((frame["판정"] == "NG").to_numpy())
+    ok = np.flatnonzero((frame["판정"] == "OK").to_numpy())
+    lone = np.zeros(N, dtype=int)
+    lone[ng[:3]] = 1  # three rows, all defects: too few to mean anything alone
+    frame["maint_call"] = lone
+    spread = np.zeros(N, dtype=int)
+    spread[np.concatenate([ng[10:40], ok[:30]])] = 1  # half defects: related, not decisive
+    frame["night_shift"] = spread
+    _table, report = write_and_check(tmp_path, frame, focus="class:NG")
+    assert leaks(report) == {}
+
+
+def test_regression_flag_set_only_in_the_top_rows(rng, tmp_path):
+    frame = process(rng).drop(columns="판정")
+    frame["yield"] = 80 + 2 * frame["속도"] - 0.3 * (frame["온도"] - 200) + rng.normal(0, 1, N)
+    top = (frame["yield"] >= frame["yield"].quantile(0.95)).to_numpy()
+    frame["bonus_paid"] = np.where(top & (rng.random(N) < 0.8), rng.uniform(10, 50, N), 0.0)
+    _table, report = write_and_check(tmp_path, frame, target="yield", focus="top:5%")
+    (a,) = leaks(report).values()
+    assert a.column == "bonus_paid" and a.details["method"] == "one_sided"
+    assert "non-zero only in the top 5% of rows by yield" in a.message
+    _table, default = write_and_check(tmp_path, frame, target="yield")  # top and bottom 5%
+    assert set(leaks(default)) == {"bonus_paid"}
+
+
+def test_near_copies_are_still_said_as_such(rng, tmp_path):
+    frame = process(rng)
+    frame["판정_copy"] = frame["판정"].map({"NG": "reject", "OK": "pass"})
+    _table, report = write_and_check(tmp_path, frame, focus="class:NG")
+    (a,) = leaks(report).values()
+    assert a.column == "판정_copy" and a.details["method"] == "groups"
+
+
+def test_sampled_tables_say_so(rng):
+    frame = process(rng, 70_000)
+    ng = (frame["판정"] == "NG").to_numpy()
+    frame["alarm"] = (ng & (rng.random(len(frame)) < 0.5)).astype(int)
+    report = assess_quality(frame, {}, target="판정", focus="class:NG")
+    (a,) = leaks(report).values()
+    assert a.details["sample_rows"] == 60_000 and a.details["rows"] == 70_000
+    assert "in a random sample of 60,000 rows" in a.message
+
+
+def test_binomial_tail_matches_the_exact_sum():
+    from math import comb, log10
+
+    n, k, p = 30, 25, 0.4
+    exact = sum(comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
+    assert log10_tail(n, k, p) == pytest.approx(log10(exact), rel=1e-9)
+    assert log10_tail(10, 10, 0.034) == pytest.approx(10 * log10(0.034))

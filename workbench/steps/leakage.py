@@ -1,0 +1,465 @@
+"""Leakage: columns that give the result away, in the three families seen on real data.
+
+* **Near-copies** (``method`` ``correlation`` / ``groups``): a column that on its own predicts
+  the target almost perfectly on rows it was not fitted on.
+* **One-sided flags** (``method`` ``one_sided``): a flag, code or counter that rests at one
+  state (0, empty, "none") in every row outside the focus and leaves it only in focus rows — a
+  failure-mode sub-flag, a defect code filled only for defects, a rework counter. On its own it
+  explains part of the focus perfectly: P(focus | column left its resting state) = 1.
+* **Families** (``family`` in the details, ``method`` ``together`` / ``sibling``): several such
+  flags that jointly mark the focus rows (AI4I's TWF/HDF/PWF/OSF/RNF, whose OR is "Machine
+  failure"). Each member gets its own alert naming the whole family. Flags too rare to count
+  alone are members when they sit together in the table and their union passes the same test;
+  a flag shaped like the members (same resting value, only their values, no more common than the
+  rarest) sitting right beside one of them is a *sibling*: said to resemble them, with its own
+  numbers, since on its own it need not predict the result (AI4I's RNF: 1 of its 19 rows fail).
+
+Guards against coincidences: a one-sided flag must mark at least ``max(5, 1% of the focus
+rows)`` rows, and its purity must be unlikely by chance given the focus's base rate (binomial
+tail below ``ALPHA``). Everything is computed on the seeded sample of at most ``SAMPLE_ROWS``
+rows the near-copy check reads, and the details say so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import WorkbenchError
+from workbench.jobs import JobContext, ensure_context
+from workbench.steps.goal import FocusRule, select_focus
+from workbench.steps.profile import ColumnSummary, json_value
+from workbench.steps.quality_checks import Finding
+from workbench.steps.quality_target import (
+    MIN_TARGET_VALUES,
+    NOT_FEATURES,
+    float_rows,
+    is_classification,
+    target_codes,
+)
+from workbench.steps.quality_wording import progress_message
+
+SAMPLE_ROWS = 60_000  # rows the leakage checks read (the near-copy check: half fits, half judges)
+LEAK_SCORE = 0.97  # |correlation|, held-out R² or error reduction that counts as "explains all"
+LEAK_BINS = 50
+MIN_FLAG_ROWS = 5  # a one-sided flag must mark at least this many focus rows…
+MIN_FLAG_SHARE = 0.01  # …and this share of them
+FLAG_IMPURITY = 0.01  # marked rows outside the focus tolerated (label noise), as a share
+ALPHA = 1e-6  # chance of so pure a flag if it were unrelated to the focus: below this, a leak
+MAX_FOCUS_CLASSES = 5  # classes checked one by one when no focus is given (multiclass)
+DEFAULT_SEGMENT = 0.05  # a numeric target without a focus: its top and bottom 5%
+SIBLING_MAX_LEVELS = 10  # a sibling flag takes few values (0/1, a short code list)
+
+__all__ = ["SAMPLE_ROWS", "check_leakage"]
+
+
+# ---- near-copies -----------------------------------------------------------------------------
+
+
+def _feature_groups(s: ColumnSummary, col: pd.Series, rows: np.ndarray, half: int):
+    """Group number per sampled row: quantile bins for numbers, labels for categories.
+
+    Bin edges come from the fitting half (``rows[:half]``) only.
+    """
+    if s.codes is not None:
+        return s.codes[rows].astype(np.int64) + 1, None
+    x = float_rows(col, rows)
+    known = x[:half][~np.isnan(x[:half])]
+    if len(known) == 0:
+        return None, None
+    n_bins = int(min(LEAK_BINS, max(2, len(known) // 20)))
+    edges = np.unique(np.quantile(known, np.linspace(0, 1, n_bins + 1)[1:-1]))
+    groups = np.searchsorted(edges, x, side="right") + 1
+    groups[np.isnan(x)] = 0
+    return groups, x
+
+
+def _heldout_r2(groups: np.ndarray, y: np.ndarray, half: int) -> float:
+    """R² on ``[half:]`` of predicting each row by its group's mean on ``[:half]``."""
+    k = int(groups.max()) + 1
+    g_fit, y_fit, g_test, y_test = groups[:half], y[:half], groups[half:], y[half:]
+    sums = np.bincount(g_fit, weights=y_fit, minlength=k)
+    counts = np.bincount(g_fit, minlength=k)
+    means = np.where(counts > 0, sums / np.maximum(counts, 1), y_fit.mean())
+    sst = np.sum((y_test - y_test.mean()) ** 2)
+    if sst <= 0:
+        return 0.0
+    return float(1 - np.sum((y_test - means[g_test]) ** 2) / sst)
+
+
+def _heldout_accuracy(groups: np.ndarray, y: np.ndarray, half: int) -> tuple[float, float]:
+    """Accuracy on ``[half:]`` of each group's majority class on ``[:half]``, and the
+    accuracy of always answering the overall majority class."""
+    k, n_cls = int(groups.max()) + 1, int(y.max()) + 1
+    cells = groups[:half] * n_cls + y[:half]
+    table = np.bincount(cells, minlength=k * n_cls).reshape(k, n_cls)
+    overall = int(np.argmax(table.sum(axis=0)))
+    majority = np.where(table.sum(axis=1) > 0, np.argmax(table, axis=1), overall)
+    accuracy = float(np.mean(majority[groups[half:]] == y[half:]))
+    baseline = float(np.mean(y[half:] == overall))
+    return accuracy, baseline
+
+
+def _near_copy(
+    s: ColumnSummary, col: pd.Series, rows: np.ndarray, y: np.ndarray, classify: bool
+) -> dict[str, Any] | None:
+    """The near-copy numbers of one column, or None when it is not one."""
+    half = len(rows) // 2
+    groups, x = _feature_groups(s, col, rows, half)
+    if groups is None:
+        return None
+    details: dict[str, Any] = {"sample_rows": len(rows)}
+    if classify:
+        acc, base = _heldout_accuracy(groups, y.astype(np.int64), half)
+        leak = acc >= LEAK_SCORE and (1 - acc) <= 0.1 * (1 - base)
+        details.update(method="groups", accuracy=round(acc, 4), baseline=round(base, 4))
+    else:
+        r2 = _heldout_r2(groups, y, half)
+        details.update(method="groups", r2=round(r2, 4))
+        leak = r2 >= LEAK_SCORE
+        if x is not None:
+            both = ~np.isnan(x)
+            if both.sum() > 2 and np.std(x[both]) > 0 and np.std(y[both]) > 0:
+                corr = float(np.corrcoef(x[both], y[both])[0, 1])
+                details["correlation"] = round(corr, 4)
+                if abs(corr) >= LEAK_SCORE:
+                    leak, details["method"] = True, "correlation"
+    return details if leak else None
+
+
+# ---- one-sided flags ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Flag:
+    """How one column departs from its resting state on the sampled rows, for one focus."""
+
+    column: str
+    position: int  # the column's place in the table
+    rest: Any  # the resting value (None: empty)
+    departs: np.ndarray  # bool per sampled row: the column left its resting state
+    in_focus: int  # departing rows in the focus
+    outside: int  # departing rows outside it
+    values: frozenset[Any] | None  # the values it takes when it departs (when few), else None
+
+    @property
+    def marked(self) -> int:
+        return self.in_focus + self.outside
+
+    def pure(self) -> bool:
+        return self.in_focus > 0 and self.outside <= math.floor(FLAG_IMPURITY * self.marked)
+
+
+def log10_tail(n: int, k: int, p: float) -> float:
+    """log10 of P(X >= k) for X ~ Binomial(n, p): the chance that ``k`` of ``n`` marked rows or
+    more fall in a focus holding a share ``p`` of the rows, if the flag had nothing to do with it.
+    """
+    if k <= 0:
+        return 0.0
+    if p <= 0:
+        return -math.inf
+    if p >= 1:
+        return 0.0
+    lp, lq = math.log(p), math.log1p(-p)
+    terms = [
+        math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * lp + (n - j) * lq
+        for j in range(k, n + 1)
+    ]
+    top = max(terms)
+    return (top + math.log(sum(math.exp(t - top) for t in terms))) / math.log(10)
+
+
+def _states(s: ColumnSummary, col: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, Callable]:
+    """The sampled rows' states (label codes, -1 empty; or floats, NaN empty) and a function
+    from a state to the value the user reads."""
+    if s.codes is not None:
+        levels = s.levels
+
+        def label(code: Any) -> Any:
+            if code < 0 or levels is None:
+                return None
+            return json_value(levels[int(code)])
+
+        return s.codes[rows], label
+    return float_rows(col, rows), lambda v: json_value(v)
+
+
+def _one_sided(
+    name: str,
+    position: int,
+    states: np.ndarray,
+    label: Callable,
+    focus: np.ndarray,
+) -> _Flag | None:
+    """The column's departures from the state it rests at outside the focus, if it rests."""
+    outside_rows = np.flatnonzero(~focus)
+    if len(outside_rows) == 0:
+        return None
+    is_float = states.dtype.kind == "f"
+    # The rows are in random order: if the column rests at one state in all but a few rows
+    # outside the focus, one of the first three such rows holds it.
+    best: tuple[int, Any, np.ndarray] | None = None
+    for candidate in dict.fromkeys(states[outside_rows[:3]].tolist()):
+        empty = is_float and math.isnan(candidate)
+        at_rest = np.isnan(states) if empty else states == candidate
+        outside = int(np.count_nonzero(~at_rest[outside_rows]))
+        if best is None or outside < best[0]:
+            best = (outside, candidate, at_rest)
+    assert best is not None
+    outside, rest, at_rest = best
+    departs = ~at_rest
+    in_focus = int(np.count_nonzero(departs & focus))
+    if in_focus == 0:
+        return None
+    values = None
+    if outside + in_focus <= len(states) // 2:  # only a rare departure can make a sibling
+        shown = states[departs]
+        distinct = np.unique(shown[~np.isnan(shown)] if is_float else shown)
+        if len(distinct) <= SIBLING_MAX_LEVELS:
+            values = frozenset(label(v) for v in distinct.tolist())
+    rest_value = None if (is_float and math.isnan(rest)) else label(rest)
+    return _Flag(name, position, rest_value, departs, in_focus, outside, values)
+
+
+def _significant(marked: int, in_focus: int, n_focus: int, p: float, alpha: float) -> bool:
+    """Enough marked focus rows, and a purity that chance does not explain."""
+    if in_focus < max(MIN_FLAG_ROWS, math.ceil(MIN_FLAG_SHARE * n_focus)):
+        return False
+    return log10_tail(marked, in_focus, p) < math.log10(alpha)
+
+
+# ---- which rows are the focus ------------------------------------------------------------------
+
+
+def _focus_sets(
+    values: np.ndarray, target: str, classify: bool, focus: FocusRule | None
+) -> list[tuple[FocusRule, np.ndarray]]:
+    """The focus rules to check and their masks over the sampled rows.
+
+    With no usable rule: a class target's rarer class (multiclass: every class but the most
+    common, rarest first, at most ``MAX_FOCUS_CLASSES``); a numeric target's top and bottom 5%.
+    """
+    series = pd.Series(values, name=target)
+    if focus is not None and (focus.kind == "class" or not classify):
+        try:
+            chosen = select_focus(series, focus)
+        except WorkbenchError:
+            return []
+        mask = np.zeros(len(series), dtype=bool)
+        mask[chosen.to_numpy()] = True
+        return [(focus, mask)]
+    if classify:
+        counts = series.map(_label).value_counts()
+        labels = [str(v) for v in counts.index[::-1][: min(MAX_FOCUS_CLASSES, len(counts) - 1)]]
+        rules = [FocusRule("class", label) for label in labels]
+    else:
+        rules = [FocusRule("top", DEFAULT_SEGMENT), FocusRule("bottom", DEFAULT_SEGMENT)]
+    out = []
+    for rule in rules:
+        chosen = select_focus(series, rule)
+        mask = np.zeros(len(series), dtype=bool)
+        mask[chosen.to_numpy()] = True
+        out.append((rule, mask))
+    return out
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# ---- families ----------------------------------------------------------------------------------
+
+
+def _adjacent_runs(flags: list[_Flag], target_position: int) -> list[list[_Flag]]:
+    """Flags whose columns sit next to each other in the table (the target joins a run)."""
+    runs: list[list[_Flag]] = []
+    last = -2
+    for flag in sorted(flags, key=lambda f: f.position):
+        gap_is_target = flag.position == last + 2 and last + 1 == target_position
+        if runs and (flag.position == last + 1 or gap_is_target):
+            runs[-1].append(flag)
+        else:
+            runs.append([flag])
+        last = flag.position
+    return runs
+
+
+def _siblings(members: list[_Flag], others: list[_Flag]) -> list[_Flag]:
+    """Flags shaped like the members (same resting state, only values the members take, no
+    more common than the rarest member) that sit right beside them in the table.
+
+    There is no statistical guard here (a sibling need not predict the result on its own), so
+    the shape and the place must both match; the target does not join the block: a rare honest
+    setting kept next to the target is not a sibling.
+    """
+    rests = {m.rest for m in members}
+    values = frozenset().union(*(m.values or frozenset() for m in members))
+    rarest = min(m.marked for m in members)
+    alike = {
+        f.position: f
+        for f in others
+        if f.rest in rests and f.values is not None and f.values <= values and f.marked <= rarest
+    }
+    block = {m.position for m in members}
+    found: list[_Flag] = []
+    grown = True
+    while grown:
+        grown = False
+        for position in list(alike):
+            if position - 1 in block or position + 1 in block:
+                block.add(position)
+                found.append(alike.pop(position))
+                grown = True
+    return found
+
+
+def _flag_details(
+    flag: _Flag, target: str, rule: FocusRule, n_focus: int, p: float, rows: int
+) -> dict[str, Any]:
+    return {
+        "method": "one_sided",
+        "target": target,
+        "focus": rule.to_text(),
+        "rest": flag.rest,
+        "marked": flag.marked,
+        "in_focus": flag.in_focus,
+        "outside": flag.outside,
+        "focus_rows": n_focus,
+        "focus_share": round(p, 6),
+        "p_log10": round(log10_tail(flag.marked, flag.in_focus, p), 2),
+        "sample_rows": len(flag.departs),
+        "rows": rows,
+    }
+
+
+def _one_sided_findings(
+    candidates: list[_Flag],
+    target: str,
+    rule: FocusRule,
+    focus: np.ndarray,
+    target_position: int,
+    n_columns: int,
+    rows: int,
+) -> dict[str, dict[str, Any]]:
+    """Details per flagged column for one focus: lone flags, families and their siblings."""
+    n, n_focus = len(focus), int(focus.sum())
+    p = n_focus / n
+    alpha = ALPHA
+    strong = [
+        f for f in candidates if f.pure() and _significant(f.marked, f.in_focus, n_focus, p, alpha)
+    ]
+    # Flags too rare to count alone: members when they sit together and their union passes the
+    # test (at a stricter level: which columns are pure was picked after looking).
+    small = [f for f in candidates if f.pure() and f not in strong]
+    for run in _adjacent_runs(small, target_position):
+        if len(run) < 2:
+            continue
+        union = np.logical_or.reduce([f.departs for f in run])
+        marked, in_focus = int(union.sum()), int((union & focus).sum())
+        if _significant(marked, in_focus, n_focus, p, alpha / max(n_columns, 1)):
+            strong += run
+    found: dict[str, dict[str, Any]] = {}
+    if not strong:
+        return found
+    family = sorted(strong, key=lambda f: f.position)
+    siblings = []
+    if len(family) >= 2:
+        others = [f for f in candidates if f not in strong]
+        siblings = _siblings(family, others)
+    everyone = sorted(family + siblings, key=lambda f: f.position)
+    names = [f.column for f in everyone]
+    covered = np.logical_or.reduce([f.departs for f in family]) & focus
+    for f in everyone:
+        details = _flag_details(f, target, rule, n_focus, p, rows)
+        if len(everyone) >= 2:
+            details["family"] = names
+            details["family_marks"] = [m.column for m in family]  # whose OR gives the cover
+            details["family_covers"] = int(covered.sum())
+            details["family_covers_pct"] = round(100.0 * covered.sum() / max(n_focus, 1), 1)
+        if f in siblings:
+            details["method"] = "sibling"
+            details["like"] = [m.column for m in family]
+        elif not _significant(f.marked, f.in_focus, n_focus, p, alpha):
+            details["method"] = "together"
+        found[f.column] = details
+    return found
+
+
+# ---- the check ---------------------------------------------------------------------------------
+
+
+def check_leakage(
+    frame: pd.DataFrame,
+    summaries: dict[str, ColumnSummary],
+    target: str,
+    exclude: set[str],
+    focus: FocusRule | None = None,
+    ctx: JobContext | None = None,
+) -> list[Finding]:
+    """Columns that give the target away: near-copies, one-sided flags and their families.
+
+    ``focus`` is the goal's focus rule (without one: see :func:`_focus_sets`). One finding per
+    column; a near-copy is said as such even when it is also a one-sided flag.
+    """
+    ctx = ensure_context(ctx)
+    ts = summaries[target]
+    classify = is_classification(ts)
+    if classify:
+        y_all = target_codes(ts, frame[target]).astype(np.float64)
+        y_all[y_all < 0] = np.nan
+    else:
+        y_all = frame[target].to_numpy(dtype=np.float64, na_value=np.nan)
+    known = np.flatnonzero(np.isfinite(y_all))
+    if len(known) < 2 * MIN_TARGET_VALUES:
+        return []
+    # a random order: the first half fits each column's groups, the second half judges them
+    rows = np.random.default_rng(0).permutation(known)[:SAMPLE_ROWS]
+    y = y_all[rows]
+    target_values = frame[target].to_numpy()[rows]
+    focus_sets = _focus_sets(target_values, target, classify, focus)
+    position = {name: i for i, name in enumerate(frame.columns)}
+    target_position = position[target]
+    copies: dict[str, dict[str, Any]] = {}
+    flags: list[list[_Flag]] = [[] for _ in focus_sets]
+    judged = [
+        (name, s)
+        for name, s in summaries.items()
+        if name != target
+        and name not in exclude
+        and s.kind not in NOT_FEATURES
+        and s.profile.distinct >= 1
+    ]
+    for step, (name, s) in enumerate(judged):
+        ctx.progress(step / max(len(judged), 1), progress_message(str(name)))
+        col = frame[name]
+        if s.profile.distinct >= 2:
+            details = _near_copy(s, col, rows, y, classify)
+            if details is not None:
+                copies[name] = details
+        states, label = _states(s, col, rows)
+        for k, (_rule, mask) in enumerate(focus_sets):
+            flag = _one_sided(name, position[name], states, label, mask)
+            if flag is not None:
+                flags[k].append(flag)
+    one_sided: dict[str, dict[str, Any]] = {}
+    for (rule, mask), candidates in zip(focus_sets, flags, strict=True):
+        found = _one_sided_findings(
+            candidates, target, rule, mask, target_position, len(judged), len(frame)
+        )
+        for name, details in found.items():
+            one_sided.setdefault(name, details)
+    findings = []
+    for name in summaries:
+        details = copies.get(name) or one_sided.get(name)
+        if details is None:
+            continue
+        fix = {"op": "drop_columns", "columns": [name]}
+        findings.append(Finding("leakage", name, "warning", details, fix))
+    return findings

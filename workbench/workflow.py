@@ -30,6 +30,7 @@ class ModelInputs:
     roles: dict[str, Any] = field(default_factory=dict)
     settings: Any = None
     stamp: dict[str, int] = field(default_factory=dict)
+    keep_out: frozenset[str] = frozenset()  # never read when filling missing inputs by model
 
     @classmethod
     def from_project(cls, project: Project) -> ModelInputs:
@@ -49,6 +50,7 @@ class ModelInputs:
             roles=dict(project.roles),
             settings=copy.deepcopy(project.settings),
             stamp=project.input_stamp(Section.MODEL),
+            keep_out=not_predictors(project),
         )
 
 
@@ -59,11 +61,30 @@ def load_data(ctx: JobContext, path: str | os.PathLike[str], options: LoadOption
     return load_table(path, options, ctx)
 
 
-def cleaned_table(ctx: JobContext, table: LoadedTable, recipe: Any) -> Any:
-    """Job: replay the cleaning recipe on the loaded table; returns a RecipeResult."""
+def cleaned_table(
+    ctx: JobContext, table: LoadedTable, recipe: Any, keep_out: frozenset[str] = frozenset()
+) -> Any:
+    """Job: replay the cleaning recipe on the loaded table; returns a RecipeResult.
+
+    ``keep_out``: columns that filling by model never reads (see :func:`not_predictors`)."""
     from workbench.steps.recipe import Recipe, apply_recipe
 
-    return apply_recipe(table.frame, dict(table.kinds), recipe or Recipe([]), ctx)
+    return apply_recipe(
+        table.frame, dict(table.kinds), recipe or Recipe([]), ctx, keep_out=keep_out
+    )
+
+
+def not_predictors(project: Project) -> frozenset[str]:
+    """The goal's target and the columns the last quality check flagged as leaking it: filling
+    missing inputs by model must not read them (a filled input would carry the answer)."""
+    names: set[str] = set()
+    if project.goal is not None:
+        names.add(str(project.goal.target))
+    report = project.result(Section.QUALITY)
+    for alert in getattr(report, "alerts", None) or []:
+        if alert.kind == "leakage" and alert.column is not None:
+            names.add(str(alert.column))
+    return frozenset(names)
 
 
 def check_quality(
@@ -127,7 +148,8 @@ def run_model(ctx: JobContext, inputs: ModelInputs, *, in_process: bool = True) 
     """
     from workbench.analysis import run_analysis
 
-    cleaned = cleaned_table(ctx.sub(0.0, 0.1), inputs.table, inputs.recipe)
+    keep_out = inputs.keep_out | {inputs.goal.target}
+    cleaned = cleaned_table(ctx.sub(0.0, 0.1), inputs.table, inputs.recipe, keep_out)
     table = replace(inputs.table, frame=cleaned.frame, kinds=dict(cleaned.kinds))
     goal = inputs.goal
     result = run_analysis(

@@ -248,3 +248,70 @@ def test_binomial_tail_matches_the_exact_sum():
     exact = sum(comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
     assert log10_tail(n, k, p) == pytest.approx(log10(exact), rel=1e-9)
     assert log10_tail(10, 10, 0.034) == pytest.approx(10 * log10(0.034))
+
+
+# ---- filling missing inputs by model never reads the target or its leaks ----------------
+
+
+def impute_fixture(rng: np.random.Generator, n: int = 3000) -> pd.DataFrame:
+    """``humidity`` is missing in 30% of rows; the target ``yield`` (and its near-copy) would
+    be by far its best predictor; ``line`` says nothing about it."""
+    humidity = rng.normal(50, 10, n)
+    frame = pd.DataFrame(
+        {
+            "line": rng.choice(["A", "B"], n),
+            "humidity": humidity,
+            "yield": 2 * humidity + rng.normal(0, 8, n),  # related, not a copy (r ≈ 0.93)
+        }
+    )
+    frame["yield_pct"] = frame["yield"] * 1.01
+    frame.loc[rng.random(n) < 0.3, "humidity"] = np.nan
+    return frame
+
+
+def test_model_filling_does_not_read_the_target_or_leaks(rng):
+    from workbench.steps.recipe import Recipe, apply_recipe
+
+    frame = impute_fixture(rng)
+    holes = frame["humidity"].isna().to_numpy()
+    recipe = Recipe([{"op": "impute", "column": "humidity", "method": "model"}])
+
+    def filled(keep_out):
+        result = apply_recipe(frame, {}, recipe, keep_out=keep_out)
+        (report,) = result.reports
+        values = result.frame["humidity"].to_numpy()[holes]
+        tracks = np.corrcoef(values, frame["yield"].to_numpy()[holes])[0, 1]
+        return report.details, tracks
+
+    # without the guard the target is the best predictor: the filled cells copy it
+    details, tracks = filled(())
+    assert "yield" in details["features"] and tracks > 0.7
+    # with it, neither the target nor its leak is read, and the filled cells do not follow it
+    details, tracks = filled({"yield", "yield_pct"})
+    assert details["features"] == ["line"]
+    assert details["not_predictors"] == ["yield", "yield_pct"]
+    assert abs(tracks) < 0.2
+    assert frame["humidity"].isna().sum() == holes.sum()  # the input frame is left as it was
+
+
+def test_project_model_run_keeps_target_and_flagged_columns_out_of_filling(rng, tmp_path):
+    from workbench.io.loader import load_table as load
+    from workbench.project import Project, Section
+    from workbench.steps.recipe import Recipe
+    from workbench.workflow import ModelInputs, cleaned_table, not_predictors
+
+    path = tmp_path / "humid.csv"
+    impute_fixture(rng).to_csv(path, index=False, encoding="cp949")
+    project = Project()
+    project.set_table(load(path))
+    project.set_goal(Goal("yield"))
+    project.set_recipe(Recipe([{"op": "impute", "column": "humidity", "method": "model"}]))
+    table = project.table
+    project.set_result(
+        Section.QUALITY, assess_quality(table.frame, dict(table.kinds), target="yield")
+    )
+    assert not_predictors(project) == {"yield", "yield_pct"}  # yield_pct: a near-copy
+    inputs = ModelInputs.from_project(project)
+    assert inputs.keep_out == {"yield", "yield_pct"}
+    cleaned = cleaned_table(None, inputs.table, inputs.recipe, inputs.keep_out)
+    assert cleaned.reports[0].details["features"] == ["line"]

@@ -23,11 +23,12 @@ JOB_OWNER = "quality"
 REPLAY_SHARE = 0.3  # of the progress bar, when a check follows the replay
 
 
-def replay_job(ctx: JobContext, table: Any, recipe: Any) -> Any:
-    """Job: the recipe replayed on the loaded table (a RecipeResult)."""
+def replay_job(ctx: JobContext, table: Any, recipe: Any, keep_out: Any = frozenset()) -> Any:
+    """Job: the recipe replayed on the loaded table (a RecipeResult); ``keep_out``: columns
+    filling by model never reads (the target and its leaks)."""
     from workbench.workflow import cleaned_table
 
-    return cleaned_table(ctx, table, recipe)
+    return cleaned_table(ctx, table, recipe, keep_out)
 
 
 def assess_job(
@@ -136,6 +137,8 @@ class QualityChecks(QObject):
         return True
 
     def _start_replay(self, then_assess: bool) -> None:
+        from workbench.workflow import not_predictors
+
         project = self.project
         self._running = self._wanted()
         stamp = project.input_stamp(Section.QUALITY)
@@ -156,6 +159,7 @@ class QualityChecks(QObject):
             replay_job,
             table,
             project.recipe,
+            not_predictors(project),
             on_success=done,
             on_failure=self._on_failed,
             on_progress=lambda f, m: self.progress.emit(f * share, m),

@@ -366,6 +366,7 @@ def run_analysis(
     exclude: Iterable[str] | str | None = None,
     controllable: Iterable[str] | str | None = None,
     uncontrollable: Iterable[str] | str | None = None,
+    features: Iterable[str] | str | None = None,
     min_group_size: int | None = None,
     clean: bool = True,
     settings: Any = None,
@@ -408,6 +409,7 @@ def run_analysis(
         exclude=_names(exclude),
         controllable=_names(controllable),
         uncontrollable=_names(uncontrollable),
+        features=_names(features),  # e.g. a flagged column the user put back
     )
     check_columns([target, *explicit], frame.columns)
     the_goal = make_goal(frame, target, goal, focus, positive_class)

@@ -119,12 +119,14 @@ def _role_lists(roles: dict[str, Any]) -> dict[str, list[str]]:
         "exclude": [],
         "controllable": [],
         "uncontrollable": [],
+        "features": [],
     }
     keys = {
         ColumnRole.ID: "id_columns",
         ColumnRole.EXCLUDED: "exclude",
         ColumnRole.CONTROLLABLE: "controllable",
         ColumnRole.UNCONTROLLABLE: "uncontrollable",
+        ColumnRole.FEATURE: "features",  # a flagged column put back stays in the model
     }
     for column, role in roles.items():
         key = keys.get(ColumnRole(role))

@@ -315,3 +315,47 @@ def test_project_model_run_keeps_target_and_flagged_columns_out_of_filling(rng, 
     assert inputs.keep_out == {"yield", "yield_pct"}
     cleaned = cleaned_table(None, inputs.table, inputs.recipe, inputs.keep_out)
     assert cleaned.reports[0].details["features"] == ["line"]
+
+
+# ---- a model too good to be true ----------------------------------------------------------
+
+
+def test_ai4i_model_with_the_flags_put_back_is_too_good_to_be_true(ai4i):
+    table, report = ai4i
+    frame, kinds = table.frame, dict(table.kinds)
+    goal = Goal("Machine failure", "class", "class:1", positive_class="1")
+    back = {c: ColumnRole.FEATURE for c in AI4I_FLAGS}
+    roles = assign_roles(frame, kinds, goal.target, quality=report, explicit=back)
+    fit = fit_model(frame, kinds, goal, roles, ModelSettings(effort="quick", n_folds=3))
+    assert fit.score >= 0.99 and fit.verdict == "too_good"
+    assert set(fit.giveaway) <= set(AI4I_FLAGS) and {"HDF", "OSF", "PWF"} <= set(fit.giveaway)
+    assert "finds real structure" not in fit.verdict_message
+    assert "This is too good to be true: " + ", ".join(fit.giveaway) in fit.verdict_message
+    assert "Keep them out of the model and fit again" in fit.verdict_message
+    said = fit.verdict_message
+    fit.reword()  # said again (a reopened project, another language) from the saved fields
+    assert fit.verdict_message == said and fit.summary()["giveaway"] == fit.giveaway
+    # kept out (the default), the same data gives an honest, not perfect, model
+    honest = fit_model(
+        frame,
+        kinds,
+        goal,
+        assign_roles(frame, kinds, goal.target, quality=report),
+        ModelSettings(effort="quick", n_folds=3),
+    )
+    assert honest.score < 0.99 and honest.verdict == "useful" and honest.giveaway == []
+    assert "finds real structure" in honest.verdict_message
+
+
+def test_giveaway_columns_rules():
+    from workbench.steps.verdict import giveaway_columns
+
+    gains = {"flag": 50.0, "temp": 30.0, "speed": 20.0}
+    assert giveaway_columns(0.985, gains, {"flag"}) == []  # not too good: nothing to say
+    assert giveaway_columns(0.995, gains, {"flag"}) == ["flag"]  # a flagged top driver
+    assert giveaway_columns(0.995, gains, set()) == ["flag"]  # half of the gain alone
+    spread = {"a": 30.0, "b": 25.0, "c": 25.0, "d": 20.0}
+    assert giveaway_columns(0.995, spread, set()) == []  # near-perfect, many drivers: real
+    assert giveaway_columns(0.995, spread, set(), "c", 0.992) == ["c"]  # one column suffices
+    many = {f"x{i}": float(10 - i) for i in range(10)}
+    assert giveaway_columns(0.999, many, {"x8"}) == []  # flagged, but not a top driver

@@ -414,6 +414,19 @@ def verdict_tail(verdict: str, rule_column: str | None) -> str:
     return no_signal()
 
 
+def too_good(columns: Sequence[str]) -> str:
+    """The closing judgement of a near-perfect model whose answer comes from ``columns``."""
+    return ngettext(
+        "This is too good to be true: {columns} gives the answer away — it drives the model, "
+        "and it was likely recorded with or after the result. Keep it out of the model and fit "
+        "again; drivers and cause groups found with it would only repeat it.",
+        "This is too good to be true: {columns} give the answer away — they drive the model, "
+        "and they were likely recorded with or after the result. Keep them out of the model and "
+        "fit again; drivers and cause groups found with them would only repeat them.",
+        len(columns),
+    ).format(columns=", ".join(columns))
+
+
 def no_signal() -> str:
     return _(
         "No usable signal in these columns — the model does no better than a simple baseline, "

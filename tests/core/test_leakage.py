@@ -163,6 +163,20 @@ def test_one_sided_flag_code_and_counter_are_flagged(rng, tmp_path):
     assert set(leaks(default)) == {"alarm", "defect_code", "rework"}
 
 
+def test_a_measurement_missing_only_for_defects_is_flagged(rng, tmp_path):
+    frame = process(rng)
+    ng = (frame["판정"] == "NG").to_numpy()
+    thickness = rng.normal(180, 3, N).round(2)
+    skipped = ng & (rng.random(N) < 0.7)  # failed parts were not measured
+    frame["final_thickness"] = np.where(skipped, np.nan, thickness)
+    _table, report = write_and_check(tmp_path, frame, focus="class:NG")
+    (a,) = leaks(report).values()
+    assert a.column == "final_thickness" and a.details["mark"] == "empty"
+    assert a.details["in_focus"] == int(skipped.sum()) and a.details["outside"] == 0
+    assert "it is empty only in rows where 판정 is NG" in a.message
+    assert "a part that failed is not measured" in a.message
+
+
 def test_flags_whose_or_is_the_target_are_named_together(rng, tmp_path):
     frame = process(rng)
     ng = np.flatnonzero((frame["판정"] == "NG").to_numpy())
@@ -207,6 +221,30 @@ def test_tiny_coincidences_are_not_leaks(rng, tmp_path):
     spread[np.concatenate([ng[10:40], ok[:30]])] = 1  # half defects: related, not decisive
     frame["night_shift"] = spread
     _table, report = write_and_check(tmp_path, frame, focus="class:NG")
+    assert leaks(report) == {}
+
+
+def test_many_nuisance_columns_and_a_one_percent_focus_raise_no_leak(rng):
+    """Rare flags, rare levels, sensors missing at random, counters: none decides the result."""
+    n = 50_000
+    temp = rng.normal(200, 5, n)
+    fail = (temp - 200) / 5 + rng.normal(0, 1, n) > 3.1  # ~1% of rows
+    cols: dict[str, object] = {"temp": temp}
+    for i in range(10):
+        cols[f"rare_flag_{i}"] = (rng.random(n) < 10 ** -(1 + i % 3)).astype(int)
+    for i in range(8):
+        codes = rng.choice(["none", "a", "b", "c"], n, p=[0.97, 0.01, 0.01, 0.01])
+        cols[f"code_{i}"] = codes
+    for i in range(8):
+        sensor = rng.normal(50, 5, n)
+        sensor[rng.random(n) < 0.002 * (i + 1)] = np.nan
+        cols[f"sensor_{i}"] = sensor
+    for i in range(6):
+        cols[f"count_{i}"] = rng.poisson(0.01 * (i + 1), n)
+    cols["fail"] = np.where(fail, "yes", "no")
+    frame = pd.DataFrame(cols)
+    assert 0.005 < fail.mean() < 0.02
+    report = assess_quality(frame, {}, target="fail", focus="class:yes")
     assert leaks(report) == {}
 
 

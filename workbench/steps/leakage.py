@@ -4,8 +4,9 @@
   the target almost perfectly on rows it was not fitted on.
 * **One-sided flags** (``method`` ``one_sided``): a flag, code or counter that rests at one
   state (0, empty, "none") in every row outside the focus and leaves it only in focus rows — a
-  failure-mode sub-flag, a defect code filled only for defects, a rework counter. On its own it
-  explains part of the focus perfectly: P(focus | column left its resting state) = 1.
+  failure-mode sub-flag, a defect code filled only for defects, a rework counter — or a column
+  that is empty only in focus rows (a measurement not taken on failed parts; ``mark`` "empty").
+  On its own it explains part of the focus perfectly: P(focus | that state) = 1.
 * **Families** (``family`` in the details, ``method`` ``together`` / ``sibling``): several such
   flags that jointly mark the focus rows (AI4I's TWF/HDF/PWF/OSF/RNF, whose OR is "Machine
   failure"). Each member gets its own alert naming the whole family. Flags too rare to count
@@ -146,6 +147,7 @@ class _Flag:
     in_focus: int  # departing rows in the focus
     outside: int  # departing rows outside it
     values: frozenset[Any] | None  # the values it takes when it departs (when few), else None
+    mark: str = "rest"  # "rest": it leaves its resting state; "empty": it is empty
 
     @property
     def marked(self) -> int:
@@ -223,7 +225,18 @@ def _one_sided(
         if len(distinct) <= SIBLING_MAX_LEVELS:
             values = frozenset(label(v) for v in distinct.tolist())
     rest_value = None if (is_float and math.isnan(rest)) else label(rest)
-    return _Flag(name, position, rest_value, departs, in_focus, outside, values)
+    flag = _Flag(name, position, rest_value, departs, in_focus, outside, values)
+    if not flag.pure():
+        # no resting state, but maybe empty only in the focus (a measurement not taken on
+        # parts that failed): that gives the result away as well
+        empty = np.isnan(states) if is_float else states < 0
+        in_empty = int(np.count_nonzero(empty & focus))
+        if in_empty:
+            gaps = _Flag(name, position, None, empty, in_empty, int(empty.sum()) - in_empty, None)
+            gaps.mark = "empty"
+            if gaps.pure():
+                return gaps
+    return flag
 
 
 def _significant(marked: int, in_focus: int, n_focus: int, p: float, alpha: float) -> bool:
@@ -299,13 +312,20 @@ def _siblings(members: list[_Flag], others: list[_Flag]) -> list[_Flag]:
     the shape and the place must both match; the target does not join the block: a rare honest
     setting kept next to the target is not a sibling.
     """
-    rests = {m.rest for m in members}
-    values = frozenset().union(*(m.values or frozenset() for m in members))
-    rarest = min(m.marked for m in members)
+    resting = [m for m in members if m.mark == "rest"]
+    if not resting:
+        return []
+    rests = {m.rest for m in resting}
+    values = frozenset().union(*(m.values or frozenset() for m in resting))
+    rarest = min(m.marked for m in resting)
     alike = {
         f.position: f
         for f in others
-        if f.rest in rests and f.values is not None and f.values <= values and f.marked <= rarest
+        if f.mark == "rest"
+        and f.rest in rests
+        and f.values is not None
+        and f.values <= values
+        and f.marked <= rarest
     }
     block = {m.position for m in members}
     found: list[_Flag] = []
@@ -327,6 +347,7 @@ def _flag_details(
         "method": "one_sided",
         "target": target,
         "focus": rule.to_text(),
+        "mark": flag.mark,
         "rest": flag.rest,
         "marked": flag.marked,
         "in_focus": flag.in_focus,

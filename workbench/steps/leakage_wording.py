@@ -37,6 +37,8 @@ def _leaves_rest(d: dict[str, Any]) -> str:
     """What the column does only in the focus rows."""
     where = _focus_rows(d)
     rest = d.get("rest")
+    if d.get("mark") == "empty":
+        return _("it is empty only in {rows}").format(rows=where)
     if rest is None:
         return _("it is filled only in {rows}").format(rows=where)
     if isinstance(rest, int | float) and not isinstance(rest, bool) and rest == 0:
@@ -110,14 +112,17 @@ def _flag_message(column: str, d: dict[str, Any]) -> str:
             column=column, how=_leaves_rest(d), counts=_counts(d)
         )
     msg += _family_tail(column, d)
-    return (
-        msg
-        + " "
-        + _(
+    if d.get("mark") == "empty":
+        why = _(
+            "A value left out once the outcome is known (a part that failed is not measured) "
+            "tells the result, so it cannot help decide a setting beforehand."
+        )
+    else:
+        why = _(
             "A flag, code or counter set only once the outcome is known was recorded with or "
             "after the result, so it cannot help decide a setting beforehand."
         )
-    )
+    return f"{msg} {why}"
 
 
 def describe_leakage(column: str, d: dict[str, Any]) -> tuple[str, str]:

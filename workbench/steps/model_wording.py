@@ -62,6 +62,16 @@ def _leakage_exclusion(column: str, details: dict[str, object]) -> str:
     if method in ("one_sided", "together"):
         n, outside = _int(details.get("in_focus")), _int(details.get("outside"))
         where = _("none elsewhere") if outside == 0 else _("{k} elsewhere").format(k=f"{outside:,}")
+        if details.get("mark") == "empty":
+            return ngettext(
+                "{column} is empty only in the focus rows ({n} row, {where}) — likely not "
+                "measured once the result was known — so it would explain nothing you can act "
+                "on.",
+                "{column} is empty only in the focus rows ({n} rows, {where}) — likely not "
+                "measured once the result was known — so it would explain nothing you can act "
+                "on.",
+                n,
+            ).format(column=column, n=f"{n:,}", where=where)
         return ngettext(
             "{column} leaves its usual value only in the focus rows ({n} row, {where}) — "
             "likely recorded with or after the result — so it would explain nothing you can "

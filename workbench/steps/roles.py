@@ -176,7 +176,7 @@ def _reason_details(kind: str, details: Any) -> dict[str, Any]:
     """The alert numbers the kept-out sentence reads (a leak's family and counts)."""
     if kind != "leakage" or not isinstance(details, Mapping):
         return {}
-    keep = ("method", "in_focus", "outside", "like", "family")
+    keep = ("method", "mark", "in_focus", "outside", "like", "family")
     return {k: details[k] for k in keep if k in details}
 
 

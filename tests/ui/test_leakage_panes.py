@@ -123,3 +123,19 @@ def test_model_pane_keeps_the_giveaway_out_and_fits_again(qtbot, flagged_csv):
         assert not pane.keep_out_button.isVisibleTo(pane)
     finally:
         controller.runner.shutdown()
+
+
+def test_roles_table_says_why_a_flag_is_kept_out(qtbot, flagged_csv):
+    from ui.panes.goal_roles import WHY, RolesTable
+    from workbench.steps.quality import assess_quality
+
+    table = load_table(flagged_csv)
+    frame, kinds = table.frame, dict(table.kinds)
+    quality = assess_quality(frame, kinds, target="판정", focus="class:NG")
+    roles = RolesTable()
+    qtbot.addWidget(roles)
+    assert roles.fill("판정", frame, kinds, quality, {}) == ""
+    why = {roles.item(r, 0).text(): roles.item(r, WHY) for r in range(roles.rowCount())}
+    assert why["mode_a"].text() == "gives the result away"  # not "almost a copy"
+    assert "only in the focus rows" in why["mode_a"].toolTip()
+    assert why["온도"].text() == ""

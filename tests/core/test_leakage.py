@@ -269,14 +269,21 @@ def test_near_copies_are_still_said_as_such(rng, tmp_path):
     assert a.column == "판정_copy" and a.details["method"] == "groups"
 
 
-def test_sampled_tables_say_so(rng):
-    frame = process(rng, 70_000)
+def test_a_large_table_with_a_rare_focus_keeps_every_focus_row(rng):
+    n = 300_000
+    frame = process(rng, n)
     ng = (frame["판정"] == "NG").to_numpy()
-    frame["alarm"] = (ng & (rng.random(len(frame)) < 0.5)).astype(int)
+    rare = ng & (rng.random(n) < 0.02)  # 0.16% of rows: ~30 of them in a plain 60,000 sample
+    frame["판정"] = np.where(rare, "NG", "OK")
+    flag = rare & (rng.random(n) < 0.15)  # set on ~70 rows, ~14 in a plain sample
+    frame["rework"] = flag.astype(int)
     report = assess_quality(frame, {}, target="판정", focus="class:NG")
     (a,) = leaks(report).values()
-    assert a.details["sample_rows"] == 60_000 and a.details["rows"] == 70_000
-    assert "in a random sample of 60,000 rows" in a.message
+    assert a.column == "rework" and a.details["sample"] == "focus_kept"
+    assert a.details["focus_rows"] == int(rare.sum())  # every focus row was read
+    assert a.details["in_focus"] == int(flag.sum()) and a.details["outside"] == 0
+    assert a.details["sample_rows"] == 60_000 and a.details["rows"] == n
+    assert "in a sample of 60,000 of the 300,000 rows, the focus rows first" in a.message
 
 
 def test_binomial_tail_matches_the_exact_sum():

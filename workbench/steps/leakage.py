@@ -17,8 +17,8 @@
 
 Guards against coincidences: a one-sided flag must mark at least ``max(5, 1% of the focus
 rows)`` rows, and its purity must be unlikely by chance given the focus's base rate (binomial
-tail below ``ALPHA``). Everything is computed on the seeded sample of at most ``SAMPLE_ROWS``
-rows the near-copy check reads, and the details say so.
+tail below ``ALPHA``). Both checks read seeded samples of at most ``SAMPLE_ROWS`` rows (the
+one-sided one keeps every focus row of a large table), and the details say so.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.errors import WorkbenchError
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps.goal import FocusRule, select_focus
 from workbench.steps.profile import ColumnSummary, json_value
@@ -249,36 +248,66 @@ def _significant(marked: int, in_focus: int, n_focus: int, p: float, alpha: floa
 # ---- which rows are the focus ------------------------------------------------------------------
 
 
-def _focus_sets(
-    values: np.ndarray, target: str, classify: bool, focus: FocusRule | None
+def _class_labels(ts: ColumnSummary) -> list[str]:
+    """The text of each class code of a class target (as :func:`target_codes` numbers them)."""
+    if ts.codes is not None and ts.levels is not None:
+        return [_label(ts.levels[i]) for i in range(len(ts.levels))]
+    classes = np.unique(ts.sorted_values) if ts.sorted_values is not None else np.empty(0)
+    return [_label(v) for v in classes.tolist()]
+
+
+def _focus_masks(
+    ts: ColumnSummary, y: np.ndarray, classify: bool, focus: FocusRule | None
 ) -> list[tuple[FocusRule, np.ndarray]]:
-    """The focus rules to check and their masks over the sampled rows.
+    """The focus rules to check and their masks over the rows with a target (``y``: class
+    codes or values of those rows).
 
     With no usable rule: a class target's rarer class (multiclass: every class but the most
     common, rarest first, at most ``MAX_FOCUS_CLASSES``); a numeric target's top and bottom 5%.
+    Class labels match as in :func:`select_focus` ("1" matches 1 and 1.0; case and spaces are
+    ignored when that is unambiguous).
     """
-    series = pd.Series(values, name=target)
-    if focus is not None and (focus.kind == "class" or not classify):
-        try:
-            chosen = select_focus(series, focus)
-        except WorkbenchError:
-            return []
-        mask = np.zeros(len(series), dtype=bool)
-        mask[chosen.to_numpy()] = True
-        return [(focus, mask)]
     if classify:
-        counts = series.map(_label).value_counts()
-        labels = [str(v) for v in counts.index[::-1][: min(MAX_FOCUS_CLASSES, len(counts) - 1)]]
-        rules = [FocusRule("class", label) for label in labels]
-    else:
+        labels = _class_labels(ts)
+        codes = y.astype(np.int64)
+        if focus is not None and focus.kind == "class":
+            wanted = str(focus.value)
+            hits = [i for i, label in enumerate(labels) if label == wanted]
+            if not hits:
+                folded = wanted.strip().casefold()
+                hits = [i for i, label in enumerate(labels) if label.strip().casefold() == folded]
+            return [(focus, codes == hits[0])] if len(hits) == 1 else []
+        counts = np.bincount(codes, minlength=len(labels))
+        present = [i for i in np.argsort(counts, kind="stable") if counts[i] > 0]
+        chosen = present[: min(MAX_FOCUS_CLASSES, len(present) - 1)]
+        return [(FocusRule("class", labels[i]), codes == i) for i in chosen]
+    rules = [focus] if focus is not None and focus.kind != "class" else []
+    if not rules:
         rules = [FocusRule("top", DEFAULT_SEGMENT), FocusRule("bottom", DEFAULT_SEGMENT)]
+    series = pd.Series(y)
     out = []
     for rule in rules:
-        chosen = select_focus(series, rule)
         mask = np.zeros(len(series), dtype=bool)
-        mask[chosen.to_numpy()] = True
+        mask[select_focus(series, rule).to_numpy()] = True  # positions: a fresh RangeIndex
         out.append((rule, mask))
     return out
+
+
+def _flag_sample(known: np.ndarray, focus_any: np.ndarray) -> tuple[np.ndarray, str]:
+    """Rows the one-sided check reads, in random order, and how they were chosen.
+
+    Every row when there are at most ``SAMPLE_ROWS``; else every focus row (at most half the
+    sample) and random other rows for the rest — a rare focus keeps enough rows to judge, and
+    the base rate the chance test uses is the sample's own.
+    """
+    rng = np.random.default_rng(1)
+    if len(known) <= SAMPLE_ROWS:
+        return rng.permutation(known), "all"
+    inside, outside = known[focus_any], known[~focus_any]
+    if len(inside) > SAMPLE_ROWS // 2:
+        inside = rng.choice(inside, SAMPLE_ROWS // 2, replace=False)
+    rest = rng.choice(outside, min(len(outside), SAMPLE_ROWS - len(inside)), replace=False)
+    return rng.permutation(np.concatenate([inside, rest])), "focus_kept"
 
 
 def _label(value: Any) -> str:
@@ -426,7 +455,7 @@ def check_leakage(
 ) -> list[Finding]:
     """Columns that give the target away: near-copies, one-sided flags and their families.
 
-    ``focus`` is the goal's focus rule (without one: see :func:`_focus_sets`). One finding per
+    ``focus`` is the goal's focus rule (without one: see :func:`_focus_masks`). One finding per
     column; a near-copy is said as such even when it is also a one-sided flag.
     """
     ctx = ensure_context(ctx)
@@ -443,8 +472,12 @@ def check_leakage(
     # a random order: the first half fits each column's groups, the second half judges them
     rows = np.random.default_rng(0).permutation(known)[:SAMPLE_ROWS]
     y = y_all[rows]
-    target_values = frame[target].to_numpy()[rows]
-    focus_sets = _focus_sets(target_values, target, classify, focus)
+    # the one-sided check reads its own sample: every focus row kept, when the table is large
+    masks = _focus_masks(ts, y_all[known], classify, focus)
+    focus_any = np.logical_or.reduce([m for _r, m in masks]) if masks else known < 0
+    flag_rows, how = _flag_sample(known, focus_any)
+    where = np.searchsorted(known, flag_rows)  # positions of the sample among the known rows
+    focus_sets = [(rule, mask[where]) for rule, mask in masks]
     position = {name: i for i, name in enumerate(frame.columns)}
     target_position = position[target]
     copies: dict[str, dict[str, Any]] = {}
@@ -464,7 +497,9 @@ def check_leakage(
             details = _near_copy(s, col, rows, y, classify)
             if details is not None:
                 copies[name] = details
-        states, label = _states(s, col, rows)
+        if not focus_sets:
+            continue
+        states, label = _states(s, col, flag_rows)
         for k, (_rule, mask) in enumerate(focus_sets):
             flag = _one_sided(name, position[name], states, label, mask)
             if flag is not None:
@@ -475,7 +510,7 @@ def check_leakage(
             candidates, target, rule, mask, target_position, len(judged), len(frame)
         )
         for name, details in found.items():
-            one_sided.setdefault(name, details)
+            one_sided.setdefault(name, {**details, "sample": how})
     findings = []
     for name in summaries:
         details = copies.get(name) or one_sided.get(name)

@@ -57,7 +57,9 @@ def _counts(d: dict[str, Any]) -> str:
             n=_count(d["marked"]), k=_count(d["outside"])
         )
     if d.get("rows", 0) > d["sample_rows"]:
-        text += _(" in a random sample of {n} rows").format(n=_count(d["sample_rows"]))
+        text += _(" in a sample of {n} of the {rows} rows, the focus rows first").format(
+            n=_count(d["sample_rows"]), rows=_count(d["rows"])
+        )
     return text
 
 

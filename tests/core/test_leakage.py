@@ -65,6 +65,24 @@ def test_ai4i_failure_mode_flags_are_each_flagged(ai4i):
     assert "On its own it does not give the result away" in rnf.message
 
 
+def test_ai4i_alerts_are_said_again_from_a_saved_report(ai4i):
+    import json
+
+    from workbench.i18n import set_language
+
+    _table, report = ai4i
+    saved = json.loads(json.dumps(report.to_dict()))
+    again = QualityReport.from_dict(saved)
+    assert again.focus == "class:1"
+    assert [a.message for a in again.alerts] == [a.message for a in report.alerts]
+    try:
+        set_language("ko")  # a file written in English reads in Korean
+        korean = leaks(QualityReport.from_dict(saved))
+        assert "Machine failure = 1인 행에서만 0이 아닙니다" in korean["TWF"].message
+    finally:
+        set_language("en")
+
+
 def test_ai4i_ids_are_ids_not_leaks(ai4i):
     _table, report = ai4i
     kinds = {(a.kind, a.column) for a in report.alerts}

@@ -99,7 +99,8 @@ def check_quality(
     ``focus`` is the goal's focus rule, for the leakage check)."""
     from workbench.steps.quality import assess_quality
 
-    cleaned = cleaned_table(ctx.sub(0.0, 0.3), table, recipe)
+    keep_out = frozenset({target}) if target else frozenset()
+    cleaned = cleaned_table(ctx.sub(0.0, 0.3), table, recipe, keep_out)
     columns = cleaned.frame.columns
     return assess_quality(
         cleaned.frame,

@@ -181,6 +181,20 @@ def test_one_sided_flag_code_and_counter_are_flagged(rng, tmp_path):
     assert set(leaks(default)) == {"alarm", "defect_code", "rework"}
 
 
+def test_yes_no_flags_and_flags_with_lost_cells_are_flagged(rng):
+    frame = process(rng)
+    ng = (frame["판정"] == "NG").to_numpy()
+    frame["alarm"] = ng & (rng.random(N) < 0.5)  # True / False
+    lost = pd.array(np.where(ng & (rng.random(N) < 0.5), 1, 0), dtype="Int64")
+    lost[::40] = pd.NA  # a few cells lost in the export, in good and bad rows alike
+    frame["rework"] = lost
+    report = assess_quality(frame, {}, target="판정", focus="class:NG")
+    found = leaks(report)
+    assert set(found) == {"alarm", "rework"}
+    assert "it is true only in rows where 판정 is NG" in found["alarm"].message
+    assert found["rework"].details["outside"] == 0  # an empty cell is not a departure
+
+
 def test_a_measurement_missing_only_for_defects_is_flagged(rng, tmp_path):
     frame = process(rng)
     ng = (frame["판정"] == "NG").to_numpy()

@@ -92,38 +92,42 @@ def one_sided(
     label: Callable,
     focus: np.ndarray,
 ) -> Flag | None:
-    """The column's departures from the state it rests at outside the focus, if it rests."""
+    """The column's departures from the state it rests at outside the focus, if it rests.
+
+    When it rests at a value, an empty cell is neither rest nor departure (a flag with a few
+    cells lost in the export is still a flag); when it rests empty, a filled cell departs.
+    """
     outside_rows = np.flatnonzero(~focus)
     if len(outside_rows) == 0:
         return None
     is_float = states.dtype.kind == "f"
+    empty = np.isnan(states) if is_float else states < 0
     # The rows are in random order: if the column rests at one state in all but a few rows
-    # outside the focus, one of the first three such rows holds it.
+    # outside the focus, one of the first three rows with a value (or all, if it rests empty)
+    # holds it.
+    filled_outside = outside_rows[~empty[outside_rows]]
+    candidates = [None] if len(filled_outside) == 0 else states[filled_outside[:3]].tolist()
     best: tuple[int, Any, np.ndarray] | None = None
-    for candidate in dict.fromkeys(states[outside_rows[:3]].tolist()):
-        empty = is_float and math.isnan(candidate)
-        at_rest = np.isnan(states) if empty else states == candidate
-        outside = int(np.count_nonzero(~at_rest[outside_rows]))
+    for candidate in dict.fromkeys([*candidates, None]):
+        departs = ~empty if candidate is None else (states != candidate) & ~empty
+        outside = int(np.count_nonzero(departs[outside_rows]))
         if best is None or outside < best[0]:
-            best = (outside, candidate, at_rest)
+            best = (outside, candidate, departs)
     assert best is not None
-    outside, rest, at_rest = best
-    departs = ~at_rest
+    outside, rest, departs = best
     in_focus = int(np.count_nonzero(departs & focus))
     if in_focus == 0:
         return None
     values = None
     if outside + in_focus <= len(states) // 2:  # only a rare departure can make a sibling
-        shown = states[departs]
-        distinct = np.unique(shown[~np.isnan(shown)] if is_float else shown)
+        distinct = np.unique(states[departs])
         if len(distinct) <= SIBLING_MAX_LEVELS:
             values = frozenset(label(v) for v in distinct.tolist())
-    rest_value = None if (is_float and math.isnan(rest)) else label(rest)
+    rest_value = None if rest is None else label(rest)
     flag = Flag(name, position, rest_value, departs, in_focus, outside, values)
     if not flag.pure():
         # no resting state, but maybe empty only in the focus (a measurement not taken on
         # parts that failed): that gives the result away as well
-        empty = np.isnan(states) if is_float else states < 0
         in_empty = int(np.count_nonzero(empty & focus))
         if in_empty:
             gaps = Flag(name, position, None, empty, in_empty, int(empty.sum()) - in_empty, None)

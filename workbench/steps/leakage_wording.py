@@ -41,6 +41,8 @@ def _leaves_rest(d: dict[str, Any]) -> str:
         return _("it is empty only in {rows}").format(rows=where)
     if rest is None:
         return _("it is filled only in {rows}").format(rows=where)
+    if rest is False:
+        return _("it is true only in {rows}").format(rows=where)
     if isinstance(rest, int | float) and not isinstance(rest, bool) and rest == 0:
         return _("it is non-zero only in {rows}").format(rows=where)
     return _("it differs from “{rest}” only in {rows}").format(rest=rest, rows=where)

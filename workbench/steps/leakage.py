@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench.errors import WorkbenchError
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps.goal import FocusRule, select_focus
 from workbench.steps.leakage_flags import Flag, column_states, flag_findings, one_sided
@@ -161,14 +162,17 @@ def _focus_masks(
         present = [i for i in np.argsort(counts, kind="stable") if counts[i] > 0]
         chosen = present[: min(MAX_FOCUS_CLASSES, len(present) - 1)]
         return [(FocusRule("class", labels[i]), codes == i) for i in chosen]
-    rules = [focus] if focus is not None and focus.kind != "class" else []
+    rules = [focus] if focus is not None else []  # a class of a numeric target matches too
     if not rules:
         rules = [FocusRule("top", DEFAULT_SEGMENT), FocusRule("bottom", DEFAULT_SEGMENT)]
     series = pd.Series(y)
     out = []
     for rule in rules:
         mask = np.zeros(len(series), dtype=bool)
-        mask[select_focus(series, rule).to_numpy()] = True  # positions: a fresh RangeIndex
+        try:
+            mask[select_focus(series, rule).to_numpy()] = True  # positions: a fresh RangeIndex
+        except WorkbenchError:  # no row of that class: nothing to judge against
+            continue
         out.append((rule, mask))
     return out
 

@@ -436,3 +436,24 @@ def test_giveaway_columns_rules():
     assert giveaway_columns(0.995, spread, set(), "c", 0.992) == ["c"]  # one column suffices
     many = {f"x{i}": float(10 - i) for i in range(10)}
     assert giveaway_columns(0.999, many, {"x8"}) == []  # flagged, but not a top driver
+
+
+def test_a_regression_with_a_near_copy_put_back_is_too_good(rng):
+    n = 2000
+    frame = pd.DataFrame({"temp": rng.normal(200, 5, n), "speed": rng.uniform(1, 3, n)})
+    frame["yield"] = 0.5 * frame["temp"] + 3 * frame["speed"] + rng.normal(0, 2, n)
+    frame["final_yield"] = frame["yield"] + rng.normal(0, 0.05, n)  # measured after the result
+    report = assess_quality(frame, {}, target="yield")
+    assert set(leaks(report)) == {"final_yield"}
+    goal = Goal("yield")
+    back = assign_roles(
+        frame, {}, "yield", quality=report, explicit={"final_yield": ColumnRole.FEATURE}
+    )
+    fit = fit_model(frame, {}, goal, back, ModelSettings(effort="quick", n_folds=3))
+    assert fit.metrics["r2"] >= 0.99 and fit.verdict == "too_good"
+    assert fit.giveaway == ["final_yield"]
+    assert "This is too good to be true: final_yield gives the answer away" in fit.verdict_message
+    kept = fit_model(
+        frame, {}, goal, assign_roles(frame, {}, "yield", quality=report), ModelSettings("quick")
+    )
+    assert kept.verdict == "useful" and kept.metrics["r2"] < 0.99

@@ -384,6 +384,7 @@ def run_analysis(
     exclude: Iterable[str] | str | None = None,
     controllable: Iterable[str] | str | None = None,
     uncontrollable: Iterable[str] | str | None = None,
+    features: Iterable[str] | str | None = None,
     min_group_size: int | None = None,
     clean: bool = True,
     settings: Any = None,
@@ -426,13 +427,19 @@ def run_analysis(
         exclude=_names(exclude),
         controllable=_names(controllable),
         uncontrollable=_names(uncontrollable),
+        features=_names(features),  # e.g. a flagged column the user put back
     )
     check_columns([target, *explicit], frame.columns)
     the_goal = make_goal(frame, target, goal, focus, positive_class)
 
     t0 = _time.perf_counter()
     quality = assess_quality(
-        frame, dict(table.kinds), target=target, time=time, ctx=part("quality")
+        frame,
+        dict(table.kinds),
+        target=target,
+        time=time,
+        focus=the_goal.focus_rule,
+        ctx=part("quality"),
     )
     timings["quality"] = _time.perf_counter() - t0
 

@@ -30,6 +30,7 @@ class ModelInputs:
     roles: dict[str, Any] = field(default_factory=dict)
     settings: Any = None
     stamp: dict[str, int] = field(default_factory=dict)
+    keep_out: frozenset[str] = frozenset()  # never read when filling missing inputs by model
 
     @classmethod
     def from_project(cls, project: Project) -> ModelInputs:
@@ -49,6 +50,7 @@ class ModelInputs:
             roles=dict(project.roles),
             settings=copy.deepcopy(project.settings),
             stamp=project.input_stamp(Section.MODEL),
+            keep_out=not_predictors(project),
         )
 
 
@@ -59,26 +61,53 @@ def load_data(ctx: JobContext, path: str | os.PathLike[str], options: LoadOption
     return load_table(path, options, ctx)
 
 
-def cleaned_table(ctx: JobContext, table: LoadedTable, recipe: Any) -> Any:
-    """Job: replay the cleaning recipe on the loaded table; returns a RecipeResult."""
+def cleaned_table(
+    ctx: JobContext, table: LoadedTable, recipe: Any, keep_out: frozenset[str] = frozenset()
+) -> Any:
+    """Job: replay the cleaning recipe on the loaded table; returns a RecipeResult.
+
+    ``keep_out``: columns that filling by model never reads (see :func:`not_predictors`)."""
     from workbench.steps.recipe import Recipe, apply_recipe
 
-    return apply_recipe(table.frame, dict(table.kinds), recipe or Recipe([]), ctx)
+    return apply_recipe(
+        table.frame, dict(table.kinds), recipe or Recipe([]), ctx, keep_out=keep_out
+    )
+
+
+def not_predictors(project: Project) -> frozenset[str]:
+    """The goal's target and the columns the last quality check flagged as leaking it: filling
+    missing inputs by model must not read them (a filled input would carry the answer)."""
+    names: set[str] = set()
+    if project.goal is not None:
+        names.add(str(project.goal.target))
+    report = project.result(Section.QUALITY)
+    for alert in getattr(report, "alerts", None) or []:
+        if alert.kind == "leakage" and alert.column is not None:
+            names.add(str(alert.column))
+    return frozenset(names)
 
 
 def check_quality(
-    ctx: JobContext, table: LoadedTable, recipe: Any, target: str | None, time: str | None
+    ctx: JobContext,
+    table: LoadedTable,
+    recipe: Any,
+    target: str | None,
+    time: str | None,
+    focus: Any = None,
 ) -> Any:
-    """Job: the quality report of the cleaned table (target checks when a target is set)."""
+    """Job: the quality report of the cleaned table (target checks when a target is set;
+    ``focus`` is the goal's focus rule, for the leakage check)."""
     from workbench.steps.quality import assess_quality
 
-    cleaned = cleaned_table(ctx.sub(0.0, 0.3), table, recipe)
+    keep_out = frozenset({target}) if target else frozenset()
+    cleaned = cleaned_table(ctx.sub(0.0, 0.3), table, recipe, keep_out)
     columns = cleaned.frame.columns
     return assess_quality(
         cleaned.frame,
         cleaned.kinds,
         target=target if target in columns else None,
         time=time if time in columns else None,
+        focus=focus if target in columns else None,
         ctx=ctx.sub(0.3, 1.0),
     )
 
@@ -91,12 +120,14 @@ def _role_lists(roles: dict[str, Any]) -> dict[str, list[str]]:
         "exclude": [],
         "controllable": [],
         "uncontrollable": [],
+        "features": [],
     }
     keys = {
         ColumnRole.ID: "id_columns",
         ColumnRole.EXCLUDED: "exclude",
         ColumnRole.CONTROLLABLE: "controllable",
         ColumnRole.UNCONTROLLABLE: "uncontrollable",
+        ColumnRole.FEATURE: "features",  # a flagged column put back stays in the model
     }
     for column, role in roles.items():
         key = keys.get(ColumnRole(role))
@@ -120,7 +151,8 @@ def run_model(ctx: JobContext, inputs: ModelInputs, *, in_process: bool = True) 
     """
     from workbench.analysis import run_analysis
 
-    cleaned = cleaned_table(ctx.sub(0.0, 0.1), inputs.table, inputs.recipe)
+    keep_out = inputs.keep_out | {inputs.goal.target}
+    cleaned = cleaned_table(ctx.sub(0.0, 0.1), inputs.table, inputs.recipe, keep_out)
     table = replace(inputs.table, frame=cleaned.frame, kinds=dict(cleaned.kinds))
     goal = inputs.goal
     result = run_analysis(

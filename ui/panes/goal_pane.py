@@ -83,7 +83,8 @@ def prepare_goal_table(
     from workbench.steps.quality import assess_quality
     from workbench.workflow import cleaned_table
 
-    cleaned = cleaned_table(ctx.sub(0.0, 0.4), table, recipe)
+    keep_out = frozenset({target}) if target else frozenset()  # filling never reads the target
+    cleaned = cleaned_table(ctx.sub(0.0, 0.4), table, recipe, keep_out)
     frame, kinds = cleaned.frame, dict(cleaned.kinds)
     quality = None
     usable = target is not None and target in frame.columns and len(frame) <= OWN_QUALITY_ROWS

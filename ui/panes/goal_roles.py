@@ -87,7 +87,7 @@ class RolesTable(QTableWidget):
                 why.setText(FORCED.format(reason=SHORT_REASONS.get(f.reason, f.reason)))
                 why.setToolTip(f.message)
             elif ex is not None:
-                why.setText(SHORT_REASONS.get(ex.reason, ex.reason))
+                why.setText(_short_reason(ex))
                 why.setToolTip(ex.message)
             self.setItem(row, WHY, why)
             by = QTableWidgetItem(BY_USER if column in explicit else BY_SUGGESTION)
@@ -97,3 +97,13 @@ class RolesTable(QTableWidget):
                 by.setFont(font)
             self.setItem(row, BY, by)
         return ""
+
+
+def _short_reason(ex: Any) -> str:
+    """The few words of the "why" cell; a leak that is not a near-copy of the target (a flag set
+    only in the focus rows, or its family) is not called "almost a copy"."""
+    from workbench.steps.model_wording import flag_name
+
+    if ex.reason == "leakage" and ex.details.get("method") not in (None, "groups", "correlation"):
+        return flag_name("leakage")
+    return SHORT_REASONS.get(ex.reason, ex.reason)

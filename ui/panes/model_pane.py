@@ -42,6 +42,7 @@ from ui.panes.model_text import (
     CANCEL,
     CANCELLED,
     EFFORTS,
+    KEEP_OUT,
     METRIC_HEADERS,
     MULTICLASS_NOTE,
     NEEDS_INPUTS,
@@ -139,6 +140,10 @@ class ModelPane(Pane):
         font = self.verdict_label.font()
         font.setPointSize(font.pointSize() + 2)
         self.verdict_label.setFont(font)
+        # a too-good model names the columns that give the answer away: one click keeps them out
+        self.keep_out_button = QPushButton()
+        self.keep_out_button.setVisible(False)
+        self.keep_out_button.clicked.connect(self._on_keep_out_button_clicked)
         self.validation_label = QLabel()
         self.validation_label.setWordWrap(True)
         self.metrics_table = QTableWidget(0, 2)
@@ -193,6 +198,10 @@ class ModelPane(Pane):
         layout.addWidget(settings_box)
         layout.addWidget(self.stale_banner)
         layout.addWidget(self.verdict_label)
+        keep_out_row = QHBoxLayout()
+        keep_out_row.addWidget(self.keep_out_button)
+        keep_out_row.addStretch(1)
+        layout.addLayout(keep_out_row)
         layout.addWidget(self.results, 1)
 
     # -- the pane contract ---------------------------------------------------------------------
@@ -228,10 +237,15 @@ class ModelPane(Pane):
         self.results.setVisible(result is not None)
         if result is None:
             self.verdict_label.setText(NOT_RUN)
+            self.keep_out_button.setVisible(False)
             self._binary = None
             return
         fit = result.fit
         self.verdict_label.setText(fit.verdict_message)
+        giveaway = list(getattr(fit, "giveaway", None) or [])
+        self.keep_out_button.setText(KEEP_OUT.format(columns=", ".join(giveaway)))
+        self.keep_out_button.setVisible(fit.verdict == "too_good" and bool(giveaway))
+        self.keep_out_button.setEnabled(not self.is_running())
         self.validation_label.setText(fit.validation_message)
         self._binary = None
         if fit.task == Task.REGRESSION:
@@ -330,6 +344,20 @@ class ModelPane(Pane):
         )
         self._update_running()
         self.completeness_changed.emit()
+
+    def _on_keep_out_button_clicked(self) -> None:
+        """Keep the columns that give the answer away out of the model, and fit again: a
+        flagged column the user had put back returns to its flag; any other is excluded."""
+        from workbench.steps.goal import ColumnRole
+
+        result = self.project.result(Section.MODEL)
+        if result is None or self.is_running():
+            return
+        fit = result.fit
+        flagged = {e.column for e in fit.forced}
+        for column in fit.giveaway:
+            self.project.set_role(column, None if column in flagged else ColumnRole.EXCLUDED)
+        self._on_run_button_clicked()
 
     def _on_cancel_button_clicked(self) -> None:
         self.controller.runner.cancel("model")

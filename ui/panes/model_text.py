@@ -30,6 +30,7 @@ STALE = _(
     "Run it again to update the results."
 )
 NOT_RUN = _("The model has not been run yet. Choose the settings and press Run.")
+KEEP_OUT = _("Keep {columns} out and fit again")
 METRIC_HEADERS = [_("Measure"), _("Value")]
 MULTICLASS_NOTE = _("Several classes: the table shows how often each class is recognised.")
 THRESHOLD = _("Alarm threshold: {t}")

@@ -18,6 +18,9 @@ from ui.panes.quality_text import (
     ADD_FIX,
     FIX_ADDED,
     FIX_PREFIX,
+    KEEP_OUT_AGAIN,
+    PUT_BACK,
+    PUT_BACK_TIP,
     SEVERITY_NAMES,
     group_fix_button,
     group_message,
@@ -61,8 +64,10 @@ def severity_icon(severity: str, size: int = 22) -> QIcon:
     return QIcon(pixmap)
 
 
-def _lay_out(card: QFrame, severity: str, message: str, fix: str, button: QPushButton) -> None:
-    """Icon on the left; the message, the suggested fix and the button beside it."""
+def _lay_out(
+    card: QFrame, severity: str, message: str, fix: str, *button_list: QPushButton
+) -> None:
+    """Icon on the left; the message, the suggested fix and the buttons beside it."""
     card.setFrameShape(QFrame.Shape.StyledPanel)
     icon = QLabel()
     icon.setPixmap(severity_icon(severity).pixmap(22, 22))
@@ -78,7 +83,8 @@ def _lay_out(card: QFrame, severity: str, message: str, fix: str, button: QPushB
     text.addWidget(suggested)
     buttons = QHBoxLayout()
     buttons.addStretch(1)
-    buttons.addWidget(button)
+    for button in button_list:
+        buttons.addWidget(button)
     text.addLayout(buttons)
     layout = QHBoxLayout(card)
     layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -86,7 +92,8 @@ def _lay_out(card: QFrame, severity: str, message: str, fix: str, button: QPushB
 
 
 class AlertCard(QFrame):
-    """One alert: icon, message, suggested fix, and the button that adds the fix."""
+    """One alert: icon, message, suggested fix, the button that adds the fix and, for a column
+    kept out of the model by default (a leak), the button that puts it back (or out again)."""
 
     def __init__(
         self,
@@ -94,6 +101,7 @@ class AlertCard(QFrame):
         in_recipe: bool,
         on_fix: Callable[[Any], None],
         on_select: Callable[[str], None],
+        put_back: tuple[bool, Callable[[str, bool], None]] | None = None,
     ) -> None:
         super().__init__()
         self.alert = alert
@@ -101,7 +109,15 @@ class AlertCard(QFrame):
         self.fix_button.setVisible(alert.fix_step is not None)
         self.fix_button.setEnabled(not in_recipe)
         self.fix_button.clicked.connect(lambda: on_fix(alert))
-        _lay_out(self, alert.severity, alert.message, alert.fix, self.fix_button)
+        buttons = [self.fix_button]
+        self.put_back_button: QPushButton | None = None
+        if put_back is not None and alert.column is not None:
+            is_back, on_put_back = put_back
+            self.put_back_button = QPushButton(KEEP_OUT_AGAIN if is_back else PUT_BACK)
+            self.put_back_button.setToolTip(PUT_BACK_TIP)
+            self.put_back_button.clicked.connect(lambda: on_put_back(alert.column, not is_back))
+            buttons.append(self.put_back_button)
+        _lay_out(self, alert.severity, alert.message, alert.fix, *buttons)
         self._on_select = on_select
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override

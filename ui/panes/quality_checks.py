@@ -23,15 +23,19 @@ JOB_OWNER = "quality"
 REPLAY_SHARE = 0.3  # of the progress bar, when a check follows the replay
 
 
-def replay_job(ctx: JobContext, table: Any, recipe: Any) -> Any:
-    """Job: the recipe replayed on the loaded table (a RecipeResult)."""
+def replay_job(ctx: JobContext, table: Any, recipe: Any, keep_out: Any = frozenset()) -> Any:
+    """Job: the recipe replayed on the loaded table (a RecipeResult); ``keep_out``: columns
+    filling by model never reads (the target and its leaks)."""
     from workbench.workflow import cleaned_table
 
-    return cleaned_table(ctx, table, recipe)
+    return cleaned_table(ctx, table, recipe, keep_out)
 
 
-def assess_job(ctx: JobContext, cleaned: Any, target: str | None, time: str | None) -> Any:
-    """Job: the quality report of the cleaned table (target checks when a target is set)."""
+def assess_job(
+    ctx: JobContext, cleaned: Any, target: str | None, time: str | None, focus: Any = None
+) -> Any:
+    """Job: the quality report of the cleaned table (target checks when a target is set;
+    ``focus``, the goal's focus rule, says which rows a one-sided leak flag marks)."""
     from workbench.steps.quality import assess_quality
 
     columns = cleaned.frame.columns
@@ -40,6 +44,7 @@ def assess_job(ctx: JobContext, cleaned: Any, target: str | None, time: str | No
         cleaned.kinds,
         target=target if target in columns else None,
         time=time if time in columns else None,
+        focus=focus,
         ctx=ctx,
     )
 
@@ -132,6 +137,8 @@ class QualityChecks(QObject):
         return True
 
     def _start_replay(self, then_assess: bool) -> None:
+        from workbench.workflow import not_predictors
+
         project = self.project
         self._running = self._wanted()
         stamp = project.input_stamp(Section.QUALITY)
@@ -152,6 +159,7 @@ class QualityChecks(QObject):
             replay_job,
             table,
             project.recipe,
+            not_predictors(project),
             on_success=done,
             on_failure=self._on_failed,
             on_progress=lambda f, m: self.progress.emit(f * share, m),
@@ -169,6 +177,7 @@ class QualityChecks(QObject):
             cleaned,
             None if goal is None else goal.target,
             time_column(self.project.roles),
+            _focus_rule(goal),
             on_success=lambda report: self._on_assessed(report, stamp),
             on_failure=self._on_failed,
             on_progress=lambda f, m: self.progress.emit(start + (1.0 - start) * f, m),
@@ -191,3 +200,15 @@ class QualityChecks(QObject):
     def _on_cancelled(self) -> None:
         self._running = None
         self.state_changed.emit()
+
+
+def _focus_rule(goal: Any) -> Any:
+    """The goal's focus rule, or None when there is no goal or its focus does not parse."""
+    from workbench.errors import WorkbenchError
+
+    if goal is None:
+        return None
+    try:
+        return goal.focus_rule
+    except WorkbenchError:
+        return None

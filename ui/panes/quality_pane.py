@@ -207,11 +207,32 @@ class QualityPane(Pane):
                 missing = sum(not in_recipe(a) for a in item.alerts)
                 card = AlertGroupCard(item, missing, self.add_fixes, self.select_column)
             else:
-                card = AlertCard(item, in_recipe(item), self.add_fix, self.select_column)
+                card = AlertCard(
+                    item, in_recipe(item), self.add_fix, self.select_column, self._put_back(item)
+                )
             self.alerts_layout.addWidget(card)
         if not alerts and self.project.result(Section.QUALITY) is not None:
             self.alerts_layout.addWidget(QLabel(NO_ALERTS))
         self.alerts_layout.addStretch(1)
+
+    def _put_back(self, alert: Any) -> tuple[bool, Any] | None:
+        """For a leak (kept out of the model by default): whether the user put it back, and
+        the action of the button that toggles it."""
+        if alert.kind != "leakage" or alert.column is None:
+            return None
+        from workbench.steps.goal import MODEL_ROLES, ColumnRole
+
+        role = self.project.roles.get(alert.column)
+        is_back = role is not None and ColumnRole(role) in MODEL_ROLES
+        return is_back, self.put_back
+
+    def put_back(self, column: str, back: bool) -> None:
+        """Put a flagged column back into the model (the user's role: feature), or clear that
+        choice so the flag keeps it out again."""
+        from workbench.steps.goal import ColumnRole
+
+        self.project.set_role(column, ColumnRole.FEATURE if back else None)
+        self.refresh()
 
     def _fill_profiles(self, report: Any) -> None:
         selected = self.selected_column()

@@ -15,6 +15,12 @@ NO_ALERTS = _("No problems found. The data looks ready for modeling.")
 ADD_FIX = _("Add fix to recipe")
 FIX_ADDED = _("In the recipe")
 FIX_PREFIX = _("Suggested fix: {fix}")
+PUT_BACK = _("Put back into the model")
+KEEP_OUT_AGAIN = _("Keep out of the model again")
+PUT_BACK_TIP = _(
+    "Flagged columns are kept out of the model by default. Put one back only if you know it is "
+    "measured before the result; the model will then say it was flagged."
+)
 RECIPE_TITLE = _("Cleaning recipe (replayed on the loaded data; the file is never changed)")
 RECIPE_EMPTY = _("No cleaning steps yet. Add fixes from the list above.")
 REMOVE = _("Remove step")

@@ -258,6 +258,7 @@ def reword_saved_verdict(doc: dict[str, Any]) -> str:
         fit["baseline"],
         fit.get("positive_class"),
         fit.get("classes"),
+        fit.get("giveaway"),
     )
 
 

@@ -42,7 +42,7 @@ class FitResult:
     baseline_score: float | None  # the stronger of the two baselines on the same metric
     metrics: dict[str, Any]
     baseline: dict[str, Any]  # {"constant": {...}, "one_feature": {..., "column"}, ...}
-    verdict: str  # "useful" | "weak" | "no_signal"
+    verdict: str  # "useful" | "weak" | "no_signal" | "too_good"
     verdict_message: str
     oof_pred: pd.Series  # validation predictions (value / P(positive) / P(class_index))
     classes: list[str] | None = None
@@ -64,6 +64,7 @@ class FitResult:
     timings: dict[str, float] = field(default_factory=dict)  # wall seconds per phase
     cpu_timings: dict[str, float] = field(default_factory=dict)  # process CPU seconds per phase
     time_column: str | None = None
+    giveaway: list[str] = field(default_factory=list)  # what makes a "too_good" model so good
 
     @property
     def has_signal(self) -> bool:
@@ -79,6 +80,7 @@ class FitResult:
             self.baseline,
             self.positive_class,
             self.classes,
+            self.giveaway,
         )
         if self.plan is not None:
             self.validation_message = words.validation_text(
@@ -99,6 +101,7 @@ class FitResult:
             "baseline_score": _num(self.baseline_score),
             "verdict": self.verdict,
             "verdict_message": self.verdict_message,
+            "giveaway": list(self.giveaway),
             "validation_message": self.validation_message,
             "metrics": _jsonable(self.metrics),
             "baseline": _jsonable(self.baseline),

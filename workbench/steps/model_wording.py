@@ -43,10 +43,7 @@ def exclusion_message(reason: str, column: str, **details: object) -> str:
             "a model would only memorise it."
         ).format(column=column)
     if reason == "leakage":
-        return _(
-            "{column} is almost a copy of the target — likely measured after the result or "
-            "computed from it — so it would explain nothing you can act on."
-        ).format(column=column)
+        return _leakage_exclusion(column, details)
     if reason == "empty":
         return _("{column} is empty in every row used for the model.").format(column=column)
     if reason == "text":
@@ -69,8 +66,50 @@ def exclusion_message(reason: str, column: str, **details: object) -> str:
     return _("{column} is kept out of the model ({reason}).").format(column=column, reason=reason)
 
 
+def _leakage_exclusion(column: str, details: dict[str, object]) -> str:
+    """Why a leakage-flagged column is kept out, by its family (see workbench.steps.leakage)."""
+    method = details.get("method")
+    if method in ("one_sided", "together"):
+        n, outside = _int(details.get("in_focus")), _int(details.get("outside"))
+        where = _("none elsewhere") if outside == 0 else _("{k} elsewhere").format(k=f"{outside:,}")
+        if details.get("mark") == "empty":
+            return ngettext(
+                "{column} is empty only in the focus rows ({n} row, {where}) — likely not "
+                "measured once the result was known — so it would explain nothing you can act "
+                "on.",
+                "{column} is empty only in the focus rows ({n} rows, {where}) — likely not "
+                "measured once the result was known — so it would explain nothing you can act "
+                "on.",
+                n,
+            ).format(column=column, n=f"{n:,}", where=where)
+        return ngettext(
+            "{column} leaves its usual value only in the focus rows ({n} row, {where}) — "
+            "likely recorded with or after the result — so it would explain nothing you can "
+            "act on.",
+            "{column} leaves its usual value only in the focus rows ({n} rows, {where}) — "
+            "likely recorded with or after the result — so it would explain nothing you can "
+            "act on.",
+            n,
+        ).format(column=column, n=f"{n:,}", where=where)
+    if method == "sibling":
+        like = details.get("like")
+        names = ", ".join(str(c) for c in like) if isinstance(like, list) else ""
+        return _(
+            "{column} looks like part of the same record as {names}, which give the result "
+            "away; it is kept out with them."
+        ).format(column=column, names=names)
+    return _(
+        "{column} is almost a copy of the target — likely measured after the result or "
+        "computed from it — so it would explain nothing you can act on."
+    ).format(column=column)
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, int | float) else 0
+
+
 _FLAG_NAMES = {
-    "leakage": N_("almost a copy of the target"),
+    "leakage": N_("gives the result away"),
     "id_like": N_("looks like an identifier"),
     "constant": N_("the same value in every row"),
     "high_cardinality": N_("nearly one value per row"),
@@ -400,6 +439,19 @@ def verdict_tail(verdict: str, rule_column: str | None) -> str:
             ).format(column=rule_column)
         return _("The signal is weak; treat the drivers as hints, not findings.")
     return no_signal()
+
+
+def too_good(columns: Sequence[str]) -> str:
+    """The closing judgement of a near-perfect model whose answer comes from ``columns``."""
+    return ngettext(
+        "This is too good to be true: {columns} gives the answer away — it drives the model, "
+        "and it was likely recorded with or after the result. Keep it out of the model and fit "
+        "again; drivers and cause groups found with it would only repeat it.",
+        "This is too good to be true: {columns} give the answer away — they drive the model, "
+        "and they were likely recorded with or after the result. Keep them out of the model and "
+        "fit again; drivers and cause groups found with them would only repeat them.",
+        len(columns),
+    ).format(columns=", ".join(columns))
 
 
 def no_signal() -> str:

@@ -58,6 +58,7 @@ from workbench.steps.verdict import (
     WEAK_R2,
     WEAK_R2_GAIN,
     judge,
+    model_giveaway,
     verdict,
     verdict_message,
 )
@@ -403,8 +404,19 @@ def fit_model(
     )
     clock.lap("baseline")
     metric, score, baseline_score, judged = judge(task, metrics, baseline)
+    forced_leaks = {e.column for e in assignment.forced if e.reason == "leakage"}
+    giveaway = model_giveaway(booster, features.display, forced_leaks, score, baseline, metric)
+    if giveaway and judged != "no_signal":
+        judged = "too_good"
     message = verdict_message(
-        task, goal.target, judged, metrics, baseline.to_dict(), target.positive_class, classes
+        task,
+        goal.target,
+        judged,
+        metrics,
+        baseline.to_dict(),
+        target.positive_class,
+        classes,
+        giveaway,
     )
     oof_pred, proba = _validation_predictions(oof, plan, target)
     ctx.progress(1.0, _("Model ready"))
@@ -442,6 +454,7 @@ def fit_model(
         timings=clock.wall,
         cpu_timings=clock.cpu,
         time_column=time_column,
+        giveaway=giveaway,
     )
 
 

@@ -22,11 +22,12 @@ import pandas as pd
 from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext, ensure_context
-from workbench.steps import pii
+from workbench.steps import leakage, pii
 from workbench.steps import quality_checks as checks
 from workbench.steps import quality_labels as labels
 from workbench.steps import quality_target as target_checks
 from workbench.steps import quality_wording as words
+from workbench.steps.goal import FocusRule, parse_focus
 from workbench.steps.profile import (
     ColumnProfile,
     ColumnSummary,
@@ -91,6 +92,7 @@ class QualityReport:
     target: str | None = None
     time: str | None = None
     personal_masked: bool = True  # values of personal-data columns are masked (older files: no)
+    focus: str | None = None  # the focus rule the leakage check used ("class:NG"), if given
 
     def profile(self, column: str) -> ColumnProfile:
         """The profile of ``column`` (KeyError if there is none)."""
@@ -113,6 +115,7 @@ class QualityReport:
             "target": self.target,
             "time": self.time,
             "personal_masked": self.personal_masked,
+            "focus": self.focus,
         }
 
     @classmethod
@@ -127,6 +130,7 @@ class QualityReport:
             alerts=[Alert.from_dict(a) for a in data["alerts"]],
             target=data.get("target"),
             time=data.get("time"),
+            focus=data.get("focus"),
         )
         if not data.get("personal_masked"):
             _mask_saved(report)
@@ -207,15 +211,19 @@ def assess_quality(
     *,
     target: str | None = None,
     time: str | None = None,
+    focus: FocusRule | str | None = None,
     ctx: JobContext | None = None,
 ) -> QualityReport:
     """Profile every column of ``frame`` and list what needs attention before modeling.
 
     ``kinds`` gives each column's settled kind (a column missing from it is judged by its
     dtype). With ``target``, the target checks run (leakage, label conflicts, imbalance, an
-    unusable target); with ``time``, the recent period is compared with the past (drift).
+    unusable target); ``focus`` (the goal's focus rule) says which rows a one-sided leak flag
+    marks — without it the rarer class, or a numeric target's top and bottom 5%. With ``time``,
+    the recent period is compared with the past (drift).
     """
     ctx = ensure_context(ctx)
+    rule = parse_focus(focus) if isinstance(focus, str) else focus
     _check_role(frame, target, True)
     _check_role(frame, time, False)
     n_rows, n_columns = frame.shape
@@ -272,7 +280,8 @@ def assess_quality(
         examples = [json_value(frame.index[p]) for p in positions]
     found += checks.check_duplicates(duplicates, n_rows, examples)
     if target is not None and hasher is not None:
-        found += _target_findings(frame, summaries, target, not_inputs, hasher, ctx.sub(0.8, 0.95))
+        target_ctx = ctx.sub(0.8, 0.95)
+        found += _target_findings(frame, summaries, target, not_inputs, hasher, rule, target_ctx)
     if time is not None:
         drift_ctx = ctx.sub(0.95, 1.0)
         found += target_checks.check_drift(frame, summaries, time, not_inputs - {target}, drift_ctx)
@@ -289,6 +298,7 @@ def assess_quality(
         alerts=alerts,
         target=target,
         time=time,
+        focus=None if rule is None or target is None else rule.to_text(),
     )
 
 
@@ -319,6 +329,7 @@ def _target_findings(
     target: str,
     not_inputs: set[str],
     hasher: RowHasher,
+    focus: FocusRule | None,
     ctx: JobContext,
 ) -> list[checks.Finding]:
     ts = summaries[target]
@@ -329,8 +340,8 @@ def _target_findings(
     if target_checks.is_classification(ts):
         codes = target_checks.target_codes(ts, frame[target])
         found += target_checks.check_imbalance(ts, codes)
-    found += target_checks.check_leakage(
-        frame, summaries, target, not_inputs - {target}, ctx.sub(0.0, 0.8)
+    found += leakage.check_leakage(
+        frame, summaries, target, not_inputs - {target}, focus, ctx.sub(0.0, 0.8)
     )
     ctx.progress(0.8, words.progress_message())
     found += target_checks.check_label_conflict(hasher.inputs, frame, ts, target)

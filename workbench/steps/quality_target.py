@@ -1,9 +1,8 @@
 """Alert detectors that need a target or a time column.
 
-Target: ``target_unusable`` (refuse it), ``imbalance``, ``leakage`` (a column that predicts the
-target almost perfectly on rows it has not seen), ``label_conflict`` (identical inputs with
-different outcomes). Time: ``drift`` (the most recent ~20% of the period against the rest).
-Scores are computed on a seeded sample of at most ``SAMPLE_ROWS`` rows, stated in the details.
+Target: ``target_unusable`` (refuse it), ``imbalance``, ``label_conflict`` (identical inputs with
+different outcomes); ``leakage`` lives in :mod:`workbench.steps.leakage`. Time: ``drift`` (the
+most recent ~20% of the period against the rest), on a seeded sample stated in the details.
 """
 
 from __future__ import annotations
@@ -20,11 +19,8 @@ from workbench.steps.profile import ColumnSummary, Levels, json_value
 from workbench.steps.quality_checks import Finding
 from workbench.steps.quality_wording import progress_message
 
-SAMPLE_ROWS = 60_000  # rows the leakage check reads (half to fit, half to judge)
 DRIFT_SAMPLE = 20_000  # rows drawn from each period
 RECENT_SHARE = 0.2
-LEAK_SCORE = 0.97  # |correlation|, held-out R² or error reduction that counts as "explains all"
-LEAK_BINS = 50
 MIN_TARGET_VALUES = 10
 NEARLY_ALL_MISSING_PCT = 95.0
 DRIFT_PSI = 0.25
@@ -92,9 +88,6 @@ def check_imbalance(s: ColumnSummary, codes: np.ndarray) -> list[Finding]:
     return [Finding("imbalance", s.profile.name, "warning", details)]
 
 
-# ---- leakage -------------------------------------------------------------------------------
-
-
 def float_rows(col: pd.Series, rows: np.ndarray) -> np.ndarray:
     """``col`` at positions ``rows`` as floats, NaN where missing or infinite (a fresh array:
     only those rows are copied)."""
@@ -104,104 +97,6 @@ def float_rows(col: pd.Series, rows: np.ndarray) -> np.ndarray:
         x = col.take(rows).to_numpy(dtype=np.float64, na_value=np.nan)
     x[np.isinf(x)] = np.nan
     return x
-
-
-def _feature_groups(s: ColumnSummary, col: pd.Series, rows: np.ndarray, half: int):
-    """Group number per sampled row: quantile bins for numbers, labels for categories.
-
-    Bin edges come from the fitting half (``rows[:half]``) only.
-    """
-    if s.codes is not None:
-        return s.codes[rows].astype(np.int64) + 1, None
-    x = float_rows(col, rows)
-    known = x[:half][~np.isnan(x[:half])]
-    if len(known) == 0:
-        return None, None
-    n_bins = int(min(LEAK_BINS, max(2, len(known) // 20)))
-    edges = np.unique(np.quantile(known, np.linspace(0, 1, n_bins + 1)[1:-1]))
-    groups = np.searchsorted(edges, x, side="right") + 1
-    groups[np.isnan(x)] = 0
-    return groups, x
-
-
-def _heldout_r2(groups: np.ndarray, y: np.ndarray, half: int) -> float:
-    """R² on ``[half:]`` of predicting each row by its group's mean on ``[:half]``."""
-    k = int(groups.max()) + 1
-    g_fit, y_fit, g_test, y_test = groups[:half], y[:half], groups[half:], y[half:]
-    sums = np.bincount(g_fit, weights=y_fit, minlength=k)
-    counts = np.bincount(g_fit, minlength=k)
-    means = np.where(counts > 0, sums / np.maximum(counts, 1), y_fit.mean())
-    sst = np.sum((y_test - y_test.mean()) ** 2)
-    if sst <= 0:
-        return 0.0
-    return float(1 - np.sum((y_test - means[g_test]) ** 2) / sst)
-
-
-def _heldout_accuracy(groups: np.ndarray, y: np.ndarray, half: int) -> tuple[float, float]:
-    """Accuracy on ``[half:]`` of each group's majority class on ``[:half]``, and the
-    accuracy of always answering the overall majority class."""
-    k, n_cls = int(groups.max()) + 1, int(y.max()) + 1
-    cells = groups[:half] * n_cls + y[:half]
-    table = np.bincount(cells, minlength=k * n_cls).reshape(k, n_cls)
-    overall = int(np.argmax(table.sum(axis=0)))
-    majority = np.where(table.sum(axis=1) > 0, np.argmax(table, axis=1), overall)
-    accuracy = float(np.mean(majority[groups[half:]] == y[half:]))
-    baseline = float(np.mean(y[half:] == overall))
-    return accuracy, baseline
-
-
-def check_leakage(
-    frame: pd.DataFrame,
-    summaries: dict[str, ColumnSummary],
-    target: str,
-    exclude: set[str],
-    ctx: JobContext | None = None,
-) -> list[Finding]:
-    """Columns that on their own predict the target almost perfectly, on held-out rows."""
-    ctx = ensure_context(ctx)
-    ts = summaries[target]
-    classify = is_classification(ts)
-    if classify:
-        y_all = target_codes(ts, frame[target]).astype(np.float64)
-        y_all[y_all < 0] = np.nan
-    else:
-        y_all = frame[target].to_numpy(dtype=np.float64, na_value=np.nan)
-    known = np.flatnonzero(np.isfinite(y_all))
-    if len(known) < 2 * MIN_TARGET_VALUES:
-        return []
-    # a random order: the first half fits each column's groups, the second half judges them
-    rows = np.random.default_rng(0).permutation(known)[:SAMPLE_ROWS]
-    half = len(rows) // 2
-    y = y_all[rows]
-    classes = y.astype(np.int64)
-    found = []
-    for i, (name, s) in enumerate(summaries.items()):
-        if name == target or name in exclude or s.kind in NOT_FEATURES or s.profile.distinct < 2:
-            continue
-        ctx.progress(i / len(summaries), progress_message(str(name)))
-        groups, x = _feature_groups(s, frame[name], rows, half)
-        if groups is None:
-            continue
-        details: dict[str, Any] = {"sample_rows": len(rows)}
-        if classify:
-            acc, base = _heldout_accuracy(groups, classes, half)
-            leak = acc >= LEAK_SCORE and (1 - acc) <= 0.1 * (1 - base)
-            details.update(method="groups", accuracy=round(acc, 4), baseline=round(base, 4))
-        else:
-            r2 = _heldout_r2(groups, y, half)
-            details.update(method="groups", r2=round(r2, 4))
-            leak = r2 >= LEAK_SCORE
-            if x is not None:
-                both = ~np.isnan(x)
-                if both.sum() > 2 and np.std(x[both]) > 0 and np.std(y[both]) > 0:
-                    corr = float(np.corrcoef(x[both], y[both])[0, 1])
-                    details["correlation"] = round(corr, 4)
-                    if abs(corr) >= LEAK_SCORE:
-                        leak, details["method"] = True, "correlation"
-        if leak:
-            fix = {"op": "drop_columns", "columns": [name]}
-            found.append(Finding("leakage", name, "warning", details, fix))
-    return found
 
 
 # ---- label conflicts -----------------------------------------------------------------------

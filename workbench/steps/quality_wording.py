@@ -12,6 +12,7 @@ from typing import Any
 
 from workbench.i18n import N_, _, ngettext
 from workbench.numbers_format import format_label, format_number, is_year_range
+from workbench.steps.leakage_wording import describe_leakage
 from workbench.steps.quality_checks import Finding
 
 
@@ -250,22 +251,7 @@ def _category_variants(f: Finding) -> tuple[str, str]:
 
 
 def _leakage(f: Finding) -> tuple[str, str]:
-    d = f.details
-    if d["method"] == "correlation":
-        how = _("it moves with the target almost exactly (correlation {r})").format(
-            r=f"{d['correlation']:.3f}"
-        )
-    elif "accuracy" in d:
-        how = _("it alone gives the right class for {acc} of rows it was not fitted on").format(
-            acc=_pct(100 * d["accuracy"])
-        )
-    else:
-        how = _("it alone explains {r2} of the target's variation").format(r2=_pct(100 * d["r2"]))
-    msg = _(
-        "“{column}” gives the result away: {how}. It was likely measured after the result or "
-        "computed from it, so it cannot help decide a setting beforehand."
-    ).format(column=f.column, how=how)
-    return msg, _("Leave “{column}” out of the model.").format(column=f.column)
+    return describe_leakage(str(f.column), f.details)
 
 
 def _label_conflict(f: Finding) -> tuple[str, str]:

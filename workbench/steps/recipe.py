@@ -35,7 +35,7 @@ import dataclasses
 import json
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pandas as pd
@@ -256,21 +256,27 @@ def apply_recipe(
     ctx: JobContext | None = None,
     *,
     cache: RecipeCache | None = None,
+    keep_out: Iterable[str] = (),
 ) -> RecipeResult:
     """Replay ``recipe`` on ``frame`` and return the cleaned copy with a report per step.
 
     ``frame`` and ``kinds`` are left as they were. A step that cannot run (its column is gone,
     a value does not fit the column) is skipped with a plain-language warning in its report and
-    the rest of the recipe still runs.
+    the rest of the recipe still runs. ``keep_out`` names columns that filling by model must
+    never read: the target and the columns flagged as leaking it (else the filled inputs would
+    carry the answer into the model).
     """
     ctx = ensure_context(ctx)
     steps = recipe.steps
     n = len(steps)
+    not_predictors = sorted({str(c) for c in keep_out})
     current = frame.copy(deep=False)  # copy-on-write: columns are shared until changed
     current_kinds = {c: _kind(frame, kinds, c) for c in frame.columns}
     reports: list[StepReport] = []
     start = 0
     keys = _prefix_keys(steps)
+    if not_predictors:  # another set of kept-out columns gives other model fillings
+        keys = [json.dumps(not_predictors, ensure_ascii=False) + key for key in keys]
     if cache is not None:
         cache._bind(frame, kinds)
         start, hit = cache._lookup(keys)
@@ -283,8 +289,11 @@ def apply_recipe(
         sub.progress(0.0, description)
         rows_before = len(current)
         started = time.perf_counter()
+        run = step
+        if not_predictors and step["op"] == "impute" and step["method"] == "model":
+            run = {**step, "not_predictors": not_predictors}
         try:
-            outcome = recipe_ops.run_step(current, current_kinds, step, sub)
+            outcome = recipe_ops.run_step(current, current_kinds, run, sub)
         except recipe_ops.StepSkipped as skip:
             outcome = recipe_ops.Outcome(current, current_kinds, warning=skip.message)
             skipped = True

@@ -2,7 +2,10 @@
 
 Filling "by model" predicts each missing cell of a column from the row's other columns with a
 small LightGBM model (a regressor for numbers, a classifier for labels), trained on the rows
-where the column is known. With too few known rows it falls back to median/mode and says so.
+where the column is known — never from the analysis's target or the columns flagged as leaking
+it (``not_predictors``, given by :func:`workbench.steps.recipe.apply_recipe`'s ``keep_out``):
+a filled input must not carry the answer into the model. With too few known rows it falls back
+to median/mode and says so.
 """
 
 from __future__ import annotations
@@ -54,7 +57,10 @@ def impute(
     if method == "constant":
         new = _fill(col, missing, _constant_for(col, step["value"], name))
     elif method == "model":
-        new, warning, model_details = _fill_by_model(frame, kinds, col, name, missing, ctx)
+        kept_out = frozenset(str(c) for c in step.get("not_predictors") or ())
+        new, warning, model_details = _fill_by_model(
+            frame, kinds, col, name, missing, ctx, kept_out
+        )
         details.update(model_details)
     elif method == "median" and _has_median(col):
         new = _fill(col, missing, col.median())
@@ -150,17 +156,22 @@ def _feature(series: pd.Series, kind: ColumnKind) -> pd.Series | None:
 
 
 def _features(
-    frame: pd.DataFrame, kinds: dict[str, ColumnKind], target: str, rows: np.ndarray
+    frame: pd.DataFrame,
+    kinds: dict[str, ColumnKind],
+    target: str,
+    rows: np.ndarray,
+    not_predictors: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, list[str]]:
     """The other columns at row positions ``rows``, as features named f0, f1, ...
 
-    LightGBM rejects some characters (quotes, brackets, commas) in feature names, so the
-    user's names are kept aside in the returned list.
+    ``target`` is the column being filled; ``not_predictors`` (the analysis's target and the
+    columns flagged as leaking it) are never read. LightGBM rejects some characters (quotes,
+    brackets, commas) in feature names, so the user's names are kept aside in the returned list.
     """
     parts: dict[str, pd.Series] = {}
     used: list[str] = []
     for c in frame.columns:
-        if c == target:
+        if c == target or str(c) in not_predictors:
             continue
         col = frame[c]
         feature = _feature(col.iloc[rows], kinds.get(c) or kind_from_dtype(col))
@@ -187,6 +198,7 @@ def _fill_by_model(
     name: str,
     missing: np.ndarray,
     ctx: JobContext,
+    not_predictors: frozenset[str] = frozenset(),
 ) -> tuple[pd.Series, str | None, dict[str, Any]]:
     kind = kinds.get(name) or kind_from_dtype(col)
     regress = is_number_series(col)
@@ -211,7 +223,8 @@ def _fill_by_model(
         rng = np.random.default_rng(SEED)
         train = np.sort(rng.choice(train, MODEL_MAX_TRAIN_ROWS, replace=False))
     predict_at = np.flatnonzero(missing)
-    features, used = _features(frame, kinds, name, np.concatenate([train, predict_at]))
+    rows = np.concatenate([train, predict_at])
+    features, used = _features(frame, kinds, name, rows, not_predictors)
     if not used:
         new, warning = _fallback(col, missing, name, "no_features")
         return new, warning, {"fallback": "median" if _has_median(col) else "mode"}
@@ -219,6 +232,9 @@ def _fill_by_model(
     params = _params(len(train))
     callbacks = [_progress_callback(ctx)]
     details: dict[str, Any] = {"features": used, "trained_on": len(train)}
+    kept = [str(c) for c in frame.columns if str(c) in not_predictors and c != name]
+    if kept:
+        details["not_predictors"] = kept  # the target and its leaks: never read
 
     import lightgbm as lgb  # heavy: loaded only when a model is asked for
 

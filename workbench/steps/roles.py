@@ -6,7 +6,9 @@ unknown). Kept out of the model, each with a reason the user sees:
 * ID columns (kind ``id``) and columns the quality check flags ``id_like``;
 * the time column (a single date/time column becomes the time column unless the user names
   one): it orders the validation instead — other date/time columns are kept out;
-* constant or empty columns, and columns flagged ``leakage`` (near-copies of the target);
+* constant or empty columns, and columns flagged ``leakage`` (every family the quality check
+  finds: near-copies of the target, one-sided flags and their families —
+  :mod:`workbench.steps.leakage`);
 * columns flagged ``pii`` (personal data: names, phone numbers, resident registration numbers,
   e-mail) — a model must not single out people, and a user who puts one back is warned;
 * columns the user excluded.
@@ -160,9 +162,10 @@ def _as_list(names: Iterable[str] | str | None) -> list[str]:
     return [str(n) for n in names]
 
 
-def _flags_by_column(quality: Any) -> dict[str, str]:
-    """The first excluding quality flag per column, from a QualityReport (or None)."""
-    flags: dict[str, str] = {}
+def _flags_by_column(quality: Any) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The first excluding quality flag per column and its alert's numbers, from a
+    QualityReport (or None)."""
+    flags: dict[str, tuple[str, dict[str, Any]]] = {}
     if quality is None:
         return flags
     for alert in getattr(quality, "alerts", []) or []:
@@ -170,8 +173,8 @@ def _flags_by_column(quality: Any) -> dict[str, str]:
         column = getattr(alert, "column", None)
         if kind in FLAG_KINDS and column is not None:
             prev = flags.get(column)
-            if prev is None or FLAG_KINDS.index(kind) < FLAG_KINDS.index(prev):
-                flags[column] = kind
+            if prev is None or FLAG_KINDS.index(kind) < FLAG_KINDS.index(prev[0]):
+                flags[column] = (kind, _reason_details(kind, getattr(alert, "details", None)))
     return flags
 
 
@@ -181,6 +184,14 @@ def personal_flags(quality: Any) -> dict[str, str]:
 
     alerts = getattr(quality, "alerts", None) or []
     return {column: PERSONAL_FLAG for column in personal_columns(alerts)}
+
+
+def _reason_details(kind: str, details: Any) -> dict[str, Any]:
+    """The alert numbers the kept-out sentence reads (a leak's family and counts)."""
+    if kind != "leakage" or not isinstance(details, Mapping):
+        return {}
+    keep = ("method", "mark", "in_focus", "outside", "like", "family")
+    return {k: details[k] for k in keep if k in details}
 
 
 def assign_roles(
@@ -206,7 +217,8 @@ def assign_roles(
     times = [c for c, r in explicit.items() if r == ColumnRole.TIME]
     if len(times) > 1:
         raise AnalysisError(words.two_time_columns(times), words.two_time_columns_hint())
-    flags = {**_flags_by_column(quality), **personal_flags(quality)}
+    flags = _flags_by_column(quality)
+    flags.update({c: (flag, {}) for c, flag in personal_flags(quality).items()})
     datetimes = [
         c
         for c in frame.columns
@@ -224,9 +236,11 @@ def assign_roles(
     excluded: list[Exclusion] = []
     forced: list[Exclusion] = []
 
-    def out(column: str, role: ColumnRole, reason: str) -> None:
+    def out(column: str, role: ColumnRole, reason: str, details: dict | None = None) -> None:
         roles[column] = role
-        excluded.append(Exclusion(column, reason, words.exclusion_message(reason, column)))
+        details = details or {}
+        message = words.exclusion_message(reason, column, **details)
+        excluded.append(Exclusion(column, reason, message, details))
 
     for column in frame.columns:
         if column == target:
@@ -242,7 +256,8 @@ def assign_roles(
                 out(column, role, "excluded")
             else:
                 roles[column] = role
-                flag = flags.get(column) or ("id_like" if kind == ColumnKind.ID else None)
+                flagged = flags.get(column)
+                flag = flagged[0] if flagged else ("id_like" if kind == ColumnKind.ID else None)
                 if flag is not None:
                     forced.append(
                         Exclusion(column, flag, words.forced_message(column, flag), forced=True)
@@ -253,8 +268,9 @@ def assign_roles(
         elif column == auto_time:
             out(column, ColumnRole.TIME, "time")
         elif column in flags:
-            flag = flags[column]
-            out(column, ColumnRole.ID if flag == "id_like" else ColumnRole.EXCLUDED, flag)
+            flag, details = flags[column]
+            role = ColumnRole.ID if flag == "id_like" else ColumnRole.EXCLUDED
+            out(column, role, flag, details)
         elif column in datetimes:
             out(column, ColumnRole.EXCLUDED, "datetime")
         else:

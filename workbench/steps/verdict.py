@@ -1,8 +1,11 @@
-"""The model's verdict: ``useful``, ``weak`` or ``no_signal``, and the sentence that says it.
+"""The model's verdict: ``useful``, ``weak``, ``no_signal`` or ``too_good``, and its sentence.
 
 :func:`judge` picks the model's score and both baselines' scores from a fit's metrics;
 :func:`verdict` weighs them against fixed thresholds (``no_signal`` makes later steps refuse to
-show causes); :func:`verdict_message` puts the verdict and its numbers into words
+show causes); :func:`giveaway_columns` finds what makes a near-perfect model too good to be true
+(ROC-AUC or R² of at least ``TOO_GOOD`` whose top drivers are columns flagged as leaking the
+target, or one column carrying most of the model); then the verdict is ``too_good`` and names
+them. :func:`verdict_message` puts the verdict and its numbers into words
 (:mod:`workbench.steps.model_wording`), so a saved model can say it again in another language.
 """
 
@@ -20,11 +23,14 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = [
     "MIN_AUC",
     "MIN_R2_GAIN",
+    "TOO_GOOD",
     "WEAK_AUC",
     "WEAK_AUC_GAIN",
     "WEAK_R2",
     "WEAK_R2_GAIN",
+    "giveaway_columns",
     "judge",
+    "model_giveaway",
     "verdict",
     "verdict_message",
 ]
@@ -36,6 +42,38 @@ MIN_AUC = 0.6
 #: Below these gains over the one-column rule, or these scores, the model is "weak".
 WEAK_R2_GAIN, WEAK_R2 = 0.02, 0.2
 WEAK_AUC_GAIN, WEAK_AUC = 0.01, 0.7
+#: A score this high (ROC-AUC or R²) is too good to be true when leaks drive it…
+TOO_GOOD = 0.99
+#: …among the model's top drivers by gain, …
+TOP_DRIVERS = 5
+#: …or one column carries this share of the model's gain on its own.
+DOMINANT_SHARE = 0.5
+
+
+def giveaway_columns(
+    score: float | None,
+    gains: dict[str, float],
+    flagged: set[str],
+    rule_column: str | None = None,
+    rule_score: float | None = None,
+) -> list[str]:
+    """The columns that give a near-perfect model its answer (empty below ``TOO_GOOD``).
+
+    ``gains``: each feature's total split gain; ``flagged``: columns the quality check flagged
+    as leaking the target that are in the model anyway (put back by the user). A flagged column
+    among the top drivers, a column with most of the gain, or a single-column rule that alone
+    scores ``TOO_GOOD`` gives the answer away.
+    """
+    if score is None or score < TOO_GOOD:
+        return []
+    total = sum(max(g, 0.0) for g in gains.values())
+    ranked = [c for c in sorted(gains, key=lambda c: -gains[c]) if gains[c] > 0][:TOP_DRIVERS]
+    found = [c for c in ranked if c in flagged]
+    if total > 0 and ranked and gains[ranked[0]] / total >= DOMINANT_SHARE:
+        found += [ranked[0]] if ranked[0] not in found else []
+    if rule_column is not None and rule_score is not None and rule_score >= TOO_GOOD:
+        found += [rule_column] if rule_column not in found else []
+    return found
 
 
 def verdict(
@@ -55,6 +93,27 @@ def verdict(
     if score < WEAK_AUC or (rule_score is not None and score - rule_score < WEAK_AUC_GAIN):
         return "weak"
     return "useful"
+
+
+def model_giveaway(
+    booster: Any,
+    display: dict[str, str],
+    flagged: set[str],
+    score: float | None,
+    baseline: BaselineResult,
+    metric: str,
+) -> list[str]:
+    """:func:`giveaway_columns` of a fitted LightGBM booster (``display``: its feature names ->
+    the user's names; ``flagged``: leakage-flagged columns the user put in the model)."""
+    if score is None or score < TOO_GOOD:
+        return []
+    gain = booster.feature_importance(importance_type="gain")
+    gains = {
+        display.get(name, name): float(g)
+        for name, g in zip(booster.feature_name(), gain, strict=True)
+    }
+    rule_score = baseline.one_feature.get(metric)
+    return giveaway_columns(score, gains, flagged, baseline.rule_column, rule_score)
 
 
 def judge(
@@ -78,8 +137,10 @@ def verdict_message(
     baseline: dict[str, Any],
     positive: str | None,
     classes: list[str] | None,
+    giveaway: list[str] | None = None,
 ) -> str:
-    """The verdict in words; ``baseline`` as in :meth:`BaselineResult.to_dict`."""
+    """The verdict in words; ``baseline`` as in :meth:`BaselineResult.to_dict`; ``giveaway``:
+    the columns a ``too_good`` model reads its answer from."""
     rule = baseline.get("one_feature") or {}
     col = rule.get("column")
     constant = baseline.get("constant") or {}
@@ -114,4 +175,6 @@ def verdict_message(
         )
     if verdict == "no_signal":
         return f"{words.no_signal()} {sentence}"
+    if verdict == "too_good":
+        return f"{sentence} {words.too_good(giveaway or [])}"
     return f"{sentence} {words.verdict_tail(verdict, col)}"

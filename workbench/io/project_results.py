@@ -150,6 +150,8 @@ def encode_causes(causes: Any, tables: dict[str, pd.DataFrame]) -> dict[str, Any
                 "also": [_encode_condition(c) for c in g.also],
                 "description": g.description,
                 "rows_dtype": str(g.rows.dtype),
+                "stability": plain(g.stability),
+                "overlap_of": [int(i) for i in g.overlap_of],
             }
         )
         rows_id.append(np.full(len(g.rows), int(g.id), dtype=np.int64))
@@ -170,6 +172,8 @@ def encode_causes(causes: Any, tables: dict[str, pd.DataFrame]) -> dict[str, Any
         "cluster_columns": list(causes.cluster_columns),
         "sampled_rows": causes.sampled_rows,
         "message": causes.message,
+        "merged": int(causes.merged),
+        "size_scores": {str(k): float(v) for k, v in causes.size_scores.items()},
     }
 
 
@@ -187,6 +191,8 @@ def _decode_group(g: dict[str, Any], rows: pd.Index) -> Any:
         description=g.get("description", ""),
         rows=rows,
         also=[_decode_condition(c) for c in g.get("also") or []],
+        stability=None if g.get("stability") is None else float(g["stability"]),
+        overlap_of=[int(i) for i in g.get("overlap_of") or []],
     )
 
 
@@ -213,6 +219,8 @@ def decode_causes(doc: dict[str, Any], tables: dict[str, pd.DataFrame]) -> Any:
         cluster_columns=list(doc.get("cluster_columns") or []),
         sampled_rows=doc.get("sampled_rows"),
         message=doc.get("message", ""),
+        merged=int(doc.get("merged", 0)),
+        size_scores={int(k): float(v) for k, v in (doc.get("size_scores") or {}).items()},
     )
 
 

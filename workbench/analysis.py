@@ -112,6 +112,9 @@ class AnalysisResult:
                         "overall_mean": _json_num(item["overall_mean"]),
                         "conditions": item["conditions"],
                         "also": item["also"],
+                        "stability": item["stability"],
+                        "weak": item["weak"],
+                        "overlap_of": item["overlap_of"],
                     }
                 )
         rule = self.goal.focus_rule

@@ -11,7 +11,7 @@ What this was measured on, and how it compares with a plain reference pipeline: 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -255,8 +255,10 @@ def find_cause_groups(
             group, focus_text, goal.target, focus_direction(goal), is_rate=is_rate, label=label
         )
 
-    position = {k: g.id for k, g in zip(order, groups, strict=True)}
-    ids = np.array([position.get(int(k), -1) for k in raw], dtype=np.int64)
+    id_of = np.full(max(n_groups, 1) + 1, -1, dtype=np.int64)  # old label + 1 -> group id
+    for k, g in zip(order, groups, strict=True):
+        id_of[k + 1] = g.id
+    ids = id_of[raw + 1]
     labels = pd.Series(ids, index=rows, name="cluster", dtype="int64")
     noise = int((raw < 0).sum())
     message = summary_message(bool(groups), noise, n, focus_text)
@@ -303,7 +305,7 @@ def _merge_same(
     raw: np.ndarray,
     built: dict[int, CauseGroup],
     stability: dict[int, float],
-    build: Any,
+    build: Callable[[int, np.ndarray], CauseGroup],
     ctx: JobContext,
 ) -> tuple[np.ndarray, dict[int, CauseGroup], dict[int, float], int]:
     """Merge groups that name the same strong drivers with agreeing conditions, until none do.

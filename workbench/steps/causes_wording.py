@@ -375,9 +375,3 @@ def weak_group_sentence(stability: float) -> str:
         "not be a distinct cause."
     ).format(pct=fmt_pct(stability))
 
-
-def stability_phrase(stability: float | None) -> str:
-    """ "reappears in 96% of re-runs" (empty for groups saved before stability was measured)."""
-    if stability is None or not math.isfinite(stability):
-        return ""
-    return _("reappears in {pct} of re-runs").format(pct=fmt_pct(stability))

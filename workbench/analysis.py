@@ -115,6 +115,9 @@ class AnalysisResult:
                         "also": item["also"],
                         "effect": _effect_json(g.claims.get("effect")),
                         "claims": item["claims"],
+                        "stability": item["stability"],
+                        "weak": item["weak"],
+                        "overlap_of": item["overlap_of"],
                     }
                 )
         rule = self.goal.focus_rule

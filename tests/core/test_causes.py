@@ -14,15 +14,13 @@ from workbench.errors import AnalysisError
 from workbench.jobs import Cancelled
 from workbench.steps import causes_wording as words
 from workbench.steps.cause_profile import ColumnStats, best_condition
-from workbench.steps.causes import (
+from workbench.steps.cause_stability import (
     MAX_CLUSTER_COLUMNS,
-    CauseGroups,
-    FocusTooSmall,
     auto_min_group_size,
     cluster_columns,
     cluster_shap,
-    find_cause_groups,
 )
+from workbench.steps.causes import CauseGroups, FocusTooSmall, find_cause_groups
 from workbench.steps.explain import ShapValues
 from workbench.steps.goal import ColumnRole, Direction, Goal, select_focus
 

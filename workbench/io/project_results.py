@@ -156,6 +156,8 @@ def encode_causes(
                 "claims": masked_rules(g.claims.to_dict(), g.personal_columns(), frame),
                 "candidates": list(g.candidates),
                 "rows_dtype": str(g.rows.dtype),
+                "stability": plain(g.stability),
+                "overlap_of": [int(i) for i in g.overlap_of],
             }
         )
         rows_id.append(np.full(len(g.rows), int(g.id), dtype=np.int64))
@@ -176,6 +178,8 @@ def encode_causes(
         "cluster_columns": list(causes.cluster_columns),
         "sampled_rows": causes.sampled_rows,
         "message": causes.message,
+        "merged": int(causes.merged),
+        "size_scores": {str(k): float(v) for k, v in causes.size_scores.items()},
     }
 
 
@@ -194,10 +198,11 @@ def _decode_group(g: dict[str, Any], rows: pd.Index, frame: pd.DataFrame | None 
         description=g.get("description", ""),
         rows=rows,
         also=[_decode_condition(c, frame) for c in g.get("also") or []],
-        claims=ClaimSet.from_dict(
-            unmasked_rules(g.get("claims"), frame)
-        ),  # absent in files before claims: no numbers
+        # absent in files saved before claims: no numbers
+        claims=ClaimSet.from_dict(unmasked_rules(g.get("claims"), frame)),
         candidates=[str(c) for c in g.get("candidates") or []],
+        stability=None if g.get("stability") is None else float(g["stability"]),
+        overlap_of=[int(i) for i in g.get("overlap_of") or []],
     )
 
 
@@ -228,6 +233,8 @@ def decode_causes(
         cluster_columns=list(doc.get("cluster_columns") or []),
         sampled_rows=doc.get("sampled_rows"),
         message=doc.get("message", ""),
+        merged=int(doc.get("merged", 0)),
+        size_scores={int(k): float(v) for k, v in (doc.get("size_scores") or {}).items()},
     )
 
 

@@ -1,26 +1,17 @@
 """Cause groups: distinct groups of focus rows that the model reaches for different reasons.
 
-HDBSCAN runs on the focus rows' SHAP vectors: two rows land in the same group when the same
-factors push them toward the goal by similar amounts. What we measured on the demo line and on
-harder variants (weaker routes, 30-40 pure-noise columns; see tests/core/test_causes.py):
-
-* raw SHAP values (they share the target's unit, so no scaling) restricted to the columns that
-  carry 95% of the focus rows' mean |SHAP| (3 to 15 columns) recover the planted routes as well
-  as all columns (adjusted Rand index 0.98-1.0) and cut HDBSCAN's time several-fold;
-* ``min_samples`` = min(min group size, 10): as good as the default (= min group size), which
-  is 5-10x slower on big focus sets (50,000 rows: ~10 s instead of ~100 s);
-* above :data:`MAX_CLUSTER_ROWS` focus rows, HDBSCAN runs on a seeded random sample and the
-  other rows join the group whose centre is nearest when they lie within its reach, else
-  they are noise (``hdbscan.approximate_predict`` did the same in ~20 s for 30,000 rows).
-
-:func:`cluster_shap` is a plain top-level function of arrays, so the GUI can run it in a worker
-process (HDBSCAN holds the GIL): ``run_in_process(cluster_shap, values, size, ...)``.
+Two rows land in the same group when the same factors push them toward the goal by similar
+amounts: the grouping of the focus rows' SHAP vectors is chosen by
+:func:`~workbench.steps.cause_stability.choose_grouping` (HDBSCAN, the smallest group size kept
+by how well the groups replicate; each group carries its stability). Groups that then say the
+same thing (same strong drivers, agreeing conditions) are merged, and a group that meets the
+conditions of two others is described as their overlap (:mod:`workbench.steps.cause_merge`).
+What this was measured on, and how it compares with a plain reference pipeline: docs/truth.md.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,22 +21,22 @@ import pandas as pd
 from workbench.claims import ClaimSet
 from workbench.errors import AnalysisError
 from workbench.jobs import JobContext, ensure_context
+from workbench.steps import cause_merge
 from workbench.steps import causes_wording as words
 from workbench.steps.cause_claims import group_claims
 from workbench.steps.cause_profile import ColumnStats, Condition, best_condition
+from workbench.steps.cause_stability import (
+    MIN_GROUP_FLOOR,
+    WEAK_STABILITY,
+    Grouping,
+    auto_min_group_size,
+    choose_grouping,
+    cluster_columns,
+)
 from workbench.steps.goal import ColumnRole, Goal, parse_focus
 from workbench.steps.pii import masked_rules
 
 MIN_FOCUS_ROWS = 30  # fewer focus rows than this: refuse to cluster
-MIN_GROUP_FLOOR = 10  # the automatic smallest group never goes below this
-AUTO_GROUP_SHARE = 0.05  # automatic smallest group: 5% of the focus rows
-MAX_MIN_SAMPLES = 10
-CLUSTER_COVERAGE = 0.95  # cluster on the columns holding this share of mean |SHAP|
-MIN_CLUSTER_COLUMNS = 3
-MAX_CLUSTER_COLUMNS = 15
-MAX_CLUSTER_ROWS = 20_000
-REACH_QUANTILE = 0.98  # sampled runs: a left-out row joins a group within this reach
-SINGLE_GROUP_CONSISTENCY = 1.0  # one group when a column's mean SHAP is >= 1 spread from zero
 MAX_DRIVERS = 5
 PROFILE_ROWS = 200_000  # the rest of a big table is judged on a seeded sample of this many rows
 MAX_CLAUSES = 3
@@ -92,6 +83,13 @@ class CauseGroup:
     also: list[Condition] = field(default_factory=list)  # distinctive, but not a driver
     claims: ClaimSet = field(default_factory=ClaimSet)  # every number its sentences state
     candidates: list[str] = field(default_factory=list)  # columns its conditions came from
+    stability: float | None = None  # 0-1: how often it reappears on resampled rows (None: old)
+    overlap_of: list[int] = field(default_factory=list)  # ids of the two groups it overlaps
+
+    @property
+    def weak(self) -> bool:
+        """The group does not replicate: it reappears in fewer than 60% of the re-runs."""
+        return self.stability is not None and self.stability < WEAK_STABILITY
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +103,9 @@ class CauseGroup:
             "also": [c.to_dict() for c in self.also],
             "description": self.description,
             "claims": masked_rules(self.claims.to_dict(), self.personal_columns()),
+            "stability": None if self.stability is None else round(float(self.stability), 3),
+            "weak": self.weak,
+            "overlap_of": list(self.overlap_of),
         }
 
     def personal_columns(self) -> list[str]:
@@ -125,6 +126,8 @@ class CauseGroups:
     cluster_columns: list[str] = field(default_factory=list)
     sampled_rows: int | None = None  # HDBSCAN ran on this many sampled rows (None: all)
     message: str = ""  # a sentence about the whole result (noise; no groups found)
+    merged: int = 0  # groups merged into another because they said the same thing
+    size_scores: dict[int, float] = field(default_factory=dict)  # sizes tried -> stability score
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -136,124 +139,9 @@ class CauseGroups:
             "cluster_columns": list(self.cluster_columns),
             "sampled_rows": self.sampled_rows,
             "message": self.message,
+            "merged": self.merged,
+            "size_scores": {str(k): v for k, v in self.size_scores.items()},
         }
-
-
-def auto_min_group_size(n_focus: int) -> int:
-    """The automatic smallest group: 5% of the focus rows, at least 10."""
-    return max(MIN_GROUP_FLOOR, round(AUTO_GROUP_SHARE * n_focus))
-
-
-def cluster_columns(values: np.ndarray, coverage: float = CLUSTER_COVERAGE) -> np.ndarray:
-    """Indices of the columns that carry ``coverage`` of the mean |SHAP| (3 to 15 of them)."""
-    if values.size == 0:
-        return np.arange(values.shape[1] if values.ndim == 2 else 0)
-    imp = np.abs(values).mean(axis=0)
-    order = np.argsort(-imp, kind="stable")
-    order = order[imp[order] > 0]
-    if order.size == 0:
-        return order
-    cum = np.cumsum(imp[order]) / imp[order].sum()
-    k = int(np.searchsorted(cum, coverage - 1e-12)) + 1
-    k = min(max(k, MIN_CLUSTER_COLUMNS), MAX_CLUSTER_COLUMNS, order.size)
-    return np.sort(order[:k])
-
-
-def cluster_shap(
-    values: np.ndarray,
-    min_cluster_size: int,
-    min_samples: int | None = None,
-    max_rows: int = MAX_CLUSTER_ROWS,
-    seed: int = 0,
-) -> np.ndarray:
-    """HDBSCAN labels for the rows of ``values`` (already restricted to the chosen columns).
-
-    Returns labels 0..k-1, numbered by group size (0 = largest), and -1 for noise. A plain
-    function of arrays: safe to run in a worker process.
-    """
-    import hdbscan
-
-    values = np.ascontiguousarray(values, dtype=np.float64)
-    n = values.shape[0]
-    labels = np.full(n, -1, dtype=np.int64)
-    if n == 0 or values.shape[1] == 0 or n < 2 * min_cluster_size:
-        return labels
-    if min_samples is None:
-        min_samples = min(min_cluster_size, MAX_MIN_SAMPLES)
-    sample = None
-    fit_values, size = values, min_cluster_size
-    if n > max_rows:
-        rng = np.random.default_rng(seed)
-        sample = np.sort(rng.choice(n, size=max_rows, replace=False))
-        fit_values = values[sample]
-        size = max(MIN_GROUP_FLOOR // 2, round(min_cluster_size * max_rows / n))
-
-    # allow_single_cluster: when all rows share one cause, one group is the honest answer
-    # (without it HDBSCAN cuts a single blob into arbitrary pieces); with several routes the
-    # result is the same (measured on the demo line and harder variants).
-    model = hdbscan.HDBSCAN(
-        min_cluster_size=int(size),
-        min_samples=int(min(min_samples, size)),
-        allow_single_cluster=True,
-        core_dist_n_jobs=1,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fitted = model.fit(fit_values).labels_.astype(np.int64)
-    if fitted.max() == 0 and not _consistent_push(fit_values[fitted == 0]):
-        # One "group" whose rows are pushed every which way is no group at all.
-        fitted[:] = -1
-    if sample is None:
-        labels = fitted
-    else:
-        labels[sample] = fitted
-        rest = np.setdiff1d(np.arange(n), sample, assume_unique=True)
-        labels[rest] = _assign_to_groups(values[rest], fit_values, fitted)
-    return _renumber_by_size(labels)
-
-
-def _assign_to_groups(points: np.ndarray, fitted: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Labels for rows left out of the HDBSCAN sample: the group whose centre is nearest, if
-    the row lies within that group's reach (98% of its sampled members are as close), else -1.
-
-    Cause groups are compact blobs in SHAP space, so this matches HDBSCAN's own approximate
-    prediction closely at a fraction of its cost (~0.1 s instead of ~20 s for 30,000 rows).
-    """
-    out = np.full(points.shape[0], -1, dtype=np.int64)
-    ids = np.unique(labels[labels >= 0])
-    if ids.size == 0 or points.shape[0] == 0:
-        return out
-    best = np.full(points.shape[0], np.inf)
-    for k in ids:
-        members = fitted[labels == k]
-        centre = members.mean(axis=0)
-        reach = np.quantile(np.linalg.norm(members - centre, axis=1), REACH_QUANTILE)
-        dist = np.linalg.norm(points - centre, axis=1)
-        ratio = dist / max(reach, 1e-12)
-        better = (ratio <= 1.0) & (ratio < best)
-        out[better] = k
-        best[better] = ratio[better]
-    return out
-
-
-def _consistent_push(values: np.ndarray) -> bool:
-    """Some column pushes the rows one way: its mean SHAP is at least one spread from zero."""
-    mean = np.abs(values.mean(axis=0))
-    spread = values.std(axis=0)
-    return bool(np.any((mean >= SINGLE_GROUP_CONSISTENCY * spread) & (mean > 0)))
-
-
-def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
-    found = labels[labels >= 0]
-    if found.size == 0:
-        return labels
-    ids, counts = np.unique(found, return_counts=True)
-    order = ids[np.lexsort((ids, -counts))]
-    mapping = np.full(int(labels.max()) + 1, -1, dtype=np.int64)
-    mapping[order] = np.arange(order.size)
-    out = labels.copy()
-    out[labels >= 0] = mapping[labels[labels >= 0]]
-    return out
 
 
 def _controllability(roles: Mapping[str, ColumnRole], column: str) -> str:
@@ -323,34 +211,45 @@ def find_cause_groups(
     ctx.progress(0.0, words.progress_grouping(n))
     sign = _focus_sign(goal)
     chosen = cluster_columns(values)
-    if not chosen.size:
-        raw = np.full(n, -1, dtype=np.int64)
-    elif in_process:
-        from workbench.procs import run_in_process
-
-        raw = run_in_process(
-            cluster_shap,
-            np.ascontiguousarray(values[:, chosen]),
-            size,
-            ctx=ctx.sub(0.0, 0.6),
-            message=words.progress_grouping(n),
-        )
-    else:
-        raw = cluster_shap(values[:, chosen], size)
-    sampled = MAX_CLUSTER_ROWS if n > MAX_CLUSTER_ROWS and chosen.size else None
+    grouping = _group(
+        values[:, chosen], size, n, fixed=min_group_size is not None, in_process=in_process, ctx=ctx
+    )
     ctx.progress(0.6, words.progress_grouping(n))
 
     numeric = pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target)
     is_rate, label = outcome_wording(goal, numeric_target=numeric)
     profile = _Profile(frame, [c for c in columns if c in frame.columns])
-    n_groups = int(raw.max()) + 1 if raw.size and raw.max() >= 0 else 0
-    labels = pd.Series(np.where(raw >= 0, raw + 1, -1), index=rows, name="cluster", dtype="int64")
-    table = frame if goal.target in frame.columns else frame.assign(**{goal.target: target})
-    groups: list[CauseGroup] = []
-    for k in range(n_groups):
-        ctx.progress(0.6 + 0.4 * k / max(n_groups, 1), words.progress_describing(k + 1))
+    raw = grouping.labels
+    stability = {k: float(v) for k, v in enumerate(grouping.stability)}
+
+    def build(k: int, raw: np.ndarray) -> CauseGroup:
         members = raw == k
-        group = _build_group(k + 1, values[members] * sign, rows[members], columns, roles, profile)
+        return _build_group(k + 1, values[members] * sign, rows[members], columns, roles, profile)
+
+    n_groups = int(raw.max()) + 1 if raw.size and raw.max() >= 0 else 0
+    built = {}
+    for k in range(n_groups):
+        ctx.progress(0.6 + 0.2 * k / max(n_groups, 1), words.progress_describing(k + 1))
+        built[k] = build(k, raw)
+    raw, built, stability, merged = _merge_same(raw, built, stability, build, ctx)
+
+    order = sorted(built, key=lambda k: (-built[k].size, k))  # largest group first
+    groups: list[CauseGroup] = []
+    for new_id, k in enumerate(order, start=1):
+        group = built[k]
+        group.id = new_id
+        group.stability = stability.get(k)
+        groups.append(group)
+    id_of = np.full(max(n_groups, 1) + 1, -1, dtype=np.int64)  # old label + 1 -> group id
+    for k, g in zip(order, groups, strict=True):
+        id_of[k + 1] = g.id
+    labels = pd.Series(id_of[raw + 1], index=rows, name="cluster", dtype="int64")
+    # the claims are measured once the groups have their final rows and ids
+    table = frame if goal.target in frame.columns else frame.assign(**{goal.target: target})
+    for group in groups:
+        ctx.progress(
+            0.8 + 0.2 * group.id / max(len(groups), 1), words.progress_describing(group.id)
+        )
         group.claims = group_claims(
             group,
             table,
@@ -365,10 +264,12 @@ def find_cause_groups(
         group.share = group.claims["focus_share"].value
         group.target_mean = group.claims["group_mean"].value
         group.overall_mean = group.claims["overall"].value
+    for k, (i, j) in cause_merge.overlaps(groups).items():
+        groups[k].overlap_of = sorted([groups[i].id, groups[j].id])
+    for group in groups:
         group.description = describe_group(
             group, focus_text, goal.target, focus_direction(goal), is_rate=is_rate, label=label
         )
-        groups.append(group)
 
     noise = int((raw < 0).sum())
     message = summary_message(bool(groups), noise, n, focus_text)
@@ -377,13 +278,68 @@ def find_cause_groups(
         groups=groups,
         labels=labels,
         noise_rows=noise,
-        min_group_size=size,
+        min_group_size=grouping.min_cluster_size,
         focus_rows=n,
         focus_text=focus_text,
         cluster_columns=[columns[j] for j in chosen],
-        sampled_rows=sampled,
+        sampled_rows=grouping.sampled_rows,
         message=message,
+        merged=merged,
+        size_scores=dict(grouping.scores),
     )
+
+
+def _group(
+    values: np.ndarray, size: int, n: int, *, fixed: bool, in_process: bool, ctx: JobContext
+) -> Grouping:
+    """Choose the grouping here, or in a worker process a cancel stops at once (the GUI)."""
+    if not values.shape[1]:
+        return Grouping(np.full(n, -1, dtype=np.int64), np.zeros(0), size)
+    sub = ctx.sub(0.0, 0.6)
+    if in_process:
+        from workbench.procs import run_in_process
+
+        return run_in_process(
+            choose_grouping,
+            np.ascontiguousarray(values),
+            size,
+            fixed,
+            ctx=sub,
+            message=words.progress_grouping(n),
+        )
+    return choose_grouping(
+        values, size, fixed=fixed, progress=lambda f: sub.progress(f, words.progress_grouping(n))
+    )
+
+
+def _merge_same(
+    raw: np.ndarray,
+    built: dict[int, CauseGroup],
+    stability: dict[int, float],
+    build: Callable[[int, np.ndarray], CauseGroup],
+    ctx: JobContext,
+) -> tuple[np.ndarray, dict[int, CauseGroup], dict[int, float], int]:
+    """Merge groups that name the same strong drivers with agreeing conditions, until none do.
+
+    The merged group's stability is its parts' stability weighted by their sizes.
+    """
+    raw = raw.copy()
+    merged = 0
+    while True:
+        keys = sorted(built)
+        pair = cause_merge.first_same_pair([built[k] for k in keys])
+        if pair is None:
+            return raw, built, stability, merged
+        keep, drop = keys[pair[0]], keys[pair[1]]
+        a, b = built[keep].size, built[drop].size
+        stab = (stability.get(keep, 0.0) * a + stability.get(drop, 0.0) * b) / max(a + b, 1)
+        raw[raw == drop] = keep
+        del built[drop]
+        stability.pop(drop, None)
+        stability[keep] = stab
+        ctx.progress(0.9, words.progress_describing(keep + 1))
+        built[keep] = build(keep, raw)
+        merged += 1
 
 
 def summary_message(has_groups: bool, noise: int, n: int, focus_text: str) -> str:
@@ -540,4 +496,8 @@ def describe_group(
     text = words.group_description(headline, clauses, " ".join(parts), caveat)
     if group.also:
         text = text + " " + words.travels_along(words.condition_with_numbers(group.also[0]))
+    if len(group.overlap_of) == 2:
+        text = text + " " + words.overlap_sentence(*group.overlap_of)
+    if group.weak and group.stability is not None:
+        text = text + " " + words.weak_group_sentence(group.stability)
     return text

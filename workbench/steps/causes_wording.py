@@ -421,3 +421,19 @@ def target_empty_hint() -> str:
 
 def progress_done() -> str:
     return _("Analysis done")
+
+
+# --- how the grouping holds up (stability, overlap) --------------------------------------------
+
+
+def overlap_sentence(first: int, second: int) -> str:
+    """A group whose rows meet the conditions of two other groups at once."""
+    return _("These are the rows that meet both group {a} and group {b}.").format(a=first, b=second)
+
+
+def weak_group_sentence(stability: float) -> str:
+    """A group that does not replicate when the grouping is redone on resampled rows."""
+    return _(
+        "Weak group: it came back in only {pct} of the re-runs on resampled rows, so it may "
+        "not be a distinct cause."
+    ).format(pct=fmt_pct(stability))

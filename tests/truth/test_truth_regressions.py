@@ -1,0 +1,80 @@
+"""Regressions from the truth corpus: a fast subset of tests/bench/bench_truth.py.
+
+Each case runs the product's whole analysis (``run_analysis``) and the plain reference
+pipeline on the same focus rows, and checks the grouping against the documented mechanisms.
+Floors sit a little under what docs/truth.md measured, so a change that loses a mechanism fails.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from tests.truth.corpus import build_case
+from tests.truth.reference import mechanism_ari, reference_labels
+from workbench.analysis import run_analysis
+
+# key: (ARI floor, groups expected)
+FLOORS = {
+    "ai4i2020": (0.50, 4),  # one group held every failure before (ARI 0)
+    "overlapping_routes": (0.90, 4),  # eight groups before (ARI 0.56)
+    "interaction": (0.90, 2),  # four groups before (ARI 0.61)
+    "demo_cells": (0.95, 3),
+    "tep_subset": (0.70, 6),
+}
+BELOW_REFERENCE_TOLERANCE = 0.01  # a few rows of a few hundred
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("truth")
+    out = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for key in FLOORS:
+            case = build_case(key, folder)
+            result = run_analysis(
+                case.path,
+                target=case.target,
+                focus=case.focus,
+                exclude=case.exclude or None,
+                id_columns=case.id_columns or None,
+            )
+            labels = result.causes.labels
+            ref = reference_labels(case, pd.Index(labels.index))
+            out[key] = (case, result, mechanism_ari(labels, case)[0], mechanism_ari(ref, case)[0])
+    return out
+
+
+@pytest.mark.parametrize("key", list(FLOORS))
+def test_mechanisms_come_back_and_not_worse_than_the_reference(runs, key):
+    _case, result, ours, ref = runs[key]
+    floor, n_groups = FLOORS[key]
+    assert len(result.causes.groups) == n_groups, [g.description for g in result.causes.groups]
+    assert ours >= floor, (ours, ref)
+    assert ours >= ref - BELOW_REFERENCE_TOLERANCE, (ours, ref)
+    assert all(g.stability is not None and 0 <= g.stability <= 1 for g in result.causes.groups)
+
+
+def test_overlapping_routes_name_their_overlap(runs):
+    _case, result, _ours, _ref = runs["overlapping_routes"]
+    overlaps = [g for g in result.causes.groups if g.overlap_of]
+    assert len(overlaps) == 1
+    both = overlaps[0]
+    parts = [g for g in result.causes.groups if g.id in both.overlap_of]
+    columns = {c.column for g in parts for c in g.conditions}
+    assert {"supplier", "firing_temp"} <= columns
+    assert "These are the rows that meet both group" in both.description
+
+
+def test_the_power_failures_at_low_and_high_power_stay_two_groups(runs):
+    _case, result, _ours, _ref = runs["ai4i2020"]
+    torque = [
+        c
+        for g in result.causes.groups
+        for c in g.conditions
+        if c.column == "Torque [Nm]" and c.kind in ("below", "above")
+    ]
+    assert {c.kind for c in torque} == {"below", "above"}

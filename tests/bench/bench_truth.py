@@ -41,9 +41,11 @@ from tests.truth.reference import mechanism_ari, reference_labels  # noqa: E402
 
 
 def audit_claims(result: Any, case: TruthCase) -> tuple[int, int] | None:
-    """Hook for the claims audit (issue 12 §3): (claims audited, claims wrong) for the
-    sentences ``result`` produced on ``case``, or None while claim records do not exist yet."""
-    return None
+    """(claims audited, claims wrong): every number the groups' sentences state, recomputed
+    from the rows it names (:func:`workbench.claims.audit_result`)."""
+    from workbench.claims import audit_result
+
+    return audit_result(result)
 
 
 def run_case(case: TruthCase) -> dict[str, Any]:

@@ -30,7 +30,8 @@ def recomputed(claims: Iterable[Claim], frame: pd.DataFrame, labels: Any) -> lis
 
 def allowed_numbers(group: Any, frame: pd.DataFrame, labels: Any, focus_text: str) -> set[str]:
     """The number texts a sentence about ``group`` may show."""
-    out: set[str] = {str(group.id)}
+    # group numbers are names, not measurements ("the rows that meet both group 1 and group 2")
+    out: set[str] = {str(group.id), *(str(i) for i in getattr(group, "overlap_of", []) or [])}
     # The group's own mean is a selection of focus rows: data, never a sentence's number.
     stated = [c for c in group.claims.values() if c.name != "group_mean"]
     for claim in recomputed(stated, frame, labels):

@@ -135,10 +135,15 @@ class ActionDialog(QDialog):
         action: Action | None = None,
         parent: QWidget | None = None,
         runner: JobRunner | None = None,
+        *,
+        proposed: bool = False,
     ) -> None:
+        """``proposed``: ``action`` is a new action pre-filled for the user (from a cause
+        group), not yet in the log — the dialog says "New action" and OK adds it."""
         super().__init__(parent)
         self.action = action
-        self.setWindowTitle(EDIT_TITLE if action is not None else ADD_TITLE)
+        self.proposed = proposed
+        self.setWindowTitle(EDIT_TITLE if action is not None and not proposed else ADD_TITLE)
         self.setMinimumWidth(560)
         self.title_edit = QLineEdit()
         self.hypothesis_edit = QPlainTextEdit()

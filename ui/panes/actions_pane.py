@@ -239,6 +239,34 @@ class ActionsPane(Pane):
         dialog.open()
         return dialog
 
+    def propose(self, action: Action) -> ActionDialog:
+        """Open the dialog pre-filled with ``action`` (made from a cause group); OK adds it to
+        the log with the user's edits, Cancel adds nothing. Returns the dialog (tests fill it)."""
+        dialog = ActionDialog(action, self, runner=self.controller.runner, proposed=True)
+        dialog.accepted.connect(lambda: self._apply_proposal(dialog, action))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _apply_proposal(self, dialog: ActionDialog, action: Action) -> None:
+        try:
+            changes = dialog.changed_fields()
+            if changes:  # the user's edits of the proposal are kept in its history
+                action = update_action(action, **changes)
+        except WorkbenchError as exc:
+            QMessageBox.warning(self, TITLE, f"{exc.message}\n\n{exc.hint}")
+            return
+        actions = self.actions()
+        actions.append(action)
+        self.project.actions = actions
+        self.project.touch(Section.ACTIONS)
+        self.controller.status_message.emit(SAVED_NEW.format(title=action.title))
+        if action.is_logged:
+            self.record_in_library(action)
+        self.table.selectRow(len(self.actions()) - 1)
+        self._show_details()
+
     def _apply_dialog(self, dialog: ActionDialog, row: int | None) -> None:
         project = self.project
         actions = self.actions()

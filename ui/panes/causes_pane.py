@@ -115,9 +115,14 @@ class CausesPane(Pane):
         self.comparison.setHorizontalHeaderLabels(COMPARE_HEADERS)
         self.comparison.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.comparison.verticalHeader().hide()
+        self.comparison.setWordWrap(True)
+        # The condition takes what is left and wraps; the numbers and the typical values keep
+        # their full width, so "Typical values" is never cut (it was at 1600 px).
         header = self.comparison.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        self.comparison.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.compare_note = QLabel(NO_GROUP_SELECTED)
         self.compare_note.setWordWrap(True)
         self.create_button = QPushButton(CREATE_ACTION)
@@ -373,6 +378,8 @@ class CausesPane(Pane):
         self._fill_comparison()
 
     def _on_create_button_clicked(self) -> None:
+        """Open the Actions step with the action dialog pre-filled from the selected group:
+        the engineer reads and adjusts the proposal; OK adds it to the log, Cancel nothing."""
         from workbench.actions import action_from_group
 
         group = self.selected_group()
@@ -380,14 +387,19 @@ class CausesPane(Pane):
             return
         project = self.project
         action = action_from_group(group, goal=project.goal, roles=project.roles)
-        project.actions.append(action)
-        project.touch(Section.ACTIONS)
-        self.controller.status_message.emit(ACTION_CREATED.format(title=action.title))
-        self.action_created.emit(action)
         window = self.window()
-        for i, pane in enumerate(getattr(window, "panes", [])):
-            if type(pane).__name__ == "ActionsPane":
-                window.go(i)
+        panes = list(getattr(window, "panes", []))
+        actions_pane = next((p for p in panes if type(p).__name__ == "ActionsPane"), None)
+        if actions_pane is None:  # the pane alone (a preview): add the proposal as it is
+            project.actions.append(action)
+            project.touch(Section.ACTIONS)
+            self.controller.status_message.emit(ACTION_CREATED.format(title=action.title))
+            self.action_created.emit(action)
+            return
+        window.go(panes.index(actions_pane))
+        dialog = actions_pane.propose(action)
+        # After the pane added it (connected first): the action as the user accepted it.
+        dialog.accepted.connect(lambda: self.action_created.emit(actions_pane.actions()[-1]))
 
 
 def _box(title: str, widget: QWidget) -> QGroupBox:

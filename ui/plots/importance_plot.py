@@ -29,7 +29,7 @@ class ImportancePlot(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         style_plot(self)
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(110)
         self.getPlotItem().setMouseEnabled(x=False, y=False)
         self.drivers: list[str] = []
         self.overall_values = np.zeros(0)

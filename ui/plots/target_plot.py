@@ -35,7 +35,7 @@ class TargetPlot(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         style_plot(self)
-        self.setMinimumHeight(180)
+        self.setMinimumHeight(150)
         self.getPlotItem().setMouseEnabled(x=False, y=False)
         self.focus_counts = np.zeros(0, dtype=int)
         self.rest_counts = np.zeros(0, dtype=int)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtCore import QByteArray, QSignalBlocker, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
@@ -59,7 +59,6 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         # The loop (step list + panes) and the start page share the central area.
         self.hint_bar = HintBar()
         self.hint_bar.dismissed.connect(self._on_hint_bar_dismissed)
-        self._hints_on = False  # tips are shown while walking the demo project
         self.loop = QWidget()
         loop_layout = QVBoxLayout(self.loop)
         loop_layout.setContentsMargins(0, 0, 0, 0)
@@ -133,6 +132,11 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         self.language_menu = LanguageMenu(self.prefs, self)
         self.language_menu.restart_requested.connect(self.restart_for_language)
         settings_menu.addMenu(self.language_menu)
+        self.action_hints = QAction(_("Show &tips"), self)
+        self.action_hints.setCheckable(True)
+        self.action_hints.setChecked(self.prefs.show_hints)
+        self.action_hints.toggled.connect(self.set_show_hints)
+        settings_menu.addAction(self.action_hints)
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addActions([self.action_demo, self.action_about])
         self._fill_recent_menu()
@@ -189,14 +193,23 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
 
     def _update_hint(self) -> None:
         pane = self.stack.currentWidget()
-        if self._hints_on and self.prefs.show_hints and pane is not None:
+        # Tips on every project (a first project of one's own needs them more than the demo)
+        # until the user hides them; Settings ▸ Show tips brings them back.
+        if self.prefs.show_hints and pane is not None:
             self.hint_bar.show_for(type(pane).__name__)
         else:
             self.hint_bar.hide()
 
     def _on_hint_bar_dismissed(self) -> None:
-        self.prefs.show_hints = False
+        self.set_show_hints(False)
+
+    def set_show_hints(self, on: bool) -> None:
+        """Show or hide the tips above each step, remembered between sessions."""
+        self.prefs.show_hints = on
         save_preferences(self.prefs)
+        with QSignalBlocker(self.action_hints):
+            self.action_hints.setChecked(on)
+        self._update_hint()
 
     def _update_title(self) -> None:
         if not self.has_project:

@@ -58,6 +58,7 @@ from ui.panes.quality_text import (
     UP,
     number_text,
     summary_text,
+    without_settled_role_fixes,
 )
 from ui.plots.column_plot import ColumnPlot
 from ui.plots.missing_map import MissingMapPlot
@@ -176,7 +177,8 @@ class QualityPane(Pane):
             self.column_plot.clear_plot()
         else:
             self.summary.setText(summary_text(report))
-            self._fill_alerts(report.alerts, [str(p.name) for p in report.profiles])
+            alerts = without_settled_role_fixes(report.alerts, project.roles)
+            self._fill_alerts(alerts, [str(p.name) for p in report.profiles])
             self._fill_profiles(report)
             self.missing_map.show_map(report.missing_map)
         if report is not None and self._report_is_current():

@@ -51,7 +51,8 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
     ) -> None:
         super().__init__(controller, panes)
         self.prefs = prefs
-        self.path: Path | None = None  # where the open project was last saved by the user
+        controller.set_library_path(prefs.library_folder or None)
+        self.path = None  # where the open project was last saved by the user
         self._close_confirmed = False
         self._restart_on_close = False  # set by a language change that asked to restart
         self.setAcceptDrops(True)
@@ -77,8 +78,13 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         self.start_page.new_from_data_requested.connect(lambda: self.new_from_data())
         self.start_page.open_project_requested.connect(lambda: self.open_project_file())
         self.start_page.open_recent_requested.connect(self.open_path)
+        self.start_page.library_requested.connect(self.show_library)
 
         self._build_menus()
+        self.library_pane = next((p for p in panes if type(p).__name__ == "LibraryPane"), None)
+        if self.library_pane is not None:
+            self.library_pane.recent_files = self.prefs.existing_recent
+            self.library_pane.open_project_requested.connect(self.open_project_file)
         controller.project_replaced.connect(lambda _p: self._update_title())
         controller.section_changed.connect(lambda _s: self._update_title())
         self.autosave_timer = QTimer(self)
@@ -118,6 +124,7 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         )
         self.action_quit = self._action(_("&Quit"), self.close, "Ctrl+Q")
         self.action_demo = self._action(_("Open &demo project"), self.open_demo)
+        self.action_library = self._action(_("Experiment &library"), self.show_library, "Ctrl+L")
         self.action_about = self._action(_("&About Workbench"), self.show_about)
 
         file_menu = self.menuBar().addMenu(_("&File"))
@@ -127,11 +134,17 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.action_save, self.action_save_as, self.action_export])
         file_menu.addSeparator()
+        file_menu.addAction(self.action_library)
+        file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
         settings_menu = self.menuBar().addMenu(_("S&ettings"))
         self.language_menu = LanguageMenu(self.prefs, self)
         self.language_menu.restart_requested.connect(self.restart_for_language)
         settings_menu.addMenu(self.language_menu)
+        self.action_library_folder = self._action(
+            _("Experiment &library folder…"), self.choose_library_folder
+        )
+        settings_menu.addAction(self.action_library_folder)
         self.action_hints = QAction(_("Show &tips"), self)
         self.action_hints.setCheckable(True)
         self.action_hints.setChecked(self.prefs.show_hints)
@@ -140,6 +153,28 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addActions([self.action_demo, self.action_about])
         self._fill_recent_menu()
+
+    def show_library(self) -> None:
+        """The Library view; with no project open, an empty one is started to hold it."""
+        if not self.has_project:
+            self.controller.replace_project(Project())
+            self.path = None
+        self.show_loop("LibraryPane")
+
+    def choose_library_folder(self) -> None:
+        """Settings: the personal library or a shared team folder (checked before kept)."""
+        from ui.library_settings import LibrarySettingsDialog
+
+        dialog = LibrarySettingsDialog(self.prefs.library_folder, self.controller.runner, self)
+        self.library_dialog = dialog  # tests drive it
+        dialog.accepted.connect(lambda: self._set_library_folder(dialog.folder))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _set_library_folder(self, folder: str) -> None:
+        self.prefs.library_folder = folder
+        save_preferences(self.prefs)
+        self.controller.set_library_path(folder or None)
 
     def restart_for_language(self) -> None:
         """Start again in the newly chosen language, reopening the saved project file."""
@@ -167,6 +202,16 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         self._fill_recent_menu()
 
     # -- pages and title ------------------------------------------------------------------
+    @property
+    def path(self) -> Path | None:
+        """Where the open project was last saved by the user (kept by the controller, so the
+        library entries of its actions can point back at the file)."""
+        return self.controller.project_path
+
+    @path.setter
+    def path(self, value: Path | None) -> None:
+        self.controller.project_path = value
+
     @property
     def project(self) -> Project:
         return self.controller.project

@@ -10,7 +10,9 @@ outcome and history are shown in words.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -301,11 +303,18 @@ class ActionsPane(Pane):
         slow network folder); a library that cannot be used is said below the table."""
         from workbench.library import Library
         from workbench.library_entry import entry_from_action
+        from workbench.library_search import PROJECT_FILE
 
         entry = entry_from_action(action, self.project)  # read the project on the GUI thread
+        saved = self.controller.project_path
+        if saved is not None:  # so the Library view can open the project again
+            entry = dataclasses.replace(
+                entry, extra={**entry.extra, PROJECT_FILE: str(Path(saved).resolve())}
+            )
+        path = self.controller.library_path
         self.controller.runner.start(
             f"library-{action.id}",
-            lambda _ctx: _add_to_library(Library, entry),
+            lambda _ctx: _add_to_library(lambda: Library(path), entry),
             on_success=self._on_library_recorded,
             on_failure=self._on_library_failed,
         )

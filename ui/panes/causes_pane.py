@@ -336,7 +336,8 @@ class CausesPane(Pane):
         or unreachable library only shows its notice; it never breaks the pane."""
         from workbench.library import tried_before_lines
 
-        lines, notice = tried_before_lines(groups) if groups else ({}, None)
+        path = self.controller.library_path
+        lines, notice = tried_before_lines(groups, path) if groups else ({}, None)
         self.library_note.setText(notice or "")
         self.library_note.setVisible(bool(notice))
         return lines

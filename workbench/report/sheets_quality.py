@@ -17,6 +17,7 @@ from workbench.report.sheets_common import (
     fit_table_heights,
     freeze_below,
     heading,
+    keep_blocks_together,
     new_sheet,
     paragraph,
     round_sig,
@@ -128,10 +129,12 @@ def write_quality(wb: Any, title: str, data: ReportData) -> Worksheet:
     )
     freeze_below(ws, row)
 
-    row = heading(ws, row + 1, w.label("heading_alerts"))
+    alerts_start = row + 1
+    row = heading(ws, alerts_start, w.label("heading_alerts"))
     row = _alerts(ws, row, alerts) + 1 if alerts else paragraph(ws, row, w.label("no_alerts"), FULL)
 
-    row = heading(ws, row + 1, w.label("heading_profile"))
+    profile_start = row + 1
+    row = heading(ws, profile_start, w.label("heading_profile"))
     head = w.labels(
         "col_column",
         "col_kind",
@@ -167,4 +170,6 @@ def write_quality(wb: Any, title: str, data: ReportData) -> Worksheet:
         )
         ws.conditional_formatting.add(f"E{row + 1}:E{last}", scale)
     ws.auto_filter.ref = f"A{row}:J{last}"
+    # The column table starts a page when it would otherwise be cut from its header.
+    keep_blocks_together(ws, [(alerts_start, profile_start - 2), (profile_start, last)])
     return ws

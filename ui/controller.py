@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from ui.jobs import JobRunner
 from workbench.project import Project, Section
+
+LIBRARY_ENV = "WORKBENCH_LIBRARY"
+_STARTING_LIBRARY_ENV = os.environ.get(LIBRARY_ENV)
 
 
 class ProjectController(QObject):
@@ -46,6 +50,16 @@ class ProjectController(QObject):
         self.section_changed.emit(str(section))
 
     def set_library_path(self, path: str | None) -> None:
-        """Use the library at ``path`` (a team folder) from now on; None: the personal one."""
+        """Use the library at ``path`` (a team folder) from now on; None: the personal one.
+
+        The core's own default (``WORKBENCH_LIBRARY``) follows, so the report's "Tried
+        before" lines read the same library the panes do; None restores what the environment
+        said when the app started."""
         self.library_path = path or None
+        if self.library_path is not None:
+            os.environ[LIBRARY_ENV] = self.library_path
+        elif _STARTING_LIBRARY_ENV is not None:
+            os.environ[LIBRARY_ENV] = _STARTING_LIBRARY_ENV
+        else:
+            os.environ.pop(LIBRARY_ENV, None)
         self.library_changed.emit()

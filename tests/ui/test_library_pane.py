@@ -237,3 +237,15 @@ def test_the_personal_library_again_and_a_bad_folder_is_refused(qtbot, tmp_path)
     dialog.accept()
     qtbot.waitUntil(lambda: window.controller.library_path is None, timeout=10_000)
     assert load_preferences().library_folder == ""
+
+
+def test_the_report_reads_the_team_library_too(tmp_path):
+    import os
+
+    from workbench.library import default_library_path
+
+    controller = ProjectController()
+    controller.set_library_path(str(tmp_path / "team"))
+    assert default_library_path() == tmp_path / "team" / "library.sqlite"
+    controller.set_library_path(None)
+    assert "WORKBENCH_LIBRARY" not in os.environ

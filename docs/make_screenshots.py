@@ -100,6 +100,28 @@ def _shoot_size(app, language: str, width: int, height: int) -> None:
     _wait(app, window)
 
 
+#: The README's pictures (docs/screenshots/*.png and ko/*.png) refreshed from the 1280×720 set.
+README_SHOTS = {
+    "main_window.png": "1_goal.png",
+    "data_pane.png": "2_data.png",
+    "quality_pane.png": "3_quality.png",
+    "model_pane.png": "4_model.png",
+    "causes_pane.png": "5_causes.png",
+    "actions_pane.png": "6_actions.png",
+    "start_page.png": "start_page.png",
+}
+
+
+def _refresh_readme_shots() -> None:
+    import shutil
+
+    for language, folder in (("en", OUT), ("ko", OUT / "ko")):
+        source = OUT / "1280x720" / language
+        for name, shot in README_SHOTS.items():
+            if (source / shot).is_file() and (folder / name).is_file():
+                shutil.copyfile(source / shot, folder / name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", choices=LANGUAGES, action="append")
@@ -118,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
             size_args = [a for w, h in sizes for a in ("--size", f"{w}x{h}")]
             command = [sys.executable, __file__, "--child", "--lang", language, *size_args]
             subprocess.run(command, check=True, cwd=ROOT, env=env)
+    if not args.size:
+        _refresh_readme_shots()
     return 0
 
 

@@ -20,10 +20,6 @@ def hint_texts() -> dict[str, str]:
             "This is the data as it was read: check the column types and the notes on what was "
             "found. The file itself is never changed. Then choose the target on the Goal step."
         ),
-        "LibraryPane": _(
-            "Every action logged with an outcome — including what did not work — is kept here "
-            "across projects. Search it before planning a trial."
-        ),
         "QualityPane": _(
             "Garbage in, garbage out: read the alerts and add the fixes you agree with. Each fix "
             "becomes a step of the cleaning recipe, which you can remove or reorder."

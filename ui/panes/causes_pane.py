@@ -116,12 +116,18 @@ class CausesPane(Pane):
         self.comparison.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.comparison.verticalHeader().hide()
         self.comparison.setWordWrap(True)
-        # The condition takes what is left and wraps; the numbers and the typical values keep
-        # their full width, so "Typical values" is never cut (it was at 1600 px).
+        # The numbers keep their width; the condition and the typical values share the rest
+        # and wrap, so neither is cut (the typical values were, even at 1600 px).
         header = self.comparison.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # As wide as its header's longest line, never narrower: the values wrap below it.
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Fixed)
+        metrics = header.fontMetrics()
+        lines = COMPARE_HEADERS[4].split("\n")
+        self.comparison.setColumnWidth(4, max(metrics.horizontalAdvance(t) for t in lines) + 24)
         header.setMinimumSectionSize(60)
+        self.comparison.setTextElideMode(Qt.TextElideMode.ElideNone)  # long names wrap
         self.comparison.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.compare_note = QLabel(NO_GROUP_SELECTED)
         self.compare_note.setWordWrap(True)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -192,7 +193,11 @@ class LibraryPane(Pane):
         details_box = QGroupBox(NO_SELECTION)
         self.details_box = details_box
         details_layout = QVBoxLayout(details_box)
-        details_layout.addWidget(self.details, 1)
+        scroll = QScrollArea()  # a long entry scrolls instead of being cut at the bottom
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.details)
+        details_layout.addWidget(scroll, 1)
         open_row = QHBoxLayout()
         open_row.addWidget(self.open_note, 1)
         open_row.addWidget(self.open_button)

@@ -85,3 +85,13 @@ def test_a_mixed_column_keeps_its_numbers_on_the_header_side():
     write_table(ws, 1, ["Lowest", "Rows"], [["2026-03-02", 10], [4.5, 12], ["–", 3]])
     assert ws["A1"].alignment.horizontal != "right" and ws["A3"].alignment.horizontal == "left"
     assert ws["B1"].alignment.horizontal == "right" and ws["B2"].alignment.horizontal == "right"
+
+
+def test_text_right_after_a_number_column_starts_one_indent_in(report):
+    ws = report.worksheets[2]  # Drivers: "Importance in the focus rows" then "Role"
+    header_row = int(str(ws.print_title_rows).replace("$", "").split(":")[0])
+    role = ws.cell(row=header_row, column=6)
+    first = ws.cell(row=header_row + 1, column=6)
+    assert role.alignment.horizontal == "left" and role.alignment.indent == 1
+    assert first.alignment.indent == 1
+    assert ws.cell(row=header_row + 1, column=2).alignment.indent == 1  # after the rank

@@ -160,7 +160,10 @@ def wrap_header(ws: Worksheet, row: int, n_cols: int, widths: dict[int, float]) 
         cell = ws.cell(row=row, column=col)
         # Keep the side the header was set to (flush right over a column of numbers).
         side = cell.alignment.horizontal if cell.alignment is not None else None
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal=side)
+        indent = cell.alignment.indent if cell.alignment is not None else 0
+        cell.alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal=side, indent=indent
+        )
     cells = [(str(ws.cell(row=row, column=c).value or ""), w) for c, w in widths.items()]
     fit_height(ws, row, cells, fill=0.9)
 

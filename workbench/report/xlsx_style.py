@@ -103,8 +103,13 @@ def write_table(
     the next column."""
     rows = [list(values) for values in rows]
     numeric = {j for j in range(1, len(headers) + 1) if _is_number_column(rows, j - 1)}
+    # Text right after a number column starts one indent in: "0.4533 input you can change",
+    # not "0.4533input you can change".
+    spaced = {j for j in range(2, len(headers) + 1) if j - 1 in numeric and j not in numeric}
     for j, name in enumerate(headers, start=1):
         align = HEAD_ALIGN_RIGHT if j in numeric else HEAD_ALIGN
+        if j in spaced:
+            align = Alignment(wrap_text=True, vertical="center", horizontal="left", indent=1)
         put(ws, top, j, name, HEADER, fill=HEADER_FILL, alignment=align)
     wrap = set(wrap_columns)
     r = top
@@ -118,6 +123,8 @@ def write_table(
                 align = WRAP_LEFT if j in wrap else TOP_LEFT
             else:
                 align = WRAP if j in wrap else TOP
+            if j in spaced:
+                align = Alignment(wrap_text=j in wrap, vertical="top", horizontal="left", indent=1)
             cell = put(ws, r, j, value, border=GRID, alignment=align)
             if number_formats and j in number_formats:
                 cell.number_format = number_formats[j]

@@ -93,7 +93,22 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         self.autosave_timer.start()
         if prefs.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(prefs.window_geometry.encode("ascii")))
+        else:
+            self.fit_to_screen()
         self.show_start_page()
+
+    def fit_to_screen(self) -> None:
+        """At first start, no larger than the screen's free area (1280×800 would hang past
+        the bottom of a 1280×720 laptop screen, its buttons out of reach)."""
+        screen = self.screen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar, borders
+        width = min(self.width(), free.width() - frame.width())
+        height = min(self.height(), free.height() - max(frame.height(), 30))
+        self.resize(max(width, 640), max(height, 480))
+        self.move(free.topLeft())
 
     def start_warm_up(self) -> None:
         """Load the heavy libraries in the background (the app calls this at start-up)."""

@@ -61,3 +61,10 @@ def test_the_typical_values_header_is_never_cut(qtbot, demo_window):
     assert causes.comparison.columnWidth(4) >= widest
     visible = causes.comparison.viewport().width()
     assert header.sectionPosition(4) + causes.comparison.columnWidth(4) <= visible + 1
+
+
+def test_at_first_start_the_window_is_no_larger_than_the_screen(qtbot):
+    window = build_window(Preferences())  # no saved geometry: a first start
+    qtbot.addWidget(window)
+    free = window.screen().availableGeometry()
+    assert window.height() <= free.height() and window.y() >= free.y()

@@ -249,3 +249,31 @@ def test_the_report_reads_the_team_library_too(tmp_path):
     assert default_library_path() == tmp_path / "team" / "library.sqlite"
     controller.set_library_path(None)
     assert "WORKBENCH_LIBRARY" not in os.environ
+
+
+def test_two_engineers_log_outcomes_into_the_team_folder_at_once(qtbot, tmp_path):
+    from ui.panes.actions_pane import ActionsPane
+
+    team = tmp_path / "share"
+    team.mkdir()
+    panes = []
+    for name in ("Line 3", "Line 4"):
+        controller = ProjectController()
+        controller.set_library_path(str(team))
+        controller.replace_project(Project(name=name))
+        pane = ActionsPane(controller)
+        qtbot.addWidget(pane)
+        panes.append(pane)
+    logged = [_logged(f"Trial {i}", ["belt_speed"], "no_change") for i in range(10)]
+    done: list[str] = []
+    for pane in panes:
+        pane.controller.status_message.connect(done.append)
+    for k, action in enumerate(logged):  # ten writes from two windows, interleaved
+        panes[k % 2].record_in_library(action)
+    qtbot.waitUntil(lambda: len(done) == len(logged), timeout=30_000)
+    library = Library(team)
+    assert len(library) == 10
+    assert {e.project for e in library.entries()} == {"Line 3", "Line 4"}
+    for pane in panes:
+        assert not pane.library_note.isVisible()
+        pane.controller.runner.shutdown()

@@ -95,6 +95,9 @@ def _shoot_size(app, language: str, width: int, height: int) -> None:
         if dialog is not None:
             grab("action_from_group_dialog", dialog)
             dialog.reject()
+    window.choose_library_folder()
+    grab("library_folder_dialog", window.library_dialog)
+    window.library_dialog.reject()
     window.project.dirty = False
     window.close()
     _wait(app, window)

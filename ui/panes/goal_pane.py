@@ -363,6 +363,7 @@ class GoalPane(Pane):
     ) -> None:
         self.roles_intro.setText(ROLES_INTRO if goal is not None else ROLES_NEED_TARGET)
         self.roles_table.setEnabled(goal is not None)
+        self.roles_table.setVisible(goal is not None)  # no empty grid before there are roles
         if goal is None:
             self.roles_table.setRowCount(0)
             return

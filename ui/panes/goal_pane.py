@@ -196,6 +196,7 @@ class GoalPane(Pane):
 
         self.roles_intro = QLabel(ROLES_INTRO)
         self.roles_intro.setWordWrap(True)
+        self.roles_intro.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.roles_table = RolesTable()
         self.roles_table.role_chosen.connect(self._on_roles_table_role_chosen)
         roles_box = QGroupBox(_("Column roles"))

@@ -86,7 +86,7 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
             self.library_pane.recent_files = self.prefs.existing_recent
             self.library_pane.open_project_requested.connect(self.open_project_file)
         controller.project_replaced.connect(lambda _p: self._update_title())
-        controller.section_changed.connect(lambda _s: self._update_title())
+        controller.section_changed.connect(self._on_controller_section_changed)
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(max(1, prefs.autosave_seconds) * 1000)
         self.autosave_timer.timeout.connect(self.autosave_now)
@@ -270,6 +270,14 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         with QSignalBlocker(self.action_hints):
             self.action_hints.setChecked(on)
         self._update_hint()
+
+    def _on_controller_section_changed(self, section: str) -> None:
+        # Data loaded into a project without a name (New, then Open data file on the Data
+        # step): named after the file, as a project started from a data file is.
+        table = self.project.table
+        if section == "data" and not self.project.name and table is not None:
+            self.project.name = Path(table.source.path).stem
+        self._update_title()
 
     def _update_title(self) -> None:
         if not self.has_project:

@@ -422,3 +422,13 @@ def test_the_tips_can_be_switched_back_on_in_settings(window):
     assert not window.hint_bar.isVisible() and not window.action_hints.isChecked()
     window.action_hints.trigger()
     assert window.hint_bar.isVisible() and load_preferences().show_hints
+
+
+def test_data_opened_into_a_new_project_names_it(qtbot, window, tmp_path):
+    window.action_new.trigger()
+    assert window.project.name == ""
+    data_pane = window.pane_named("DataPane")
+    data_pane.load_file(_csv(tmp_path))
+    qtbot.waitUntil(lambda: window.project.table is not None, timeout=15_000)
+    assert window.project.name == "공정_data" and "공정_data" in window.windowTitle()
+    window.project.dirty = False

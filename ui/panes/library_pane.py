@@ -173,7 +173,8 @@ class LibraryPane(Pane):
         self.open_note = QLabel()
         self.open_note.setWordWrap(True)
         self.open_note.setStyleSheet("color: #555;")
-        controller.library_changed.connect(self.search)
+        # Another library chosen: read it now if shown (a hidden pane reads when it shows).
+        controller.library_changed.connect(lambda: self.search() if self.isVisible() else None)
         self._build_layout()
 
     def _build_layout(self) -> None:

@@ -48,7 +48,6 @@ class ProjectFiles(_Base):
         self.confirm_discard(self._start_new)
 
     def _start_new(self) -> None:
-        self._hints_on = False
         self.controller.replace_project(Project())
         self.path = None
         self.show_loop("DataPane")
@@ -71,6 +70,9 @@ class ProjectFiles(_Base):
 
     def _start_from_data(self, path: Path) -> None:
         self._start_new()
+        # A project is named after its data until the user names it (Goal step): the report
+        # title, the window title and the library's entries carry the name.
+        self.project.name = path.stem
         pane = next((p for p in self.panes if type(p).__name__ == "DataPane"), None)
         if pane is not None and hasattr(pane, "load_file"):
             pane.load_file(path)
@@ -119,7 +121,6 @@ class ProjectFiles(_Base):
         def on_success(project: Project) -> None:
             self.controller.replace_project(project)
             self.path = path if remember else None
-            self._hints_on = path == DEMO_PROJECT
             if remember:
                 self._remember(path)
             if after is not None:
@@ -152,7 +153,7 @@ class ProjectFiles(_Base):
     def save_as(self, path: str | Path | None = None, then: Callable[[], None] | None = None):
         """Save to ``path`` (asked when None); ``.wbproj`` is added when missing."""
         if path is None:
-            start = str(self.path or Path.home() / f"{self.project.name or 'project'}.wbproj")
+            start = str(self.path or self.default_folder() / f"{self._file_stem()}.wbproj")
             chosen, _filter = QFileDialog.getSaveFileName(
                 self, _("Save project as"), start, _("Workbench projects (*.wbproj)")
             )
@@ -162,7 +163,28 @@ class ProjectFiles(_Base):
         target = Path(path)
         if target.suffix.lower() != PROJECT_SUFFIX:
             target = target.with_name(target.name + PROJECT_SUFFIX)
+        if not self.project.name:  # a project is known by its file's name from now on
+            self.project.name = target.stem
         self._save_to(target, then)
+
+    def default_folder(self) -> Path:
+        """Where Save and Export start: the project's folder, else the data file's folder (a
+        first project is saved next to its data), else the home folder."""
+        if self.path is not None:
+            return self.path.parent
+        table = self.project.table
+        if table is not None and table.source.path:
+            folder = Path(table.source.path).parent
+            if folder.is_absolute() and folder.is_dir():
+                return folder
+        return Path.home()
+
+    def _file_stem(self) -> str:
+        """A file name from the project's name (characters Windows refuses replaced)."""
+        import re
+
+        name = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "_", self.project.name).strip(" .")
+        return name or "project"
 
     def save_masked_copy(self, path: str | Path | None = None) -> None:
         """Save a copy with personal data masked (asked where when None); the open project
@@ -170,8 +192,8 @@ class ProjectFiles(_Base):
         from workbench.steps import pii_wording
 
         if path is None:
-            stem = self.path.stem if self.path else (self.project.name or "project")
-            folder = self.path.parent if self.path else Path.home()
+            stem = self.path.stem if self.path else self._file_stem()
+            folder = self.default_folder()
             chosen, _filter = QFileDialog.getSaveFileName(
                 self,
                 _("Save a copy with personal data masked"),
@@ -300,7 +322,11 @@ class ProjectFiles(_Base):
     def export_report(self, path: str | Path | None = None) -> None:
         """Write the Excel report of the project (asked where when None)."""
         if path is None:
-            base = self.path.with_suffix(".xlsx") if self.path else Path.home() / "report.xlsx"
+            base = (
+                self.path.with_suffix(".xlsx")
+                if self.path
+                else self.default_folder() / f"{self._file_stem()}.xlsx"
+            )
             chosen, _filter = QFileDialog.getSaveFileName(
                 self, _("Export report"), str(base), _("Excel workbooks (*.xlsx)")
             )

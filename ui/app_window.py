@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtCore import QByteArray, QSignalBlocker, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
@@ -51,7 +51,8 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
     ) -> None:
         super().__init__(controller, panes)
         self.prefs = prefs
-        self.path: Path | None = None  # where the open project was last saved by the user
+        controller.set_library_path(prefs.library_folder or None)
+        self.path = None  # where the open project was last saved by the user
         self._close_confirmed = False
         self._restart_on_close = False  # set by a language change that asked to restart
         self.setAcceptDrops(True)
@@ -59,7 +60,6 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         # The loop (step list + panes) and the start page share the central area.
         self.hint_bar = HintBar()
         self.hint_bar.dismissed.connect(self._on_hint_bar_dismissed)
-        self._hints_on = False  # tips are shown while walking the demo project
         self.loop = QWidget()
         loop_layout = QVBoxLayout(self.loop)
         loop_layout.setContentsMargins(0, 0, 0, 0)
@@ -78,17 +78,37 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         self.start_page.new_from_data_requested.connect(lambda: self.new_from_data())
         self.start_page.open_project_requested.connect(lambda: self.open_project_file())
         self.start_page.open_recent_requested.connect(self.open_path)
+        self.start_page.library_requested.connect(self.show_library)
 
         self._build_menus()
+        self.library_pane = next((p for p in panes if type(p).__name__ == "LibraryPane"), None)
+        if self.library_pane is not None:
+            self.library_pane.recent_files = self.prefs.existing_recent
+            self.library_pane.open_project_requested.connect(self.open_project_file)
         controller.project_replaced.connect(lambda _p: self._update_title())
-        controller.section_changed.connect(lambda _s: self._update_title())
+        controller.section_changed.connect(self._on_controller_section_changed)
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(max(1, prefs.autosave_seconds) * 1000)
         self.autosave_timer.timeout.connect(self.autosave_now)
         self.autosave_timer.start()
         if prefs.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(prefs.window_geometry.encode("ascii")))
+        else:
+            self.fit_to_screen()
         self.show_start_page()
+
+    def fit_to_screen(self) -> None:
+        """At first start, no larger than the screen's free area (1280×800 would hang past
+        the bottom of a 1280×720 laptop screen, its buttons out of reach)."""
+        screen = self.screen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar, borders
+        width = min(self.width(), free.width() - frame.width())
+        height = min(self.height(), free.height() - max(frame.height(), 30))
+        self.resize(max(width, 640), max(height, 480))
+        self.move(free.topLeft())
 
     def start_warm_up(self) -> None:
         """Load the heavy libraries in the background (the app calls this at start-up)."""
@@ -122,6 +142,7 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         )
         self.action_quit = self._action(_("&Quit"), self.close, "Ctrl+Q")
         self.action_demo = self._action(_("Open &demo project"), self.open_demo)
+        self.action_library = self._action(_("Experiment &library"), self.show_library, "Ctrl+L")
         self.action_about = self._action(_("&About Workbench"), self.show_about)
 
         self._project_actions = (
@@ -138,14 +159,47 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         file_menu.addActions([self.action_save, self.action_save_as, self.action_save_masked])
         file_menu.addAction(self.action_export)
         file_menu.addSeparator()
+        file_menu.addAction(self.action_library)
+        file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
         settings_menu = self.menuBar().addMenu(_("S&ettings"))
         self.language_menu = LanguageMenu(self.prefs, self)
         self.language_menu.restart_requested.connect(self.restart_for_language)
         settings_menu.addMenu(self.language_menu)
+        self.action_library_folder = self._action(
+            _("Experiment &library folder…"), self.choose_library_folder
+        )
+        settings_menu.addAction(self.action_library_folder)
+        self.action_hints = QAction(_("Show &tips"), self)
+        self.action_hints.setCheckable(True)
+        self.action_hints.setChecked(self.prefs.show_hints)
+        self.action_hints.toggled.connect(self.set_show_hints)
+        settings_menu.addAction(self.action_hints)
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addActions([self.action_demo, self.action_about])
         self._fill_recent_menu()
+
+    def show_library(self) -> None:
+        """The Library view; with no project open, an empty one is started to hold it."""
+        if not self.has_project:
+            self.controller.replace_project(Project())
+            self.path = None
+        self.show_loop("LibraryPane")
+
+    def choose_library_folder(self) -> None:
+        """Settings: the personal library or a shared team folder (checked before kept)."""
+        from ui.library_settings import LibrarySettingsDialog
+
+        dialog = LibrarySettingsDialog(self.prefs.library_folder, self.controller.runner, self)
+        self.library_dialog = dialog  # tests drive it
+        dialog.accepted.connect(lambda: self._set_library_folder(dialog.folder))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _set_library_folder(self, folder: str) -> None:
+        self.prefs.library_folder = folder
+        save_preferences(self.prefs)
+        self.controller.set_library_path(folder or None)
 
     def restart_for_language(self) -> None:
         """Start again in the newly chosen language, reopening the saved project file."""
@@ -174,6 +228,16 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
 
     # -- pages and title ------------------------------------------------------------------
     @property
+    def path(self) -> Path | None:
+        """Where the open project was last saved by the user (kept by the controller, so the
+        library entries of its actions can point back at the file)."""
+        return self.controller.project_path
+
+    @path.setter
+    def path(self, value: Path | None) -> None:
+        self.controller.project_path = value
+
+    @property
     def project(self) -> Project:
         return self.controller.project
 
@@ -199,14 +263,31 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
 
     def _update_hint(self) -> None:
         pane = self.stack.currentWidget()
-        if self._hints_on and self.prefs.show_hints and pane is not None:
+        # Tips on every project (a first project of one's own needs them more than the demo)
+        # until the user hides them; Settings ▸ Show tips brings them back.
+        if self.prefs.show_hints and pane is not None:
             self.hint_bar.show_for(type(pane).__name__)
         else:
             self.hint_bar.hide()
 
     def _on_hint_bar_dismissed(self) -> None:
-        self.prefs.show_hints = False
+        self.set_show_hints(False)
+
+    def set_show_hints(self, on: bool) -> None:
+        """Show or hide the tips above each step, remembered between sessions."""
+        self.prefs.show_hints = on
         save_preferences(self.prefs)
+        with QSignalBlocker(self.action_hints):
+            self.action_hints.setChecked(on)
+        self._update_hint()
+
+    def _on_controller_section_changed(self, section: str) -> None:
+        # Data loaded into a project without a name (New, then Open data file on the Data
+        # step): named after the file, as a project started from a data file is.
+        table = self.project.table
+        if section == "data" and not self.project.name and table is not None:
+            self.project.name = Path(table.source.path).stem
+        self._update_title()
 
     def _update_title(self) -> None:
         if not self.has_project:

@@ -1,4 +1,4 @@
-"""Short hints per step for a first walk through the demo project (dismissable)."""
+"""Short hints per step, for the demo and a first project of one's own (dismissable)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ def hint_texts() -> dict[str, str]:
     """One hint per pane class name; the sentences together in one place."""
     return {
         "GoalPane": _(
-            "Start here. The target is what you want to improve (efficiency in the demo), the "
-            "focus is the rows to learn from (the best 5%), and the roles say which columns the "
-            "line can change. Then press Next."
+            "Start here. The target is what you want to improve (a yield, an efficiency, a "
+            "defect), the focus is the rows to learn from (for example the best 5%), and the "
+            "roles say which columns the line can change. Then press Next."
         ),
         "DataPane": _(
             "This is the data as it was read: check the column types and the notes on what was "
-            "found. The file itself is never changed."
+            "found. The file itself is never changed. Then choose the target on the Goal step."
         ),
         "QualityPane": _(
             "Garbage in, garbage out: read the alerts and add the fixes you agree with. Each fix "

@@ -1,4 +1,4 @@
-"""App preferences: recent files, language, window geometry — JSON in the user data folder.
+"""App preferences: recent files, language, window geometry, tips, library folder — JSON.
 
 Kept as a small JSON file (``<user data>/preferences.json``; ``WORKBENCH_HOME`` redirects it
 in tests) rather than QSettings, so it is readable, portable between machines, and testable
@@ -27,7 +27,8 @@ class Preferences:
     language: str = ""  # "" = the system's language
     window_geometry: str = ""  # QMainWindow.saveGeometry() as base64
     autosave_seconds: int = 120
-    show_hints: bool = True  # the tips shown while walking the demo project
+    show_hints: bool = True  # the tips shown above each step
+    library_folder: str = ""  # "" = the personal library; else a shared team folder
 
     def add_recent(self, path: str | Path) -> None:
         """Put ``path`` first in the recent files (no duplicates, at most MAX_RECENT)."""

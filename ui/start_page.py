@@ -39,6 +39,7 @@ def _texts() -> dict[str, str]:
         "recent": _("Recent projects and files"),
         "no_recent": _("Nothing opened yet. Files you open will be listed here."),
         "drop": _("You can also drop a data file or a project file onto this window."),
+        "library": _("Experiment library: what was tried before"),
     }
 
 
@@ -49,6 +50,7 @@ class StartPage(QWidget):
     new_from_data_requested = Signal()
     open_project_requested = Signal()
     open_recent_requested = Signal(str)
+    library_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +103,9 @@ class StartPage(QWidget):
         recent = QVBoxLayout()
         recent.addWidget(recent_title)
         recent.addWidget(self.recent_stack, 1)
+        self.library_button = QPushButton(t["library"])
+        self.library_button.clicked.connect(self.library_requested)
+        recent.addWidget(self.library_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         columns = QHBoxLayout()
         columns.addLayout(buttons, 1)

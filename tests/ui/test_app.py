@@ -137,7 +137,8 @@ def test_a_language_change_under_lang_only_saves_the_preference(window, monkeypa
 def test_new_opens_an_empty_project_on_the_data_step(window):
     window.action_new.trigger()
     assert window.has_project and window.project.table is None
-    assert not window.hint_bar.isVisible()  # tips are for the demo
+    # A first project of one's own is guided like the demo: a tip on the step it opens.
+    assert window.hint_bar.isVisible() and "column types" in window.hint_bar.label.text()
     assert type(window.panes[window.stack.currentIndex()]).__name__ == "DataPane"
     assert window.action_save.isEnabled()
 
@@ -390,3 +391,44 @@ def test_self_test_opens_the_demo_project_and_exits_cleanly(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+def test_a_first_project_from_data_is_named_after_it_and_saved_next_to_it(
+    qtbot, window, tmp_path, monkeypatch
+):
+    data = _csv(tmp_path)
+    window.new_from_data(data)
+    qtbot.waitUntil(lambda: window.project.table is not None, timeout=15_000)
+    assert window.project.name == "공정_data"
+    assert "공정_data" in window.windowTitle()
+    assert window.hint_bar.isVisible()  # tips for a first project too
+    asked: list[str] = []
+
+    def save_dialog(parent, title, start, filters):
+        asked.append(start)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_dialog))
+    window.action_save.trigger()  # never saved: asks where, starting next to the data
+    assert Path(asked[0]) == tmp_path.resolve() / "공정_data.wbproj"
+    window.action_export.trigger()
+    assert Path(asked[1]) == tmp_path.resolve() / "공정_data.xlsx"
+    window.project.dirty = False
+
+
+def test_the_tips_can_be_switched_back_on_in_settings(window):
+    window.action_new.trigger()
+    window.hint_bar.hide_button.click()
+    assert not window.hint_bar.isVisible() and not window.action_hints.isChecked()
+    window.action_hints.trigger()
+    assert window.hint_bar.isVisible() and load_preferences().show_hints
+
+
+def test_data_opened_into_a_new_project_names_it(qtbot, window, tmp_path):
+    window.action_new.trigger()
+    assert window.project.name == ""
+    data_pane = window.pane_named("DataPane")
+    data_pane.load_file(_csv(tmp_path))
+    qtbot.waitUntil(lambda: window.project.table is not None, timeout=15_000)
+    assert window.project.name == "공정_data" and "공정_data" in window.windowTitle()
+    window.project.dirty = False

@@ -154,7 +154,7 @@ def test_selecting_a_group_fills_the_comparison(pane, demo_result):
     assert table.item(0, 0).text() == groups[0].conditions[0].text
 
 
-def test_create_action_adds_a_prefilled_action_and_opens_actions(controller, demo_result, qtbot):
+def test_create_action_opens_the_dialog_prefilled_and_ok_adds_it(controller, demo_result, qtbot):
     pane = CausesPane(controller)
     actions_pane = ActionsPane(controller)
     window = MainWindow(controller, [pane, actions_pane])
@@ -169,9 +169,20 @@ def test_create_action_adds_a_prefilled_action_and_opens_actions(controller, dem
     pane.groups.setCurrentRow(belt_row)
     assert not controller.project.actions
     controller.project.mark_saved()
+    qtbot.mouseClick(pane.create_button, Qt.MouseButton.LeftButton)
+    dialog = actions_pane.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert window.stack.currentWidget() is actions_pane
+    assert not controller.project.actions  # nothing is added before OK
+    assert dialog.windowTitle() == "New action"
+    assert "group" in dialog.title_edit.text()  # pre-filled from the group
+    assert "belt_speed" in dialog.hypothesis_edit.toPlainText()
+    assert dialog.changes_table.rowCount() == 2
+    dialog.owner_edit.setText("Kim")
     with qtbot.waitSignal(pane.action_created) as signal:
-        qtbot.mouseClick(pane.create_button, Qt.MouseButton.LeftButton)
+        dialog.accept()
     action = signal.args[0]
+    assert action.owner == "Kim"  # the user's edit of the proposal is kept
     assert isinstance(action, Action)
     assert controller.project.actions == [action]
     assert controller.project.dirty
@@ -189,6 +200,20 @@ def test_create_action_adds_a_prefilled_action_and_opens_actions(controller, dem
     assert "belt_speed" in actions_pane.table.item(0, 1).text()
 
 
+def test_cancelling_the_prefilled_dialog_adds_nothing(controller, demo_result, qtbot):
+    pane = CausesPane(controller)
+    actions_pane = ActionsPane(controller)
+    window = MainWindow(controller, [pane, actions_pane])
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: pane.groups.count() > 0)
+    pane.groups.setCurrentRow(0)
+    pane.create_button.click()
+    actions_pane.dialog.reject()
+    assert controller.project.actions == []
+    assert actions_pane.table.rowCount() == 0
+
+
 def test_uncontrollable_factors_never_become_changes(pane, controller, demo_result):
     humid_row = next(
         i
@@ -196,7 +221,7 @@ def test_uncontrollable_factors_never_become_changes(pane, controller, demo_resu
         if any(c.column == "humidity" for c in g.conditions)
     )
     pane.groups.setCurrentRow(humid_row)
-    pane.create_button.click()
+    pane.create_button.click()  # the pane alone: the proposal is added as it is
     action = controller.project.actions[-1]
     assert "humidity" not in {c["factor"] for c in action.changes}
     assert "humidity" in action.source_group.factors

@@ -201,3 +201,20 @@ def test_the_quality_steps_report_feeds_the_suggestions_without_a_job(qtbot, dem
     assert pane.is_prepared()
     row = _row(pane, "final_test_efficiency")
     assert pane.roles_table.item(row, 3).text() == "almost a copy of the target"
+
+
+def test_no_empty_chart_until_a_target_is_chosen(qtbot, pane):
+    # Data but no target: a sentence where the chart goes, no axes and legend for nothing.
+    assert pane.plot_pages.currentWidget() is pane.plot_placeholder
+    assert pane.plot_placeholder.isVisible() and not pane.plot.isVisible()
+    _choose(pane.target_combo, "efficiency")
+    qtbot.waitUntil(lambda: pane.plot.isVisible())
+    assert pane.plot.rest_counts.sum() + pane.plot.focus_counts.sum() > 0
+
+
+def test_the_project_name_is_edited_on_the_goal_step(qtbot, pane):
+    project = pane.project
+    project.mark_saved()
+    pane.name_edit.setText("  Line 3 firing  ")
+    pane.name_edit.editingFinished.emit()
+    assert project.name == "Line 3 firing" and project.dirty

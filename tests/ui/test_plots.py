@@ -70,3 +70,41 @@ def test_paragraph_rows_are_tall_enough_for_every_line_at_any_width(qtbot):
         for row in range(plist.count()):
             assert plist.visualItemRect(plist.item(row)).height() >= needed
     assert plist.visualItemRect(plist.item(0)).height() > 4 * metrics.height()
+
+
+def test_a_year_column_gets_one_bar_per_year_each_as_tall_as_its_rows(qtbot):
+    # 25 years of monthly rows: np.histogram's 10 fractional bins alternated 36/24 rows.
+    plot = ColumnPlot()
+    qtbot.addWidget(plot)
+    years = pd.Series(np.repeat(np.arange(2000, 2025), 12), name="year")
+    plot.show_column(years, "numeric")
+    assert len(plot.counts) == 25 and set(plot.counts) == {12}
+    assert plot.edges[0] == 1999.5 and plot.labels[:2] == ["2000", "2001"]
+    assert np.allclose(np.diff(plot.edges), 1.0)
+
+
+def test_many_whole_numbers_get_bins_of_an_equal_count_of_values(qtbot):
+    from ui.plots.bins import bin_edges
+
+    plot = ColumnPlot()
+    qtbot.addWidget(plot)
+    days = pd.Series(np.repeat(np.arange(1, 201), 3), name="day")  # 200 values, 3 rows each
+    plot.show_column(days, "numeric")
+    widths = np.diff(plot.edges)
+    assert len(set(widths)) == 1 and widths[0] == 5  # 40 bars of 5 whole values
+    assert set(plot.counts) == {15}
+    assert len(plot.counts) <= 40
+    # Fractional numbers keep equal-width bins from the smallest to the largest value.
+    x = np.random.default_rng(0).normal(size=900)
+    edges = bin_edges(x, 40)
+    assert edges[0] == x.min() and edges[-1] == x.max() and len(edges) == 31
+
+
+def test_the_target_plot_bins_a_whole_number_target_evenly(qtbot):
+    from ui.plots.target_plot import TargetPlot
+
+    plot = TargetPlot()
+    qtbot.addWidget(plot)
+    counts = pd.Series(np.repeat(np.arange(0, 60), 4), name="defects")
+    plot.show_values(counts)
+    assert set(plot.rest_counts) == {8}  # 30 bars of two whole values, 4 rows each

@@ -302,3 +302,31 @@ def test_columns_missing_alike_share_one_card_and_one_button(qtbot, tmp_path):
     report = _wait_checked(qtbot, pane)
     assert not any(a.kind == "missing" and a.column.startswith("센서") for a in report.alerts)
     pane.controller.runner.shutdown()
+
+
+def test_quality_does_not_suggest_a_role_the_column_already_has(qtbot, tmp_path):
+    # "run_no" counts up by one: ID-like. The Goal step gives it the role ID by itself, so
+    # "Give it the role ID" would suggest what is already so.
+    rng = np.random.default_rng(5)
+    n = 240
+    temp = rng.normal(800, 5, n).round(1)
+    frame = pd.DataFrame(
+        {
+            "run_no": np.arange(1001, 1001 + n),
+            "온도": temp,
+            "효율": (19 + (temp - 800) * 0.02 + rng.normal(0, 0.05, n)).round(3),
+        }
+    )
+    path = tmp_path / "runs.csv"
+    frame.to_csv(path, index=False)
+    pane = _pane_on(qtbot, path)
+    report = _wait_checked(qtbot, pane)
+    assert any(a.kind == "id_like" and a.column == "run_no" for a in report.alerts)
+    card = _card(pane, "id_like", "run_no")
+    assert "already has the role ID" in card.alert.fix
+    assert card.fix_button.isHidden()
+    # The user made it a feature: now the suggestion means something again.
+    pane.project.set_role("run_no", ColumnRole.FEATURE)
+    qtbot.waitUntil(lambda: "role ID (keep" in _card(pane, "id_like", "run_no").alert.fix)
+    assert not _card(pane, "id_like", "run_no").fix_button.isHidden()
+    pane.controller.runner.shutdown()

@@ -116,6 +116,7 @@ def test_the_whole_loop_through_the_gui_survives_save_close_and_reopen(
     qtbot.waitUntil(lambda: causes_pane.groups.count() > 0, timeout=10_000)
     causes_pane.groups.setCurrentRow(0)
     qtbot.mouseClick(causes_pane.create_button, Qt.MouseButton.LeftButton)
+    window.panes[5].dialog.accept()  # the pre-filled action dialog: OK as proposed
     assert len(window.project.actions) == 1
     assert window.stack.currentWidget() is window.panes[5]
 

@@ -1,4 +1,5 @@
-"""The panes of the loop, built in order: Goal, Data, Quality, Model, Causes, Actions."""
+"""The panes of the loop, built in order: Goal, Data, Quality, Model, Causes, Actions; then
+the experiment library, which holds what every project's actions taught."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from ui.panes.base import Pane
 from ui.panes.causes_pane import CausesPane
 from ui.panes.data_pane import DataPane
 from ui.panes.goal_pane import GoalPane
+from ui.panes.library_pane import LibraryPane
 from ui.panes.model_pane import ModelPane
 from ui.panes.quality_pane import QualityPane
 
@@ -19,6 +21,7 @@ PANE_CLASSES: tuple[type[Pane], ...] = (
     ModelPane,
     CausesPane,
     ActionsPane,
+    LibraryPane,
 )
 
 

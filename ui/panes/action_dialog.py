@@ -145,14 +145,20 @@ class ActionDialog(QDialog):
         action: Action | None = None,
         parent: QWidget | None = None,
         runner: JobRunner | None = None,
+        *,
+        proposed: bool = False,
     ) -> None:
+        """``proposed``: ``action`` is a new action pre-filled for the user (from a cause
+        group), not yet in the log — the dialog says "New action" and OK adds it."""
         super().__init__(parent)
         self.action = action
-        self.setWindowTitle(EDIT_TITLE if action is not None else ADD_TITLE)
+        self.proposed = proposed
+        self.setWindowTitle(EDIT_TITLE if action is not None and not proposed else ADD_TITLE)
         self.setMinimumWidth(560)
+        self.resize(760, 600)  # room for a group's ranges ("16.79 to 19.98 (usual)") unclipped
         self.title_edit = QLineEdit()
         self.hypothesis_edit = QPlainTextEdit()
-        self.hypothesis_edit.setMaximumHeight(90)
+        self.hypothesis_edit.setMaximumHeight(110)
         self.changes_table = QTableWidget(0, 3)
         self.changes_table.setHorizontalHeaderLabels(CHANGE_HEADERS)
         self.changes_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -244,6 +250,7 @@ class ActionDialog(QDialog):
             self._update_reason_enabled()
             return
         self.title_edit.setText(action.title)
+        self.title_edit.setCursorPosition(0)  # a long title shows its beginning
         self.hypothesis_edit.setPlainText(action.hypothesis)
         for change in action.changes:
             self._add_change_row(change["factor"], change["from"], change["to"])

@@ -10,7 +10,9 @@ outcome and history are shown in words.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -239,6 +241,34 @@ class ActionsPane(Pane):
         dialog.open()
         return dialog
 
+    def propose(self, action: Action) -> ActionDialog:
+        """Open the dialog pre-filled with ``action`` (made from a cause group); OK adds it to
+        the log with the user's edits, Cancel adds nothing. Returns the dialog (tests fill it)."""
+        dialog = ActionDialog(action, self, runner=self.controller.runner, proposed=True)
+        dialog.accepted.connect(lambda: self._apply_proposal(dialog, action))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _apply_proposal(self, dialog: ActionDialog, action: Action) -> None:
+        try:
+            changes = dialog.changed_fields()
+            if changes:  # the user's edits of the proposal are kept in its history
+                action = update_action(action, **changes)
+        except WorkbenchError as exc:
+            QMessageBox.warning(self, TITLE, f"{exc.message}\n\n{exc.hint}")
+            return
+        actions = self.actions()
+        actions.append(action)
+        self.project.actions = actions
+        self.project.touch(Section.ACTIONS)
+        self.controller.status_message.emit(SAVED_NEW.format(title=action.title))
+        if action.is_logged:
+            self.record_in_library(action)
+        self.table.selectRow(len(self.actions()) - 1)
+        self._show_details()
+
     def _apply_dialog(self, dialog: ActionDialog, row: int | None) -> None:
         project = self.project
         actions = self.actions()
@@ -273,11 +303,18 @@ class ActionsPane(Pane):
         slow network folder); a library that cannot be used is said below the table."""
         from workbench.library import Library
         from workbench.library_entry import entry_from_action
+        from workbench.library_search import PROJECT_FILE
 
         entry = entry_from_action(action, self.project)  # read the project on the GUI thread
+        saved = self.controller.project_path
+        if saved is not None:  # so the Library view can open the project again
+            entry = dataclasses.replace(
+                entry, extra={**entry.extra, PROJECT_FILE: str(Path(saved).resolve())}
+            )
+        path = self.controller.library_path
         self.controller.runner.start(
             f"library-{action.id}",
-            lambda _ctx: _add_to_library(Library, entry),
+            lambda _ctx: _add_to_library(lambda: Library(path), entry),
             on_success=self._on_library_recorded,
             on_failure=self._on_library_failed,
         )

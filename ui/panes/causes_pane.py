@@ -115,9 +115,20 @@ class CausesPane(Pane):
         self.comparison.setHorizontalHeaderLabels(COMPARE_HEADERS)
         self.comparison.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.comparison.verticalHeader().hide()
+        self.comparison.setWordWrap(True)
+        # The numbers keep their width; the condition and the typical values share the rest
+        # and wrap, so neither is cut (the typical values were, even at 1600 px).
         header = self.comparison.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # As wide as its header's longest line, never narrower: the values wrap below it.
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Fixed)
+        metrics = header.fontMetrics()
+        lines = COMPARE_HEADERS[4].split("\n")
+        self.comparison.setColumnWidth(4, max(metrics.horizontalAdvance(t) for t in lines) + 24)
+        header.setMinimumSectionSize(60)
+        self.comparison.setTextElideMode(Qt.TextElideMode.ElideNone)  # long names wrap
+        self.comparison.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.compare_note = QLabel(NO_GROUP_SELECTED)
         self.compare_note.setWordWrap(True)
         self.create_button = QPushButton(CREATE_ACTION)
@@ -331,7 +342,8 @@ class CausesPane(Pane):
         or unreachable library only shows its notice; it never breaks the pane."""
         from workbench.library import tried_before_lines
 
-        lines, notice = tried_before_lines(groups) if groups else ({}, None)
+        path = self.controller.library_path
+        lines, notice = tried_before_lines(groups, path) if groups else ({}, None)
         self.library_note.setText(notice or "")
         self.library_note.setVisible(bool(notice))
         return lines
@@ -373,6 +385,8 @@ class CausesPane(Pane):
         self._fill_comparison()
 
     def _on_create_button_clicked(self) -> None:
+        """Open the Actions step with the action dialog pre-filled from the selected group:
+        the engineer reads and adjusts the proposal; OK adds it to the log, Cancel nothing."""
         from workbench.actions import action_from_group
 
         group = self.selected_group()
@@ -380,14 +394,19 @@ class CausesPane(Pane):
             return
         project = self.project
         action = action_from_group(group, goal=project.goal, roles=project.roles)
-        project.actions.append(action)
-        project.touch(Section.ACTIONS)
-        self.controller.status_message.emit(ACTION_CREATED.format(title=action.title))
-        self.action_created.emit(action)
         window = self.window()
-        for i, pane in enumerate(getattr(window, "panes", [])):
-            if type(pane).__name__ == "ActionsPane":
-                window.go(i)
+        panes = list(getattr(window, "panes", []))
+        actions_pane = next((p for p in panes if type(p).__name__ == "ActionsPane"), None)
+        if actions_pane is None:  # the pane alone (a preview): add the proposal as it is
+            project.actions.append(action)
+            project.touch(Section.ACTIONS)
+            self.controller.status_message.emit(ACTION_CREATED.format(title=action.title))
+            self.action_created.emit(action)
+            return
+        window.go(panes.index(actions_pane))
+        dialog = actions_pane.propose(action)
+        # After the pane added it (connected first): the action as the user accepted it.
+        dialog.accepted.connect(lambda: self.action_created.emit(actions_pane.actions()[-1]))
 
 
 def _box(title: str, widget: QWidget) -> QGroupBox:

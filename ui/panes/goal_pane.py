@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedLayout,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,9 +42,11 @@ from ui.panes.goal_text import (
     DIRECTIONS,
     FOCUS_KINDS,
     GO_TO_DATA,
+    NAME_HINT,
     NO_DATA,
     NO_TARGET,
     PLOT_NOTE,
+    PLOT_PLACEHOLDER,
     ROLES_INTRO,
     ROLES_NEED_TARGET,
     SUCCESS_BAD,
@@ -112,6 +115,8 @@ class GoalPane(Pane):
         empty_box = QVBoxLayout(self.empty)
         self.empty_label = QLabel(NO_DATA)
         self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setMinimumWidth(420)  # a centred wrapped label needs a width to wrap at
         self.data_button = QPushButton(GO_TO_DATA)
         self.data_button.clicked.connect(self._on_data_button_clicked)
         empty_box.addStretch(1)
@@ -151,7 +156,12 @@ class GoalPane(Pane):
         self.task_combo = QComboBox()
         self.task_combo.activated.connect(self._on_task_combo_activated)
 
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("project_name")
+        self.name_edit.setPlaceholderText(NAME_HINT)
+        self.name_edit.editingFinished.connect(self._on_name_edit_editing_finished)
         form = QFormLayout()
+        form.addRow(_("Project name:"), self.name_edit)
         form.addRow(_("Target (what to improve):"), self.target_combo)
         form.addRow(_("Direction:"), self.direction_combo)
         form.addRow(_("Rows to study (focus):"), focus_row)
@@ -160,22 +170,35 @@ class GoalPane(Pane):
         form.addRow("", self.success_note)
         form.addRow(_("Kind of model:"), self.task_combo)
         self.plot = TargetPlot()
-        self.plot.setMaximumHeight(320)
         plot_note = QLabel(PLOT_NOTE)
         plot_note.setWordWrap(True)
-        plot_box = QVBoxLayout()
+        plotted = QWidget()
+        plot_box = QVBoxLayout(plotted)
+        plot_box.setContentsMargins(0, 0, 0, 0)
         plot_box.addWidget(self.plot, 1)
         plot_box.addWidget(plot_note)
+        # Until a target is chosen there is nothing to draw: a sentence, not an empty chart
+        # with a legend for bars that are not there.
+        self.plot_placeholder = QLabel(PLOT_PLACEHOLDER)
+        self.plot_placeholder.setObjectName("plot_placeholder")
+        self.plot_placeholder.setWordWrap(True)
+        self.plot_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.plot_placeholder.setStyleSheet("color: #555;")
+        self.plot_pages = QStackedWidget()
+        self.plot_pages.addWidget(self.plot_placeholder)
+        self.plot_pages.addWidget(plotted)
+        self.plot_pages.setMaximumHeight(340)
         top = QHBoxLayout()
         goal_box = QGroupBox(_("What to improve"))
         goal_layout = QVBoxLayout(goal_box)
         goal_layout.addLayout(form)
         goal_layout.addStretch(1)
         top.addWidget(goal_box, 1)
-        top.addLayout(plot_box, 1)
+        top.addWidget(self.plot_pages, 1)
 
         self.roles_intro = QLabel(ROLES_INTRO)
         self.roles_intro.setWordWrap(True)
+        self.roles_intro.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.roles_table = RolesTable()
         self.roles_table.role_chosen.connect(self._on_roles_table_role_chosen)
         roles_box = QGroupBox(_("Column roles"))
@@ -245,6 +268,12 @@ class GoalPane(Pane):
         if self._key() == key:
             self.refresh()
 
+    def _on_name_edit_editing_finished(self) -> None:
+        name = self.name_edit.text().strip()
+        if name != self.project.name:
+            self.project.name = name
+            self.project.touch(Section.META)
+
     def _on_job_failed(self, failure: JobFailure) -> None:
         QMessageBox.warning(self, TITLE, f"{failure.message}\n\n{failure.hint}")
 
@@ -255,6 +284,9 @@ class GoalPane(Pane):
             self.pages.setCurrentWidget(self.empty)
             return
         self.pages.setCurrentWidget(self.form)
+        if not self.name_edit.hasFocus():
+            with QSignalBlocker(self.name_edit):
+                self.name_edit.setText(p.name)
         frame, kinds, quality = self.cleaned()
         goal = p.goal if p.goal is not None and p.goal.target in frame.columns else None
         blockers = [
@@ -282,6 +314,7 @@ class GoalPane(Pane):
         if goal is None:
             self.focus_count.setText(NO_TARGET)
             self.plot.clear_values()
+            self.plot_pages.setCurrentIndex(0)
             self.task_combo.clear()
             self._fill_roles(None, frame, kinds, quality)
             del blockers
@@ -326,12 +359,14 @@ class GoalPane(Pane):
             0 if goal.task is None else self.task_combo.findData(str(goal.task))
         )
         self.plot.show_values(target, focus_rows)
+        self.plot_pages.setCurrentIndex(1)
 
     def _fill_roles(
         self, goal: Goal | None, frame: pd.DataFrame, kinds: dict, quality: Any
     ) -> None:
         self.roles_intro.setText(ROLES_INTRO if goal is not None else ROLES_NEED_TARGET)
         self.roles_table.setEnabled(goal is not None)
+        self.roles_table.setVisible(goal is not None)  # no empty grid before there are roles
         if goal is None:
             self.roles_table.setRowCount(0)
             return

@@ -10,6 +10,10 @@ TITLE = _("Goal")
 NO_DATA = _("There is no data yet. Load a data file first; then choose what to improve here.")
 GO_TO_DATA = _("Go to the Data step")
 NO_TARGET = _("Choose the column you want to improve.")
+NAME_HINT = _("e.g. Line 3 firing efficiency (used in the report and the library)")
+PLOT_PLACEHOLDER = _(
+    "Choose the target on the left: its values are drawn here, with the rows you study highlighted."
+)
 DIRECTIONS = {
     Direction.MAXIMIZE: _("Make it higher"),
     Direction.MINIMIZE: _("Make it lower"),

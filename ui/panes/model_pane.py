@@ -192,7 +192,7 @@ class ModelPane(Pane):
         r_layout.addWidget(self.validation_label)
         r_layout.addLayout(results, 1)
 
-        settings_box.setMaximumWidth(820)  # plain words read badly in a screen-wide combo
+        settings_box.setMaximumWidth(900)  # plain words read badly in a screen-wide combo
         layout = QVBoxLayout(self)
         layout.addWidget(self.inputs_label)
         layout.addWidget(settings_box)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from ui.controller import ProjectController
 from ui.jobs import JobFailure
 from ui.panes.base import Pane
+from ui.panes.cleaned_export import CleanedExportButton
 from ui.panes.data_text import KIND_LABELS
 from ui.panes.quality_alerts import AlertCard, AlertGroupCard, severity_icon
 from ui.panes.quality_checks import JOB_OWNER, QualityChecks
@@ -58,6 +59,7 @@ from ui.panes.quality_text import (
     UP,
     number_text,
     summary_text,
+    without_settled_role_fixes,
 )
 from ui.plots.column_plot import ColumnPlot
 from ui.plots.missing_map import MissingMapPlot
@@ -98,6 +100,7 @@ class QualityPane(Pane):
         self.recipe_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.recipe_list.model().rowsMoved.connect(self._on_recipe_rows_moved)
         self.rows_left = QLabel()
+        self.export_button = CleanedExportButton(controller)
         self.remove_button = QPushButton(REMOVE)
         self.up_button = QPushButton(UP)
         self.down_button = QPushButton(DOWN)
@@ -126,7 +129,10 @@ class QualityPane(Pane):
             buttons.addWidget(button)
         buttons.addStretch(1)
         recipe_layout.addLayout(buttons)
-        recipe_layout.addWidget(self.rows_left)
+        rows_line = QHBoxLayout()
+        rows_line.addWidget(self.rows_left, 1)
+        rows_line.addWidget(self.export_button)
+        recipe_layout.addLayout(rows_line)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(alerts)
         left.addWidget(recipe)
@@ -177,7 +183,8 @@ class QualityPane(Pane):
             self.column_plot.clear_plot()
         else:
             self.summary.setText(summary_text(report))
-            self._fill_alerts(report.alerts, [str(p.name) for p in report.profiles])
+            alerts = without_settled_role_fixes(report.alerts, project.roles)
+            self._fill_alerts(alerts, [str(p.name) for p in report.profiles])
             self._fill_profiles(report)
             self.missing_map.show_map(report.missing_map)
         if report is not None and self._report_is_current():

@@ -93,3 +93,29 @@ def group_message(group: Any) -> str:
 
 def group_fix_button(n: int) -> str:
     return ngettext("Add the fix to recipe", "Add the {n} fixes to recipe", n).format(n=n)
+
+
+ROLE_ALREADY_ID = _(
+    "Nothing to do: “{column}” already has the role ID on the Goal step, so it is kept to find "
+    "rows and left out of the model."
+)
+#: The roles that already keep an ID-like column out of the model.
+_KEPT_OUT = ("id", "excluded", "time")
+
+
+def without_settled_role_fixes(alerts: list[Any], roles: dict[str, Any]) -> list[Any]:
+    """``alerts`` with the "give it the role ID" fix of an ID-like column replaced by a note
+    when the column already has that role — set by the user, or by the Goal step's automatic
+    roles, which give every ID-like column the role ID unless the user chose another role.
+    Suggesting what is already so made users wonder what they had missed."""
+    import dataclasses
+
+    out = []
+    for alert in alerts:
+        role = roles.get(alert.column) if alert.column is not None else None
+        if alert.kind == "id_like" and (role is None or str(role) in _KEPT_OUT):
+            alert = dataclasses.replace(
+                alert, fix=ROLE_ALREADY_ID.format(column=alert.column), fix_step=None
+            )
+        out.append(alert)
+    return out

@@ -118,7 +118,7 @@ class BeeswarmPlot(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         style_plot(self)
-        self.setMinimumHeight(260)
+        self.setMinimumHeight(140)
         self.getPlotItem().setMouseEnabled(x=False, y=False)
         self.lanes: list[str] = []
         self.points_per_lane: list[int] = []

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 
+from ui.plots.bins import bin_edges, is_whole
 from ui.plots.style import category_ticks, plot_area_width, plot_font, style_plot
 from workbench.i18n import _
 
@@ -41,6 +42,7 @@ class ColumnPlot(pg.PlotWidget):
         style_plot(self)
         self.getPlotItem().setMouseEnabled(x=False, y=False)
         self.counts: np.ndarray = np.zeros(0)
+        self.edges: np.ndarray = np.zeros(0)  # the histogram's bin edges (none for bars)
         self.labels: list[str] = []
         self.categories: list[str] = []  # the bar chart's level names (none for a histogram)
         self.message = ""
@@ -106,13 +108,15 @@ class ColumnPlot(pg.PlotWidget):
         else:
             numbers = values.to_numpy(dtype=float)
         numbers = numbers[np.isfinite(numbers)]
+        # Whole numbers (years, counts, codes) get bars of an equal count of whole values.
+        edges = bin_edges(numbers, MAX_BINS, whole=False if dates else None)
+        counts, edges = np.histogram(numbers, bins=edges)
         low, high = float(numbers.min()), float(numbers.max())
-        if low == high:
-            low, high = low - 0.5, high + 0.5
-        bins = int(min(MAX_BINS, max(5, np.sqrt(len(numbers)))))
-        counts, edges = np.histogram(numbers, bins=bins, range=(low, high))
         self.counts = counts
-        self.labels = [_label(e) for e in edges[:-1]]
+        self.edges = edges
+        # A whole-number bar is named by its first value (2000), not its edge (1999.5).
+        first = edges[:-1] + 0.5 if not dates and is_whole(numbers) else edges[:-1]
+        self.labels = [_label(e) for e in first]
         self.addItem(
             pg.BarGraphItem(
                 x0=edges[:-1],

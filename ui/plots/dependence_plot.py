@@ -25,7 +25,7 @@ class DependencePlot(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         style_plot(self)
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(110)
         self.column: str | None = None
         self.n_points = 0
         self.n_missing = 0

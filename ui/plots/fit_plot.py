@@ -27,7 +27,7 @@ class PredictedActualPlot(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         style_plot(self)
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(160)
         self.n_dots = 0
 
     def show_fit(self, actual: np.ndarray, predicted: np.ndarray, target: str) -> None:
@@ -63,7 +63,7 @@ class TradeoffPlot(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         style_plot(self)
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(160)
         self.getPlotItem().setMouseEnabled(x=False, y=False)
         self._marker = pg.ScatterPlotItem(
             size=14, pen=pg.mkPen("#000000", width=1.5), brush=pg.mkBrush(FOCUS_COLOUR), symbol="o"

@@ -7,10 +7,13 @@ at the top. Clicking a bar emits :attr:`ImportancePlot.driver_clicked` with the 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QFontMetrics
 
 from ui.plots.style import plot_font, style_plot
 from workbench.i18n import _
@@ -29,7 +32,7 @@ class ImportancePlot(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         style_plot(self)
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(110)
         self.getPlotItem().setMouseEnabled(x=False, y=False)
         self.drivers: list[str] = []
         self.overall_values = np.zeros(0)
@@ -80,14 +83,33 @@ class ImportancePlot(pg.PlotWidget):
         else:
             self.focus_values = np.zeros(0)
         left = self.getPlotItem().getAxis("left")
-        left.setTicks([[(float(yy), name) for yy, name in zip(y, names, strict=True)]])
         left.setTickFont(plot_font(9))
+        self._update_ticks()
         self.setLabel("bottom", _("Average effect (mean |SHAP|)"))
         self.setYRange(-0.7, n - 0.3, padding=0)
         widest = max(
             float(self.overall_values.max(initial=0)), float(self.focus_values.max(initial=0))
         )
         self.setXRange(0, widest * 1.05 if widest > 0 else 1, padding=0)
+
+    def _update_ticks(self) -> None:
+        """Name as many drivers as fit one above the other (every k-th on a short plot, as on
+        a 1280×720 screen): names written over each other cannot be read at all."""
+        names = getattr(self, "drivers", [])  # resize events arrive while __init__ still runs
+        if not names:
+            return
+        n = len(names)
+        box = self.getPlotItem().vb.height()
+        height = float(box if box > 30 else max(self.height() - 50, 60))
+        line = QFontMetrics(plot_font(9)).height() + 1
+        step = max(1, math.ceil(n / max(1, int(height // line))))
+        named = [(float(n - 1 - i), name) for i, name in enumerate(names) if i % step == 0]
+        marks = [(float(n - 1 - i), "") for i in range(n) if i % step]
+        self.getPlotItem().getAxis("left").setTicks([named, marks])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._update_ticks()
 
     def driver_at(self, y: float) -> str | None:
         """The driver whose row holds the data coordinate ``y``."""

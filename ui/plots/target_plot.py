@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 
+from ui.plots.bins import bin_edges
 from ui.plots.style import style_plot
 from workbench.i18n import _
 from workbench.numbers_format import format_label
@@ -30,7 +31,7 @@ class TargetPlot(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         style_plot(self)
-        self.setMinimumHeight(180)
+        self.setMinimumHeight(150)
         self.getPlotItem().setMouseEnabled(x=False, y=False)
         self.focus_counts = np.zeros(0, dtype=int)
         self.rest_counts = np.zeros(0, dtype=int)
@@ -60,8 +61,7 @@ class TargetPlot(pg.PlotWidget):
         self.setLabel("left", _("Rows"))
 
     def _histogram(self, x: np.ndarray, in_focus: np.ndarray) -> None:
-        n_bins = int(min(40, max(10, np.sqrt(len(x)))))
-        edges = np.histogram_bin_edges(x, bins=n_bins)
+        edges = bin_edges(x, 40, 10)  # whole-number targets: bars of equal whole counts
         rest, _e = np.histogram(x[~in_focus], bins=edges)
         hot, _e = np.histogram(x[in_focus], bins=edges)
         width = edges[1] - edges[0] if len(edges) > 1 else 1.0

@@ -19,6 +19,8 @@ from openpyxl.drawing.text import (
 )
 from openpyxl.drawing.text import Font as DrawingFont
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -156,7 +158,12 @@ def wrap_header(ws: Worksheet, row: int, n_cols: int, widths: dict[int, float]) 
     """Let the header row of a table wrap (long headings in narrow number columns)."""
     for col in range(1, n_cols + 1):
         cell = ws.cell(row=row, column=col)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        # Keep the side the header was set to (flush right over a column of numbers).
+        side = cell.alignment.horizontal if cell.alignment is not None else None
+        indent = cell.alignment.indent if cell.alignment is not None else 0
+        cell.alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal=side, indent=indent
+        )
     cells = [(str(ws.cell(row=row, column=c).value or ""), w) for c, w in widths.items()]
     fit_height(ws, row, cells, fill=0.9)
 
@@ -267,3 +274,82 @@ def round_sig(value: Any, digits: int = 4) -> Any:
     if not math.isfinite(v) or v == 0:
         return v
     return round(v, max(0, digits - 1 - math.floor(math.log10(abs(v)))))
+
+
+# -- pages ------------------------------------------------------------------------------------
+#: A4 in inches (landscape swaps them). A column width unit prints about 7 pt wide when
+#: LibreOffice fits a sheet to the page width (measured on its PDF: 128 units at 85 %); Excel
+#: prints a unit a little narrower, so there a kept-together block may still meet a page end.
+_A4_INCHES = (8.27, 11.69)
+_PT_PER_WIDTH_UNIT = 7.0
+_PT_PER_INCH = 72
+_PT_PER_CM = 72 / 2.54
+_DEFAULT_ROW_PT = 15.0
+_SAFETY = 1.0  # row heights are estimated generously already (fit_height)
+
+
+def page_height_rows_pt(ws: Worksheet) -> float:
+    """The height one printed page holds, in the sheet's points, for a sheet printed
+    fit-to-width (so a wide sheet is scaled down and a page holds more of its rows)."""
+    short, long = _A4_INCHES
+    landscape = ws.page_setup.orientation == "landscape"
+    width_in, height_in = (long, short) if landscape else (short, long)
+    m = ws.page_margins
+    usable_w = (width_in - m.left - m.right) * _PT_PER_INCH
+    usable_h = (height_in - m.top - m.bottom) * _PT_PER_INCH
+    edges = [0.0]
+    for col in range(1, ws.max_column + 1):
+        width = ws.column_dimensions[get_column_letter(col)].width or 8.43
+        edges.append(edges[-1] + width * _PT_PER_WIDTH_UNIT)
+    sheet_w = edges[-1]
+    for chart in getattr(ws, "_charts", []):  # a chart past the last column widens the print
+        anchor = chart.anchor
+        if isinstance(anchor, str):
+            col = column_index_from_string(coordinate_from_string(anchor)[0])
+        else:  # a chart read back from a file: a drawing anchor, 0-based
+            col = int(anchor._from.col) + 1
+        left = edges[min(col - 1, len(edges) - 1)]
+        sheet_w = max(sheet_w, left + float(chart.width) * _PT_PER_CM)
+    scale = min(1.0, usable_w / sheet_w) if sheet_w else 1.0
+    return usable_h / scale * _SAFETY
+
+
+def _row_pt(ws: Worksheet, row: int) -> float:
+    return float(ws.row_dimensions[row].height or _DEFAULT_ROW_PT)
+
+
+def keep_blocks_together(ws: Worksheet, blocks: Sequence[tuple[int, int]]) -> None:
+    """Break pages only where needed: before a block (``(first_row, last_row)``) that would
+    otherwise be split, when it fits on a page of its own. Rows between blocks flow freely.
+
+    Replaces "one block per page", which printed three mostly empty pages for three cause
+    groups; a block taller than a page starts a fresh page and runs on.
+    """
+    page = page_height_rows_pt(ws)
+    titles = _print_title_pt(ws)
+    starts = {first: last for first, last in blocks}
+    used = 0.0
+    row = 1
+    while row <= ws.max_row:
+        if row in starts:
+            block = sum(_row_pt(ws, r) for r in range(row, starts[row] + 1))
+            if used + block > page and used > titles and titles + block <= page:
+                page_break_before(ws, row)
+                used = titles
+        height = _row_pt(ws, row)
+        if used + height > page:  # the printer starts a new page here by itself
+            used = titles
+        used += height
+        row += 1
+
+
+def _print_title_pt(ws: Worksheet) -> float:
+    """Height of the rows repeated on every printed page (0 when none)."""
+    rows = ws.print_title_rows
+    if not rows:
+        return 0.0
+    first, _sep, last = str(rows).replace("$", "").partition(":")
+    try:
+        return sum(_row_pt(ws, r) for r in range(int(first), int(last or first) + 1))
+    except ValueError:
+        return 0.0

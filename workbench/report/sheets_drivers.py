@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
@@ -15,7 +16,6 @@ from workbench.report.sheets_common import (
     freeze_below,
     new_sheet,
     note,
-    page_break_before,
     paragraph,
     sig_format,
     title_row,
@@ -23,7 +23,7 @@ from workbench.report.sheets_common import (
 )
 from workbench.report.xlsx_style import write_table
 
-WIDTHS = {1: 7, 2: 30, 3: 14, 4: 11, 5: 14, 6: 28, 7: 24}
+WIDTHS = {1: 7, 2: 30, 3: 14, 4: 11, 5: 14, 6: 26, 7: 30}
 FULL = list(WIDTHS.values())
 CHART_BARS = 15  # a chart with more bars gets unreadable; the table lists them all
 
@@ -66,7 +66,12 @@ def write_drivers(wb: Any, title: str, data: ReportData) -> Worksheet:
         return ws
     row = paragraph(ws, 2, w.drivers_intro(data.target), FULL)
     row = note(ws, row, result.explanation.describe(), FULL)
-    top = row + 1
+    rows = driver_rows(data)
+    # The chart first, then the table: a chart after the table printed on a page of its own
+    # under the table's repeated (empty) dark header band.
+    bars = min(len(rows), CHART_BARS)
+    chart_rows = _chart_rows(bars) if rows else 0
+    top = row + 1 + chart_rows
     head = w.labels(
         "col_rank",
         "col_column",
@@ -76,17 +81,16 @@ def write_drivers(wb: Any, title: str, data: ReportData) -> Worksheet:
         "col_role",
         "col_changeable",
     )
-    rows = driver_rows(data)
     fmt = sig_format([r[2] for r in rows[:CHART_BARS]])
     last = write_table(
         ws, top, head, rows, number_formats={3: fmt, 4: "0.0%", 5: fmt}, wrap_columns=(2, 6, 7)
     )
     wrap_header(ws, top, len(head), WIDTHS)
     fit_table_heights(ws, top + 1, last, {2: WIDTHS[2], 6: WIDTHS[6], 7: WIDTHS[7]})
-    freeze_below(ws, top + 1)
+    # On screen the title stays; on paper the table's header repeats over its later pages.
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = f"{top}:{top}"
     if rows:
-        bars = min(len(rows), CHART_BARS)
-        page_break_before(ws, last + 2)  # the chart prints whole, on a page of its own
         bar_chart(
             ws,
             title=w.label("chart_drivers_title"),
@@ -94,9 +98,19 @@ def write_drivers(wb: Any, title: str, data: ReportData) -> Worksheet:
             value_col=3,
             first_row=top + 1,
             last_row=top + bars,
-            anchor=f"B{last + 2}",
+            anchor=f"B{row + 1}",
             axis_title=w.label("col_importance"),
             width_cm=22,
+            height_cm=_chart_height_cm(bars),
             number_format=axis_format([r[2] for r in rows[:bars]]),
         )
     return ws
+
+
+def _chart_height_cm(bars: int) -> float:
+    return max(6.0, 2.5 + 0.6 * bars)
+
+
+def _chart_rows(bars: int) -> int:
+    """Rows of the default height (15 pt = 0.53 cm) the chart covers, and one of air."""
+    return math.ceil(_chart_height_cm(bars) / 0.529) + 1

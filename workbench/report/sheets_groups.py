@@ -17,9 +17,9 @@ from workbench.report.sheets_common import (
     bar_chart,
     fit_table_heights,
     freeze_below,
+    keep_blocks_together,
     new_sheet,
     note,
-    page_break_before,
     paragraph,
     round_sig,
     sig_format,
@@ -236,8 +236,12 @@ def write_groups(wb: Any, title: str, data: ReportData) -> Worksheet:
         row = note(ws, row, notice, FULL)
     freeze_below(ws, row)
     row += 1
-    for i, group in enumerate(causes.groups):
-        if i:
-            page_break_before(ws, row)  # one group per printed page
+    blocks = []
+    for group in causes.groups:
+        start = row
         row = _block(ws, row, data, group, tried.get(int(group.id)))
+        blocks.append((start, row - 2))  # the block's last row: the blank line after it left out
+    # Each group whole on a page, as many on a page as fit (a page per group printed three
+    # mostly empty pages for three groups).
+    keep_blocks_together(ws, blocks)
     return ws

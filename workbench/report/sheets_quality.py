@@ -17,6 +17,7 @@ from workbench.report.sheets_common import (
     fit_table_heights,
     freeze_below,
     heading,
+    keep_blocks_together,
     new_sheet,
     paragraph,
     round_sig,
@@ -133,10 +134,12 @@ def write_quality(wb: Any, title: str, data: ReportData) -> Worksheet:
         row = paragraph(ws, row, masked_columns(personal), FULL)
     freeze_below(ws, row)
 
-    row = heading(ws, row + 1, w.label("heading_alerts"))
+    alerts_start = row + 1
+    row = heading(ws, alerts_start, w.label("heading_alerts"))
     row = _alerts(ws, row, alerts) + 1 if alerts else paragraph(ws, row, w.label("no_alerts"), FULL)
 
-    row = heading(ws, row + 1, w.label("heading_profile"))
+    profile_start = row + 1
+    row = heading(ws, profile_start, w.label("heading_profile"))
     head = w.labels(
         "col_column",
         "col_kind",
@@ -172,4 +175,6 @@ def write_quality(wb: Any, title: str, data: ReportData) -> Worksheet:
         )
         ws.conditional_formatting.add(f"E{row + 1}:E{last}", scale)
     ws.auto_filter.ref = f"A{row}:J{last}"
+    # The column table starts a page when it would otherwise be cut from its header.
+    keep_blocks_together(ws, [(alerts_start, profile_start - 2), (profile_start, last)])
     return ws

@@ -18,9 +18,9 @@ from workbench.report.sheets_common import (
     ReportData,
     fit_table_heights,
     heading,
+    keep_blocks_together,
     new_sheet,
     note,
-    page_break_before,
     paragraph,
     round_sig,
     sig_format,
@@ -58,14 +58,24 @@ def write_summary(wb: Any, title: str, data: ReportData, sheet_names: dict[str, 
     row = _goal(ws, row, data)
     row = _data_used(ws, row + 1, result)
     row = _quality(ws, row + 1, result, sheet_names)
-    row = _model(ws, row + 1, result)
-    row = _drivers(ws, row + 1, result, sheet_names)
-    row = _groups(ws, row + 1, data, sheet_names)
-    row = heading(ws, row + 1, w.label("heading_actions"))
+    blocks = []  # sections kept whole on a printed page when they fit one
+    start = row + 1
+    row = _model(ws, start, result)
+    blocks.append((start, row - 1))
+    start = row + 1
+    row = _drivers(ws, start, result, sheet_names)
+    blocks.append((start, row - 1))
+    start = row + 1
+    row = _groups(ws, start, data, sheet_names)
+    blocks.append((start, row - 1))
+    start = row + 1
+    row = heading(ws, start, w.label("heading_actions"))
     total, counts = outcome_counts(data.actions)
     row = paragraph(ws, row, w.actions_status(total, counts), FULL)
     if total:
-        note(ws, row, w.see_sheet(sheet_names["actions"]), FULL)
+        row = note(ws, row, w.see_sheet(sheet_names["actions"]), FULL)
+    blocks.append((start, row - 1))
+    keep_blocks_together(ws, blocks)
     return ws
 
 
@@ -212,10 +222,8 @@ def _header_wrap(ws: Worksheet, row: int, n: int) -> None:
 def _groups(ws: Worksheet, row: int, data: ReportData, names: dict[str, str]) -> int:
     result = data.result
     causes = result.causes
-    if causes is not None and causes.groups:
-        # The groups are the findings a manager reads: a page of their own, never a heading
-        # stranded at the foot of page 1.
-        page_break_before(ws, row)
+    # The groups are the findings a manager reads: kept whole on a page (never a heading
+    # stranded at the foot of page 1) by keep_blocks_together, not a page of their own.
     row = heading(ws, row, w.label("heading_groups"))
     if causes is None or not causes.groups:
         message = (causes.message if causes is not None else "") or result.causes_message

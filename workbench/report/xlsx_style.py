@@ -51,6 +51,10 @@ GRID = Border(bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 HEAD_ALIGN = Alignment(wrap_text=True, vertical="center")
+HEAD_ALIGN_RIGHT = Alignment(wrap_text=True, vertical="center", horizontal="right")
+TOP_RIGHT = Alignment(vertical="top", horizontal="right")
+TOP_LEFT = Alignment(vertical="top", horizontal="left")
+WRAP_LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left")
 
 
 def safe_value(value: Any) -> Any:
@@ -96,18 +100,58 @@ def write_table(
     number_formats: dict[int, str] | None = None,
     wrap_columns: Iterable[int] = (),
 ) -> int:
-    """Write a header row and data rows from ``top``; returns the last row written."""
+    """Write a header row and data rows from ``top``; returns the last row written.
+
+    A column of numbers (Excel sets them flush right) gets its header flush right too, and its
+    placeholders ("–") with it: a left header over right-aligned numbers read as belonging to
+    the next column."""
+    rows = [list(values) for values in rows]
+    numeric = {j for j in range(1, len(headers) + 1) if _is_number_column(rows, j - 1)}
+    # Text right after a number column starts one indent in: "0.4533 input you can change",
+    # not "0.4533input you can change".
+    spaced = {j for j in range(2, len(headers) + 1) if j - 1 in numeric and j not in numeric}
     for j, name in enumerate(headers, start=1):
-        put(ws, top, j, name, HEADER, fill=HEADER_FILL, alignment=HEAD_ALIGN)
+        align = HEAD_ALIGN_RIGHT if j in numeric else HEAD_ALIGN
+        if j in spaced:
+            align = Alignment(wrap_text=True, vertical="center", horizontal="left", indent=1)
+        put(ws, top, j, name, HEADER, fill=HEADER_FILL, alignment=align)
     wrap = set(wrap_columns)
     r = top
     for r, values in enumerate(rows, start=top + 1):
         for j, value in enumerate(values, start=1):
             # Top-aligned: a row made tall by one wrapped cell still reads left to right.
-            cell = put(ws, r, j, value, border=GRID, alignment=WRAP if j in wrap else TOP)
+            if j in numeric:
+                align = TOP_RIGHT
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                # A number among text (a date's column, "–"): on the header's side, the left.
+                align = WRAP_LEFT if j in wrap else TOP_LEFT
+            else:
+                align = WRAP if j in wrap else TOP
+            if j in spaced:
+                align = Alignment(wrap_text=j in wrap, vertical="top", horizontal="left", indent=1)
+            cell = put(ws, r, j, value, border=GRID, alignment=align)
             if number_formats and j in number_formats:
                 cell.number_format = number_formats[j]
     return r
+
+
+_PLACEHOLDERS = ("", "–", "-", "—")
+
+
+def _is_number_column(rows: Sequence[Sequence[Any]], index: int) -> bool:
+    """True when the column holds at least one number and otherwise only blanks or dashes."""
+    seen = False
+    for values in rows:
+        value = values[index] if index < len(values) else None
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int | float) or (
+            hasattr(value, "item") and not isinstance(value, str)
+        ):
+            seen = True
+        elif value is not None and str(value).strip() not in _PLACEHOLDERS:
+            return False
+    return seen
 
 
 def set_widths(ws: Worksheet, widths: dict[int, float]) -> None:

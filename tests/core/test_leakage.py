@@ -457,3 +457,34 @@ def test_a_regression_with_a_near_copy_put_back_is_too_good(rng):
         frame, {}, goal, assign_roles(frame, {}, "yield", quality=report), ModelSettings("quick")
     )
     assert kept.verdict == "useful" and kept.metrics["r2"] < 0.99
+
+
+def test_a_flag_set_only_in_the_other_class_of_a_balanced_target_is_flagged(rng):
+    """Two classes of comparable size (Steel Plates: named faults vs bumps/other): a flag set
+    only in the rows of the class that is not the focus gives the answer away as well."""
+    n = 2000
+    other = rng.random(n) < 0.55
+    family = np.where(other, "bump_or_other", "named")
+    frame = pd.DataFrame(
+        {
+            "width": rng.normal(100, 10, n),
+            "bumps": (other & (rng.random(n) < 0.4)).astype(int),  # only in the other class
+            "family": family,
+        }
+    )
+    found = leaks(assess_quality(frame, {}, target="family", focus="class:named"))
+    assert set(found) == {"bumps"}
+    assert "non-zero only in rows where family is bump_or_other" in found["bumps"].message
+    assert found["bumps"].details["outside"] == 0
+
+
+def test_a_setting_never_seen_in_rare_failures_is_not_a_leak(rng):
+    """A rare focus (3% failures): a setting used only in good rows is a candidate cause of
+    fewer failures, not a giveaway — the other class is not checked then."""
+    n = 4000
+    fail = rng.random(n) < 0.03
+    coating = np.where(fail, 0, (rng.random(n) < 0.3).astype(int))
+    frame = pd.DataFrame(
+        {"coating": coating, "temp": rng.normal(0, 1, n), "fail": fail.astype(int)}
+    )
+    assert leaks(assess_quality(frame, {}, target="fail", focus="class:1")) == {}

@@ -46,6 +46,7 @@ from workbench.steps.quality_wording import progress_message
 SAMPLE_ROWS = 60_000  # rows the leakage checks read (the near-copy check: half fits, half judges)
 LEAK_SCORE = 0.97  # |correlation|, held-out R² or error reduction that counts as "explains all"
 LEAK_BINS = 50
+OTHER_CLASS_MAX_SHARE = 0.75  # a binary target's other class is checked up to this share
 MAX_FOCUS_CLASSES = 5  # classes checked one by one when no focus is given (multiclass)
 DEFAULT_SEGMENT = 0.05  # a numeric target without a focus: its top and bottom 5%
 
@@ -157,7 +158,16 @@ def _focus_masks(
             if not hits:
                 folded = wanted.strip().casefold()
                 hits = [i for i, label in enumerate(labels) if label.strip().casefold() == folded]
-            return [(focus, codes == hits[0])] if len(hits) == 1 else []
+            if len(hits) != 1:
+                return []
+            masks = [(focus, codes == hits[0])]
+            # Two classes of comparable size: a flag set only in the *other* class gives the
+            # answer away just as well (Steel Plates' Bumps/Other flags). A rare focus is left
+            # alone: "never in a failing row" is then often a real cause, not a giveaway.
+            other = codes != hits[0]
+            if len(labels) == 2 and other.any() and other.mean() <= OTHER_CLASS_MAX_SHARE:
+                masks.append((FocusRule("class", labels[1 - hits[0]]), other))
+            return masks
         counts = np.bincount(codes, minlength=len(labels))
         present = [i for i in np.argsort(counts, kind="stable") if counts[i] > 0]
         chosen = present[: min(MAX_FOCUS_CLASSES, len(present) - 1)]

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.io.frame_codec import decode_list, decode_values, encode_values
+from workbench.io.model_check import check_model_text
 from workbench.io.table import ColumnKind, LoadedTable, LoadNote, LoadOptions, SourceInfo
 
 MODEL_TEXT = "model/model.txt"
@@ -273,7 +274,11 @@ def decode_fit(
     if "check" in f and _fingerprint(x) != f["check"]:
         raise ValueError("the model input rebuilt from the saved table differs from the saved one")
     features = dataclasses.replace(shell, X=x)
-    booster = lgb.Booster(model_str=texts[MODEL_TEXT])
+    # The text is untrusted (projects are e-mailed): LightGBM's parser would crash the process
+    # on a lying model, so the whole format is checked first (ModelTextError).
+    model_text = texts[MODEL_TEXT]
+    check_model_text(model_text, len(f["safe_columns"]))
+    booster = lgb.Booster(model_str=model_text)
     oof = tables[R + "oof.parquet"]["prediction"].rename(doc.get("oof_name"))
     proba = tables.get(R + "oof_proba.parquet")
     if proba is not None:

@@ -111,3 +111,34 @@ def outcomes(done: subprocess.CompletedProcess) -> dict[str, str]:
         if word in ("REFUSED", "OPENED"):
             out[rest.split(" ", 1)[0]] = word
     return out
+
+
+def patch_sizes(path: Path, name: str, file_size: int) -> None:
+    """Make the zip headers of entry ``name`` claim ``file_size`` uncompressed bytes (a lie)."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(name)
+    data[info.header_offset + 22 : info.header_offset + 26] = file_size.to_bytes(4, "little")
+    encoded = name.encode()
+    pos = data.find(b"PK\x01\x02")
+    while pos >= 0:
+        length = int.from_bytes(data[pos + 28 : pos + 30], "little")
+        if bytes(data[pos + 46 : pos + 46 + length]) == encoded:
+            data[pos + 24 : pos + 28] = file_size.to_bytes(4, "little")
+            break
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    path.write_bytes(bytes(data))
+
+
+def write_zeros_entry(path: Path, parts: dict[str, bytes], name: str, size: int) -> Path:
+    """``parts`` plus an entry ``name`` of ``size`` deflated zero bytes, streamed (the test
+    never holds them)."""
+    write_entries(path, {k: v for k, v in parts.items() if k != name})
+    chunk = bytes(1 << 20)
+    with (
+        zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf,
+        zf.open(name, "w") as fh,
+    ):
+        for _ in range(size // len(chunk)):
+            fh.write(chunk)
+    return path

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,7 +24,7 @@ import pandas as pd
 
 from workbench.errors import ProjectFileError
 from workbench.i18n import _
-from workbench.io.frame_codec import frame_from_parquet, frame_to_parquet
+from workbench.io.frame_codec import TableTooLargeError, frame_from_parquet, frame_to_parquet
 
 MANIFEST = "manifest.json"
 _NAME_RE = re.compile(r"^(?:[a-z0-9_]+/)*[a-z0-9_.-]+\.(json|parquet|txt)$")
@@ -157,6 +158,11 @@ def read_archive(path: Path, *, tables: bool = True) -> tuple[dict[str, Any], Pr
 
     With ``tables=False`` the Parquet entries are still read (their checksums verified) but
     not parsed: a quick look at the JSON documents of a big project.
+
+    Memory stays bounded by what the project really needs: every entry is read in chunks and
+    counted as it decompresses (a header that understates a size cannot make zipfile inflate
+    gigabytes before its checksum fails), JSON and text entries have fixed caps, and each
+    table may decode to no more than its declared rows and columns need.
     """
     path = Path(path)
     try:
@@ -175,26 +181,101 @@ def read_archive(path: Path, *, tables: bool = True) -> tuple[dict[str, Any], Pr
         if MANIFEST not in names:
             raise _damaged(path, _("the table of contents is missing"))
         archive = ProjectArchive()
+        # JSON and text first: project.json says how many rows the tables may hold.
+        order = sorted(infos, key=lambda i: (i.filename != MANIFEST, _is_table(i.filename)))
         try:
-            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
-            for info in infos:
+            manifest: Any = None
+            for info in order:
                 name = info.filename
-                if name == MANIFEST:
+                if not _is_table(name):
+                    raw = _read_entry(
+                        zf, info, MAX_TEXT_BYTES if name.endswith(".txt") else MAX_JSON_BYTES
+                    )
+                    if name == MANIFEST:
+                        manifest = json.loads(raw.decode("utf-8"))
+                    elif name.endswith(".json"):
+                        archive.documents[name] = json.loads(raw.decode("utf-8"))
+                    else:
+                        archive.texts[name] = raw.decode("utf-8")
                     continue
-                raw = zf.read(info)
-                if name.endswith(".json"):
-                    archive.documents[name] = json.loads(raw.decode("utf-8"))
-                elif name.endswith(".txt"):
-                    archive.texts[name] = raw.decode("utf-8")
-                elif tables:
-                    archive.tables[name] = frame_from_parquet(raw)
-        except (zipfile.BadZipFile, EOFError, UnicodeDecodeError, ValueError, OSError) as exc:
+                raw = _read_entry(zf, info, MAX_TOTAL_BYTES)
+                if tables:
+                    archive.tables[name] = _read_table(raw, _declared_rows(archive.documents))
+        except _EntryTooLargeError as exc:
+            raise _damaged(path, _("an entry is larger than a project needs")) from exc
+        except TableTooLargeError as exc:
+            raise _damaged(path, _("a data table holds more than the project says it has")) from exc
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            UnicodeDecodeError,
+            ValueError,
+            OSError,
+            zlib.error,
+            RecursionError,
+        ) as exc:
             raise _damaged(path, _("an entry could not be read")) from exc
         except Exception as exc:  # pyarrow raises its own error types on damaged Parquet
             raise _damaged(path, _("a data table could not be read")) from exc
     if not isinstance(manifest, dict):
         raise _damaged(path, _("the table of contents is not valid"))
     return manifest, archive
+
+
+MAX_JSON_BYTES = 64 * 1024**2  # project.json of a 1M x 50 project is a few MB
+MAX_TEXT_BYTES = 256 * 1024**2  # a LightGBM model of 1,000 trees x 255 leaves is ~25 MB
+TABLE_BASE_BYTES = 64 * 1024**2
+TABLE_BYTES_PER_CELL = 256  # a number takes 8; long free-text cells stay far below on average
+_CHUNK = 1 << 20
+
+
+class _EntryTooLargeError(Exception):
+    pass
+
+
+def _is_table(name: str) -> bool:
+    return name.endswith(".parquet")
+
+
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """The entry's bytes, read 1 MB at a time and counted as they are produced.
+
+    ``zf.read`` asks zlib for up to 2 GB in one call and trims to the header's size only
+    afterwards; a small read size keeps the output of each call small.
+    """
+    if info.file_size > limit:
+        raise _EntryTooLargeError(info.filename)
+    parts: list[bytes] = []
+    used = 0
+    with zf.open(info) as fh:
+        while chunk := fh.read(_CHUNK):
+            used += len(chunk)
+            if used > limit:
+                raise _EntryTooLargeError(info.filename)
+            parts.append(chunk)
+    return b"".join(parts)
+
+
+def _declared_rows(documents: dict[str, Any]) -> int | None:
+    """The number of rows ``project.json`` declares for the data (no table may hold more)."""
+    doc = documents.get("project.json")
+    data = doc.get("data") if isinstance(doc, dict) else None
+    rows = data.get("rows") if isinstance(data, dict) else None
+    if isinstance(rows, int) and not isinstance(rows, bool) and rows >= 0:
+        return rows
+    return None  # an older layout (or a damaged file, refused later): bound by size alone
+
+
+def _read_table(raw: bytes, rows: int | None) -> pd.DataFrame:
+    """A table decoded to no more than its rows need: with the declared row count, at most
+    that many rows of :data:`TABLE_BYTES_PER_CELL` per cell; without one (an older layout),
+    100x its stored size. Never above :data:`MAX_TOTAL_BYTES`."""
+    if rows is None:
+        cap = min(TABLE_BASE_BYTES + 100 * len(raw), MAX_TOTAL_BYTES)
+        return frame_from_parquet(raw, max_bytes=cap)
+    return frame_from_parquet(
+        raw, max_rows=rows, max_bytes=TABLE_BASE_BYTES, bytes_per_cell=TABLE_BYTES_PER_CELL
+    )
 
 
 def _check_limits(path: Path, infos: list[zipfile.ZipInfo]) -> None:

@@ -92,7 +92,26 @@ def main(argv: list[str] | None = None) -> int:
     print(f"workbench load_table:                 {ours:7.2f} s  -> {table.frame.shape}")
     t0 = time.perf_counter()
     read_raw(path)
-    print(f"  of which the Excel reader (read_raw): {time.perf_counter() - t0:5.2f} s")
+    isolated = time.perf_counter() - t0
+    print(f"  of which the Excel reader (read_raw): {isolated:5.2f} s (in the worker process)")
+    from workbench.io.excel_reader import read_excel_raw
+    from workbench.io.excel_worker import _worker
+    from workbench.io.table import LoadOptions
+
+    _worker().close()  # a cold start, as the first workbook of a session
+    t0 = time.perf_counter()
+    read_raw(path)
+    cold = time.perf_counter() - t0
+    print(f"  read_raw with a worker started for it: {cold:5.2f} s")
+
+    t0 = time.perf_counter()
+    read_excel_raw(path, "xlsx", LoadOptions())
+    direct = time.perf_counter() - t0
+    print(
+        f"  the same read in this process:       {direct:5.2f} s -> worker overhead "
+        f"{isolated - direct:+.2f} s warm ({isolated / direct:.2f}x), "
+        f"{cold - direct:+.2f} s cold ({cold / direct:.2f}x)"
+    )
     for note in table.notes:
         if note.kind in {"sheet", "header_row"}:
             print(f"  note[{note.kind}]: {note.message}")

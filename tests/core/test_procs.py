@@ -27,3 +27,21 @@ def test_cancel_stops_a_long_step_promptly():
 def test_errors_in_the_worker_reach_the_caller():
     with pytest.raises(ValueError):
         run_in_process(int, "not a number")
+
+
+def test_a_worker_is_reused_and_replaced_after_a_native_crash():
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    from workbench.procs import Worker
+
+    worker = Worker()
+    try:
+        first = worker.run(os.getpid)
+        assert worker.run(os.getpid) == first  # kept: no second start-up
+        with pytest.raises(BrokenProcessPool):
+            worker.run(os.abort)  # SIGABRT in the worker, as calamine does
+        third = worker.run(os.getpid)
+        assert third not in (first, os.getpid())  # a fresh worker; this process survived
+    finally:
+        worker.close()

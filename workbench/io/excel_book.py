@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,30 @@ import pyarrow as pa
 from workbench.errors import DataLoadError
 from workbench.i18n import _
 from workbench.io import xlsx_peek
+
+# What a damaged workbook raises on its way through zipfile, zlib, XML and calamine. calamine's
+# Rust panics arrive as pyo3's PanicException, a BaseException (``except Exception`` misses it).
+_DAMAGE_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    UnicodeDecodeError,
+    EOFError,
+    KeyError,
+    IndexError,
+    ValueError,
+    OverflowError,
+    SyntaxError,  # xml.etree's ParseError
+    RecursionError,
+    MemoryError,
+    struct.error,
+    OSError,
+)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when ``exc`` is how a damaged workbook fails (not a bug of ours, not a cancel)."""
+    return isinstance(exc, _DAMAGE_ERRORS) or type(exc).__name__ == "PanicException"
+
 
 _UNSUPPORTED_RE = re.compile(r"could not determine dtype for column (.+?)\s*$", re.MULTILINE)
 
@@ -58,7 +84,7 @@ def _damaged_error(path: Path, reason: object = "") -> DataLoadError:
     )
 
 
-def translate_error(path: Path, exc: Exception) -> DataLoadError:
+def translate_error(path: Path, exc: BaseException) -> DataLoadError:
     """The plain-language error for a failure of the Excel library (or of the file system)."""
     text = str(exc)
     low = text.lower()
@@ -107,11 +133,14 @@ def list_sheets(path: str | Path) -> list[str]:
         raise _password_error(p)
     if fmt not in EXCEL_FORMATS:
         return []  # a text file: no sheets
-    reader = _open(p, fmt)
     try:
-        return list(reader.sheet_names)
-    except Exception as exc:
-        raise translate_error(p, exc) from exc
+        return list(_open(p, fmt).sheet_names)
+    except DataLoadError:
+        raise
+    except BaseException as exc:
+        if is_damage(exc) or isinstance(exc, Exception):
+            raise translate_error(p, exc) from exc
+        raise
 
 
 # --------------------------------------------------------------------------- workbook facts

@@ -44,7 +44,14 @@ import pyarrow.compute as pc
 from workbench.errors import DataLoadError
 from workbench.i18n import _
 from workbench.io import excel_notes
-from workbench.io.excel_book import Book, list_sheets, load_batch, open_book
+from workbench.io.excel_book import (
+    Book,
+    is_damage,
+    list_sheets,
+    load_batch,
+    open_book,
+    translate_error,
+)
 from workbench.io.excel_cells import classify_cell_errors, footer, is_empty_mask, mixed_dates
 from workbench.io.excel_layout import SAMPLE_ROWS, choose_sheet, sample_grid
 from workbench.io.header_detect import HeaderLayout
@@ -68,11 +75,19 @@ def read_excel_raw(
     ctx = ensure_context(ctx)
     path = Path(path)
     ctx.progress(0.0, _("Opening the workbook…"))
-    book = open_book(path, fmt)
     try:
-        return _read(book, options, ctx)
-    finally:
-        book.close()
+        book = open_book(path, fmt)
+        try:
+            return _read(book, options, ctx)
+        finally:
+            book.close()
+    except DataLoadError:
+        raise
+    except BaseException as exc:
+        # zlib, zipfile, XML and calamine's panics on a damaged file: the plain message
+        if is_damage(exc):
+            raise translate_error(path, exc) from exc
+        raise
 
 
 @dataclasses.dataclass

@@ -305,8 +305,9 @@ def load_batch(
             )
             batch, errors = sheet_obj.to_arrow_with_errors()
             return batch, errors, sheet_obj.selected_columns
-        except fe.UnsupportedColumnTypeCombinationError as exc:
-            # e.g. numbers and durations in one column: read that column as text
+        except (fe.UnsupportedColumnTypeCombinationError, fe.CalamineCellError) as exc:
+            # e.g. numbers and durations in one column, or a #NAME? cell calamine cannot type
+            # the column around: read that column as text (error cells stay missing, noted)
             m = _UNSUPPORTED_RE.search(str(exc))
             if all_text:
                 raise _damaged_error(book.path, exc) from exc

@@ -7,12 +7,12 @@ before anything is decompressed (zip bombs). Saving is atomic and keeps the prev
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import re
 import shutil
-import tempfile
 import time
 import zipfile
 import zlib
@@ -24,6 +24,14 @@ import pandas as pd
 
 from workbench.errors import ProjectFileError
 from workbench.i18n import _
+from workbench.io.atomic import (
+    ReadOnlyError,
+    check_writable,
+    clean_leftovers,
+    create_temp,
+    fsync_folder,
+    keep_mode,
+)
 from workbench.io.frame_codec import TableTooLargeError, frame_from_parquet, frame_to_parquet
 
 MANIFEST = "manifest.json"
@@ -82,11 +90,25 @@ def write_archive(fh: BinaryIO, archive: ProjectArchive, manifest: dict[str, Any
 def save_archive(path: Path, archive: ProjectArchive, manifest: dict[str, Any]) -> None:
     """Write the project atomically; the previous version is kept as ``<name>.bak``.
 
-    A crash at any moment leaves either the old or the new file complete at ``path``.
+    A crash at any moment leaves either the old or the new file complete at ``path``; the
+    temporary files of earlier, killed saves are removed; a read-only project file is refused.
     """
     path = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        check_writable(path)
+    except ReadOnlyError as exc:
+        raise ProjectFileError(
+            _("The project file {name} is read-only, so it was not replaced.").format(
+                name=path.name
+            ),
+            _(
+                "Save under another name, or clear the file's read-only mark (Properties) and "
+                "save again."
+            ),
+        ) from exc
+    clean_leftovers(path)
+    try:
+        fd, tmp = create_temp(path)
     except OSError as exc:
         raise ProjectFileError(
             _("Could not save to the folder {folder} ({reason}).").format(
@@ -96,15 +118,15 @@ def save_archive(path: Path, archive: ProjectArchive, manifest: dict[str, Any]) 
         ) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            # mkstemp makes the file private (0600); a saved project gets the old file's mode,
-            # or the usual one for a new document, so colleagues on a shared folder can open it.
-            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
             write_archive(fh, archive, manifest)
             fh.flush()
             os.fsync(fh.fileno())
+        # a new project gets the usual mode (0666 less the umask); a saved one keeps its own
+        keep_mode(tmp, path)
         if path.exists():
             _keep_backup(path)
-        _replace_with_retry(Path(tmp), path)
+        _replace_with_retry(tmp, path)
+        fsync_folder(path.parent)
     except OSError as exc:
         raise ProjectFileError(
             _("The project could not be saved to {name} ({reason}).").format(
@@ -116,18 +138,23 @@ def save_archive(path: Path, archive: ProjectArchive, manifest: dict[str, Any]) 
             ),
         ) from exc
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def _keep_backup(path: Path) -> None:
     backup = path.with_name(path.name + ".bak")
-    fd, tmp = tempfile.mkstemp(prefix=f".{backup.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        check_writable(backup)
+    except ReadOnlyError:
+        return  # a backup the user marked read-only is theirs to keep: not replaced
+    fd, tmp = create_temp(backup)
     os.close(fd)
     try:
         shutil.copyfile(path, tmp)
+        shutil.copymode(path, tmp)  # the project's own mode, not the private 0600
         os.replace(tmp, backup)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def _replace_with_retry(src: Path, dst: Path) -> None:
@@ -165,6 +192,8 @@ def read_archive(path: Path, *, tables: bool = True) -> tuple[dict[str, Any], Pr
     table may decode to no more than its declared rows and columns need.
     """
     path = Path(path)
+    with contextlib.suppress(OSError):
+        clean_leftovers(path)  # temporary files of saves that were killed
     try:
         zf = zipfile.ZipFile(path)
     except FileNotFoundError as exc:

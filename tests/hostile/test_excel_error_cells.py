@@ -48,3 +48,21 @@ def test_name_errors_in_a_text_column_and_a_number_column_together(tmp_path):
     assert table.frame["라인"].isna().sum() == 2
     message = next(n.message for n in table.notes if n.column == "라인")
     assert "#NAME? ×1" in message and "#DIV/0! ×1" in message
+
+
+def test_a_name_error_does_not_claim_numbers_were_stored_as_text(tmp_path):
+    table = load_table(_book(tmp_path / "e.xlsx", {"A4": "#NAME?"}))
+    assert not [n for n in table.notes if n.kind == "converted_numbers"]
+
+
+def test_error_values_of_newer_excel_are_missing_with_their_own_code(tmp_path):
+    """calamine refuses #SPILL!/#CALC! (dynamic arrays): the whole workbook was refused."""
+    cells = {"A4": "#SPILL!", "C6": "#CALC!", "C7": "#N/A", "B9": "#NAME?"}
+    table = load_table(_book(tmp_path / "e.xlsx", cells))
+    frame = table.frame
+    assert pd.isna(frame["온도"].iloc[2]) and frame["온도"].isna().sum() == 1
+    assert frame["효율"].isna().sum() == 2 and frame["라인"].isna().sum() == 1
+    said = {n.column: n.message for n in table.notes if n.kind == "error_cells"}
+    assert "#SPILL! ×1" in said["온도"] and "#N/A" not in said["온도"]
+    assert "#CALC! ×1" in said["효율"] and "#N/A ×1" in said["효율"]
+    assert "#NAME? ×1" in said["라인"]

@@ -10,6 +10,7 @@ xls), and loading a sheet's cells into an Arrow record batch (:func:`load_batch`
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 import struct
 import zipfile
@@ -158,6 +159,9 @@ class Book:
     date1904: bool
     zf: zipfile.ZipFile | None = None
     xlsx: xlsx_peek.XlsxBook | None = None
+    # sheet -> {(row, column) 0-based: code} of error cells calamine does not know (#SPILL!,
+    # #CALC!, ...), read as #N/A from a patched copy and given their own code back in the notes
+    newer_errors: dict[str, dict[tuple[int, int], str]] = dataclasses.field(default_factory=dict)
 
     def close(self) -> None:
         if self.zf is not None:
@@ -286,13 +290,12 @@ def load_batch(
     book: Book, sheet: str, skip: int, dtypes: dict[str, str], n_rows: int | None = None
 ) -> tuple[pa.RecordBatch, Any, list[Any]]:
     """Read the sheet from row ``skip`` (0-based) on; return the batch, cell errors, columns."""
-    reader = book.reader
     fe = _fastexcel()
     dtypes = dict(dtypes)
     all_text = False
     for _attempt in range(1000):
         try:
-            sheet_obj = reader.load_sheet(
+            sheet_obj = book.reader.load_sheet(  # (replaced by a patched copy, see below)
                 sheet,
                 header_row=None,
                 skip_rows=skip,
@@ -305,9 +308,21 @@ def load_batch(
             )
             batch, errors = sheet_obj.to_arrow_with_errors()
             return batch, errors, sheet_obj.selected_columns
-        except (fe.UnsupportedColumnTypeCombinationError, fe.CalamineCellError) as exc:
-            # e.g. numbers and durations in one column, or a #NAME? cell calamine cannot type
-            # the column around: read that column as text (error cells stay missing, noted)
+        except fe.CalamineCellError as exc:
+            # an error cell (#NAME?) calamine cannot type its column around: read the column
+            # as numbers (the error cell stays missing and is noted), else as text
+            m = _UNSUPPORTED_RE.search(str(exc))
+            if all_text or not m:
+                raise _damaged_error(book.path, exc) from exc
+            column = m.group(1)
+            if column not in dtypes:
+                dtypes[column] = "float"
+            elif dtypes[column] == "float":
+                dtypes[column] = "string"
+            else:
+                all_text = True
+        except fe.UnsupportedColumnTypeCombinationError as exc:
+            # e.g. numbers and durations in one column: read that column as text
             m = _UNSUPPORTED_RE.search(str(exc))
             if all_text:
                 raise _damaged_error(book.path, exc) from exc
@@ -316,5 +331,46 @@ def load_batch(
             else:
                 dtypes[m.group(1)] = "string"
         except fe.FastExcelError as exc:
+            if "Unsupported cell error value" in str(exc) and _patch_newer_errors(book):
+                continue  # read again from the patched copy
             raise translate_error(book.path, exc) from exc
     raise _damaged_error(book.path, "column types")
+
+
+# Error values of newer Excel versions (dynamic arrays, data types, Python in Excel).
+_NEWER_ERROR_RE = re.compile(
+    rb"<v>(#(?:SPILL!|CALC!|GETTING_DATA|FIELD!|UNKNOWN!|BLOCKED!|CONNECT!|BUSY!|EXTERNAL!"
+    rb"|PYTHON!))</v>"
+)
+_CELL_START_RE = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"')
+
+
+def _patch_newer_errors(book: Book) -> bool:
+    """Give calamine an in-memory copy of the workbook where error values it does not know
+    read ``#N/A``, remembering where each was; False when there is nothing to patch."""
+    if book.zf is None or book.xlsx is None or book.newer_errors:
+        return False
+    parts = {s.part: s.name for s in book.xlsx.sheets if s.part}
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for info in book.zf.infolist():
+            data = book.zf.read(info)
+            if info.filename in parts:
+                cells: dict[tuple[int, int], str] = {}
+                for match in _NEWER_ERROR_RE.finditer(data):
+                    start = data.rfind(b"<c ", 0, match.start())
+                    ref = _CELL_START_RE.match(data, start) if start >= 0 else None
+                    if ref is not None:
+                        row = int(ref.group(2)) - 1
+                        col = xlsx_peek.column_index(ref.group(1).decode())
+                        cells[(row, col)] = match.group(1).decode()
+                if cells:
+                    found[parts[info.filename]] = cells
+                    data = _NEWER_ERROR_RE.sub(rb"<v>#N/A</v>", data)
+            out.writestr(info, data)
+    if not found:
+        return False
+    book.reader = _fastexcel().read_excel(buf.getvalue())
+    book.newer_errors = found
+    return True

@@ -52,7 +52,13 @@ from workbench.io.excel_book import (
     open_book,
     translate_error,
 )
-from workbench.io.excel_cells import classify_cell_errors, footer, is_empty_mask, mixed_dates
+from workbench.io.excel_cells import (
+    classify_cell_errors,
+    footer,
+    is_empty_mask,
+    mixed_dates,
+    relabel_newer_errors,
+)
 from workbench.io.excel_layout import SAMPLE_ROWS, choose_sheet, sample_grid
 from workbench.io.header_detect import HeaderLayout
 from workbench.io.names import make_unique_names
@@ -176,6 +182,10 @@ def _load_cells(book: Book, sheet: str, data_start: int, ctx: JobContext) -> _Ce
         )
         positions = [c.absolute_index for c in columns_info][: batch.num_columns]
         excel_errors, extra = classify_cell_errors(errors, batch.num_columns)
+    if book.newer_errors.get(sheet):
+        relabel_newer_errors(
+            excel_errors, extra["rows"], positions, data_start, book.newer_errors[sheet]
+        )
     return _Cells(batch, positions, excel_errors, extra["rows"], found_footer)
 
 

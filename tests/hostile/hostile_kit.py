@@ -69,13 +69,21 @@ def run_child(code: str, *args: str, timeout: float = 120) -> subprocess.Complet
 
 
 def peak_rss_mb(code: str, *args: str, timeout: float = 300) -> tuple[float, str]:
-    """Run ``code`` in a child; return its peak resident memory (MB) and what it printed."""
+    """Run ``code`` in a child; return its peak resident memory (MB) and what it printed.
+
+    Linux: VmHWM of the child's own memory; ``ru_maxrss`` would also count the parent's, as
+    it carries over through fork and exec (a 900 MB pytest made every child "peak" there).
+    """
     wrapper = (
         "import resource, sys\n"
         "try:\n"
         f"    exec(compile({code!r}, 'child', 'exec'))\n"
         "finally:\n"
-        "    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    try:\n"
+        "        status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+        "        kb = int(status.split()[0])\n"
+        "    except (OSError, IndexError, ValueError):\n"
+        "        kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "    print(f'PEAK_KB={kb}', flush=True)\n"
     )
     done = run_child(wrapper, *args, timeout=timeout)

@@ -125,3 +125,18 @@ def test_every_crafted_model_is_refused_in_a_child_without_a_crash(saved_project
     assert seen == dict.fromkeys(paths, "REFUSED"), done.stdout
     assert "the saved model is not valid" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_cli_report_on_a_lying_model_exits_2_with_the_plain_message(
+    saved_project, tmp_path, capsys
+):
+    from workbench.cli import EXIT_USER_ERROR, run_command
+
+    parts = entries(saved_project)
+    crafted = CASES["left_child_far"](parts[MODEL].decode("utf-8")).encode("utf-8")
+    path = write_entries(tmp_path / "lying.wbproj", {**parts, MODEL: crafted})
+    report = tmp_path / "r.xlsx"
+    assert run_command(["report", str(path), "--report", str(report)]) == EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert "the saved model is not valid" in err and "unexpected" not in err
+    assert not report.exists()

@@ -227,9 +227,12 @@ def read_archive(path: Path, *, tables: bool = True) -> tuple[dict[str, Any], Pr
                     else:
                         archive.texts[name] = raw.decode("utf-8")
                     continue
-                raw = _read_entry(zf, info, MAX_TOTAL_BYTES)
-                if tables:
-                    archive.tables[name] = _read_table(raw, _declared_rows(archive.documents))
+                rows = _declared_rows(archive.documents)
+                limit = _table_entry_limit(rows, archive.documents)
+                if not tables:  # a quick look: checksum verified as it streams, nothing kept
+                    _read_entry(zf, info, limit, keep=False)
+                    continue
+                archive.tables[name] = _read_table(_read_entry(zf, info, limit), rows)
         except _EntryTooLargeError as exc:
             raise _damaged(path, _("an entry is larger than a project needs")) from exc
         except TableTooLargeError as exc:
@@ -266,7 +269,9 @@ def _is_table(name: str) -> bool:
     return name.endswith(".parquet")
 
 
-def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+def _read_entry(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, keep: bool = True
+) -> bytes:
     """The entry's bytes, read 1 MB at a time and counted as they are produced.
 
     ``zf.read`` asks zlib for up to 2 GB in one call and trims to the header's size only
@@ -281,7 +286,8 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes
             used += len(chunk)
             if used > limit:
                 raise _EntryTooLargeError(info.filename)
-            parts.append(chunk)
+            if keep:
+                parts.append(chunk)
     return b"".join(parts)
 
 
@@ -293,6 +299,18 @@ def _declared_rows(documents: dict[str, Any]) -> int | None:
     if isinstance(rows, int) and not isinstance(rows, bool) and rows >= 0:
         return rows
     return None  # an older layout (or a damaged file, refused later): bound by size alone
+
+
+def _table_entry_limit(rows: int | None, documents: dict[str, Any]) -> int:
+    """The most bytes a stored Parquet entry may take before it is parsed: a Parquet file is
+    never much larger than what it decodes to, so the decoded cap of the declared rows and
+    columns (twice, for result tables with derived columns) bounds it too."""
+    if rows is None:
+        return MAX_TOTAL_BYTES
+    data = documents["project.json"]["data"]
+    columns = data.get("columns") if isinstance(data.get("columns"), list) else []
+    cap = TABLE_BASE_BYTES + 2 * TABLE_BYTES_PER_CELL * rows * (len(columns) + 1)
+    return min(cap, MAX_TOTAL_BYTES)
 
 
 def _read_table(raw: bytes, rows: int | None) -> pd.DataFrame:

@@ -45,3 +45,21 @@ def test_a_worker_is_reused_and_replaced_after_a_native_crash():
         assert third not in (first, os.getpid())  # a fresh worker; this process survived
     finally:
         worker.close()
+
+
+def test_a_cancelled_worker_stops_promptly_and_a_new_one_serves_the_next_call():
+    import os
+
+    from workbench.procs import Worker
+
+    worker = Worker()
+    ctx = JobContext()
+    try:
+        threading.Timer(1.0, ctx.cancel).start()
+        start = time.perf_counter()
+        with pytest.raises(Cancelled):
+            worker.run(time.sleep, 60, ctx=ctx)
+        assert time.perf_counter() - start < 10
+        assert worker.run(os.getpid) != os.getpid()
+    finally:
+        worker.close()

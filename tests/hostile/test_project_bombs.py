@@ -110,3 +110,20 @@ def test_bombs_are_refused_within_the_memory_cap(saved_project, tmp_path):
     assert len(refused) == len(files), out
     assert "damaged" in out and "Traceback" not in out
     assert peak_mb < CAP_MB and peak_mb < base_mb + 150, (base_mb, peak_mb, out)
+
+
+def test_results_kept_after_smaller_data_was_loaded_still_open(saved_project, tmp_path):
+    """The row bound is the largest table the project declares: a model run's own table may
+    be larger than data loaded after it (its results are then out of date, not damaged)."""
+    from tests.hostile.hostile_kit import write_plant_csv
+    from workbench.io.loader import load_table
+    from workbench.io.project_file import open_project, save_project
+    from workbench.project import Section
+
+    project = open_project(saved_project)
+    project.set_table(load_table(write_plant_csv(tmp_path / "small.csv", n=60, seed=1)))
+    path = save_project(project, tmp_path / "stale.wbproj")
+    again = open_project(path)
+    assert again.table.n_rows == 60
+    assert again.result(Section.MODEL).table.n_rows == 300
+    assert again.is_stale(Section.MODEL)

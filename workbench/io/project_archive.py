@@ -291,14 +291,26 @@ def _read_entry(
     return b"".join(parts)
 
 
-def _declared_rows(documents: dict[str, Any]) -> int | None:
-    """The number of rows ``project.json`` declares for the data (no table may hold more)."""
+def _declared_tables(documents: dict[str, Any]) -> list[dict[str, Any]]:
+    """The table descriptions ``project.json`` holds: the data, and the model run's own table
+    when it differs (results kept after other data was loaded)."""
     doc = documents.get("project.json")
-    data = doc.get("data") if isinstance(doc, dict) else None
-    rows = data.get("rows") if isinstance(data, dict) else None
-    if isinstance(rows, int) and not isinstance(rows, bool) and rows >= 0:
-        return rows
-    return None  # an older layout (or a damaged file, refused later): bound by size alone
+    if not isinstance(doc, dict):
+        return []
+    found = [doc.get("data")]
+    results = doc.get("results")
+    model = results.get("model") if isinstance(results, dict) else None
+    value = model.get("value") if isinstance(model, dict) else None
+    if isinstance(value, dict):
+        found.append(value.get("table"))
+    return [t for t in found if isinstance(t, dict)]
+
+
+def _declared_rows(documents: dict[str, Any]) -> int | None:
+    """The most rows ``project.json`` declares for a table (no table may hold more)."""
+    rows = [t.get("rows") for t in _declared_tables(documents)]
+    counts = [r for r in rows if isinstance(r, int) and not isinstance(r, bool) and r >= 0]
+    return max(counts) if counts else None  # None: an older layout, bound by size alone
 
 
 def _table_entry_limit(rows: int | None, documents: dict[str, Any]) -> int:
@@ -307,9 +319,10 @@ def _table_entry_limit(rows: int | None, documents: dict[str, Any]) -> int:
     columns (twice, for result tables with derived columns) bounds it too."""
     if rows is None:
         return MAX_TOTAL_BYTES
-    data = documents["project.json"]["data"]
-    columns = data.get("columns") if isinstance(data.get("columns"), list) else []
-    cap = TABLE_BASE_BYTES + 2 * TABLE_BYTES_PER_CELL * rows * (len(columns) + 1)
+    widths = [
+        len(t["columns"]) for t in _declared_tables(documents) if isinstance(t.get("columns"), list)
+    ]
+    cap = TABLE_BASE_BYTES + 2 * TABLE_BYTES_PER_CELL * rows * (max(widths, default=0) + 1)
     return min(cap, MAX_TOTAL_BYTES)
 
 

@@ -257,7 +257,7 @@ def read_archive(path: Path, *, tables: bool = True) -> tuple[dict[str, Any], Pr
 MAX_JSON_BYTES = 64 * 1024**2  # project.json of a 1M x 50 project is a few MB
 MAX_TEXT_BYTES = 256 * 1024**2  # a LightGBM model of 1,000 trees x 255 leaves is ~25 MB
 TABLE_BASE_BYTES = 64 * 1024**2
-TABLE_BYTES_PER_CELL = 256  # a number takes 8; long free-text cells stay far below on average
+TABLE_BYTES_PER_CELL = 1024  # a number takes 8; even a table of long comments stays below
 _CHUNK = 1 << 20
 
 

@@ -85,6 +85,8 @@ def make_plan(name: str, head: bytes, size: int, options: LoadOptions) -> CsvPla
     if options.decimal is None and (number.decimal == "," or number.thousands):
         notes.append(_number_note(decimal, thousands))
     width = _table_width(first, data)
+    if width > MAX_COLUMNS:  # refused before the parse: its cost grows with the columns
+        raise too_wide_error(name, width)
     return CsvPlan(
         encoding=enc,
         delimiter=delimiter,
@@ -406,6 +408,23 @@ def _year_month_columns(rows: list[sniff.Record], width: int) -> list[int]:
         if len(values) >= 3 and all(_YEAR_MONTH.match(v) for v in values):
             out.append(j)
     return out
+
+
+# Excel's own limit. Every column costs the loader about a millisecond and tens of KB however
+# short it is, so a file on one long line (1 MB -> 170,000 one-value columns) took minutes and
+# gigabytes; above this it is refused at once.
+MAX_COLUMNS = 16_384
+
+
+def too_wide_error(name: str, width: int) -> DataLoadError:
+    return DataLoadError(
+        _(
+            "The file {name} has {n:,} values in a row; Workbench reads tables of at most "
+            "{limit:,} columns (Excel's limit). It may not be a table, or its rows are not on "
+            "separate lines."
+        ).format(name=name, n=width, limit=MAX_COLUMNS),
+        _("Open it in a text editor to check; export the table again with one row per line."),
+    )
 
 
 def _empty_error(name: str, message: str) -> DataLoadError:

@@ -34,7 +34,15 @@ from workbench.i18n import _, say_n
 from workbench.io import text_sniff as sniff
 from workbench.io.csv_blocks import ArrowOptions, NotFast, read_in_blocks
 from workbench.io.csv_finish import finish_table
-from workbench.io.csv_plan import CsvPlan, delimiter_name, encoding_note, line_prefix, make_plan
+from workbench.io.csv_plan import (
+    MAX_COLUMNS,
+    CsvPlan,
+    delimiter_name,
+    encoding_note,
+    line_prefix,
+    make_plan,
+    too_wide_error,
+)
 from workbench.io.punctuation_rows import has_content
 from workbench.io.table import LoadNote, LoadOptions, OnRead, RawTable
 from workbench.jobs import JobContext, ensure_context
@@ -111,6 +119,8 @@ def _read(
             frame, more = _parse(path, plan, size, ctx, on_read)
         except _WrongEncoding as exc:
             raise _not_decodable(path.name, plan.encoding) from exc
+    if frame.shape[1] > MAX_COLUMNS:  # a row past the sample was wider still
+        raise too_wide_error(path.name, frame.shape[1])
     return frame, plan, notes + more
 
 

@@ -10,8 +10,11 @@ xls), and loading a sheet's cells into an Arrow record batch (:func:`load_batch`
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,30 @@ import pyarrow as pa
 from workbench.errors import DataLoadError
 from workbench.i18n import _
 from workbench.io import xlsx_peek
+
+# What a damaged workbook raises on its way through zipfile, zlib, XML and calamine. calamine's
+# Rust panics arrive as pyo3's PanicException, a BaseException (``except Exception`` misses it).
+_DAMAGE_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    UnicodeDecodeError,
+    EOFError,
+    KeyError,
+    IndexError,
+    ValueError,
+    OverflowError,
+    SyntaxError,  # xml.etree's ParseError
+    RecursionError,
+    MemoryError,
+    struct.error,
+    OSError,
+)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when ``exc`` is how a damaged workbook fails (not a bug of ours, not a cancel)."""
+    return isinstance(exc, _DAMAGE_ERRORS) or type(exc).__name__ == "PanicException"
+
 
 _UNSUPPORTED_RE = re.compile(r"could not determine dtype for column (.+?)\s*$", re.MULTILINE)
 
@@ -58,7 +85,7 @@ def _damaged_error(path: Path, reason: object = "") -> DataLoadError:
     )
 
 
-def translate_error(path: Path, exc: Exception) -> DataLoadError:
+def translate_error(path: Path, exc: BaseException) -> DataLoadError:
     """The plain-language error for a failure of the Excel library (or of the file system)."""
     text = str(exc)
     low = text.lower()
@@ -107,11 +134,14 @@ def list_sheets(path: str | Path) -> list[str]:
         raise _password_error(p)
     if fmt not in EXCEL_FORMATS:
         return []  # a text file: no sheets
-    reader = _open(p, fmt)
     try:
-        return list(reader.sheet_names)
-    except Exception as exc:
-        raise translate_error(p, exc) from exc
+        return list(_open(p, fmt).sheet_names)
+    except DataLoadError:
+        raise
+    except BaseException as exc:
+        if is_damage(exc) or isinstance(exc, Exception):
+            raise translate_error(p, exc) from exc
+        raise
 
 
 # --------------------------------------------------------------------------- workbook facts
@@ -129,6 +159,9 @@ class Book:
     date1904: bool
     zf: zipfile.ZipFile | None = None
     xlsx: xlsx_peek.XlsxBook | None = None
+    # sheet -> {(row, column) 0-based: code} of error cells calamine does not know (#SPILL!,
+    # #CALC!, ...), read as #N/A from a patched copy and given their own code back in the notes
+    newer_errors: dict[str, dict[tuple[int, int], str]] = dataclasses.field(default_factory=dict)
 
     def close(self) -> None:
         if self.zf is not None:
@@ -257,13 +290,12 @@ def load_batch(
     book: Book, sheet: str, skip: int, dtypes: dict[str, str], n_rows: int | None = None
 ) -> tuple[pa.RecordBatch, Any, list[Any]]:
     """Read the sheet from row ``skip`` (0-based) on; return the batch, cell errors, columns."""
-    reader = book.reader
     fe = _fastexcel()
     dtypes = dict(dtypes)
     all_text = False
     for _attempt in range(1000):
         try:
-            sheet_obj = reader.load_sheet(
+            sheet_obj = book.reader.load_sheet(  # (replaced by a patched copy, see below)
                 sheet,
                 header_row=None,
                 skip_rows=skip,
@@ -276,6 +308,19 @@ def load_batch(
             )
             batch, errors = sheet_obj.to_arrow_with_errors()
             return batch, errors, sheet_obj.selected_columns
+        except fe.CalamineCellError as exc:
+            # an error cell (#NAME?) calamine cannot type its column around: read the column
+            # as numbers (the error cell stays missing and is noted), else as text
+            m = _UNSUPPORTED_RE.search(str(exc))
+            if all_text or not m:
+                raise _damaged_error(book.path, exc) from exc
+            column = m.group(1)
+            if column not in dtypes:
+                dtypes[column] = "float"
+            elif dtypes[column] == "float":
+                dtypes[column] = "string"
+            else:
+                all_text = True
         except fe.UnsupportedColumnTypeCombinationError as exc:
             # e.g. numbers and durations in one column: read that column as text
             m = _UNSUPPORTED_RE.search(str(exc))
@@ -286,5 +331,46 @@ def load_batch(
             else:
                 dtypes[m.group(1)] = "string"
         except fe.FastExcelError as exc:
+            if "Unsupported cell error value" in str(exc) and _patch_newer_errors(book):
+                continue  # read again from the patched copy
             raise translate_error(book.path, exc) from exc
     raise _damaged_error(book.path, "column types")
+
+
+# Error values of newer Excel versions (dynamic arrays, data types, Python in Excel).
+_NEWER_ERROR_RE = re.compile(
+    rb"<v>(#(?:SPILL!|CALC!|GETTING_DATA|FIELD!|UNKNOWN!|BLOCKED!|CONNECT!|BUSY!|EXTERNAL!"
+    rb"|PYTHON!))</v>"
+)
+_CELL_START_RE = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"')
+
+
+def _patch_newer_errors(book: Book) -> bool:
+    """Give calamine an in-memory copy of the workbook where error values it does not know
+    read ``#N/A``, remembering where each was; False when there is nothing to patch."""
+    if book.zf is None or book.xlsx is None or book.newer_errors:
+        return False
+    parts = {s.part: s.name for s in book.xlsx.sheets if s.part}
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for info in book.zf.infolist():
+            data = book.zf.read(info)
+            if info.filename in parts:
+                cells: dict[tuple[int, int], str] = {}
+                for match in _NEWER_ERROR_RE.finditer(data):
+                    start = data.rfind(b"<c ", 0, match.start())
+                    ref = _CELL_START_RE.match(data, start) if start >= 0 else None
+                    if ref is not None:
+                        row = int(ref.group(2)) - 1
+                        col = xlsx_peek.column_index(ref.group(1).decode())
+                        cells[(row, col)] = match.group(1).decode()
+                if cells:
+                    found[parts[info.filename]] = cells
+                    data = _NEWER_ERROR_RE.sub(rb"<v>#N/A</v>", data)
+            out.writestr(info, data)
+    if not found:
+        return False
+    book.reader = _fastexcel().read_excel(buf.getvalue())
+    book.newer_errors = found
+    return True

@@ -182,3 +182,28 @@ def is_empty_mask(batch: pa.RecordBatch) -> np.ndarray:
             return np.zeros(batch.num_rows, dtype=bool)
         empty &= col.is_null().to_numpy(zero_copy_only=False)
     return empty
+
+
+def relabel_newer_errors(
+    excel: dict[int, Counter],
+    rows: dict[int, dict[str, list[int]]],
+    positions: list[int],
+    data_start: int,
+    cells: dict[tuple[int, int], str],
+) -> None:
+    """Give error cells that were read as ``#N/A`` from a patched copy (calamine does not know
+    #SPILL!, #CALC!, ...) their own code back, in place."""
+    column_of = {pos: j for j, pos in enumerate(positions)}
+    for (row, col), code in cells.items():
+        j = column_of.get(col)
+        if j is None or j not in rows:
+            continue
+        na = rows[j].get("#N/A", [])
+        if row - data_start in na:
+            na.remove(row - data_start)
+            rows[j].setdefault(code, []).append(row - data_start)
+            excel[j]["#N/A"] -= 1
+            excel[j][code] += 1
+            if not excel[j]["#N/A"]:
+                del excel[j]["#N/A"]
+                rows[j].pop("#N/A", None)

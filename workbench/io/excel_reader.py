@@ -44,8 +44,21 @@ import pyarrow.compute as pc
 from workbench.errors import DataLoadError
 from workbench.i18n import _
 from workbench.io import excel_notes
-from workbench.io.excel_book import Book, list_sheets, load_batch, open_book
-from workbench.io.excel_cells import classify_cell_errors, footer, is_empty_mask, mixed_dates
+from workbench.io.excel_book import (
+    Book,
+    is_damage,
+    list_sheets,
+    load_batch,
+    open_book,
+    translate_error,
+)
+from workbench.io.excel_cells import (
+    classify_cell_errors,
+    footer,
+    is_empty_mask,
+    mixed_dates,
+    relabel_newer_errors,
+)
 from workbench.io.excel_layout import SAMPLE_ROWS, choose_sheet, sample_grid
 from workbench.io.header_detect import HeaderLayout
 from workbench.io.names import make_unique_names
@@ -68,11 +81,19 @@ def read_excel_raw(
     ctx = ensure_context(ctx)
     path = Path(path)
     ctx.progress(0.0, _("Opening the workbook…"))
-    book = open_book(path, fmt)
     try:
-        return _read(book, options, ctx)
-    finally:
-        book.close()
+        book = open_book(path, fmt)
+        try:
+            return _read(book, options, ctx)
+        finally:
+            book.close()
+    except DataLoadError:
+        raise
+    except BaseException as exc:
+        # zlib, zipfile, XML and calamine's panics on a damaged file: the plain message
+        if is_damage(exc):
+            raise translate_error(path, exc) from exc
+        raise
 
 
 @dataclasses.dataclass
@@ -161,6 +182,10 @@ def _load_cells(book: Book, sheet: str, data_start: int, ctx: JobContext) -> _Ce
         )
         positions = [c.absolute_index for c in columns_info][: batch.num_columns]
         excel_errors, extra = classify_cell_errors(errors, batch.num_columns)
+    if book.newer_errors.get(sheet):
+        relabel_newer_errors(
+            excel_errors, extra["rows"], positions, data_start, book.newer_errors[sheet]
+        )
     return _Cells(batch, positions, excel_errors, extra["rows"], found_footer)
 
 

@@ -164,11 +164,102 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def frame_from_parquet(data: bytes) -> pd.DataFrame:
-    """The frame :func:`frame_to_parquet` wrote; plain Parquet files are read as they are."""
+class TableTooLargeError(ValueError):
+    """A Parquet table holds more rows, or decodes to more bytes, than it may."""
+
+
+# Rows per batch while counting: small enough that one batch of numbers stays a few MB.
+_COUNT_BATCH_ROWS = 16_384
+
+
+def _read_bounded(
+    data: bytes, max_rows: int | None, max_bytes: int | None, bytes_per_cell: int
+) -> Any:
+    """The Arrow table in ``data``, its decoded size counted batch by batch as it is produced.
+
+    Parquet compresses inside the file (dictionaries, run lengths, zstd): 600 KB can decode to
+    2 GB. The footer's row count is checked first; text columns are read as dictionaries, whose
+    decoded size is known before they are expanded, so no batch is ever expanded past
+    ``max_bytes``.
+    """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(io.BytesIO(data))
+    pf = pq.ParquetFile(io.BytesIO(data))
+    if max_rows is not None and pf.metadata.num_rows > max_rows:
+        raise TableTooLargeError("more rows than the project says it has")
+    if max_bytes is None:
+        return pf.read()
+    schema = pf.schema_arrow
+    max_bytes += bytes_per_cell * pf.metadata.num_rows * len(schema)
+    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_binary(f.type)]
+    text += [
+        f.name
+        for f in schema
+        if pa.types.is_large_string(f.type) or pa.types.is_large_binary(f.type)
+    ]
+    if text:  # reopened so text columns arrive as dictionaries (a footer read, cheap)
+        pf = pq.ParquetFile(io.BytesIO(data), read_dictionary=text)
+    meta = pf.metadata
+    stated = sum(
+        meta.row_group(g).column(c).total_uncompressed_size
+        for g in range(meta.num_row_groups)
+        for c in range(meta.num_columns)
+    )
+    if stated > max_bytes:  # what the file itself says it decodes to
+        raise TableTooLargeError("the table decodes to more bytes than allowed")
+    used = 0
+    batches = []
+    for batch in pf.iter_batches(batch_size=_COUNT_BATCH_ROWS):
+        columns = []
+        for column, field in zip(batch.columns, schema, strict=True):
+            if pa.types.is_dictionary(column.type):
+                # Counted as expanded (what a later conversion to text would hold).
+                used += _expanded_bytes(column)
+                if used > max_bytes:
+                    raise TableTooLargeError("the table decodes to more bytes than allowed")
+                if not pa.types.is_dictionary(field.type):
+                    column = column.dictionary_decode().cast(field.type)
+            else:
+                used += column.nbytes
+            columns.append(column)
+        if used > max_bytes:
+            raise TableTooLargeError("the table decodes to more bytes than allowed")
+        batches.append(pa.RecordBatch.from_arrays(columns, schema=schema))
+    return pa.Table.from_batches(batches, schema=schema)
+
+
+def _expanded_bytes(column: Any) -> int:
+    """Bytes a dictionary column holds once expanded, computed without expanding it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = column.dictionary
+    if (
+        pa.types.is_string(values.type)
+        or pa.types.is_binary(values.type)
+        or (pa.types.is_large_string(values.type) or pa.types.is_large_binary(values.type))
+    ):
+        lengths = pc.binary_length(values)
+        return int(pc.sum(pc.take(lengths, column.indices)).as_py() or 0) + 8 * len(column)
+    width = values.type.bit_width // 8 if hasattr(values.type, "bit_width") else 8
+    return max(width, 1) * len(column) + column.indices.nbytes
+
+
+def frame_from_parquet(
+    data: bytes,
+    *,
+    max_rows: int | None = None,
+    max_bytes: int | None = None,
+    bytes_per_cell: int = 0,
+) -> pd.DataFrame:
+    """The frame :func:`frame_to_parquet` wrote; plain Parquet files are read as they are.
+
+    ``max_rows`` and ``max_bytes + bytes_per_cell x rows x columns`` (the file's own row count,
+    checked against ``max_rows``) bound what an untrusted file may make us hold
+    (:class:`TableTooLargeError` beyond them).
+    """
+    table = _read_bounded(data, max_rows, max_bytes, bytes_per_cell)
     raw = (table.schema.metadata or {}).get(META_KEY)
     stored = table.to_pandas()
     if raw is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from pathlib import Path
 
 from workbench.errors import DataLoadError
@@ -52,7 +53,8 @@ def _zip_format(path: Path, suffix: str) -> str:
                 mime = zf.read("mimetype")[:100]
                 if b"opendocument.spreadsheet" in mime:
                     return "ods"
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, UnicodeDecodeError, EOFError, OSError) as exc:
+        # a broken central directory, a member name that is not text, a corrupt stream
         raise DataLoadError(
             _("The file {name} looks like an Excel workbook but is damaged.").format(
                 name=path.name
@@ -99,9 +101,10 @@ def _read_format(
             ),
         )
     if fmt in EXCEL_FORMATS:
-        from workbench.io.excel_reader import read_excel_raw
+        # In a worker process: calamine aborts the process on some damaged workbooks.
+        from workbench.io.excel_worker import read_excel_isolated
 
-        return read_excel_raw(path, fmt, options, ctx)
+        return read_excel_isolated(path, fmt, options, ctx)
     from workbench.io.csv_reader import read_csv_raw
 
     return read_csv_raw(path, options, ctx, on_read)

@@ -7,14 +7,15 @@ before anything is decompressed (zip bombs). Saving is atomic and keeps the prev
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import re
 import shutil
-import tempfile
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,7 +24,15 @@ import pandas as pd
 
 from workbench.errors import ProjectFileError
 from workbench.i18n import _
-from workbench.io.frame_codec import frame_from_parquet, frame_to_parquet
+from workbench.io.atomic import (
+    ReadOnlyError,
+    check_writable,
+    clean_leftovers,
+    create_temp,
+    fsync_folder,
+    keep_mode,
+)
+from workbench.io.frame_codec import TableTooLargeError, frame_from_parquet, frame_to_parquet
 
 MANIFEST = "manifest.json"
 _NAME_RE = re.compile(r"^(?:[a-z0-9_]+/)*[a-z0-9_.-]+\.(json|parquet|txt)$")
@@ -81,11 +90,25 @@ def write_archive(fh: BinaryIO, archive: ProjectArchive, manifest: dict[str, Any
 def save_archive(path: Path, archive: ProjectArchive, manifest: dict[str, Any]) -> None:
     """Write the project atomically; the previous version is kept as ``<name>.bak``.
 
-    A crash at any moment leaves either the old or the new file complete at ``path``.
+    A crash at any moment leaves either the old or the new file complete at ``path``; the
+    temporary files of earlier, killed saves are removed; a read-only project file is refused.
     """
     path = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        check_writable(path)
+    except ReadOnlyError as exc:
+        raise ProjectFileError(
+            _("The project file {name} is read-only, so it was not replaced.").format(
+                name=path.name
+            ),
+            _(
+                "Save under another name, or clear the file's read-only mark (Properties) and "
+                "save again."
+            ),
+        ) from exc
+    clean_leftovers(path)
+    try:
+        fd, tmp = create_temp(path)
     except OSError as exc:
         raise ProjectFileError(
             _("Could not save to the folder {folder} ({reason}).").format(
@@ -95,15 +118,15 @@ def save_archive(path: Path, archive: ProjectArchive, manifest: dict[str, Any]) 
         ) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            # mkstemp makes the file private (0600); a saved project gets the old file's mode,
-            # or the usual one for a new document, so colleagues on a shared folder can open it.
-            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
             write_archive(fh, archive, manifest)
             fh.flush()
             os.fsync(fh.fileno())
+        # a new project gets the usual mode (0666 less the umask); a saved one keeps its own
+        keep_mode(tmp, path)
         if path.exists():
             _keep_backup(path)
-        _replace_with_retry(Path(tmp), path)
+        _replace_with_retry(tmp, path)
+        fsync_folder(path.parent)
     except OSError as exc:
         raise ProjectFileError(
             _("The project could not be saved to {name} ({reason}).").format(
@@ -115,18 +138,23 @@ def save_archive(path: Path, archive: ProjectArchive, manifest: dict[str, Any]) 
             ),
         ) from exc
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def _keep_backup(path: Path) -> None:
     backup = path.with_name(path.name + ".bak")
-    fd, tmp = tempfile.mkstemp(prefix=f".{backup.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        check_writable(backup)
+    except ReadOnlyError:
+        return  # a backup the user marked read-only is theirs to keep: not replaced
+    fd, tmp = create_temp(backup)
     os.close(fd)
     try:
         shutil.copyfile(path, tmp)
+        shutil.copymode(path, tmp)  # the project's own mode, not the private 0600
         os.replace(tmp, backup)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def _replace_with_retry(src: Path, dst: Path) -> None:
@@ -157,8 +185,15 @@ def read_archive(path: Path, *, tables: bool = True) -> tuple[dict[str, Any], Pr
 
     With ``tables=False`` the Parquet entries are still read (their checksums verified) but
     not parsed: a quick look at the JSON documents of a big project.
+
+    Memory stays bounded by what the project really needs: every entry is read in chunks and
+    counted as it decompresses (a header that understates a size cannot make zipfile inflate
+    gigabytes before its checksum fails), JSON and text entries have fixed caps, and each
+    table may decode to no more than its declared rows and columns need.
     """
     path = Path(path)
+    with contextlib.suppress(OSError):
+        clean_leftovers(path)  # temporary files of saves that were killed
     try:
         zf = zipfile.ZipFile(path)
     except FileNotFoundError as exc:
@@ -175,26 +210,132 @@ def read_archive(path: Path, *, tables: bool = True) -> tuple[dict[str, Any], Pr
         if MANIFEST not in names:
             raise _damaged(path, _("the table of contents is missing"))
         archive = ProjectArchive()
+        # JSON and text first: project.json says how many rows the tables may hold.
+        order = sorted(infos, key=lambda i: (i.filename != MANIFEST, _is_table(i.filename)))
         try:
-            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
-            for info in infos:
+            manifest: Any = None
+            for info in order:
                 name = info.filename
-                if name == MANIFEST:
+                if not _is_table(name):
+                    raw = _read_entry(
+                        zf, info, MAX_TEXT_BYTES if name.endswith(".txt") else MAX_JSON_BYTES
+                    )
+                    if name == MANIFEST:
+                        manifest = json.loads(raw.decode("utf-8"))
+                    elif name.endswith(".json"):
+                        archive.documents[name] = json.loads(raw.decode("utf-8"))
+                    else:
+                        archive.texts[name] = raw.decode("utf-8")
                     continue
-                raw = zf.read(info)
-                if name.endswith(".json"):
-                    archive.documents[name] = json.loads(raw.decode("utf-8"))
-                elif name.endswith(".txt"):
-                    archive.texts[name] = raw.decode("utf-8")
-                elif tables:
-                    archive.tables[name] = frame_from_parquet(raw)
-        except (zipfile.BadZipFile, EOFError, UnicodeDecodeError, ValueError, OSError) as exc:
+                rows = _declared_rows(archive.documents)
+                limit = _table_entry_limit(rows, archive.documents)
+                if not tables:  # a quick look: checksum verified as it streams, nothing kept
+                    _read_entry(zf, info, limit, keep=False)
+                    continue
+                archive.tables[name] = _read_table(_read_entry(zf, info, limit), rows)
+        except _EntryTooLargeError as exc:
+            raise _damaged(path, _("an entry is larger than a project needs")) from exc
+        except TableTooLargeError as exc:
+            raise _damaged(path, _("a data table holds more than the project says it has")) from exc
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            UnicodeDecodeError,
+            ValueError,
+            OSError,
+            zlib.error,
+            RecursionError,
+        ) as exc:
             raise _damaged(path, _("an entry could not be read")) from exc
         except Exception as exc:  # pyarrow raises its own error types on damaged Parquet
             raise _damaged(path, _("a data table could not be read")) from exc
     if not isinstance(manifest, dict):
         raise _damaged(path, _("the table of contents is not valid"))
     return manifest, archive
+
+
+MAX_JSON_BYTES = 64 * 1024**2  # project.json of a 1M x 50 project is a few MB
+MAX_TEXT_BYTES = 256 * 1024**2  # a LightGBM model of 1,000 trees x 255 leaves is ~25 MB
+TABLE_BASE_BYTES = 64 * 1024**2
+TABLE_BYTES_PER_CELL = 1024  # a number takes 8; even a table of long comments stays below
+_CHUNK = 1 << 20
+
+
+class _EntryTooLargeError(Exception):
+    pass
+
+
+def _is_table(name: str) -> bool:
+    return name.endswith(".parquet")
+
+
+def _read_entry(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, keep: bool = True
+) -> bytes:
+    """The entry's bytes, read 1 MB at a time and counted as they are produced.
+
+    ``zf.read`` asks zlib for up to 2 GB in one call and trims to the header's size only
+    afterwards; a small read size keeps the output of each call small.
+    """
+    if info.file_size > limit:
+        raise _EntryTooLargeError(info.filename)
+    parts: list[bytes] = []
+    used = 0
+    with zf.open(info) as fh:
+        while chunk := fh.read(_CHUNK):
+            used += len(chunk)
+            if used > limit:
+                raise _EntryTooLargeError(info.filename)
+            if keep:
+                parts.append(chunk)
+    return b"".join(parts)
+
+
+def _declared_tables(documents: dict[str, Any]) -> list[dict[str, Any]]:
+    """The table descriptions ``project.json`` holds: the data, and the model run's own table
+    when it differs (results kept after other data was loaded)."""
+    doc = documents.get("project.json")
+    if not isinstance(doc, dict):
+        return []
+    found = [doc.get("data")]
+    results = doc.get("results")
+    model = results.get("model") if isinstance(results, dict) else None
+    value = model.get("value") if isinstance(model, dict) else None
+    if isinstance(value, dict):
+        found.append(value.get("table"))
+    return [t for t in found if isinstance(t, dict)]
+
+
+def _declared_rows(documents: dict[str, Any]) -> int | None:
+    """The most rows ``project.json`` declares for a table (no table may hold more)."""
+    rows = [t.get("rows") for t in _declared_tables(documents)]
+    counts = [r for r in rows if isinstance(r, int) and not isinstance(r, bool) and r >= 0]
+    return max(counts) if counts else None  # None: an older layout, bound by size alone
+
+
+def _table_entry_limit(rows: int | None, documents: dict[str, Any]) -> int:
+    """The most bytes a stored Parquet entry may take before it is parsed: a Parquet file is
+    never much larger than what it decodes to, so the decoded cap of the declared rows and
+    columns (twice, for result tables with derived columns) bounds it too."""
+    if rows is None:
+        return MAX_TOTAL_BYTES
+    widths = [
+        len(t["columns"]) for t in _declared_tables(documents) if isinstance(t.get("columns"), list)
+    ]
+    cap = TABLE_BASE_BYTES + 2 * TABLE_BYTES_PER_CELL * rows * (max(widths, default=0) + 1)
+    return min(cap, MAX_TOTAL_BYTES)
+
+
+def _read_table(raw: bytes, rows: int | None) -> pd.DataFrame:
+    """A table decoded to no more than its rows need: with the declared row count, at most
+    that many rows of :data:`TABLE_BYTES_PER_CELL` per cell; without one (an older layout),
+    100x its stored size. Never above :data:`MAX_TOTAL_BYTES`."""
+    if rows is None:
+        cap = min(TABLE_BASE_BYTES + 100 * len(raw), MAX_TOTAL_BYTES)
+        return frame_from_parquet(raw, max_bytes=cap)
+    return frame_from_parquet(
+        raw, max_rows=rows, max_bytes=TABLE_BASE_BYTES, bytes_per_cell=TABLE_BYTES_PER_CELL
+    )
 
 
 def _check_limits(path: Path, infos: list[zipfile.ZipInfo]) -> None:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.io.frame_codec import decode_list, decode_values, encode_values
+from workbench.io.model_check import check_model_text
 from workbench.io.table import ColumnKind, LoadedTable, LoadNote, LoadOptions, SourceInfo
 from workbench.steps.pii import masked_model_text, model_levels, read_levels, stored_levels
 
@@ -274,7 +275,11 @@ def decode_fit(
     if "check" in f and _fingerprint(x) != f["check"]:
         raise ValueError("the model input rebuilt from the saved table differs from the saved one")
     features = dataclasses.replace(shell, X=x)
-    booster = lgb.Booster(model_str=texts[MODEL_TEXT])
+    # The text is untrusted (projects are e-mailed): LightGBM's parser would crash the process
+    # on a lying model, so the whole format is checked first (ModelTextError).
+    model_text = texts[MODEL_TEXT]
+    check_model_text(model_text, len(f["safe_columns"]))
+    booster = lgb.Booster(model_str=model_text)
     if booster.pandas_categorical is not None:  # the saved names may be masked: use the real ones
         booster.pandas_categorical = model_levels(features)
     oof = tables[R + "oof.parquet"]["prediction"].rename(doc.get("oof_name"))

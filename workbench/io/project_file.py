@@ -27,7 +27,9 @@ from workbench import __version__
 from workbench.errors import ProjectFileError
 from workbench.i18n import _
 from workbench.io.migrations import CURRENT_SCHEMA, FORMAT, migrate
+from workbench.io.model_check import ModelTextError
 from workbench.io.project_archive import ProjectArchive, read_archive, save_archive
+from workbench.io.project_check import bad_part
 from workbench.io.project_codec import (
     decode_quality,
     decode_table,
@@ -182,7 +184,7 @@ def save_project(project: Project, path: str | Path, ctx: JobContext | None = No
 # Opening
 
 
-def _invalid(path: Path, part: str) -> ProjectFileError:
+def invalid_part(path: Path, part: str) -> ProjectFileError:
     return ProjectFileError(
         _("The project file {name} could not be read: {part} is not valid.").format(
             name=path.name, part=part
@@ -211,24 +213,27 @@ _TYPES: dict[str, tuple[type, ...]] = {
 def check_document(doc: Any, path: Path) -> dict[str, Any]:
     """``project.json`` has the expected shape (types of its parts), else a plain error."""
     if not isinstance(doc, dict):
-        raise _invalid(path, PROJECT_JSON)
+        raise invalid_part(path, PROJECT_JSON)
     for key, types in _TYPES.items():
         if key not in doc or not isinstance(doc[key], types):
-            raise _invalid(path, f"{PROJECT_JSON} ({key})")
+            raise invalid_part(path, f"{PROJECT_JSON} ({key})")
     data = doc["data"]
     if data is not None:
         for key in ("source", "options", "kinds", "columns"):
             if not isinstance(data.get(key), dict | list):
-                raise _invalid(path, f"{PROJECT_JSON} (data.{key})")
+                raise invalid_part(path, f"{PROJECT_JSON} (data.{key})")
     if doc["goal"] is not None and not isinstance(doc["goal"].get("target"), str):
-        raise _invalid(path, f"{PROJECT_JSON} (goal.target)")
+        raise invalid_part(path, f"{PROJECT_JSON} (goal.target)")
     for section, stamped in doc["results"].items():
         if section not in ("quality", "model") or not isinstance(stamped, dict):
-            raise _invalid(path, f"{PROJECT_JSON} (results.{section})")
+            raise invalid_part(path, f"{PROJECT_JSON} (results.{section})")
         if not isinstance(stamped.get("inputs"), dict) or not isinstance(
             stamped.get("value"), dict
         ):
-            raise _invalid(path, f"{PROJECT_JSON} (results.{section})")
+            raise invalid_part(path, f"{PROJECT_JSON} (results.{section})")
+    bad = bad_part(doc)  # Infinity/NaN/1e400 counts, unknown names: damaged, said plainly
+    if bad is not None:
+        raise invalid_part(path, f"{PROJECT_JSON} ({bad})")
     return doc
 
 
@@ -249,7 +254,7 @@ def _build(doc: dict[str, Any], archive: ProjectArchive, path: Path) -> Project:
     table: LoadedTable | None = None
     if doc["data"] is not None:
         if SNAPSHOT not in archive.tables:
-            raise _invalid(path, SNAPSHOT)
+            raise invalid_part(path, SNAPSHOT)
         table = decode_table(doc["data"], archive.tables[SNAPSHOT])
     project = Project(
         name=doc["name"],
@@ -284,7 +289,7 @@ def read_project_document(
         manifest_doc, archive = read_archive(path)
     manifest_doc, archive, applied = migrate(manifest_doc, archive, path)
     if PROJECT_JSON not in archive.documents:
-        raise _invalid(path, PROJECT_JSON)
+        raise invalid_part(path, PROJECT_JSON)
     doc = check_document(archive.documents[PROJECT_JSON], path)
     manifest_doc = dict(manifest_doc, migrations=applied)
     return manifest_doc, doc, archive
@@ -308,8 +313,11 @@ def open_project(
         project = _build(doc, archive, path)
     except ProjectFileError:
         raise
+    except ModelTextError as exc:  # checked before LightGBM reads it (a crash otherwise)
+        raise invalid_part(path, _("the saved model")) from exc
     except Exception as exc:  # any part that does not decode: one plain message
-        raise _invalid(path, _("a saved part ({kind})").format(kind=type(exc).__name__)) from exc
+        part = _("a saved part ({kind})").format(kind=type(exc).__name__)
+        raise invalid_part(path, part) from exc
     project.source_check = (
         check_source(project.table.source, path.parent)
         if check_source_file and project.table is not None

@@ -12,7 +12,12 @@ from typing import Any
 
 from workbench.actions_wording import status_word
 from workbench.i18n import _, ngettext
-from workbench.io.project_file import check_source, read_project_document
+from workbench.io.project_file import (
+    PROJECT_JSON,
+    check_source,
+    invalid_part,
+    read_project_document,
+)
 from workbench.io.project_results import reword_saved_groups, reword_saved_verdict
 from workbench.io.table import SourceInfo
 from workbench.project import RESULT_INPUTS, Section
@@ -60,6 +65,16 @@ def describe_project(path: str | Path, *, check_source_file: bool = True) -> lis
     changed), quality headline, model verdict, cause groups, actions."""
     path = Path(path)
     manifest, doc, _archive = read_project_document(path, tables=False)
+    try:
+        return _describe(path, manifest, doc, check_source_file)
+    except (KeyError, TypeError, ValueError, OverflowError, AttributeError) as exc:
+        # A part the checks let through but that does not read: damaged, not "unexpected".
+        raise invalid_part(path, PROJECT_JSON) from exc
+
+
+def _describe(
+    path: Path, manifest: dict[str, Any], doc: dict[str, Any], check_source_file: bool
+) -> list[str]:
     lines = [
         _("Project: {name} ({file})").format(name=doc["name"] or _("(no name)"), file=path.name),
         _("Saved {when} by Workbench {version}; file layout {schema}.").format(

@@ -48,8 +48,6 @@ MAX_OBSOLETE = 400  # old translations kept at the end of a .po for reworded tex
 #: every header would make each merge conflict on that line, so the header date stays fixed.
 HEADER_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 HEADER_COMMENT = "# Workbench messages. How to translate: docs/glossary.md."
-#: One line per text (split only after "\n"), as before Babel: wrapped lines conflict more.
-WRITE_OPTIONS = {"width": 0, "include_previous": True}
 
 
 class CatalogError(ValueError):
@@ -89,7 +87,8 @@ def read_catalog(path: Path) -> Catalog:
 def format_catalog(catalog: Catalog) -> bytes:
     """The .po/.pot bytes of a catalog, with locations, previous texts and ``#~`` entries."""
     buf = io.BytesIO()
-    write_po(buf, catalog, **WRITE_OPTIONS)
+    # width=0: one line per text (split only after "\n"), as before: wrapped lines conflict more
+    write_po(buf, catalog, width=0, include_previous=True)
     return buf.getvalue()
 
 

@@ -171,12 +171,11 @@ class ProjectFiles(_Base):
 
         if path is None:
             stem = self.path.stem if self.path else (self.project.name or "project")
-            masked = _("masked")  # outside the f-string, where the catalog extractor reads it
             folder = self.path.parent if self.path else Path.home()
             chosen, _filter = QFileDialog.getSaveFileName(
                 self,
                 _("Save a copy with personal data masked"),
-                str(folder / f"{stem} ({masked}).wbproj"),
+                str(folder / f"{stem} ({_('masked')}).wbproj"),
                 _("Workbench projects (*.wbproj)"),
             )
             if not chosen:

@@ -121,36 +121,55 @@ def _call_name(node: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else ""
 
 
-def unreadable_marks(source: str, rel: str) -> list[str]:
-    """Marked f-strings: they can never be translated, and the catalog would miss them.
+Found = list[tuple[int, str | tuple[str, ...]]]
 
-    Babel skips them with a warning on stderr, but warns on any f-string in the call, even
-    a keyword argument's (``say("{n} rows", n=f"{n:,}")`` is fine): say where, precisely.
+
+def ast_marks(source: str, rel: str) -> tuple[Found, list[str]]:
+    """What Babel's tokenizer cannot see: marks inside an f-string, and marked f-strings.
+
+    Before Python 3.12 an f-string is one token, so Babel misses ``f"{stem} ({_('masked')})"``;
+    a marked f-string can never be translated, and Babel's own warning also fires on an
+    f-string keyword argument (``say("{n} rows", n=f"{n:,}")`` is fine): say where, precisely.
     """
+    nested: Found = []
     problems: list[str] = []
-    for node in ast.walk(ast.parse(source, filename=rel)):
-        if not isinstance(node, ast.Call) or _call_name(node) not in KEYWORDS:
-            continue
-        size = len(KEYWORDS[_call_name(node)] or (1,))
-        for arg in node.args[:size]:
-            if isinstance(arg, ast.JoinedStr):
+    tree = ast.parse(source, filename=rel)
+    for fstring in (n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)):
+        for node in (n for v in fstring.values for n in ast.walk(v)):
+            texts = _marked_texts(node)
+            if texts:
+                nested.append((node.lineno, texts[0] if len(texts) == 1 else tuple(texts)))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _call_name(node) in KEYWORDS:
+            size = len(KEYWORDS[_call_name(node)] or (1,))
+            if any(isinstance(arg, ast.JoinedStr) for arg in node.args[:size]):
                 where = f"{rel}:{node.lineno}: {_call_name(node)}()"
                 problems.append(f"{where} of an f-string cannot be translated")
-    return problems
+    return nested, problems
 
 
-def extract_file(path: Path, rel: str) -> tuple[list[tuple[int, str | tuple[str, ...]]], list[str]]:
+def _marked_texts(node: ast.AST) -> list[str]:
+    """The literal texts of a marking call (``_("a")``, ``ngettext("a", "b", n)``), or []."""
+    if not isinstance(node, ast.Call) or _call_name(node) not in KEYWORDS:
+        return []
+    args = node.args[: len(KEYWORDS[_call_name(node)] or (1,))]
+    texts = [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    return texts if texts and len(texts) == len(args) else []
+
+
+def extract_file(path: Path, rel: str) -> tuple[Found, list[str]]:
     """The ``(line, text)`` marked in one Python file, and problems found."""
     source = path.read_text(encoding="utf-8")
-    problems = unreadable_marks(source, rel)
+    nested, problems = ast_marks(source, rel)
     with contextlib.redirect_stderr(io.StringIO()):  # its f-string warnings: see above
-        found = [
+        found: Found = [
             (lineno, text)
             for lineno, text, _comments, _context in extract_from_file(
                 "python", str(path), keywords=KEYWORDS, comment_tags=()
             )
         ]
-    return found, problems
+    found += [mark for mark in nested if mark not in found]  # Python 3.12+: Babel sees them
+    return sorted(found, key=lambda mark: mark[0]), problems
 
 
 def source_files(root: Path = REPO_ROOT) -> list[Path]:

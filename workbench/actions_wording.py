@@ -6,7 +6,6 @@ words, so tests assert on data and a Korean catalog can translate every sentence
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,21 +18,6 @@ from workbench.numbers_format import format_number
 def num(value: Any) -> str:
     """A number as an engineer writes it: 17, 0.35, 1,250 (as on every other surface)."""
     return format_number(value)
-
-
-def signed(value: float, decimals: int) -> str:
-    """``+0.42`` / ``−0.18`` with a fixed number of decimals (a true minus sign)."""
-    text = f"{abs(value):.{decimals}f}"
-    if float(text) == 0:
-        return text
-    return ("+" if value > 0 else "−") + text
-
-
-def decimals_for(width: float) -> int:
-    """Decimals that show an interval of ``width`` with two significant digits."""
-    if not width > 0 or not math.isfinite(width):
-        return 2
-    return max(0, min(6, 1 - math.floor(math.log10(width))))
 
 
 # -- actions ----------------------------------------------------------------------------------

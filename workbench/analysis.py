@@ -37,6 +37,7 @@ from workbench.steps.causes import (
     reword_causes,
 )
 from workbench.steps.goal import Direction, Goal, Task, infer_task, parse_focus, select_focus
+from workbench.steps.recipe_wording import reword_report
 
 SCHEMA = 1
 DEFAULT_FOCUS_SHARE = "5%"
@@ -74,7 +75,7 @@ class AnalysisResult:
     # ----------------------------------------------------------------------------------------
     def reword(self) -> None:
         """Say the saved sentences again in the current language (the numbers stay)."""
-        self.cleaning = [r.reworded() for r in self.cleaning]
+        self.cleaning = [reword_report(r) for r in self.cleaning]
         target = self.goal.target
         if self.causes is not None and target in self.frame.columns:
             reword_causes(self.causes, self.frame[target], self.goal)

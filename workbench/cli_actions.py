@@ -198,7 +198,7 @@ def _warn_tried_before(factors: list[str], library_path: str | None) -> None:
 
 
 def _sample(file_col: str | None, values: str | None, ctx: JobContext) -> Any:
-    from workbench.evidence import sample_from_file, sample_from_text
+    from workbench.evidence_samples import sample_from_file, sample_from_text
 
     if values:
         return sample_from_text(values)

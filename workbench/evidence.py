@@ -28,21 +28,13 @@ from workbench.errors import WorkbenchError
 from workbench.evidence_samples import (
     Sample,
     as_sample,
-    parse_numbers,
-    sample_from_file,
-    sample_from_text,
 )
 
 __all__ = [
     "Evidence",
-    "Sample",
-    "as_sample",
     "compare",
     "compare_proportions",
     "newcombe_interval",
-    "parse_numbers",
-    "sample_from_file",
-    "sample_from_text",
     "wilson_interval",
 ]
 Kind = Literal["auto", "mean", "proportion"]

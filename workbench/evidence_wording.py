@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
-from workbench.actions_wording import decimals_for, signed
 from workbench.i18n import _, ngettext
+
+# -- numbers ---------------------------------------------------------------------------------
+
+
+def signed(value: float, decimals: int) -> str:
+    """``+0.42`` / ``−0.18`` with a fixed number of decimals (a true minus sign)."""
+    text = f"{abs(value):.{decimals}f}"
+    if float(text) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def decimals_for(width: float) -> int:
+    """Decimals that show an interval of ``width`` with two significant digits."""
+    if not width > 0 or not math.isfinite(width):
+        return 2
+    return max(0, min(6, 1 - math.floor(math.log10(width))))
+
 
 # -- reading samples --------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from typing import Any
 from workbench import library_wording as lw
 from workbench.actions import NOT_IMPROVED, Action, actions_from_json, now_iso
 from workbench.errors import WorkbenchError
-from workbench.library_entry import LibraryEntry, data_period, entry_from_action, factor_key
+from workbench.library_entry import LibraryEntry, entry_from_action, factor_key
 from workbench.library_file import SCHEMA, LibraryFile
 from workbench.library_import import EXPORT_FORMAT, merge, parse_rows, read_export, upsert
 
@@ -35,11 +35,7 @@ FILENAME = "library.sqlite"
 __all__ = [
     "ImportSummary",
     "Library",
-    "LibraryEntry",
-    "data_period",
     "default_library_path",
-    "entry_from_action",
-    "factor_key",
     "tried_before_lines",
 ]
 

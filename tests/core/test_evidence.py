@@ -16,10 +16,9 @@ from workbench.evidence import (
     compare,
     compare_proportions,
     newcombe_interval,
-    parse_numbers,
-    sample_from_file,
     wilson_interval,
 )
+from workbench.evidence_samples import parse_numbers, sample_from_file
 
 
 @pytest.mark.parametrize(

@@ -15,13 +15,8 @@ import pytest
 
 from workbench.actions import make_change, new_action, update_action
 from workbench.errors import WorkbenchError
-from workbench.library import (
-    Library,
-    LibraryEntry,
-    default_library_path,
-    entry_from_action,
-    tried_before_lines,
-)
+from workbench.library import Library, default_library_path, tried_before_lines
+from workbench.library_entry import LibraryEntry, entry_from_action
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,8 @@ from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind
 from workbench.jobs import Cancelled
 from workbench.steps.quality import Alert, QualityReport, assess_quality
-from workbench.steps.recipe import Recipe, apply_recipe, validate_step
+from workbench.steps.recipe import Recipe, apply_recipe
+from workbench.steps.recipe_check import validate_step
 
 ALERT_KINDS = {
     "missing",

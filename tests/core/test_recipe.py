@@ -13,14 +13,8 @@ from hypothesis import strategies as st
 from workbench.errors import WorkbenchError
 from workbench.io.table import ColumnKind
 from workbench.jobs import Cancelled
-from workbench.steps.recipe import (
-    FILTER_OPERATORS,
-    IMPUTE_METHODS,
-    Recipe,
-    RecipeCache,
-    apply_recipe,
-    validate_step,
-)
+from workbench.steps.recipe import Recipe, RecipeCache, apply_recipe
+from workbench.steps.recipe_check import FILTER_OPERATORS, IMPUTE_METHODS, validate_step
 
 K = ColumnKind
 
@@ -940,7 +934,8 @@ def test_any_valid_recipe_replays_without_crashing(make, step_list):
 
 def test_a_saved_step_report_is_said_again_in_the_readers_language(plant):
     from workbench.i18n import set_language
-    from workbench.steps.recipe import StepReport
+    from workbench.steps.recipe_report import StepReport
+    from workbench.steps.recipe_wording import reword_report
 
     frame, kinds = plant
     steps = [
@@ -953,7 +948,7 @@ def test_a_saved_step_report_is_said_again_in_the_readers_language(plant):
     assert all(r.warning for r in reports)
     try:
         set_language("ko")
-        korean = [StepReport.from_dict(d).reworded() for d in saved]
+        korean = [reword_report(StepReport.from_dict(d)) for d in saved]
     finally:
         set_language("en")
     for before, after in zip(reports, korean, strict=True):

@@ -198,7 +198,7 @@ class QualityPane(Pane):
 
     def _fill_alerts(self, alerts: list[Any], columns: list[str] | None = None) -> None:
         """One card per alert, alike ones together (``columns``: the table's order)."""
-        from workbench.steps.recipe import validate_step
+        from workbench.steps.recipe_check import validate_step
 
         while self.alerts_layout.count():
             item = self.alerts_layout.takeAt(0)
@@ -368,7 +368,7 @@ class QualityPane(Pane):
 
     def add_fixes(self, alerts: list[Any]) -> None:
         """Add the fix steps of ``alerts`` not in the recipe yet, as one change."""
-        from workbench.steps.recipe import validate_step
+        from workbench.steps.recipe_check import validate_step
 
         recipe = self._edited_recipe()
         present = recipe.steps

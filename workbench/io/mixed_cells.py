@@ -27,6 +27,7 @@ from workbench.io.text_source import (
     PendingDates,
     Settings,
     TextSource,
+    to_strings,
 )
 
 _WINDOW_DAYS = 5 * 366  # serial numbers this close to the column's real dates are dates
@@ -51,8 +52,6 @@ def _cell_type(v: object) -> int:
 def analyse_mixed(
     name: str, col: pd.Series, st: Settings, force: ColumnKind | None
 ) -> ColumnResult | PendingDates:
-    from workbench.io.types import to_strings
-
     cells = col.to_numpy(dtype=object)
     types = np.fromiter((_cell_type(v) for v in cells), dtype=np.int8, count=len(cells))
     has = np.bincount(types, minlength=5)

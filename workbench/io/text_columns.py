@@ -269,12 +269,7 @@ def _common_notes(src: TextSource, conv: Converted, kind: ColumnKind) -> list[Lo
     return out
 
 
-# Used by the recipe's cast step (workbench.steps.recipe_ops) as well as by types.py.
 __all__ = [
-    "ColumnResult",
-    "PendingDates",
-    "Settings",
-    "TextSource",
     "analyse_text",
     "convert_bools",
     "convert_dates",

@@ -7,6 +7,7 @@ so every conversion reads each distinct value only once.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -189,3 +190,25 @@ def leftovers(src: TextSource, unread: np.ndarray) -> tuple[np.ndarray, np.ndarr
     is_marker = np.zeros(positions.size, dtype=bool)
     is_marker[marker_local] = True
     return positions[~is_marker], positions[is_marker]
+
+
+def to_strings(col: pd.Series) -> np.ndarray:
+    """Any values as text the way a spreadsheet shows them (12.0 -> "12"); missing stays None."""
+    out = np.empty(len(col), dtype=object)
+    for i, v in enumerate(col.to_numpy(dtype=object)):
+        out[i] = _cell_text(v)
+    return out
+
+
+def _cell_text(v: object) -> str | None:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, bool | np.bool_):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float | np.floating):
+        if np.isnan(v):
+            return None
+        return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
+    if isinstance(v, dt.datetime | pd.Timestamp):
+        return v.isoformat(sep=" ")
+    return str(v)

@@ -31,7 +31,6 @@ Rules that are not obvious (each reported when it applies):
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -47,12 +46,11 @@ from workbench.io.table import ColumnKind, LoadNote, LoadOptions
 from workbench.io.text_columns import analyse_text
 from workbench.io.text_source import (
     MIN_ROWS_FOR_ID,
-    STR_DTYPE,
-    TOLERANCE,
     ColumnResult,
     PendingDates,
     Settings,
     TextSource,
+    to_strings,
 )
 from workbench.jobs import JobContext, ensure_context
 
@@ -339,26 +337,4 @@ def _as_text_source(name: str, col: pd.Series) -> TextSource:
     return TextSource(name, arr, col.index)
 
 
-def to_strings(col: pd.Series) -> np.ndarray:
-    """Any values as text the way a spreadsheet shows them (12.0 -> "12"); missing stays None."""
-    out = np.empty(len(col), dtype=object)
-    for i, v in enumerate(col.to_numpy(dtype=object)):
-        out[i] = _cell_text(v)
-    return out
-
-
-def _cell_text(v: object) -> str | None:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, bool | np.bool_):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float | np.floating):
-        if np.isnan(v):
-            return None
-        return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
-    if isinstance(v, dt.datetime | pd.Timestamp):
-        return v.isoformat(sep=" ")
-    return str(v)
-
-
-__all__ = ["STR_DTYPE", "TOLERANCE", "TypedFrame", "analyse_column", "settle_kinds", "to_strings"]
+__all__ = ["TypedFrame", "analyse_column", "settle_kinds"]

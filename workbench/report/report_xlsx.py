@@ -27,7 +27,7 @@ from workbench.report.sheets_quality import write_quality
 from workbench.report.sheets_summary import write_summary
 from workbench.report.xlsx_style import sheet_title
 
-__all__ = ["ReportData", "build_workbook", "report_data", "write_report"]
+__all__ = ["build_workbook", "report_data", "write_report"]
 
 
 def report_data(result_or_project: Any) -> ReportData:

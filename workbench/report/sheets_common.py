@@ -31,10 +31,10 @@ from workbench.report.xlsx_style import (
     MUTED,
     TITLE,
     WRAP,
-    display_width,
     put,
     set_widths,
 )
+from workbench.text_width import display_width
 
 LINE_HEIGHT = 13.5  # points per line of 10-pt Malgun Gothic text
 MAX_ROW_HEIGHT = 409  # Excel's limit

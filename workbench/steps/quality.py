@@ -44,7 +44,7 @@ from workbench.steps.profile import (
     summarize_column,
 )
 
-__all__ = ["Alert", "ColumnProfile", "MissingMap", "QualityReport", "assess_quality"]
+__all__ = ["Alert", "QualityReport", "assess_quality"]
 
 SEVERITIES = ("error", "warning", "info")
 

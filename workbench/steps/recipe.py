@@ -47,28 +47,14 @@ from workbench.jobs import JobContext, ensure_context
 from workbench.steps import recipe_ops, recipe_wording
 from workbench.steps.recipe_check import (
     COMMON_OPTIONAL,
-    FILTER_OPERATORS,
-    IMPUTE_METHODS,
-    OPS,
     refuse,
     validate_step,
 )
+from workbench.steps.recipe_outcome import Outcome, StepSkipped
 from workbench.steps.recipe_report import RecipeResult, StepReport
+from workbench.steps.recipe_values import kind_from_dtype
 
-# Checking steps and the reports of a replay live in their own modules; their names stay
-# importable from here, where callers have always found them.
-__all__ = [
-    "FILTER_OPERATORS",
-    "IMPUTE_METHODS",
-    "OPS",
-    "RECIPE_VERSION",
-    "Recipe",
-    "RecipeCache",
-    "RecipeResult",
-    "StepReport",
-    "apply_recipe",
-    "validate_step",
-]
+__all__ = ["RECIPE_VERSION", "Recipe", "RecipeCache", "apply_recipe"]
 
 RECIPE_VERSION = 1
 
@@ -294,8 +280,8 @@ def apply_recipe(
             run = {**step, "not_predictors": not_predictors}
         try:
             outcome = recipe_ops.run_step(current, current_kinds, run, sub)
-        except recipe_ops.StepSkipped as skip:
-            outcome = recipe_ops.Outcome(current, current_kinds, warning=skip.message)
+        except StepSkipped as skip:
+            outcome = Outcome(current, current_kinds, warning=skip.message)
             skipped = True
         else:
             skipped = False
@@ -335,4 +321,4 @@ def _with_effect(report: StepReport) -> StepReport:
 def _kind(frame: pd.DataFrame, kinds: dict[str, ColumnKind], column: str) -> ColumnKind:
     if column in kinds:
         return ColumnKind(kinds[column])
-    return recipe_ops.kind_from_dtype(frame[column])
+    return kind_from_dtype(frame[column])

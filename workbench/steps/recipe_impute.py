@@ -18,23 +18,21 @@ import pandas as pd
 from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext
 from workbench.steps import recipe_wording as wording
-from workbench.steps.recipe_ops import (
-    MIN_ROWS_FOR_MODEL,
-    MODEL_MAX_TRAIN_ROWS,
-    MODEL_TREES,
-    SEED,
-    Outcome,
-    StepSkipped,
+from workbench.steps.recipe_outcome import Outcome, StepSkipped, replace_column
+from workbench.steps.recipe_values import (
     as_bool,
     as_float,
     as_timestamp,
     codes_and_uniques,
     is_number_series,
     kind_from_dtype,
-    replace_column,
     value_text,
 )
 
+MIN_ROWS_FOR_MODEL = 30  # fewer known values than this: fill by median/mode instead
+MODEL_TREES = 40
+MODEL_MAX_TRAIN_ROWS = 50_000  # a random sample of known rows beyond this (fixed seed)
+SEED = 0
 MAX_FEATURE_LEVELS = 1000  # label columns with more distinct values are left out of the model
 
 

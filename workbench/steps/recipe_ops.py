@@ -7,10 +7,7 @@ carries on with the next step. The frame's index is never reset.
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,49 +17,16 @@ from workbench.i18n import say_join
 from workbench.io.table import ColumnKind, LoadNote
 from workbench.jobs import JobContext
 from workbench.steps import recipe_wording as wording
-
-MIN_ROWS_FOR_MODEL = 30  # fewer known values than this: fill by median/mode instead
-MODEL_TREES = 40
-MODEL_MAX_TRAIN_ROWS = 50_000  # a random sample of known rows beyond this (fixed seed)
-SEED = 0
-
-
-class StepSkipped(Exception):  # noqa: N818 - reads naturally: ``except StepSkipped``
-    """The step could not run on this table; ``message`` says why, in plain language."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass
-class Outcome:
-    frame: pd.DataFrame
-    kinds: dict[str, ColumnKind]
-    cells_changed: int = 0
-    columns_removed: list[str] = field(default_factory=list)
-    warning: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-# --------------------------------------------------------------------------------------------
-# Helpers
-# --------------------------------------------------------------------------------------------
-
-
-def is_number_series(col: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-
-
-def kind_from_dtype(col: pd.Series) -> ColumnKind:
-    """A column's kind read from its dtype, for columns the caller gave no kind for."""
-    if pd.api.types.is_bool_dtype(col):
-        return ColumnKind.BOOLEAN
-    if pd.api.types.is_numeric_dtype(col):
-        return ColumnKind.NUMERIC
-    if pd.api.types.is_datetime64_any_dtype(col):
-        return ColumnKind.DATETIME
-    return ColumnKind.CATEGORICAL
+from workbench.steps.recipe_outcome import Outcome, StepSkipped, replace_column
+from workbench.steps.recipe_values import (
+    as_bool,
+    as_float,
+    as_timestamp,
+    codes_and_uniques,
+    is_number_series,
+    match_mask,
+    value_text,
+)
 
 
 def _column(frame: pd.DataFrame, step: dict[str, Any]) -> pd.Series:
@@ -70,122 +34,6 @@ def _column(frame: pd.DataFrame, step: dict[str, Any]) -> pd.Series:
     if name not in frame.columns:
         raise StepSkipped(wording.missing_column(name))
     return frame[name]
-
-
-def replace_column(frame: pd.DataFrame, name: str, values: pd.Series) -> pd.DataFrame:
-    out = frame.copy(deep=False)  # copy-on-write: other columns stay shared
-    out[name] = values
-    return out
-
-
-def value_text(value: Any) -> str:
-    """How a value reads as a label: 3.0 -> "3", "a" -> "a"."""
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value))
-    if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
-
-
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-
-
-def text_to_float(text: str) -> float | None:
-    """ "12.5", " 1,234.5 " -> a finite float; anything else -> None."""
-    text = text.strip().replace("\u00a0", "")
-    if _THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def as_float(value: Any) -> float | None:
-    """A value the user typed as a number (not true/false), or None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        return text_to_float(value)
-    return None
-
-
-def as_timestamp(value: Any, col: pd.Series) -> pd.Timestamp | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        ts = pd.Timestamp(value.strip())
-    except (ValueError, TypeError):
-        return None
-    if pd.isna(ts):
-        return None
-    tz = getattr(col.dtype, "tz", None)
-    if tz is not None:
-        ts = ts.tz_localize(tz) if ts.tzinfo is None else ts.tz_convert(tz)
-    elif ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return ts
-
-
-def as_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        return _BOOL_WORDS.get(value.strip().lower())
-    return None
-
-
-_BOOL_WORDS = {
-    "true": True,
-    "false": False,
-    "yes": True,
-    "no": False,
-    "y": True,
-    "n": False,
-    "t": True,
-    "f": False,
-    "1": True,
-    "0": False,
-    "o": True,
-    "x": False,
-    "예": True,
-    "아니오": False,
-    "아니요": False,
-}
-
-
-def codes_and_uniques(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes per cell (-1 = missing) and the distinct values they point to.
-
-    The distinct values come back as a NumPy object array: iterating it is far cheaper than
-    iterating an Arrow-backed index.
-    """
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy(), col.cat.categories.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    return codes, np.asarray(uniques, dtype=object)
-
-
-def match_mask(col: pd.Series, values: Sequence[Any]) -> np.ndarray:
-    """Which non-missing cells equal one of ``values`` (numbers by value, labels by text)."""
-    if is_number_series(col):
-        numbers = [f for f in (as_float(v) for v in values) if f is not None]
-        return col.isin(numbers).to_numpy(dtype=bool, na_value=False)
-    if pd.api.types.is_datetime64_any_dtype(col):
-        stamps = [t for t in (as_timestamp(v, col) for v in values) if t is not None]
-        return col.isin(stamps).to_numpy(dtype=bool, na_value=False)
-    if pd.api.types.is_bool_dtype(col):
-        flags = [b for b in (as_bool(v) for v in values) if b is not None]
-        return col.isin(flags).to_numpy(dtype=bool, na_value=False)
-    texts = {value_text(v) for v in values}
-    codes, uniques = codes_and_uniques(col)
-    hit = np.array([value_text(u) in texts for u in uniques] + [False], dtype=bool)
-    return hit[codes]  # code -1 picks the trailing False
 
 
 def _count(mask: np.ndarray) -> int:
@@ -451,7 +299,7 @@ def convert_column(
     column's values, so replaying the step on the same data decides the same way.
     """
     from workbench.io import dates
-    from workbench.io.text_columns import PendingDates, Settings
+    from workbench.io.text_source import PendingDates, Settings
     from workbench.io.types import analyse_column
 
     result = analyse_column(name, col, Settings(None, None, None), force=kind)

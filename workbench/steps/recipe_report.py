@@ -2,14 +2,14 @@
 
 A step report counts the rows and cells a step changed, or says why the step was skipped; it
 keeps the step as run so that its description, effect and warning can be said again in another
-language when a saved project reopens (:meth:`StepReport.from_dict`, :meth:`StepReport.reworded`).
+language when a saved project reopens (:meth:`StepReport.from_dict`,
+:func:`workbench.steps.recipe_wording.reword_report`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,6 @@ import pandas as pd
 
 from workbench.i18n import say_again
 from workbench.io.table import ColumnKind
-from workbench.steps import recipe_wording
 
 __all__ = ["RecipeResult", "StepReport"]
 
@@ -67,18 +66,6 @@ class StepReport:
             with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
                 known["warning"] = say_again(data["warning_say"])
         return cls(**known)
-
-    def reworded(self) -> StepReport:
-        """This report with its description and effect said in the current language."""
-        if self.step is None:
-            return self
-        try:
-            described = dataclasses.replace(
-                self, description=recipe_wording.describe_step(self.step)
-            )
-            return dataclasses.replace(described, effect=recipe_wording.describe_effect(described))
-        except (KeyError, TypeError, ValueError):
-            return self
 
 
 @dataclass

@@ -7,6 +7,7 @@ user sees them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -160,6 +161,17 @@ def rows_removed(n: int, left: int) -> str:
 
 def cells_changed(n: int) -> str:
     return ngettext("Changed {n} cell.", "Changed {n} cells.", n).format(n=f"{n:,}")
+
+
+def reword_report(report: StepReport) -> StepReport:
+    """The report with its description and effect said in the current language."""
+    if report.step is None:
+        return report
+    try:
+        described = dataclasses.replace(report, description=describe_step(report.step))
+        return dataclasses.replace(described, effect=describe_effect(described))
+    except (KeyError, TypeError, ValueError):
+        return report
 
 
 def describe_effect(report: StepReport) -> str:

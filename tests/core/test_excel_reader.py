@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from workbench.errors import DataLoadError
-from workbench.io.excel_reader import list_sheets
+from workbench.io.excel_book import list_sheets
 from workbench.io.loader import load_table, read_raw
 from workbench.io.table import LoadOptions
 from workbench.jobs import Cancelled, JobContext

@@ -9,17 +9,9 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Cycles still being taken apart (issue 14); the list only shrinks.
 KNOWN_CYCLES = {
     frozenset({"workbench.steps.boosting", "workbench.steps.modeling"}),
-    frozenset(
-        {
-            "workbench.io.excel_book",
-            "workbench.io.excel_layout",
-            "workbench.io.excel_reader",
-            "workbench.io.loader",
-        }
-    ),
 }
 #: Modules whose ``__all__`` still lists names of their split-off parts (issue 14).
-KNOWN_SHIMS = {"workbench.steps.modeling", "workbench.io.excel_reader"}
+KNOWN_SHIMS = {"workbench.steps.modeling"}
 
 
 def _modules(root: Path) -> dict[str, Path]:

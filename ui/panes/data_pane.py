@@ -76,7 +76,7 @@ FILE_FILTER = "*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods"
 def load_job(ctx: JobContext, path: str, options: LoadOptions) -> LoadedTable:
     """Job: read ``path`` and make sure a workbook's sheet names are known."""
     from workbench.io.excel_book import list_sheets
-    from workbench.io.loader import EXCEL_FORMATS
+    from workbench.io.file_format import EXCEL_FORMATS
     from workbench.workflow import load_data
 
     table = load_data(ctx, path, options)

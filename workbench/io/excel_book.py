@@ -126,7 +126,7 @@ def _open(path: Path, fmt: str | None = None) -> Any:
 
 def list_sheets(path: str | Path) -> list[str]:
     """The names of the workbook's sheets, in workbook order (``[]`` for a CSV/text file)."""
-    from workbench.io.loader import EXCEL_FORMATS, detect_format
+    from workbench.io.file_format import EXCEL_FORMATS, detect_format
 
     p = Path(path)
     fmt = detect_format(p)

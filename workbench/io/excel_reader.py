@@ -47,7 +47,6 @@ from workbench.io import excel_notes
 from workbench.io.excel_book import (
     Book,
     is_damage,
-    list_sheets,
     load_batch,
     open_book,
     translate_error,
@@ -64,8 +63,6 @@ from workbench.io.header_detect import HeaderLayout
 from workbench.io.names import make_unique_names
 from workbench.io.table import LoadNote, LoadOptions, RawTable
 from workbench.jobs import JobContext, ensure_context
-
-__all__ = ["list_sheets", "read_excel_raw"]
 
 MIN_DATA_ROWS = 2
 

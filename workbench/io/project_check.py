@@ -13,12 +13,13 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-MAX_COUNT = 10**12  # rows, revisions, sizes: far above anything real, far below overflow
+MAX_COUNT = 10**12  # rows and revisions: far above anything real, far below overflow
+MAX_BYTES = 2**63 - 1  # a file's size: whatever a file system can report
 
 
-def _count(value: Any) -> bool:
-    """A whole number (not a bool, not a float) in [0, MAX_COUNT]."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
+def _count(value: Any, limit: int = MAX_COUNT) -> bool:
+    """A whole number (not a bool, not a float) in [0, limit]."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit
 
 
 def _finite(value: Any) -> bool:
@@ -53,7 +54,7 @@ def bad_data_part(data: dict[str, Any]) -> str | None:
     source = data.get("source")
     if not isinstance(source, dict):
         return "data.source"
-    if "size" in source and not _count(source["size"]):
+    if "size" in source and not _count(source["size"], MAX_BYTES):
         return "data.source.size"
     if "modified" in source and not _finite(source["modified"]):
         return "data.source.modified"

@@ -107,8 +107,6 @@ def _write_json(path: Path, data: Any) -> None:
 
 def run_rerun(args: argparse.Namespace, ctx: JobContext) -> int:
     """Run the command; returns the exit code."""
-    import dataclasses
-
     from workbench.io.loader import load_table
     from workbench.io.project_file import open_project, save_project
     from workbench.io.table import LoadOptions
@@ -128,7 +126,7 @@ def run_rerun(args: argparse.Namespace, ctx: JobContext) -> int:
         _write_json(Path(args.json), result.summary())
     if not args.append and (args.out_project or args.refit):
         # the re-applied project reads the new file (recipe, goal and roles kept)
-        project.set_table(dataclasses.replace(new, notes=list(new.notes)))
+        project.set_table(result.conformed)
     refitted = None
     if args.refit:
         refitted = refit_project(project, ctx.sub(0.6, 0.95))

@@ -43,6 +43,7 @@ class RerunResult:
     """Everything a re-application found; :meth:`summary` is the ``--json`` document."""
 
     table: LoadedTable  # the new file as loaded
+    conformed: LoadedTable  # ... with columns read back as the training data's types
     changes: list[ColumnChange]
     cleaning: list[Any]  # StepReport of each recipe step replayed on the new file
     drift: DriftReport
@@ -219,6 +220,7 @@ def rerun_project(
     ctx.progress(1.0, _("Done"))
     return RerunResult(
         table=new,
+        conformed=conformed,
         changes=changes,
         cleaning=list(cleaned.reports),
         drift=drift,
@@ -256,10 +258,14 @@ def write_scores(result: RerunResult, path: str | Path) -> Path:
 
 def refit_project(project: Project, ctx: JobContext | None = None) -> Any:
     """Fit the project again on its current data (the GUI's model run, in this process) and
-    store the new quality report and analysis in it."""
+    store the new quality report and analysis in it. Roles of columns the data no longer has
+    are cleared (the replay already said those columns are missing)."""
     from workbench.workflow import ModelInputs, run_model
 
     ctx = ensure_context(ctx)
+    if project.table is not None:  # a role for a column the data no longer has cannot apply
+        for column in [c for c in project.roles if c not in project.table.frame.columns]:
+            project.set_role(column, None)
     inputs = ModelInputs.from_project(project)
     quality_stamp = project.input_stamp(Section.QUALITY)
     result = run_model(ctx, inputs, in_process=False)

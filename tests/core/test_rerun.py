@@ -184,6 +184,20 @@ def test_append_skips_rows_already_in_the_project_and_saves_it(tmp_path: Path) -
     assert project.is_stale(Section.MODEL)  # the saved model has not seen the new rows
 
 
+def test_refit_fits_the_project_again_on_the_new_file(next_week: dict) -> None:
+    out = Path(next_week["folder"]) / "refitted.wbproj"
+    path = Path(next_week["folder"]) / "next_week.csv"
+    run = _cli(str(DEMO / "demo.wbproj"), str(path), "--refit", "--project", str(out))
+    assert run.returncode == 0, run.stderr
+    assert "Refitted the model on" in run.stdout
+    project = open_project(out)
+    assert project.table.n_rows == len(next_week["rows"])
+    assert not project.is_stale(Section.MODEL)
+    fit = project.result(Section.MODEL).fit
+    assert "o2_flow" not in project.roles and "o2_flow" not in fit.features.columns
+    assert fit.rows == int(next_week["rows"]["efficiency"].notna().sum())
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

@@ -245,3 +245,40 @@ def test_drift_is_said_in_korean() -> None:
         set_language("en")
     message = report.columns[0].message
     assert "“C”" in message and any("\uac00" <= ch <= "\ud7a3" for ch in message)
+
+
+def test_classes_are_scored_with_probability_threshold_and_class(tmp_path: Path) -> None:
+    from workbench.analysis import run_analysis
+    from workbench.io.loader import load_table
+    from workbench.io.project_file import project_from_analysis
+    from workbench.rerun import rerun_project, write_scores
+    from workbench.steps.modeling import ModelSettings
+
+    df = pd.read_csv(DEMO / "solar_defects.csv").drop_duplicates()
+    old, new = df.iloc[:4000], df.iloc[4000:5500]
+    old.to_csv(tmp_path / "march.csv", index=False, encoding="cp949")
+    new.to_csv(tmp_path / "april.csv", index=False, encoding="cp949")
+    result = run_analysis(
+        tmp_path / "march.csv",
+        target="defect",
+        id_columns=["run_id"],
+        time="timestamp",
+        exclude=["final_inspection", "비고"],
+        settings=ModelSettings(effort="quick"),
+    )
+    project = project_from_analysis(result, name="defects")
+    fit = result.fit
+    rerun = rerun_project(project, load_table(tmp_path / "april.csv"))
+    scores = rerun.scores.frame
+    prob = scores[f"probability defect = {fit.positive_class}"].to_numpy()
+    plain = new.set_axis(scores.index)
+    plain = plain.assign(humidity=plain["humidity"].where(plain["humidity"] != -999))  # recipe
+    assert np.allclose(prob, fit.predict(plain), atol=1e-12)
+    assert (scores["threshold"] == fit.threshold).all()
+    expected = np.where(prob >= fit.threshold, fit.positive_class, fit.classes[0])
+    assert (scores["predicted defect"].to_numpy() == expected).all()
+    md = rerun.model_drift
+    assert md is not None and md.metric == "roc_auc" and md.rows == len(new)
+    out = write_scores(rerun, tmp_path / "scores.xlsx")
+    back = pd.read_excel(out)
+    assert len(back) == len(new) and "predicted defect" in back.columns

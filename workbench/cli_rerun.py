@@ -146,8 +146,8 @@ def run_rerun(args: argparse.Namespace, ctx: JobContext) -> int:
         else:
             print(_("Saved the re-applied project {path}.").format(path=path))
     if args.report:
-        from workbench.report.report_xlsx import write_report
+        from workbench.report.sheets_rerun import write_rerun_report
 
-        write_report(project, Path(args.report), ctx.sub(0.95, 1.0))
+        write_rerun_report(project, result, Path(args.report), ctx.sub(0.95, 1.0))
         print(_("Wrote the report {path}.").format(path=args.report))
     return 0

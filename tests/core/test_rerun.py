@@ -198,6 +198,24 @@ def test_refit_fits_the_project_again_on_the_new_file(next_week: dict) -> None:
     assert fit.rows == int(next_week["rows"]["efficiency"].notna().sum())
 
 
+def test_the_report_gains_the_page_what_changed(next_week: dict) -> None:
+    import openpyxl
+
+    report = Path(next_week["folder"]) / "report.xlsx"
+    path = Path(next_week["folder"]) / "next_week.csv"
+    run = _cli(str(DEMO / "demo.wbproj"), str(path), "--report", str(report))
+    assert run.returncode == 0, run.stderr
+    wb = openpyxl.load_workbook(report)
+    assert wb.sheetnames[:2] == ["Summary", "What changed"]
+    cells = [v for row in wb["What changed"].iter_rows(values_only=True) for v in row if v]
+    assert "What changed since the last analysis" in cells
+    belt = cells.index("belt_speed")
+    assert cells[belt + 1 : belt + 4][1] > 0.25  # kind, PSI, change
+    assert any(isinstance(c, str) and c.startswith("belt_speed runs higher") for c in cells)
+    assert "yes" in cells  # refit recommended
+    assert "firing_temp" not in cells
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

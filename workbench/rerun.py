@@ -210,7 +210,7 @@ def rerun_project(
         ctx=ctx.sub(0.2, 0.5),
     )
     scores = score_rows(fit, frame, ctx.sub(0.5, 0.85))
-    model_drift = measure_model_drift(fit, frame)
+    model_drift = measure_model_drift(fit, frame, scores.raw)
     appended = None
     if append:
         if project.table is None:

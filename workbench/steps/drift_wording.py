@@ -239,6 +239,10 @@ def scored(rows: int, removed: int) -> str:
     return text
 
 
+def progress_scoring() -> str:
+    return _("Scoring the new rows with the saved model")
+
+
 def prediction_column(target: str) -> str:
     return _("predicted {target}").format(target=target)
 

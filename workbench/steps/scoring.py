@@ -42,6 +42,7 @@ class Scores:
     task: str
     threshold: float | None = None
     positive_class: str | None = None
+    raw: np.ndarray | None = None  # the booster's output, row for row (for model drift)
 
 
 def model_input(fit: FitResult, frame: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +63,7 @@ def raw_predictions(fit: FitResult, frame: pd.DataFrame, ctx: JobContext | None 
     parts = []
     n = len(frame)
     for start in range(0, max(n, 1), CHUNK):
-        ctx.progress(start / max(n, 1), words.scored(start, 0))
+        ctx.progress(start / max(n, 1), words.progress_scoring())
         x = model_input(fit, frame.iloc[start : start + CHUNK])
         # codes, not the DataFrame: the booster reads the same numbers it was trained on
         parts.append(fit.booster.predict(as_matrix(x)))
@@ -81,7 +82,7 @@ def score_rows(fit: FitResult, frame: pd.DataFrame, ctx: JobContext | None = Non
     out: dict[str, Any] = {}
     if fit.task == Task.REGRESSION:
         out[words.prediction_column(target)] = pred
-        return Scores(pd.DataFrame(out, index=frame.index), str(fit.task))
+        return Scores(pd.DataFrame(out, index=frame.index), str(fit.task), raw=pred)
     classes = list(fit.classes or [])
     if fit.task == Task.BINARY:
         pos = str(fit.positive_class)
@@ -90,13 +91,13 @@ def score_rows(fit: FitResult, frame: pd.DataFrame, ctx: JobContext | None = Non
         out[words.probability_column(target, pos)] = pred
         out[words.threshold_column()] = t
         out[words.prediction_column(target)] = np.where(pred >= t, pos, neg)
-        return Scores(pd.DataFrame(out, index=frame.index), str(fit.task), t, pos)
+        return Scores(pd.DataFrame(out, index=frame.index), str(fit.task), t, pos, pred)
     for j, label in enumerate(classes):
         out[words.probability_column(target, label)] = pred[:, j]
     out[words.prediction_column(target)] = np.asarray(classes, dtype=object)[
         np.argmax(pred, axis=1)
     ]
-    return Scores(pd.DataFrame(out, index=frame.index), str(fit.task))
+    return Scores(pd.DataFrame(out, index=frame.index), str(fit.task), raw=pred)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,16 +200,21 @@ def _bootstrap_low(fit: FitResult, seed: int = 0) -> float | None:
     return float(np.percentile(values, 2.5)) if values else None
 
 
-def measure_model_drift(fit: FitResult, frame: pd.DataFrame) -> ModelDrift | None:
+def measure_model_drift(
+    fit: FitResult, frame: pd.DataFrame, raw: np.ndarray | None = None
+) -> ModelDrift | None:
     """Score the saved model on the rows of ``frame`` whose target is known (see the module
-    docstring for the rule); ``None`` when the new file has no target values."""
+    docstring for the rule); ``None`` when the new file has no target values. ``raw``: the
+    model's output for ``frame``'s rows when already computed (:attr:`Scores.raw`)."""
     if fit.target not in frame.columns:
         return None
     y = _encode_labels(fit, frame[fit.target])
     if y.empty:
         return None
-    rows = frame.loc[y.index]
-    pred = raw_predictions(fit, rows)
+    if raw is not None and len(raw) == len(frame):
+        pred = raw[frame.index.get_indexer(y.index)]
+    else:
+        pred = raw_predictions(fit, frame.loc[y.index])
     new_score = _primary(fit, y.to_numpy(), pred)
     folds = fold_scores(fit)
     if len(folds) >= 2:

@@ -11,6 +11,7 @@ from typing import Any
 
 from workbench.i18n import _, ngettext
 from workbench.numbers_format import format_number
+from workbench.steps.features import OTHER_LEVEL
 
 NAMED = 5
 
@@ -166,11 +167,19 @@ def changed_type(column: str, was: str, now: str, unreadable: int, examples: Seq
     return text + "."
 
 
-def new_levels(column: str, levels: Sequence[str], rows: int) -> str:
+def new_levels(column: str, levels: Sequence[str], rows: int, lumped: bool = False) -> str:
     names = ", ".join(f"“{v}”" for v in levels[:NAMED])
     more = len(levels) - NAMED
     if more > 0:
         names += " " + ngettext("and {n} more", "and {n} more", more).format(n=more)
+    if lumped:  # the model has a bin for rare levels: unknown ones land there
+        return ngettext(
+            "{column} has a value the model never saw: {names} ({rows} rows); the model counts "
+            "it with the rare values (“{other}”).",
+            "{column} has values the model never saw: {names} ({rows} rows); the model counts "
+            "them with the rare values (“{other}”).",
+            len(levels),
+        ).format(column=column, names=names, rows=f"{rows:,}", other=OTHER_LEVEL)
     return ngettext(
         "{column} has a value the model never saw: {names} ({rows} rows); the model treats "
         "it as missing.",

@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbench.io.table import ColumnKind, LoadedTable
 from workbench.steps import drift_wording as words
+from workbench.steps.features import OTHER_LEVEL
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,7 @@ def conform_types(
         examples: list[str] = []
         if _is_number_kind(ColumnKind(was)):
             text = col.astype(object).where(col.notna())
-            number = pd.to_numeric(
-                text.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v),
-                errors="coerce",
-            )
+            number = pd.to_numeric(text, errors="coerce")
             lost = col.notna() & number.isna()
             unreadable = int(lost.sum())
             examples = [str(v) for v in pd.unique(col[lost])[:3]]
@@ -129,7 +127,7 @@ def compare_columns(
             ColumnChange(
                 "new_levels",
                 str(name),
-                words.new_levels(str(name), found, rows),
+                words.new_levels(str(name), found, rows, lumped=OTHER_LEVEL in seen),
                 {"levels": found, "rows": rows},
             )
         )

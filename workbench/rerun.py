@@ -188,7 +188,15 @@ def rerun_project(
         conformed.frame,
         model_columns,
         levels,
+        target=fit.target,
     )
+    if not any(c in conformed.frame.columns for c in model_columns):
+        raise AnalysisError(
+            _("{file} has none of the columns the model reads ({columns}).").format(
+                file=Path(str(new.source.path)).name, columns=", ".join(sorted(model_columns))
+            ),
+            _("Check that you picked the right file: its column names must match the project's."),
+        )
     changes = [*type_changes, *changes]
     cleaned = apply_recipe(
         conformed.frame,

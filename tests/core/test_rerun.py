@@ -230,6 +230,27 @@ def test_bad_options_are_refused_in_plain_words(args: list[str], words: str) -> 
     assert words in run.stderr and "Traceback" not in run.stderr
 
 
+def test_a_file_without_the_models_columns_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.csv"
+    pd.DataFrame({"a": [1, 2, 3], "b": [4, 5, 6]}).to_csv(path, index=False)
+    run = _cli(str(DEMO / "demo.wbproj"), str(path), "--scores", str(tmp_path / "s.csv"))
+    assert run.returncode == 2 and "none of the columns the model reads" in run.stderr
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_unlabelled_rows_are_scored_and_the_missing_target_is_no_change(tmp_path: Path) -> None:
+    from workbench.io.loader import load_table
+    from workbench.rerun import rerun_project
+
+    rows = _demo_rows(300, seed=8).drop(columns=["efficiency"])
+    path = tmp_path / "unmeasured.xlsx"
+    rows.to_excel(path, index=False)
+    result = rerun_project(open_project(DEMO / "demo.wbproj"), load_table(path))
+    assert result.model_drift is None and len(result.scores.frame) == 300
+    assert not result.changes
+    assert "carry no measured efficiency" in result.text_report()
+
+
 def test_without_a_time_column_the_sentence_names_the_training_data() -> None:
     from workbench.io.table import ColumnKind
     from workbench.steps.drift import measure_drift

@@ -94,12 +94,14 @@ def compare_columns(
     new: pd.DataFrame,
     model_columns: set[str],
     levels: dict[str, list[Any]],
+    target: str | None = None,
 ) -> list[ColumnChange]:
     """Missing and new columns, and levels of the model's categorical columns it never saw
-    (``levels``: user's name -> the model's levels)."""
+    (``levels``: user's name -> the model's levels). A missing ``target`` is no change: new
+    rows are often not measured yet (the model-drift check says so)."""
     changes: list[ColumnChange] = []
     for name in reference.columns:
-        if name not in new.columns:
+        if name not in new.columns and name != target:
             changes.append(
                 ColumnChange(
                     "missing",

@@ -79,7 +79,12 @@ def test_rerun_says_drift_in_words_for_the_shifted_factor_only(next_week: dict) 
     moved = {d["column"]: d for d in doc["drift"]}
     belt = moved["belt_speed"]
     assert belt["kind"] == "numeric" and belt["score"] >= 0.25
-    assert "belt_speed runs higher than in 2026-03 to 2026-06: median" in belt["message"]
+    times = pd.to_datetime(next_week["rows"]["timestamp"])
+    new_period = f"{times.min():%Y-%m} to {times.max():%Y-%m}"  # the periods are named
+    assert belt["numbers"]["new_period"] == new_period
+    assert belt["message"].startswith(
+        f"belt_speed runs higher in {new_period} than in 2026-03 to 2026-06: median "
+    )
     assert belt["message"] in run.stdout
     for name in UNSHIFTED:
         assert name in doc["drift_checked"] and name not in moved

@@ -13,8 +13,8 @@ The rule (the numbers behind every sentence are kept in :class:`ColumnDrift`):
 * A column **moved** when ``PSI ≥ 0.1`` (moderate) and moved a lot when ``PSI ≥ 0.25`` (large)
   — the usual credit-scoring thresholds. Only moved columns are reported.
 
-When the training data has a time column, the sentences name its period ("than in 2026-03");
-else they say "than in the training data". Wording: :mod:`workbench.steps.drift_wording`.
+When the data has a time column, the sentences name the periods ("in 2026-07 than in
+2026-03"); else they say "than in the training data". Wording: :mod:`workbench.steps.drift_wording`.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ class ColumnDrift:
     reference_share: float | None = None
     new_share: float | None = None
     period: str = ""  # the training period named ("" = "the training data")
+    new_period: str = ""  # the new rows' period ("" when the new file has no times)
     message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,6 +81,7 @@ class DriftReport:
     reference_rows: int
     new_rows: int
     period: str = ""
+    new_period: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +90,7 @@ class DriftReport:
             "reference_rows": self.reference_rows,
             "new_rows": self.new_rows,
             "period": self.period,
+            "new_period": self.new_period,
             "rule": {"moderate": MODERATE, "large": LARGE, "bins": N_BINS},
         }
 
@@ -133,7 +136,9 @@ def _level(score: float) -> str:
     return "large" if score >= LARGE else "moderate"
 
 
-def _numeric_drift(name: str, ref: pd.Series, new: pd.Series, period: str) -> ColumnDrift | None:
+def _numeric_drift(
+    name: str, ref: pd.Series, new: pd.Series, periods: tuple[str, str]
+) -> ColumnDrift | None:
     a, b = _floats(ref), _floats(new)
     score = psi(binned_shares(a, edges := quantile_edges(a)), binned_shares(b, edges))
     if score < MODERATE:
@@ -160,7 +165,8 @@ def _numeric_drift(name: str, ref: pd.Series, new: pd.Series, period: str) -> Co
         new_median=m_new,
         reference_missing=float(np.isnan(a).mean()) if len(a) else 0.0,
         new_missing=float(np.isnan(b).mean()) if len(b) else 0.0,
-        period=period,
+        period=periods[0],
+        new_period=periods[1],
     )
     return _said(drift)
 
@@ -181,7 +187,7 @@ def _level_shares(col: pd.Series) -> pd.Series:
 
 
 def _categorical_drift(
-    name: str, ref: pd.Series, new: pd.Series, period: str
+    name: str, ref: pd.Series, new: pd.Series, periods: tuple[str, str]
 ) -> ColumnDrift | None:
     p, q = _level_shares(ref), _level_shares(new)
     levels = p.index.union(q.index, sort=False)
@@ -209,7 +215,8 @@ def _categorical_drift(
         level_name=None if top is None or top != top else str(top),
         reference_share=float(p_all[top]),
         new_share=float(q_all[top]),
-        period=period,
+        period=periods[0],
+        new_period=periods[1],
     )
     return _said(drift)
 
@@ -221,7 +228,7 @@ def _said(drift: ColumnDrift) -> ColumnDrift:
 
 
 def training_period(times: pd.Series | None) -> str:
-    """The months the training rows span ("2026-03" or "2026-03 – 2026-05"), "" without times."""
+    """The months the rows span ("2026-03" or "2026-03 – 2026-05"), "" without times."""
     if times is None:
         return ""
     dt = (
@@ -254,15 +261,21 @@ def measure_drift(
     period = training_period(
         reference[time_column] if time_column and time_column in reference.columns else None
     )
+    new_period = (
+        training_period(new[time_column])
+        if period and time_column and time_column in new.columns
+        else ""
+    )
+    periods = (period, new_period)
     moved: list[ColumnDrift] = []
     checked: list[str] = []
     for i, name in enumerate(names):
         ctx.progress(i / max(len(names), 1), words.progress_checking(name))
         kind = ColumnKind(kinds.get(name, ColumnKind.NUMERIC))
         if kind in _NUMERIC:
-            found = _numeric_drift(name, reference[name], new[name], period)
+            found = _numeric_drift(name, reference[name], new[name], periods)
         elif kind in _LEVELS:
-            found = _categorical_drift(name, reference[name], new[name], period)
+            found = _categorical_drift(name, reference[name], new[name], periods)
         else:
             continue
         checked.append(name)
@@ -270,4 +283,4 @@ def measure_drift(
             moved.append(found)
     moved.sort(key=lambda d: -d.score)
     ctx.progress(1.0, words.progress_checking(""))
-    return DriftReport(moved, checked, len(reference), len(new), period)
+    return DriftReport(moved, checked, len(reference), len(new), period, new_period)

@@ -32,7 +32,9 @@ def _pair(a: float | None, b: float | None, column: str) -> tuple[str, str]:
     return x, y
 
 
-def _than(period: str) -> str:
+def _than(period: str, new_period: str = "") -> str:
+    if period and new_period and new_period != period:
+        return _("in {new_period} than in {period}").format(new_period=new_period, period=period)
     if period:
         return _("than in {period}").format(period=period)
     return _("than in the training data")
@@ -56,7 +58,7 @@ def level_word(level: str) -> str:
 def drift_message(d: Any) -> str:
     """One sentence for a moved column (a :class:`~workbench.steps.drift.ColumnDrift`), e.g.
     "belt_speed runs higher than in 2026-03: median 2.7 vs 2.3 (large change, PSI 0.41)."."""
-    than = _than(d.period)
+    than = _than(d.period, d.new_period)
     tail = _("({level}, PSI {psi})").format(
         level=level_word(d.level), psi=format_number(d.score, digits=2)
     )

@@ -187,6 +187,10 @@ def test_append_skips_rows_already_in_the_project_and_saves_it(tmp_path: Path) -
     project = open_project(out)
     assert project.table.n_rows == len(demo) + 200
     assert project.is_stale(Section.MODEL)  # the saved model has not seen the new rows
+    note = project.table.notes[-1]  # the data says where the added rows came from
+    assert note.kind == "appended_rows" and note.details["rows"] == 200
+    assert "april.csv" in note.message
+    assert project.table.frame.index.is_unique
 
 
 def test_refit_fits_the_project_again_on_the_new_file(next_week: dict) -> None:

@@ -220,6 +220,20 @@ def appended(added: int, duplicates: int, total: int) -> str:
     return text
 
 
+def appended_note(rows: int, file: str, first_row: int) -> str:
+    """The data's load note after ``--append`` (said again in the reader's language)."""
+    from workbench.i18n import say_n
+
+    return say_n(
+        "{rows} row from {file} was added (row labels from {first}).",
+        "{rows} rows from {file} were added (row labels from {first}).",
+        rows,
+        rows=f"{rows:,}",
+        file=file,
+        first=f"{first_row:,}",
+    )
+
+
 def kind_words(kind: str) -> str:
     return {
         "numeric": _("numbers"),

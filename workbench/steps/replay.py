@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from workbench.io.table import ColumnKind, LoadedTable
+from workbench.io.table import ColumnKind, LoadedTable, LoadNote
 from workbench.steps import drift_wording as words
 from workbench.steps.features import OTHER_LEVEL
 
@@ -155,7 +156,8 @@ def append_rows(base: LoadedTable, new: LoadedTable) -> AppendResult:
     A row of ``new`` whose values equal a row of ``base`` in every shared column (compared by
     a hash of the whole row, each value as text so 2 and 2.0 from two exports match) is not
     added again. Columns only ``new`` has are added (missing for the earlier rows); columns
-    only ``base`` has are missing for the new rows."""
+    only ``base`` has are missing for the new rows. The table's notes gain one that names the
+    file the rows came from (its source stays the first file)."""
     shared = [c for c in base.frame.columns if c in new.frame.columns]
 
     def as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -174,7 +176,14 @@ def append_rows(base: LoadedTable, new: LoadedTable) -> AppendResult:
             if converted.notna().sum() == frame[name].notna().sum():
                 frame[name] = converted
     kinds = {**{k: v for k, v in new.kinds.items() if k not in base.kinds}, **base.kinds}
-    table = dataclasses.replace(base, frame=frame, kinds=kinds)
+    note = LoadNote(
+        "appended_rows",
+        words.appended_note(int(keep.sum()), Path(str(new.source.path)).name, start),
+        None,
+        {"rows": int(keep.sum()), "file": str(new.source.path), "first_row": start,
+         "sha256": new.source.sha256, "duplicates": int((~keep).sum())},
+    )  # fmt: skip
+    table = dataclasses.replace(base, frame=frame, kinds=kinds, notes=[*base.notes, note])
     duplicates = int((~keep).sum())
     return AppendResult(
         table, int(keep.sum()), duplicates, words.appended(int(keep.sum()), duplicates, len(frame))

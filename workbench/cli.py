@@ -17,7 +17,7 @@ from workbench.i18n import _
 from workbench.jobs import Cancelled, JobContext
 from workbench.steps.pii_wording import mask_option
 
-COMMANDS = ("profile", "analyze", "info", "report", "actions", "library")
+COMMANDS = ("profile", "analyze", "info", "report", "rerun", "actions", "library")
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 EXIT_CANCELLED = 130
@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE", required=True, help=_("the Excel file to write (.xlsx)")
     )
     from workbench.cli_actions import add_parsers as add_action_parsers
+    from workbench.cli_rerun import add_parser as add_rerun_parser
+
+    add_rerun_parser(sub)
 
     add_action_parsers(sub)  # actions, library
     return parser
@@ -250,6 +253,12 @@ def _run_info(args: argparse.Namespace, ctx: JobContext) -> int:
     return 0
 
 
+def _run_rerun(args: argparse.Namespace, ctx: JobContext) -> int:
+    from workbench.cli_rerun import run_rerun
+
+    return run_rerun(args, ctx)
+
+
 def _run_actions(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.cli_actions import run_actions
 
@@ -273,6 +282,7 @@ def run_command(argv: Sequence[str]) -> int:
             "analyze": _run_analyze,
             "info": _run_info,
             "report": _run_report,
+            "rerun": _run_rerun,
             "actions": _run_actions,
             "library": _run_library,
         }[args.command]

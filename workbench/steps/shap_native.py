@@ -553,3 +553,28 @@ def warm_up() -> bool:
     model = TreeShapModel(booster)
     model.shap_values(to_lightgbm_matrix(booster, frame), 1)
     return True
+
+
+def _main(argv: list[str] | None = None) -> int:
+    """``python -m workbench.steps.shap_native --compile``: compile (or load) the kernel now."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description="Compile the SHAP kernel ahead of first use.")
+    parser.add_argument("--compile", action="store_true", help="compile and cache the kernel")
+    args = parser.parse_args(argv)
+    if not args.compile:
+        parser.print_help()
+        return 2
+    started = time.perf_counter()
+    if not warm_up():
+        print("numba is not installed: SHAP uses LightGBM's pred_contrib (nothing to compile)")
+        return 0
+    cached = getattr(_shap_blocks, "_cache", None)
+    where = getattr(getattr(cached, "_cache_path", None), "__str__", lambda: "")()
+    print(f"SHAP kernel ready in {time.perf_counter() - started:.1f} s; cache: {where or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

@@ -55,6 +55,7 @@ __all__ = [
     "HAVE_NUMBA",
     "TreeShapModel",
     "Unsupported",
+    "main",
     "to_lightgbm_matrix",
     "warm_up",
 ]
@@ -555,7 +556,7 @@ def warm_up() -> bool:
     return True
 
 
-def _main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """``python -m workbench.steps.shap_native --compile``: compile (or load) the kernel now."""
     import argparse
     import time
@@ -570,11 +571,11 @@ def _main(argv: list[str] | None = None) -> int:
     if not warm_up():
         print("numba is not installed: SHAP uses LightGBM's pred_contrib (nothing to compile)")
         return 0
-    cached = getattr(_shap_blocks, "_cache", None)
-    where = getattr(getattr(cached, "_cache_path", None), "__str__", lambda: "")()
+    # numba's dispatcher keeps its cache (and the folder it found writable) in ``_cache``.
+    where = getattr(getattr(_shap_blocks, "_cache", None), "cache_path", None)
     print(f"SHAP kernel ready in {time.perf_counter() - started:.1f} s; cache: {where or 'none'}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(_main())
+    raise SystemExit(main())

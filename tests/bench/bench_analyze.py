@@ -112,8 +112,8 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child_ours(path: Path) -> dict:
-    sys.path.insert(0, str(ROOT))
+def child_ours(path: Path, root: Path = ROOT) -> dict:
+    sys.path.insert(0, str(root))
     from workbench.analysis import run_analysis
 
     t0 = time.perf_counter()
@@ -213,12 +213,12 @@ def child_reference_step(path: Path, report) -> None:
     )
 
 
-def run_child(kind: str, path: Path, timeout: float | None) -> dict:
+def run_child(kind: str, path: Path, timeout: float | None, root: Path = ROOT) -> dict:
     """Run one pipeline in a subprocess; collect its JSON lines (partial on timeout)."""
-    cmd = [sys.executable, __file__, "--child", kind, "--path", str(path)]
+    cmd = [sys.executable, __file__, "--child", kind, "--path", str(path), "--root", str(root)]
     # Both pipelines with passive OpenMP waits (workbench sets this itself), so a busy machine
     # does not turn LightGBM's spinning threads against the reference recipe.
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_WAIT_POLICY": "PASSIVE"}
+    env = {**os.environ, "PYTHONPATH": str(root), "OMP_WAIT_POLICY": "PASSIVE"}
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     timed_out = False
@@ -247,9 +247,9 @@ def _fmt(v) -> str:
     return "—" if v is None else f"{v:.1f}"
 
 
-def _table_rows(run: dict) -> list[tuple[str, float | None, float | None]]:
+def _table_rows(run: dict, who: str = "ours") -> list[tuple[str, float | None, float | None]]:
     """(label, ours, reference) per step, then the work, the whole process and peak memory."""
-    o, r = run.get("ours", {}), run.get("reference", {})
+    o, r = run.get(who, {}), run.get("reference", {})
     os_, rs = o.get("steps", {}), r.get("steps", {})
     rows = [
         ("load s", os_.get("load"), rs.get("load")),
@@ -278,6 +278,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", default="100000,1000000")
     parser.add_argument("--skip-reference", action="store_true")
     parser.add_argument("--skip-ours", action="store_true")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also run ours from this source tree (e.g. `git archive main | tar -x -C DIR`), "
+        "to show a change against the code before it in the same run",
+    )
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     parser.add_argument("--reference-timeout", type=float, default=1200.0)
     parser.add_argument("--json", type=Path, default=DATA_DIR / "bench_analyze.json")
     parser.add_argument("--child", choices=["ours", "reference"], help=argparse.SUPPRESS)
@@ -285,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.child == "ours":
-        print(json.dumps(child_ours(args.path)), flush=True)
+        print(json.dumps(child_ours(args.path, args.root)), flush=True)
         return 0
     if args.child == "reference":
         t_start = time.perf_counter()
@@ -309,6 +316,15 @@ def main(argv: list[str] | None = None) -> int:
             f"\n## {n:,} rows × 50 columns ({path.name}, ready in {time.perf_counter() - t0:.0f} s)"
         )
         run: dict = {"rows": n}
+        if args.before:
+            before = run_child("ours", path, None, args.before.resolve())
+            run["before"] = before
+            print(
+                f"before: {before.get('wall_s')} s total, process {before.get('elapsed_s'):.1f} s,"
+                f" peak {before.get('peak_mb')} MB, fit {before.get('steps', {}).get('fit')} s, "
+                f"R² {before.get('r2')}, {before.get('groups')} groups, "
+                f"validation {before.get('validation')}"
+            )
         if not args.skip_ours:
             ours = run_child("ours", path, None)
             run["ours"] = ours
@@ -352,17 +368,22 @@ def main(argv: list[str] | None = None) -> int:
         results["runs"].append(run)
 
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (a shared machine: ratios only)")
-    print("\n| rows | step | ours | reference | reference / ours |")
-    print("|---:|---|---:|---:|---:|")
+    print("\n| rows | step | before | ours | reference | reference / ours |")
+    print("|---:|---|---:|---:|---:|---:|")
     for run in results["runs"]:
+        before = dict((label, v) for label, v, _ in _table_rows(run, "before"))
         for label, ours_v, ref_v in _table_rows(run):
             ratio = f"{ref_v / ours_v:.2f}x" if ours_v and ref_v else "—"
-            print(f"| {run['rows']:,} | {label} | {_fmt(ours_v)} | {_fmt(ref_v)} | {ratio} |")
-        o, r = run.get("ours", {}), run.get("reference", {})
+            print(
+                f"| {run['rows']:,} | {label} | {_fmt(before.get(label))} | {_fmt(ours_v)} "
+                f"| {_fmt(ref_v)} | {ratio} |"
+            )
+        b, o, r = run.get("before", {}), run.get("ours", {}), run.get("reference", {})
         print(
-            f"| {run['rows']:,} | validation R² | {o.get('r2')} | {r.get('r2')} | |\n"
-            f"| {run['rows']:,} | groups (noise rows) | {o.get('groups')} ({o.get('noise_rows')})"
-            f" | {r.get('groups')} ({r.get('noise_rows')}) | |"
+            f"| {run['rows']:,} | validation R² | {b.get('r2')} | {o.get('r2')} | {r.get('r2')} | |"
+            f"\n| {run['rows']:,} | groups (noise rows) | {b.get('groups')} ({b.get('noise_rows')})"
+            f" | {o.get('groups')} ({o.get('noise_rows')}) | {r.get('groups')} "
+            f"({r.get('noise_rows')}) | |"
         )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")

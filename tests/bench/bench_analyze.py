@@ -254,7 +254,7 @@ def _table_rows(run: dict, who: str = "ours") -> list[tuple[str, float | None, f
     rows = [
         ("load s", os_.get("load"), rs.get("load")),
         (
-            "quality s (ours: + clean, roles)",
+            "quality s (+ clean, roles)",
             _sum(os_, "quality", "clean", "roles"),
             rs.get("quality"),
         ),

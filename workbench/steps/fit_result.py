@@ -33,7 +33,7 @@ class FitResult:
     """The fitted model, how it was checked, and how it compares with simple baselines."""
 
     task: Task
-    booster: lgb.Booster  # final model refit on all usable rows
+    booster: lgb.Booster  # final model: refit on all usable rows, or the kept holdout model
     features: FeatureSet
     excluded: list[Exclusion]
     validation: str  # "k-fold" | "time-ordered" | "holdout"

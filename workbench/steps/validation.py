@@ -1,8 +1,9 @@
 """How the model is checked on rows it never saw.
 
 * ``k-fold``: 5 folds (stratified for classes), every row predicted once by a model that did
-  not see it — the default up to ``ModelSettings.large_rows`` (50,000) rows, and above while the
-  rarest class would have fewer than ``MIN_HOLDOUT_CLASS_ROWS`` rows in a holdout;
+  not see it — the default up to ``ModelSettings.large_rows`` (50,000) rows, and up to
+  ``KFOLD_MAX_ROWS`` while the rarest class would have fewer than ``MIN_HOLDOUT_CLASS_ROWS``
+  rows in a holdout;
 * ``holdout``: one random (stratified) split, 20% held out — for large tables without a time
   column, where five full fits cost more than they tell: 10,000+ held-out rows give a score
   close to five folds' (100k bench table: holdout R² 0.733 vs 5-fold 0.742 for our model,
@@ -36,8 +37,9 @@ HOLDOUT = "holdout"
 #: A holdout must hold at least this many rows of the rarest class, else k folds are kept (a
 #: rare defect needs every row scored once to judge recall and precision).
 MIN_HOLDOUT_CLASS_ROWS = 200
-#: ... unless the table is this large: k fits of it would take too long.
-KFOLD_MAX_ROWS = 1_000_000
+#: ... unless the table is larger than this (the holdout threshold before 2026-12: rare classes
+#: keep what they had; k fits of a larger table would take too long).
+KFOLD_MAX_ROWS = 200_000
 
 
 @dataclass

@@ -12,6 +12,9 @@ Two things must happen before anything else is imported:
   needs — a missing DLL or data file shows up here as a named failure and exit code 1 — then
   opens the main window offscreen on the demo project and closes it (``ui.app`` handles the
   flag). A watchdog ends a hung self-test with exit code 3.
+
+``--compile-shap`` compiles the SHAP kernel into its on-disk cache and exits (the installer runs
+it once after copying the files; see :mod:`workbench.steps.shap_native`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import traceback
 from pathlib import Path
 
 SELF_TEST_FLAG = "--self-test"
+COMPILE_SHAP_FLAG = "--compile-shap"  # the installer's post-install step
 SELF_TEST_TIMEOUT_S = 300.0  # a cold first start on a slow laptop with antivirus scanning
 
 
@@ -193,6 +197,10 @@ def main() -> int:
     try:
         if SELF_TEST_FLAG in argv:
             return self_test([a for a in argv if a != SELF_TEST_FLAG])
+        if argv == [COMPILE_SHAP_FLAG]:
+            from workbench.steps.shap_native import main as compile_main
+
+            return compile_main(["--compile"])
         from ui.entry import main as cli_main
 
         return cli_main(argv)

@@ -14,6 +14,7 @@
 #endif
 #define AppName "Workbench"
 #define AppExe "Workbench.exe"
+#define CliExe "workbench-cli.exe"
 #define ProgId "Workbench.Project"
 #define ProjectExt ".wbproj"
 ; PyInstaller 6 puts data files under _internal (see installer/workbench.spec).
@@ -86,4 +87,7 @@ Root: HKCU; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; Va
 Root: HKCU; Subkey: "Software\Classes\Applications\{#AppExe}\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
 
 [Run]
+; Compile the SHAP kernel on this laptop's CPU now (numba's cache is CPU-specific, so it cannot be
+; built on the build machine): the first analysis then does not wait for it.
+Filename: "{app}\{#CliExe}"; Parameters: "--compile-shap"; StatusMsg: "Preparing the SHAP kernel (about 10 seconds)..."; Flags: runhidden waituntilterminated
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent

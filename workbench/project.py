@@ -59,7 +59,7 @@ class Project:
     recipe: Any = None  # workbench.steps.recipe.Recipe
     goal: Any = None  # workbench.steps.goal.Goal
     roles: dict[str, Any] = field(default_factory=dict)  # explicit user roles: column -> role
-    settings: Any = None  # workbench.steps.modeling.ModelSettings
+    settings: Any = None  # workbench.steps.model_settings.ModelSettings
     actions: list[Any] = field(default_factory=list)
     notes: str = ""
     _results: dict[Section, Stamped] = field(default_factory=dict, repr=False)

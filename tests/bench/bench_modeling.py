@@ -24,7 +24,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
 from workbench.io.table import ColumnKind
 from workbench.steps.goal import Goal
-from workbench.steps.modeling import ModelSettings, fit_model
+from workbench.steps.model_settings import ModelSettings
+from workbench.steps.modeling import fit_model
 
 N_NUMERIC = 44
 N_CATEGORICAL = 5

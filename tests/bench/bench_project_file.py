@@ -81,7 +81,7 @@ def main() -> None:
     from workbench.io.project_file import open_project, project_from_analysis, save_project
     from workbench.io.project_info import describe_project
     from workbench.project import Section
-    from workbench.steps.modeling import ModelSettings
+    from workbench.steps.model_settings import ModelSettings
 
     t0 = time.perf_counter()
     table = make_table(args.rows)

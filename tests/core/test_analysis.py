@@ -15,7 +15,7 @@ from tests.core.test_demo import DEMO_DIR, load_make_demo
 from workbench.analysis import make_goal, run_analysis
 from workbench.cli import main
 from workbench.steps.goal import Direction, Goal
-from workbench.steps.modeling import ModelSettings
+from workbench.steps.model_settings import ModelSettings
 
 CONTROLLABLE = "supplier,paste_thickness,firing_temp,belt_speed,n2_flow,o2_flow"
 UNCONTROLLABLE = "humidity,ambient_temp"

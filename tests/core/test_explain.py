@@ -491,7 +491,8 @@ def _plant(n: int = 1200, seed: int = 11):
 )
 def test_explain_model_on_a_real_fit(target, focus):
     from workbench.steps.goal import ColumnRole, Direction, Goal, parse_focus, select_focus
-    from workbench.steps.modeling import ModelSettings, fit_model
+    from workbench.steps.model_settings import ModelSettings
+    from workbench.steps.modeling import fit_model
     from workbench.steps.roles import assign_roles
 
     frame, kinds = _plant()

@@ -12,7 +12,8 @@ import pytest
 from workbench.io.loader import load_table
 from workbench.steps.goal import ColumnRole, Exclusion, Goal
 from workbench.steps.leakage_flags import log10_tail
-from workbench.steps.modeling import ModelSettings, fit_model
+from workbench.steps.model_settings import ModelSettings
+from workbench.steps.modeling import fit_model
 from workbench.steps.quality import Alert, QualityReport, assess_quality
 from workbench.steps.roles import assign_roles
 

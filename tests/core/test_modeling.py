@@ -10,10 +10,13 @@ import pytest
 from workbench.errors import AnalysisError
 from workbench.io.table import ColumnKind as K
 from workbench.jobs import Cancelled, JobContext
+from workbench.steps.fit_result import FitResult
 from workbench.steps.goal import ColumnRole as R
 from workbench.steps.goal import Direction, Goal, Task
-from workbench.steps.modeling import FitResult, ModelSettings, fit_model
+from workbench.steps.model_settings import ModelSettings
+from workbench.steps.modeling import fit_model
 from workbench.steps.roles import assign_roles
+from workbench.steps.validation import plan_validation
 
 QUICK = ModelSettings(effort="quick", max_trees=60, early_stopping_rounds=10)
 
@@ -165,16 +168,36 @@ def test_time_ordered_validation_trains_on_the_past():
     assert len(test) == 240 and times[train].max() < times[test].min()
 
 
-def test_large_tables_use_one_holdout_split():
+def test_large_tables_use_one_holdout_split_and_keep_the_checked_model():
     frame, kinds = _line(n=1000, seed=4)
     settings = ModelSettings(effort="quick", large_rows=500, max_trees=50)
-    fit = _fit(frame, kinds, "defect", drop=["timestamp"], settings=settings)
+    fit = _fit(frame, kinds, "efficiency", drop=["timestamp"], settings=settings)
     assert fit.validation == "holdout" and fit.n_folds == 1
     assert len(fit.oof_pred) == 200
     assert "held-out 20%" in fit.validation_message
-    # stratified: both classes in the held-out part
-    y = fit.features.y.loc[fit.oof_pred.index]
-    assert y.nunique() == 2
+    # no refit: the final model is the one scored, cut at its best tree
+    assert fit.trained_rows == 800 and fit.rows == 1000
+    assert "model kept is the one checked" in fit.validation_message
+    assert fit.booster.current_iteration() == fit.n_trees == fit.params["best_iterations"][0]
+    held_out = frame.loc[fit.oof_pred.index]
+    np.testing.assert_allclose(fit.predict(held_out), fit.oof_pred.to_numpy(), rtol=1e-9)
+
+
+def test_a_rare_class_keeps_k_folds_on_a_large_table():
+    frame, kinds = _line(n=1000, seed=4)
+    settings = ModelSettings(effort="quick", large_rows=500, max_trees=50)
+    fit = _fit(frame, kinds, "defect", drop=["timestamp"], settings=settings)
+    # 20% of the rarer class is far below MIN_HOLDOUT_CLASS_ROWS: every row is scored once
+    assert fit.validation == "k-fold" and fit.n_folds == 5
+    assert fit.trained_rows == fit.rows == 1000
+
+
+def test_holdout_is_stratified():
+    y = pd.Series(np.random.default_rng(0).random(60_000) < 0.1).astype(float)
+    plan = plan_validation(y, Task.BINARY)
+    assert plan.kind == "holdout" and plan.n_folds == 1
+    test = plan.folds[0][1]
+    assert len(test) == 12_000 and y.iloc[test].sum() == round(0.2 * y.sum())
 
 
 def test_pure_noise_target_has_no_signal_and_says_fail_fast():

@@ -249,6 +249,32 @@ def test_iss_matches_the_spec() -> None:
     assert (ROOT / "resources" / "icons" / "workbench.ico").is_file()
 
 
+def test_installer_compiles_the_shap_kernel_after_copying_the_files() -> None:
+    consts = _spec_constants()
+    defines = _iss_defines()
+    assert defines["CliExe"] == f"{consts['CLI_NAME']}.exe"
+    run = ISS.read_text(encoding="utf-8").split("[Run]", 1)[1].split("\n[", 1)[0]
+    steps = [line for line in run.splitlines() if line.startswith("Filename:")]
+    # first the kernel (waited for), then the optional "launch" checkbox
+    assert '"{app}\\{#CliExe}"; Parameters: "--compile-shap"' in steps[0]
+    assert "waituntilterminated" in steps[0] and "postinstall" not in steps[0]
+    # numba caches only a function whose .py file exists: the kernel ships as source
+    spec = (INSTALLER / "workbench.spec").read_text(encoding="utf-8")
+    assert 'module_collection_mode={"workbench.steps.shap_native": "py"}' in spec
+
+
+def test_launcher_compile_shap_compiles_the_kernel(monkeypatch, capsys) -> None:
+    from workbench.steps import shap_native
+
+    launcher = _load(INSTALLER / "launcher.py", "wb_launcher_compile")
+    monkeypatch.setattr(sys, "argv", ["workbench-cli", "--compile-shap"])
+    assert launcher.main() == 0
+    out = capsys.readouterr().out
+    assert "SHAP kernel ready" in out if shap_native.HAVE_NUMBA else "numba" in out
+    if shap_native.HAVE_NUMBA:
+        assert shap_native._shap_blocks.signatures  # compiled (or loaded) for real
+
+
 # -- the CI workflow ------------------------------------------------------------------------
 def test_workflow_builds_checks_dlls_and_uploads_the_installer() -> None:
     text = WORKFLOW.read_text(encoding="utf-8")

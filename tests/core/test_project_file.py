@@ -17,7 +17,7 @@ from workbench.io.project_archive import read_archive, save_archive
 from workbench.io.project_file import open_project, project_document, save_project
 from workbench.project import Project, Section
 from workbench.steps.goal import ColumnRole
-from workbench.steps.modeling import ModelSettings
+from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe
 
 

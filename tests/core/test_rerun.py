@@ -300,7 +300,7 @@ def test_classes_are_scored_with_probability_threshold_and_class(tmp_path: Path)
     from workbench.io.loader import load_table
     from workbench.io.project_file import project_from_analysis
     from workbench.rerun import rerun_project, write_scores
-    from workbench.steps.modeling import ModelSettings
+    from workbench.steps.model_settings import ModelSettings
 
     df = pd.read_csv(DEMO / "solar_defects.csv").drop_duplicates()
     old, new = df.iloc[:4000], df.iloc[4000:5500]

@@ -8,7 +8,8 @@ import pytest
 
 from workbench.io.table import ColumnKind
 from workbench.steps.goal import Direction, Goal
-from workbench.steps.modeling import ModelSettings, fit_model
+from workbench.steps.model_settings import ModelSettings
+from workbench.steps.modeling import fit_model
 from workbench.steps.scoring import MIN_LABELLED, fold_scores, measure_model_drift, score_rows
 
 

@@ -11,7 +11,8 @@ from workbench.io.loader import load_table
 from workbench.io.table import ColumnKind as K
 from workbench.steps.goal import ColumnRole as R
 from workbench.steps.goal import Direction, Goal
-from workbench.steps.modeling import ModelSettings, fit_model
+from workbench.steps.model_settings import ModelSettings
+from workbench.steps.modeling import fit_model
 from workbench.steps.roles import assign_roles
 from workbench.steps.time_order import has_time_order
 

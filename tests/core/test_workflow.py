@@ -10,7 +10,7 @@ from workbench.errors import AnalysisError
 from workbench.io.table import LoadOptions
 from workbench.project import Project, Section
 from workbench.steps.goal import ColumnRole, Goal
-from workbench.steps.modeling import ModelSettings
+from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe
 from workbench.workflow import ModelInputs, check_quality, load_data, run_model
 

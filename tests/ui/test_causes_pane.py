@@ -19,7 +19,7 @@ from workbench.analysis import run_analysis
 from workbench.io.project_file import project_from_analysis
 from workbench.project import Section
 from workbench.steps.goal import ColumnRole
-from workbench.steps.modeling import ModelSettings
+from workbench.steps.model_settings import ModelSettings
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
 CONTROLLABLE = ["firing_temp", "belt_speed", "paste_thickness"]

@@ -15,7 +15,7 @@ from workbench.actions import action_from_group
 from workbench.analysis import run_analysis
 from workbench.claim_format import format_value
 from workbench.claims import audit_result
-from workbench.steps.modeling import ModelSettings
+from workbench.steps.model_settings import ModelSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 

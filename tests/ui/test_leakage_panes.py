@@ -18,7 +18,7 @@ from workbench.io.table import LoadOptions
 from workbench.jobs import JobContext
 from workbench.project import Project, Section
 from workbench.steps.goal import ColumnRole, Goal
-from workbench.steps.modeling import ModelSettings
+from workbench.steps.model_settings import ModelSettings
 from workbench.workflow import load_data
 
 FLAGS = ["mode_a", "mode_b"]

@@ -20,7 +20,7 @@ from workbench.jobs import JobContext
 from workbench.project import Project, Section
 from workbench.steps.goal import ColumnRole
 from workbench.steps.metrics import binary_metrics
-from workbench.steps.modeling import ModelSettings
+from workbench.steps.model_settings import ModelSettings
 from workbench.workflow import load_data
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"

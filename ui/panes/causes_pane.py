@@ -423,7 +423,7 @@ def demo_project_with_result() -> Any:
 
     from workbench.analysis import run_analysis
     from workbench.io.project_file import project_from_analysis
-    from workbench.steps.modeling import ModelSettings
+    from workbench.steps.model_settings import ModelSettings
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
     result = run_analysis(

@@ -222,7 +222,7 @@ class ModelPane(Pane):
 
     # -- refresh -------------------------------------------------------------------------------
     def refresh(self) -> None:
-        from workbench.steps.modeling import ModelSettings
+        from workbench.steps.model_settings import ModelSettings
 
         settings = self.project.settings or ModelSettings()
         with QSignalBlocker(self.validation_combo), QSignalBlocker(self.effort_combo):
@@ -311,7 +311,7 @@ class ModelPane(Pane):
 
     # -- user intent ---------------------------------------------------------------------------
     def _on_settings_changed(self, _index: int) -> None:
-        from workbench.steps.modeling import ModelSettings
+        from workbench.steps.model_settings import ModelSettings
 
         settings = self.project.settings or ModelSettings()
         self.project.set_settings(
@@ -405,7 +405,7 @@ class ModelPane(Pane):
 
     def _store_threshold(self) -> None:
         """Save the chosen threshold; the fit itself does not change, so it stays current."""
-        from workbench.steps.modeling import ModelSettings
+        from workbench.steps.model_settings import ModelSettings
 
         project = self.project
         result = project.result(Section.MODEL)
@@ -452,7 +452,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from ui.panes.goal_pane import demo_project
-    from workbench.steps.modeling import ModelSettings
+    from workbench.steps.model_settings import ModelSettings
 
     app = QApplication.instance() or QApplication(argv)
     controller = ProjectController()

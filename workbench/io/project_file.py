@@ -248,7 +248,7 @@ def _role(value: str) -> Any:
 
 def _build(doc: dict[str, Any], archive: ProjectArchive, path: Path) -> Project:
     from workbench.steps.goal import Goal
-    from workbench.steps.modeling import ModelSettings
+    from workbench.steps.model_settings import ModelSettings
     from workbench.steps.recipe import Recipe
 
     table: LoadedTable | None = None
@@ -335,7 +335,7 @@ def project_from_analysis(result: Any, name: str = "", settings: Any = None) -> 
     The clean-ups the analysis applied become the project's recipe, so a re-run from the
     project sees the same cleaned table the results came from."""
     from workbench.analysis import clean_up_recipe
-    from workbench.steps.modeling import ModelSettings
+    from workbench.steps.model_settings import ModelSettings
 
     project = Project(name=name)
     project.set_table(result.table)

@@ -307,7 +307,9 @@ def build_features(
             continue
         add(name, values)
 
-    matrix = pd.DataFrame(data, index=rows) if data else pd.DataFrame(index=rows)
+    # copy=False: the float columns stay views of the table's own (pandas copy-on-write keeps
+    # them apart from later edits) instead of one consolidated copy (~400 MB at 1M x 50).
+    matrix = pd.DataFrame(data, index=rows, copy=False) if data else pd.DataFrame(index=rows)
     safe = {v: k for k, v in display.items()}
     fs = FeatureSet(
         X=matrix,

@@ -33,7 +33,7 @@ class FitResult:
     """The fitted model, how it was checked, and how it compares with simple baselines."""
 
     task: Task
-    booster: lgb.Booster  # final model refit on all usable rows
+    booster: lgb.Booster  # final model: refit on all usable rows, or the kept holdout model
     features: FeatureSet
     excluded: list[Exclusion]
     validation: str  # "k-fold" | "time-ordered" | "holdout"
@@ -54,6 +54,7 @@ class FitResult:
     n_trees: int = 0
     n_folds: int = 1
     rows: int = 0  # rows modeled (target present)
+    trained_rows: int = 0  # rows the final model was trained on (a kept holdout model: fewer)
     rows_without_target: int = 0
     validation_message: str = ""
     rule_column: str | None = None
@@ -84,7 +85,11 @@ class FitResult:
         )
         if self.plan is not None:
             self.validation_message = words.validation_text(
-                self.plan.kind, self.plan.n_folds, self.plan.test_share, self.rows
+                self.plan.kind,
+                self.plan.n_folds,
+                self.plan.test_share,
+                self.rows,
+                self.trained_rows,
             )
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
@@ -109,6 +114,7 @@ class FitResult:
             "n_trees": self.n_trees,
             "n_folds": self.n_folds,
             "rows": self.rows,
+            "trained_rows": self.trained_rows,
             "rows_without_target": self.rows_without_target,
             "features": self.features.columns,
             "categorical": list(self.features.categorical),

@@ -303,7 +303,10 @@ def focus_class_task(rule: str, target: str) -> str:
 # Validation and metrics
 
 
-def validation_text(kind: str, n_folds: int, test_share: float, rows: int) -> str:
+def validation_text(
+    kind: str, n_folds: int, test_share: float, rows: int, trained_rows: int = 0
+) -> str:
+    """How the model was checked; ``trained_rows`` < ``rows``: the checked model was kept."""
     pct = round(100 * test_share)
     if kind == "k-fold":
         return _(
@@ -320,10 +323,15 @@ def validation_text(kind: str, n_folds: int, test_share: float, rows: int) -> st
             "Checked on later rows: a model trained on the earliest {train}% of the rows "
             "predicted the latest {pct}%."
         ).format(train=100 - pct, pct=pct)
-    return _(
+    text = _(
         "Checked on a held-out {pct}% of the {rows} rows that the model never saw "
         "(one split: the data is large)."
     ).format(pct=pct, rows=f"{rows:,}")
+    if 0 < trained_rows < rows:
+        text += " " + _(
+            "The model kept is the one checked: trained on the other {train} rows."
+        ).format(train=f"{trained_rows:,}")
+    return text
 
 
 METRIC_LABELS = {

@@ -8,7 +8,9 @@
 3. validates (:mod:`workbench.steps.validation`): k-fold, time-ordered when a time column
    exists, or one holdout split on large tables — with early stopping on the validation part
    (the LightGBM side of the fits: :mod:`workbench.steps.boosting`);
-4. refits the final model on every usable row with the number of trees validation found;
+4. keeps the checked model of a random holdout as the final model (its score is the score of
+   the model the user gets); after k folds or a time-ordered split, refits the final model on
+   every usable row with the number of trees validation found;
 5. scores the validation predictions (:mod:`workbench.steps.metrics`) against the mean /
    majority baseline and the best one-column rule (:mod:`workbench.steps.baseline`), and gives a
    verdict (:mod:`workbench.steps.verdict`): ``useful``, ``weak`` or ``no_signal`` (then later
@@ -31,7 +33,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -43,47 +44,16 @@ from workbench.jobs import JobContext, ensure_context
 from workbench.steps import boosting
 from workbench.steps import model_wording as words
 from workbench.steps.baseline import compute_baselines
-from workbench.steps.boosting import SINGLE_THREAD_CELLS
 from workbench.steps.features import FeatureSet, build_features, encode_target
 from workbench.steps.fit_result import FitResult
 from workbench.steps.goal import MODEL_ROLES, ColumnRole, Exclusion, Goal, Task, infer_task
 from workbench.steps.metrics import score_predictions
+from workbench.steps.model_settings import ModelSettings
 from workbench.steps.roles import RoleAssignment, assign_roles, check_columns
-from workbench.steps.validation import TIME_ORDERED, ValidationPlan, plan_validation
-from workbench.steps.verdict import (
-    MIN_AUC,
-    MIN_R2_GAIN,
-    WEAK_AUC,
-    WEAK_AUC_GAIN,
-    WEAK_R2,
-    WEAK_R2_GAIN,
-    judge,
-    model_giveaway,
-    verdict,
-    verdict_message,
-)
+from workbench.steps.validation import HOLDOUT, TIME_ORDERED, ValidationPlan, plan_validation
+from workbench.steps.verdict import judge, model_giveaway, verdict_message
 
-# FitResult, the LightGBM plumbing and the verdict live in their own modules; their names stay
-# importable from here, where callers have always found them.
-__all__ = [
-    "EFFORT_PRESETS",
-    "MAX_CLASSES",
-    "MIN_AUC",
-    "MIN_CLASS_ROWS",
-    "MIN_R2_GAIN",
-    "MIN_ROWS",
-    "SINGLE_THREAD_CELLS",
-    "WEAK_AUC",
-    "WEAK_AUC_GAIN",
-    "WEAK_R2",
-    "WEAK_R2_GAIN",
-    "Effort",
-    "FitResult",
-    "ModelSettings",
-    "fit_model",
-    "verdict",
-    "verdict_message",
-]
+__all__ = ["MAX_CLASSES", "MIN_CLASS_ROWS", "MIN_ROWS", "fit_model"]
 
 #: Fewer usable rows than this: refuse to model.
 MIN_ROWS = 30
@@ -91,61 +61,6 @@ MIN_ROWS = 30
 MIN_CLASS_ROWS = 10
 #: More classes than this: refuse to model.
 MAX_CLASSES = 20
-
-Effort = Literal["quick", "standard", "thorough"]
-
-#: Model capacity by effort: chosen with the SHAP cost (trees x leaves x depth²) in view.
-EFFORT_PRESETS: dict[str, dict[str, Any]] = {
-    "quick": {"num_leaves": 15, "max_depth": 6, "learning_rate": 0.15, "max_trees": 150},
-    "standard": {"num_leaves": 31, "max_depth": 8, "learning_rate": 0.1, "max_trees": 300},
-    "thorough": {"num_leaves": 63, "max_depth": 10, "learning_rate": 0.05, "max_trees": 1000},
-}
-
-
-@dataclass
-class ModelSettings:
-    """How hard to try and how to validate. ``None`` fields come from ``effort``."""
-
-    effort: Effort = "standard"
-    validation: str = "auto"  # "auto" | "k-fold" | "time-ordered" | "holdout"
-    n_folds: int = 5
-    num_leaves: int | None = None
-    max_depth: int | None = None
-    learning_rate: float | None = None
-    max_trees: int | None = None
-    early_stopping_rounds: int | None = None
-    min_data_in_leaf: int | None = None
-    feature_fraction: float = 0.8
-    bagging_fraction: float = 0.8  # used above ``bagging_rows`` rows
-    bagging_rows: int = 50_000
-    max_bin: int = 63
-    large_rows: int = 200_000  # above this: one split instead of k folds
-    holdout_share: float = 0.2
-    threshold: float | None = None  # binary: None = maximise F1 on the validation predictions
-    derive_time_parts: bool = False  # datetimes -> hour / day of week instead of dropping them
-    seed: int = 0
-    num_threads: int = 0  # 0 = every core
-
-    def resolved(self) -> dict[str, Any]:
-        preset = EFFORT_PRESETS[self.effort]
-        out = {}
-        for key in ("num_leaves", "max_depth", "learning_rate", "max_trees"):
-            value = getattr(self, key)
-            out[key] = preset[key] if value is None else value
-        if self.early_stopping_rounds is None:
-            out["early_stopping_rounds"] = {"quick": 20, "standard": 30, "thorough": 50}[
-                self.effort
-            ]
-        else:
-            out["early_stopping_rounds"] = self.early_stopping_rounds
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ModelSettings:
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
 class _Stopwatch:
@@ -367,26 +282,37 @@ def fit_model(
         task, target.n_classes, n, features.X.shape[1], settings, settings.seed
     )
     categorical = [c for c in features.X.columns if c in features.levels]
-    matrix, full = boosting.binned_dataset(features, y, params, categorical)
+    full = boosting.binned_dataset(features, y, params, categorical)
     clock.lap("dataset")
     ctx.progress(0.05, _("Preparing the model's input"))
 
-    oof, best_iters = boosting.fit_folds(
+    # A random holdout's model is kept as the final one (the score describes exactly the
+    # model the user gets, and a second fit on every row is saved); k folds and a time-ordered
+    # split are followed by a refit (no fold model saw every row; the latest rows matter most).
+    keep_checked = plan.kind == HOLDOUT
+    oof, best_iters, checked = boosting.fit_folds(
         params,
         full,
-        matrix,
+        features.X,
         plan,
         task,
         target.n_classes,
         max_trees,
         int(resolved["early_stopping_rounds"]),
-        ctx.sub(0.05, 0.65),
+        ctx.sub(0.05, 0.9 if keep_checked else 0.65),
     )
     clock.lap("validation")
 
-    # -- final model on every row --------------------------------------------------------------
-    n_trees = int(min(max_trees, max(1, round(float(np.mean(best_iters)) * 1.1))))
-    booster = boosting.refit(params, full, n_trees, features, categorical, ctx.sub(0.65, 0.9))
+    # -- final model ---------------------------------------------------------------------------
+    if keep_checked:
+        n_trees = best_iters[0]
+        booster = boosting.with_levels(checked, features, categorical)
+        trained_rows = len(plan.folds[0][0])
+    else:
+        n_trees = int(min(max_trees, max(1, round(float(np.mean(best_iters)) * 1.1))))
+        booster = boosting.refit(params, full, n_trees, features, categorical, ctx.sub(0.65, 0.9))
+        trained_rows = n
+    del full, checked
     clock.lap("refit")
 
     # -- scores and baselines ------------------------------------------------------------------
@@ -444,8 +370,11 @@ def fit_model(
         n_trees=n_trees,
         n_folds=plan.n_folds,
         rows=n,
+        trained_rows=trained_rows,
         rows_without_target=int(len(frame) - n),
-        validation_message=words.validation_text(plan.kind, plan.n_folds, plan.test_share, n),
+        validation_message=words.validation_text(
+            plan.kind, plan.n_folds, plan.test_share, n, trained_rows
+        ),
         rule_column=baseline.rule_column,
         forced=list(assignment.forced),
         oof_proba=proba,

@@ -379,9 +379,11 @@ def test_action_log_states_only_recomputed_numbers(analysed):
         )
         assert format_value("count", again.n) in a.hypothesis
     if name == "ai4i":
-        # The rows meeting a group's conditions fail far less often than the group (100%).
+        # The rows meeting a group's conditions fail less often than the group's own 100%
+        # (the old sentence stated that 100%); how much less depends on the mechanism: low
+        # power fails 3 times in 4 (documented: below 3,500 W), tool wear about half as often.
         rates = [Claim.from_dict(a.expected_effect) for a in measured]
-        assert all(c.value + c.comparison < 0.5 for c in rates)
+        assert all(c.value + c.comparison < 0.95 for c in rates)
         assert all("100%" not in a.hypothesis for a in actions)
 
 

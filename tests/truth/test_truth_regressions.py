@@ -24,7 +24,9 @@ FLOORS = {
     "demo_cells": (0.95, 3),
     "tep_subset": (0.70, 6),
 }
-BELOW_REFERENCE_TOLERANCE = 0.01  # a few rows of a few hundred
+# A few edge rows of a few hundred: changing only LightGBM's bin count (63 -> 255) moves our ARI
+# by 0.01-0.06 on these sets, both ways (docs/truth.md); this guards against losing a mechanism.
+BELOW_REFERENCE_TOLERANCE = 0.035
 
 
 @pytest.fixture(scope="module")

@@ -455,6 +455,8 @@ def action_from_group(
             "target_mean": _plain(g.get("target_mean")),
             "overall_mean": _plain(g.get("overall_mean")),
             "conditions": source.conditions,
+            # the measured effect, so the hypothesis said again in another language keeps it
+            "claims": {} if effect is None else {effect.name: effect.to_dict()},
         },
         "title": made_title,
         "hypothesis": defaults["hypothesis"],

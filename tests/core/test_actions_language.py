@@ -83,3 +83,26 @@ def test_a_korean_report_says_an_action_made_in_english_in_korean(korean, tmp_pa
     out = write_report(project, tmp_path / "report.xlsx")
     cells = {str(c.value) for ws in load_workbook(out) for row in ws.iter_rows() for c in row}
     assert in_korean.title in cells and english.title not in cells
+
+
+def test_a_measured_effect_is_kept_when_the_hypothesis_is_said_again(korean) -> None:
+    """The demo's actions were made in English with a measured effect: read in Korean, the
+    hypothesis still states that effect (it said 'not measured' when the effect was lost)."""
+    from pathlib import Path
+
+    from workbench.actions import in_reader_language
+    from workbench.claim_format import format_value
+    from workbench.claims import Claim
+    from workbench.io.project_file import open_project
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo.wbproj"
+    project = open_project(demo, check_source_file=False)
+    measured = [a for a in actions_from_json(project.actions) if a.expected_effect]
+    assert measured
+    korean()
+    for action in measured:
+        said = in_reader_language(action)
+        claim = Claim.from_dict(action.expected_effect)
+        assert said.hypothesis != action.hypothesis  # said again, in Korean
+        number = format_value("difference", claim.value, claim.step, rate=claim.is_rate)
+        assert number in said.hypothesis, said.hypothesis

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import traceback
 from collections.abc import Sequence
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__
+from workbench.cli_json import write_json
 from workbench.cli_values import check_sheet, group_size, row_number
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
@@ -122,18 +122,6 @@ class _ConsoleProgress:
             sys.stderr.write("\r" + " " * 76 + "\r")
 
 
-def _write_json(path: str, data: Any) -> None:
-    from workbench.io.atomic import write_text_atomic
-
-    try:
-        write_text_atomic(Path(path), json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    except OSError as exc:
-        raise WorkbenchError(
-            _("Could not write {path} ({reason}).").format(path=path, reason=exc.strerror or exc),
-            _("Choose a folder that exists and that you can write to."),
-        ) from exc
-
-
 def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.cli_text import format_profile
     from workbench.io.loader import load_table
@@ -166,7 +154,7 @@ def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
             if note["column"] in personal:
                 note["details"].pop("examples", None)
                 note.pop("say", None)
-        _write_json(
+        write_json(
             args.json,
             {
                 "schema": 1,
@@ -212,7 +200,7 @@ def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
     )
     print(result.text_report())
     if args.json:
-        _write_json(args.json, result.summary())
+        write_json(args.json, result.summary())
     if args.clusters:
         write_cluster_rows(result, Path(args.clusters))
     if args.project:

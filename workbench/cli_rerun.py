@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
+from workbench.cli_json import write_json
 from workbench.cli_values import check_sheet, row_number
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
@@ -91,20 +91,6 @@ def _check(args: argparse.Namespace) -> None:
         )
 
 
-def _write_json(path: Path, data: Any) -> None:
-    import json
-
-    from workbench.io.atomic import write_text_atomic
-
-    try:
-        write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    except OSError as exc:
-        raise WorkbenchError(
-            _("Could not write {path} ({reason}).").format(path=path, reason=exc.strerror or exc),
-            _("Choose a folder that exists and that you can write to."),
-        ) from exc
-
-
 def run_rerun(args: argparse.Namespace, ctx: JobContext) -> int:
     """Run the command; returns the exit code."""
     from workbench.io.loader import load_table
@@ -123,7 +109,7 @@ def run_rerun(args: argparse.Namespace, ctx: JobContext) -> int:
         write_scores(result, args.scores)
         print(_("Wrote the scores {path}.").format(path=args.scores))
     if args.json:
-        _write_json(Path(args.json), result.summary())
+        write_json(Path(args.json), result.summary())
     if not args.append and (args.out_project or args.refit):
         # the re-applied project reads the new file (recipe, goal and roles kept)
         project.set_table(result.conformed)

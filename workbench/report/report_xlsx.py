@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -125,13 +126,17 @@ def build_workbook(data: ReportData, ctx: JobContext | None = None) -> Workbook:
 
 
 def write_report(
-    result_or_project: Any, path: str | os.PathLike[str], ctx: JobContext | None = None
+    result_or_project: Any,
+    path: str | os.PathLike[str],
+    ctx: JobContext | None = None,
+    add_pages: Callable[[Any], None] | None = None,
 ) -> Path:
     """Write the Excel report of an analysis result or a project to ``path`` (.xlsx).
 
     The workbook is built in memory and then written atomically (temporary file, fsync,
-    replace). Raises :class:`WorkbenchError` with a plain message when there is nothing to
-    report or the file cannot be written (e.g. it is open in Excel).
+    replace). ``add_pages(workbook)`` may add sheets before it is saved. Raises
+    :class:`WorkbenchError` with a plain message when there is nothing to report or the file
+    cannot be written (e.g. it is open in Excel).
     """
     from workbench.io.atomic import write_bytes_atomic
 
@@ -141,6 +146,8 @@ def write_report(
         raise WorkbenchError(w.not_xlsx(str(target)), w.label("not_xlsx_hint"))
     data = report_data(result_or_project)
     wb = build_workbook(data, ctx.sub(0.0, 0.85))
+    if add_pages is not None:
+        add_pages(wb)
     ctx.progress(0.85, w.label("progress_saving"))
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -5,15 +5,12 @@ yet: a report written later from the saved project has no such page)."""
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import WorkbenchError
 from workbench.i18n import _
-from workbench.jobs import JobContext, ensure_context
-from workbench.report import report_wording as w
+from workbench.jobs import JobContext
 from workbench.report.sheets_common import (
     fit_table_heights,
     freeze_below,
@@ -110,26 +107,12 @@ def write_rerun_report(
     project: Any, rerun: Any, path: str | os.PathLike[str], ctx: JobContext | None = None
 ) -> Path:
     """The project's report with the page "What changed since the last analysis" added after
-    the Summary; written atomically like :func:`~workbench.report.report_xlsx.write_report`."""
-    from workbench.io.atomic import write_bytes_atomic
-    from workbench.report.report_xlsx import build_workbook, report_data
+    the Summary (written like :func:`~workbench.report.report_xlsx.write_report`)."""
+    from workbench.report.report_xlsx import write_report
 
-    ctx = ensure_context(ctx)
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise WorkbenchError(w.not_xlsx(str(target)), w.label("not_xlsx_hint"))
-    wb = build_workbook(report_data(project), ctx.sub(0.0, 0.8))
-    title = sheet_title(_("What changed"), wb.sheetnames)
-    write_rerun(wb, title, rerun)
-    wb.move_sheet(title, offset=1 - wb.sheetnames.index(title))  # right after the Summary
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    ctx.check()
-    try:
-        write_bytes_atomic(target, buffer.getvalue())
-    except OSError as exc:
-        raise WorkbenchError(
-            w.cannot_write(str(target), exc.strerror or str(exc)), w.label("cannot_write_hint")
-        ) from exc
-    ctx.progress(1.0, w.label("progress_saving"))
-    return target
+    def add_page(wb: Any) -> None:
+        title = sheet_title(_("What changed"), wb.sheetnames)
+        write_rerun(wb, title, rerun)
+        wb.move_sheet(title, offset=1 - wb.sheetnames.index(title))  # right after the Summary
+
+    return write_report(project, path, ctx, add_pages=add_page)

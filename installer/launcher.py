@@ -213,4 +213,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    # A spawned worker (HDBSCAN, reading an untrusted workbook) starts this same executable:
+    # freeze_support runs its task and exits, instead of opening a second app.
+    multiprocessing.freeze_support()
     sys.exit(main())

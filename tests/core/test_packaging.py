@@ -317,3 +317,11 @@ def test_icons_are_valid_ico_and_png(name: str) -> None:
         assert offset + length <= len(data)
     assert {16, 32, 48, 256} <= sizes
     assert (ICONS / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_launcher_lets_spawned_workers_run_their_task_first() -> None:
+    """The frozen app spawns worker processes (clustering, Excel reading): each starts the same
+    executable, so the launcher must call freeze_support before it starts the app."""
+    source = (ROOT / "installer" / "launcher.py").read_text(encoding="utf-8")
+    main_block = source[source.index('if __name__ == "__main__":') :]
+    assert main_block.index("multiprocessing.freeze_support()") < main_block.index("main()")

@@ -26,9 +26,9 @@ import pandas as pd
 
 from workbench.claim_format import claim_texts
 from workbench.claim_rows import Selection, outcome_values, rows_mask
+from workbench.intervals import newcombe_interval, welch_interval
 
 ClaimKind = Literal["count", "share", "mean", "rate", "difference", "quantile"]
-LEVEL = 0.95
 
 
 @dataclass(frozen=True)
@@ -125,45 +125,11 @@ def _float(x: Any) -> float:
 # Numbers
 
 
-def welch_interval(a: np.ndarray, b: np.ndarray, level: float = LEVEL) -> tuple[float, float]:
-    """Welch's interval for mean(a) − mean(b)."""
-    from scipy import stats
-
-    diff = float(np.mean(a) - np.mean(b))
-    if len(a) < 2 or len(b) < 2:
-        return float("nan"), float("nan")
-    va, vb = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
-    se = math.sqrt(va + vb)
-    if se == 0:
-        return diff, diff
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
-    return diff - half, diff + half
-
-
-def wilson_interval(x: int, n: int, level: float = LEVEL) -> tuple[float, float]:
-    """Wilson score interval of a proportion ``x / n``."""
-    from scipy import stats
-
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    p = x / n
-    denom = 1 + z * z / n
-    center = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, center - half), min(1.0, center + half)
-
-
 def rate_interval(x1: int, n1: int, x0: int, n0: int) -> tuple[float, float]:
-    """Newcombe's hybrid score interval for x1/n1 − x0/n0 (method 10, 1998)."""
+    """Newcombe's interval for x1/n1 − x0/n0 (NaN when a side has no rows)."""
     if n1 < 1 or n0 < 1:
         return float("nan"), float("nan")
-    p1, p0 = x1 / n1, x0 / n0
-    l1, u1 = wilson_interval(x1, n1)
-    l0, u0 = wilson_interval(x0, n0)
-    d = p1 - p0
-    return d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2), d + math.sqrt(
-        (u1 - p1) ** 2 + (p0 - l0) ** 2
-    )
+    return newcombe_interval(x0, n0, x1, n1)
 
 
 def measure(

@@ -29,16 +29,14 @@ from workbench.evidence_samples import (
     Sample,
     as_sample,
 )
+from workbench.intervals import LEVEL, newcombe_interval
 
 __all__ = [
     "Evidence",
     "compare",
     "compare_proportions",
-    "newcombe_interval",
-    "wilson_interval",
 ]
 Kind = Literal["auto", "mean", "proportion"]
-LEVEL = 0.95
 MIN_PER_SIDE = 5
 #: Pairwise differences for the Hodges–Lehmann interval are computed on at most this many
 #: rows per side (a seeded sample beyond it: the interval then is an estimate).
@@ -286,29 +284,6 @@ def _verdict(warns: Iterable[str], p: float) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Proportions
-
-
-def wilson_interval(x: int, n: int, level: float = LEVEL) -> tuple[float, float]:
-    """Wilson score interval of a proportion ``x / n``."""
-    from scipy import stats
-
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    p = x / n
-    denom = 1 + z * z / n
-    center = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, center - half), min(1.0, center + half)
-
-
-def newcombe_interval(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float]:
-    """Newcombe's hybrid score interval for p2 − p1 (method 10, 1998)."""
-    p1, p2 = x1 / n1, x2 / n2
-    l1, u1 = wilson_interval(x1, n1)
-    l2, u2 = wilson_interval(x2, n2)
-    d = p2 - p1
-    low = d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
-    high = d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
-    return low, high
 
 
 def compare_proportions(

@@ -15,10 +15,9 @@ from workbench.evidence import (
     Evidence,
     compare,
     compare_proportions,
-    newcombe_interval,
-    wilson_interval,
 )
 from workbench.evidence_samples import parse_numbers, sample_from_file
+from workbench.intervals import newcombe_interval, wilson_interval
 
 
 @pytest.mark.parametrize(

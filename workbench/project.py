@@ -9,6 +9,7 @@ silently keeping them. Listeners (panes) subscribe to change events; no Qt here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -32,6 +33,7 @@ class Section(StrEnum):
     QUALITY = "quality"  # result
     MODEL = "model"  # result: fit + explanation + cause groups of one analysis run
     ACTIONS = "actions"
+    SUCCESS = "success"  # the goal's success criterion alone: judges actions, not the model
     META = "meta"  # name, notes
 
 
@@ -40,6 +42,15 @@ RESULT_INPUTS: dict[Section, tuple[Section, ...]] = {
     Section.QUALITY: (Section.DATA, Section.RECIPE, Section.GOAL),
     Section.MODEL: (Section.DATA, Section.RECIPE, Section.GOAL, Section.ROLES, Section.SETTINGS),
 }
+
+
+def _only_success_differs(old: Any, new: Any) -> bool:
+    """True when two goals (dataclasses with ``success``) differ in nothing but ``success``."""
+    if old is None or new is None or type(old) is not type(new) or old == new:
+        return False
+    if not dataclasses.is_dataclass(old) or not hasattr(old, "success"):
+        return False
+    return dataclasses.replace(old, success=None) == dataclasses.replace(new, success=None)
 
 
 @dataclass
@@ -94,8 +105,10 @@ class Project:
         self.touch(Section.RECIPE)
 
     def set_goal(self, goal: Any) -> None:
-        self.goal = goal
-        self.touch(Section.GOAL)
+        """Set the goal. A change of the success criterion alone touches ``SUCCESS``, not
+        ``GOAL``: it judges logged actions, and no result is computed from it."""
+        old, self.goal = self.goal, goal
+        self.touch(Section.SUCCESS if _only_success_differs(old, goal) else Section.GOAL)
 
     def set_role(self, column: str, role: Any | None) -> None:
         """Set (or with ``None`` clear) the user's role for ``column``."""

@@ -33,7 +33,6 @@ class Section(StrEnum):
     QUALITY = "quality"  # result
     MODEL = "model"  # result: fit + explanation + cause groups of one analysis run
     ACTIONS = "actions"
-    SUCCESS = "success"  # the goal's success criterion alone: judges actions, not the model
     META = "meta"  # name, notes
 
 
@@ -105,10 +104,12 @@ class Project:
         self.touch(Section.RECIPE)
 
     def set_goal(self, goal: Any) -> None:
-        """Set the goal. A change of the success criterion alone touches ``SUCCESS``, not
-        ``GOAL``: it judges logged actions, and no result is computed from it."""
+        """Set the goal. A change of the success criterion alone touches ``ACTIONS``, not
+        ``GOAL``: the criterion judges the logged actions, and no result is computed from it,
+        so the model stays current. (No new section: older Workbench versions would refuse a
+        file whose revisions name a section they do not know.)"""
         old, self.goal = self.goal, goal
-        self.touch(Section.SUCCESS if _only_success_differs(old, goal) else Section.GOAL)
+        self.touch(Section.ACTIONS if _only_success_differs(old, goal) else Section.GOAL)
 
     def set_role(self, column: str, role: Any | None) -> None:
         """Set (or with ``None`` clear) the user's role for ``column``."""

@@ -176,12 +176,16 @@ def test_changing_only_the_criterion_keeps_the_model_current(analyzed):
     project = project_from_analysis(analyzed, name="Line 3")
     assert project.result(Section.MODEL) is not None
     assert not project.is_stale(Section.MODEL)
-    goal_revision = project.revision(Section.GOAL)
+    goal_revision, actions_revision = (
+        project.revision(Section.GOAL),
+        project.revision(Section.ACTIONS),
+    )
     project.set_goal(dataclasses.replace(project.goal, success=0.3))
     project.set_goal(dataclasses.replace(project.goal, success=-0.5))
     assert not project.is_stale(Section.MODEL) and not project.is_stale(Section.QUALITY)
     assert project.revision(Section.GOAL) == goal_revision
-    assert project.revision(Section.SUCCESS) == 2 and project.dirty  # still saved and shown
+    # Still a change: saved, and the action log (which it judges) is shown again.
+    assert project.revision(Section.ACTIONS) == actions_revision + 2 and project.dirty
     project.set_goal(dataclasses.replace(project.goal, target="paste_thickness"))
     assert project.is_stale(Section.MODEL)
 

@@ -55,3 +55,41 @@ def test_the_pane_shows_the_verdict_and_follows_the_criterion(controller, qtbot)
     project.set_goal(dataclasses.replace(project.goal, success=None))  # no criterion: no verdict
     assert pane.table.item(0, column).text() == ""
     assert "Success criterion" not in pane.details.text()
+
+
+def test_typing_a_criterion_on_the_goal_step_keeps_the_model_current(qtbot):
+    import threading
+    from pathlib import Path
+
+    from ui.panes.goal_pane import GoalPane
+    from workbench.analysis import make_goal
+    from workbench.io.table import LoadOptions
+    from workbench.jobs import JobContext
+    from workbench.project import Section
+    from workbench.workflow import load_data
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
+    table = load_data(JobContext(None, threading.Event()), demo, LoadOptions())
+    controller = ProjectController()
+    project = Project()
+    project.set_table(table)
+    project.set_goal(make_goal(table.frame, "efficiency"))
+    # Only the stamp matters here (tests/core/test_success_check.py uses a real fit).
+    project.set_result(Section.MODEL, {"stand_in": "model result"})
+    controller.replace_project(project)
+    pane = GoalPane(controller)
+    qtbot.addWidget(pane)
+    pane.show()
+    try:
+        pane.success_edit.setText("+0.3")
+        pane.success_edit.editingFinished.emit()
+        assert project.goal.success == pytest.approx(0.3)
+        assert not project.is_stale(Section.MODEL)
+        pane.success_edit.setText("-0.5%p")
+        pane.success_edit.editingFinished.emit()
+        assert project.goal.success == pytest.approx(-0.5)
+        assert not project.is_stale(Section.MODEL)
+        project.set_goal(dataclasses.replace(project.goal, focus="top:10%"))
+        assert project.is_stale(Section.MODEL)  # a real goal change still counts
+    finally:
+        controller.runner.shutdown()

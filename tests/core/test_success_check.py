@@ -135,6 +135,17 @@ def test_the_cli_listing_states_the_verdict(analyzed, tmp_path):
     assert check.verdict == "met"
     assert check.text in out.getvalue()
 
+    # Logging an outcome with evidence on the command line says the verdict at once.
+    fresh = new_action("Hotter kiln", goal={"target": "efficiency"})
+    project.actions.append(fresh)
+    save_project(project, path)
+    out = io.StringIO()
+    values = (" ".join(map(str, BEFORE)), " ".join(map(str, AFTER)))
+    argv = ["actions", str(path), "--log", fresh.id[:8], "--outcome", "improved"]
+    with contextlib.redirect_stdout(out):
+        assert main([*argv, "--before-values", values[0], "--after-values", values[1]]) == 0
+    assert check.text in out.getvalue()
+
     # Without a criterion the listing says nothing about success.
     project.set_goal(dataclasses.replace(project.goal, success=None))
     save_project(project, path)

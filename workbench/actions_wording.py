@@ -319,8 +319,9 @@ def action_line(index: int, action: Any) -> str:
     )
 
 
-def action_details(action: Any) -> list[str]:
-    """Indented detail lines under :func:`action_line`."""
+def action_details(action: Any, goal: Any = None) -> list[str]:
+    """Indented detail lines under :func:`action_line` (``goal``: the project's goal, whose
+    success criterion judges the action's evidence)."""
     lines = [_("   Change: {change}").format(change=change_text(c)) for c in action.changes]
     expected = expected_effect_short(getattr(action, "expected_effect", None))
     if expected:
@@ -333,6 +334,11 @@ def action_details(action: Any) -> list[str]:
         text = evidence_sentence(action.evidence)
         if text:
             lines.append(_("   Evidence: {text}").format(text=text))
+        from workbench.success_check import action_success_check
+
+        check = action_success_check(action, goal)
+        if check is not None:
+            lines.append("   " + check.text)
     if action.redefine_goal:
         lines.append(
             _("   The goal should be redefined: {note}").format(note=action.redefine_note or "—")

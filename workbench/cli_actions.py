@@ -139,7 +139,7 @@ def run_actions(args: argparse.Namespace, ctx: JobContext) -> int:
         print(words.no_actions())
     for i, a in enumerate(actions, start=1):
         print(words.action_line(i, a))
-        for line in words.action_details(a):
+        for line in words.action_details(a, project.goal):
             print(line)
     return 0
 
@@ -217,6 +217,7 @@ def _log(project: Any, args: argparse.Namespace, ctx: JobContext) -> Any:
     from workbench.actions import actions_from_json, find_action, update_action
     from workbench.evidence import compare
     from workbench.project import Section
+    from workbench.success_check import action_success_check
 
     if not args.outcome:
         raise WorkbenchError(
@@ -256,6 +257,9 @@ def _log(project: Any, args: argparse.Namespace, ctx: JobContext) -> Any:
         print("   " + evidence.test_text)
         for warning in evidence.warning_texts:
             print("   ! " + warning)
+        check = action_success_check(action, project.goal)
+        if check is not None:
+            print("   " + check.text)
     return action
 
 

@@ -219,3 +219,57 @@ def centers_sentence(ev: Any) -> str:
         nb=ev.n_before,
         na=ev.n_after,
     )
+
+
+# -- the goal's success criterion (workbench.success_check) ------------------------------------
+
+
+def success_verdict_word(verdict: str) -> str:
+    return {
+        "met": _("criterion met"),
+        "not_met": _("criterion not met"),
+        "unclear": _("criterion unclear"),
+    }.get(verdict, verdict)
+
+
+def _criterion_decimals(value: float) -> int:
+    """Decimals that show the criterion as typed (0.3 → 1, 0.25 → 2), at most 6."""
+    text = f"{abs(value):.6f}".rstrip("0")
+    return len(text.partition(".")[2])
+
+
+def success_decimals(check: Any) -> int:
+    """Decimals of every number in :func:`success_sentence` (interval and criterion shown)."""
+    scale = 100.0 if check.kind == "proportion" else 1.0
+    width = decimals_for((check.ci_high - check.ci_low) * scale)
+    return max(width, _criterion_decimals(check.criterion * scale))
+
+
+def success_sentence(check: Any) -> str:
+    """ "Success criterion +0.3: met — the measured change +0.42 (95% CI +0.35 to +0.50) is
+    at or beyond it across its whole interval." The numbers come from ``check``."""
+    scale = 100.0 if check.kind == "proportion" else 1.0
+    d = success_decimals(check)
+    unit = f" {check.unit}" if check.unit else ""
+    values = {
+        "criterion": signed(check.criterion * scale, d) + unit,
+        "diff": signed(check.difference * scale, d) + unit,
+        "low": signed(check.ci_low * scale, d),
+        "high": signed(check.ci_high * scale, d),
+    }
+    if check.verdict == "met":
+        text = _(
+            "Success criterion {criterion}: met — the measured change {diff} (95% CI {low} to "
+            "{high}) is at or beyond it across its whole interval."
+        )
+    elif check.verdict == "not_met":
+        text = _(
+            "Success criterion {criterion}: not met — the measured change {diff} (95% CI {low} "
+            "to {high}) falls short of it across its whole interval."
+        )
+    else:
+        text = _(
+            "Success criterion {criterion}: unclear — the 95% interval of the measured change "
+            "{diff} ({low} to {high}) reaches both sides of it; more runs would tell."
+        )
+    return text.format(**values)

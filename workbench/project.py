@@ -9,6 +9,7 @@ silently keeping them. Listeners (panes) subscribe to change events; no Qt here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -40,6 +41,15 @@ RESULT_INPUTS: dict[Section, tuple[Section, ...]] = {
     Section.QUALITY: (Section.DATA, Section.RECIPE, Section.GOAL),
     Section.MODEL: (Section.DATA, Section.RECIPE, Section.GOAL, Section.ROLES, Section.SETTINGS),
 }
+
+
+def _only_success_differs(old: Any, new: Any) -> bool:
+    """True when two goals (dataclasses with ``success``) differ in nothing but ``success``."""
+    if old is None or new is None or type(old) is not type(new) or old == new:
+        return False
+    if not dataclasses.is_dataclass(old) or not hasattr(old, "success"):
+        return False
+    return dataclasses.replace(old, success=None) == dataclasses.replace(new, success=None)
 
 
 @dataclass
@@ -94,8 +104,12 @@ class Project:
         self.touch(Section.RECIPE)
 
     def set_goal(self, goal: Any) -> None:
-        self.goal = goal
-        self.touch(Section.GOAL)
+        """Set the goal. A change of the success criterion alone touches ``ACTIONS``, not
+        ``GOAL``: the criterion judges the logged actions, and no result is computed from it,
+        so the model stays current. (No new section: older Workbench versions would refuse a
+        file whose revisions name a section they do not know.)"""
+        old, self.goal = self.goal, goal
+        self.touch(Section.ACTIONS if _only_success_differs(old, goal) else Section.GOAL)
 
     def set_role(self, column: str, role: Any | None) -> None:
         """Set (or with ``None`` clear) the user's role for ``column``."""

@@ -38,6 +38,7 @@ from workbench.actions_wording import added_to_library, change_text, outcome_wor
 from workbench.errors import WorkbenchError
 from workbench.i18n import _, ngettext
 from workbench.project import Section
+from workbench.success_check import action_success_check
 
 # -- the pane's sentences ------------------------------------------------------------------------
 TITLE = _("Actions")
@@ -54,6 +55,7 @@ HEADERS = [
     _("Status"),
     _("Outcome"),
     _("Measured effect"),
+    _("Success criterion"),
 ]
 ADD = _("Add action…")
 EDIT = _("Edit…")
@@ -90,9 +92,11 @@ def _history_line(n: int) -> str:
     ).format(n=n)
 
 
-def action_row(action: Action) -> list[str]:
-    """The table cells of one action, in :data:`HEADERS` order."""
+def action_row(action: Action, goal: Any = None) -> list[str]:
+    """The table cells of one action, in :data:`HEADERS` order (``goal``: the project's goal,
+    whose success criterion judges the action's evidence)."""
     effect = "" if action.measured_effect is None else f"{action.measured_effect:+g}"
+    check = action_success_check(action, goal)
     return [
         action.title,
         "; ".join(change_text(c) for c in action.changes),
@@ -101,10 +105,11 @@ def action_row(action: Action) -> list[str]:
         status_word(str(action.status)),
         outcome_word(action.result_kind) if action.is_logged else "",
         effect,
+        "" if check is None else check.short,
     ]
 
 
-def action_details(action: Action) -> str:
+def action_details(action: Action, goal: Any = None) -> str:
     """The selected action in words, one fact per line."""
     lines = []
     if action.hypothesis:
@@ -117,6 +122,9 @@ def action_details(action: Action) -> str:
         lines.append(DETAIL_NOTES.format(text=action.notes))
     if action.source_group is not None:
         lines.append(DETAIL_GROUP.format(id=action.source_group.group_id))
+    check = action_success_check(action, goal)
+    if check is not None:
+        lines.append(check.text)
     lines.append(_history_line(len(action.history)))
     return "\n".join(lines)
 
@@ -203,7 +211,7 @@ class ActionsPane(Pane):
         with QSignalBlocker(self.table):
             self.table.setRowCount(len(actions))
             for r, action in enumerate(actions):
-                for c, text in enumerate(action_row(action)):
+                for c, text in enumerate(action_row(action, self.project.goal)):
                     item = QTableWidgetItem(text)
                     item.setToolTip(text)
                     self.table.setItem(r, c, item)
@@ -224,7 +232,9 @@ class ActionsPane(Pane):
         actions = self.actions()
         row = self.table.currentRow()
         self.details.setText(
-            action_details(actions[row]) if 0 <= row < len(actions) else NO_SELECTION
+            action_details(actions[row], self.project.goal)
+            if 0 <= row < len(actions)
+            else NO_SELECTION
         )
 
     # -- user intent ------------------------------------------------------------------------------

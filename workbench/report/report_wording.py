@@ -84,6 +84,7 @@ LABELS: dict[str, str] = {
     "col_date": N_("Date"),
     "col_notes": N_("Notes"),
     "col_expected": N_("Expected from the data (out of fold)"),
+    "col_success": N_("Against the success criterion"),
     "dictionary_intro": N_(
         "Every column of the data, how it was read, and what the analysis did with it."
     ),

@@ -59,6 +59,7 @@ def report_data(result_or_project: Any) -> ReportData:
             recipe_steps=list(recipe) if recipe is not None else None,
             notes=str(project.notes or ""),
             warnings=warnings,
+            goal=project.goal,
         )
     result = result_or_project
     if not hasattr(result, "fit") or not hasattr(result, "table"):

@@ -26,7 +26,7 @@ from workbench.report.sheets_common import (
 )
 from workbench.report.xlsx_style import OUTCOME_FILLS, write_table
 
-WIDTHS = {1: 6, 2: 34, 3: 12, 4: 30, 5: 14, 6: 13, 7: 16, 8: 12, 9: 40, 10: 30}
+WIDTHS = {1: 6, 2: 34, 3: 12, 4: 30, 5: 14, 6: 13, 7: 16, 8: 12, 9: 40, 10: 30, 11: 36}
 OUTCOME_ORDER = ("improved", "no_change", "worse", "inconclusive", "not_tried", "pending")
 _OUTCOME_WORDS = {
     "improved": "improved",
@@ -124,8 +124,9 @@ def _as_date(value: Any) -> Any:
     return value
 
 
-def action_row(i: int, action: dict[str, Any]) -> list[Any]:
-    """The cells of one action, in the sheet's column order."""
+def action_row(i: int, action: dict[str, Any], goal: Any = None) -> list[Any]:
+    """The cells of one action, in the sheet's column order (``goal``: the project's goal,
+    whose success criterion judges the action's evidence)."""
     kind = outcome_kind(action)
     status = action.get("status")
     notes = _notes(action)
@@ -140,7 +141,16 @@ def action_row(i: int, action: dict[str, Any]) -> list[Any]:
         _as_date(_first(action, _DATE_KEYS)),
         notes,
         _expected(action),
+        _success(action, goal),
     ]
+
+
+def _success(action: dict[str, Any], goal: Any) -> str | None:
+    """The action's evidence against the goal's success criterion (None: no verdict)."""
+    from workbench.success_check import action_success_check
+
+    check = action_success_check(action, goal)
+    return None if check is None else check.text
 
 
 def _expected(action: dict[str, Any]) -> str | None:
@@ -173,17 +183,20 @@ def write_actions(wb: Any, title: str, data: ReportData) -> Worksheet:
         w.label("col_date"),
         w.label("col_notes"),
         w.label("col_expected"),
+        w.label("col_success"),
     ]
-    rows = [action_row(i, a) for i, a in enumerate(data.actions, start=1)]
+    goal = data.current_goal
+    rows = [action_row(i, a, goal) for i, a in enumerate(data.actions, start=1)]
     last = write_table(
-        ws, top, head, rows, wrap_columns=(2, 4, 9, 10), number_formats={8: "yyyy-mm-dd"}
+        ws, top, head, rows, wrap_columns=(2, 4, 9, 10, 11), number_formats={8: "yyyy-mm-dd"}
     )
     wrap_header(ws, top, len(head), WIDTHS)
     for r, action in enumerate(data.actions, start=top + 1):
         fill = OUTCOME_FILLS.get(outcome_kind(action))
         if fill is not None:
             ws.cell(row=r, column=7).fill = fill
-    fit_table_heights(ws, top + 1, last, {2: WIDTHS[2], 4: WIDTHS[4], 9: WIDTHS[9], 10: WIDTHS[10]})
+    wrapped = {c: WIDTHS[c] for c in (2, 4, 9, 10, 11)}
+    fit_table_heights(ws, top + 1, last, wrapped)
     freeze_below(ws, top + 1)
-    ws.auto_filter.ref = f"A{top}:J{last}"
+    ws.auto_filter.ref = f"A{top}:K{last}"
     return ws

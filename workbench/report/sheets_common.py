@@ -50,11 +50,17 @@ class ReportData:
     recipe_steps: list[dict[str, Any]] | None = None  # a project's recipe (None: result's)
     notes: str = ""  # the project's notes
     warnings: list[str] = field(default_factory=list)  # shown first: stale results, moved data
+    goal: Any = None  # the project's goal now (its success criterion may be newer than result's)
     written: dt.datetime = field(default_factory=dt.datetime.now)
 
     @property
     def target(self) -> str:
         return str(self.result.goal.target)
+
+    @property
+    def current_goal(self) -> Any:
+        """The project's goal when known, else the one the analysis was run with."""
+        return self.goal if self.goal is not None else self.result.goal
 
     @property
     def is_class_goal(self) -> bool:

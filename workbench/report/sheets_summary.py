@@ -91,8 +91,10 @@ def _goal(ws: Worksheet, row: int, data: ReportData) -> int:
     text = w.goal_sentence(str(goal.direction), data.target, goal.positive_class)
     rule = goal.focus_rule
     text += " " + w.focus_sentence(rule.describe(data.target), len(result.focus_rows))
-    if goal.success is not None:
-        text += " " + w.success_sentence(float(goal.success), data.target)
+    now = data.current_goal  # the criterion may have been set after the analysis ran
+    success = now.success if getattr(now, "target", None) == goal.target else goal.success
+    if success is not None:
+        text += " " + w.success_sentence(float(success), data.target)
     return paragraph(ws, row, text, FULL)
 
 

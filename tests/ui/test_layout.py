@@ -68,3 +68,14 @@ def test_at_first_start_the_window_is_no_larger_than_the_screen(qtbot):
     qtbot.addWidget(window)
     free = window.screen().availableGeometry()
     assert window.height() <= free.height() and window.y() >= free.y()
+
+
+def test_every_action_log_column_shows_without_scrolling_sideways(qtbot, demo_window):
+    """The action log's columns (the success verdict is the last) fit a 1280-px window."""
+    window = demo_window
+    actions = window.pane_named("ActionsPane")
+    window.go(window.panes.index(actions))
+    qtbot.waitUntil(lambda: actions.table.rowCount() > 0, timeout=10_000)
+    table = actions.table
+    used = sum(table.columnWidth(c) for c in range(table.columnCount()))
+    assert used <= table.viewport().width(), (used, table.viewport().width())

@@ -130,7 +130,7 @@ def action_details(action: Action, goal: Any = None) -> str:
 
 
 MIN_COLUMN_WIDTH = 90
-MAX_COLUMN_WIDTH = 260  # long titles and changes wrap; a 1280-px window shows every column
+MAX_COLUMN_WIDTH = 220  # long titles and changes wrap; a 1280-px window shows all 8 columns
 
 
 class ActionsPane(Pane):

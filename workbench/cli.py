@@ -11,7 +11,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.cli_json import write_json
-from workbench.cli_values import check_sheet, group_size, row_number
+from workbench.cli_values import add_load_options, check_sheet, group_size
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.jobs import Cancelled, JobContext
@@ -26,19 +26,6 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a Unix tool exits with when its re
 
 def _split_list(text: str | None) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()] if text else []
-
-
-def _add_load_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("data", help=_("the CSV, TSV, TXT or Excel file to read"))
-    p.add_argument(
-        "--sheet", help=_("the workbook sheet to read (default: the first with a table)")
-    )
-    p.add_argument(
-        "--header-row",
-        type=row_number,
-        metavar="N",
-        help=_("the row (1 = first) that holds the column names (default: found automatically)"),
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,13 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     prof = sub.add_parser("profile", help=_("check a data file's quality and print a summary"))
-    _add_load_options(prof)
+    add_load_options(prof)
     prof.add_argument("--target", help=_("the column you want to improve (enables target checks)"))
     prof.add_argument("--time", help=_("the column that holds the time of each row"))
     prof.add_argument("--json", metavar="FILE", help=_("also write the profile and alerts as JSON"))
 
     ana = sub.add_parser("analyze", help=_("fit a model, explain it and find cause groups"))
-    _add_load_options(ana)
+    add_load_options(ana)
     ana.add_argument("--target", required=True, help=_("the column you want to improve"))
     ana.add_argument("--goal", choices=["maximize", "minimize"], default=None)
     ana.add_argument(

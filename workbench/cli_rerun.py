@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 
 from workbench.cli_json import write_json
-from workbench.cli_values import check_sheet, row_number
+from workbench.cli_values import add_load_options, check_sheet
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.jobs import JobContext
@@ -35,16 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help=_("re-apply a saved project to a new file: drift, scores, model check"),
     )
     p.add_argument("project", help=_("the project file (.wbproj) to re-apply"))
-    p.add_argument("data", help=_("the new CSV, TSV, TXT or Excel file"))
-    p.add_argument(
-        "--sheet", help=_("the workbook sheet to read (default: the first with a table)")
-    )
-    p.add_argument(
-        "--header-row",
-        type=row_number,
-        metavar="N",
-        help=_("the row (1 = first) that holds the column names (default: found automatically)"),
-    )
+    add_load_options(p, _("the new CSV, TSV, TXT or Excel file"))
     p.add_argument(
         "--append",
         action="store_true",

@@ -77,3 +77,17 @@ def check_sheet(args: argparse.Namespace) -> None:
             ),
             _("Leave out --sheet to read the file as it is."),
         )
+
+
+def add_load_options(p: argparse.ArgumentParser, data_help: str | None = None) -> None:
+    """The data file and how to read it: the positional file, ``--sheet``, ``--header-row``."""
+    p.add_argument("data", help=data_help or _("the CSV, TSV, TXT or Excel file to read"))
+    p.add_argument(
+        "--sheet", help=_("the workbook sheet to read (default: the first with a table)")
+    )
+    p.add_argument(
+        "--header-row",
+        type=row_number,
+        metavar="N",
+        help=_("the row (1 = first) that holds the column names (default: found automatically)"),
+    )

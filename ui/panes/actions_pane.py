@@ -17,14 +17,12 @@ from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
 from ui.controller import ProjectController
 from ui.panes.action_dialog import ActionDialog
 from ui.panes.base import Pane
+from ui.widgets.record_table import record_table
 from workbench.actions import Action, actions_from_json, new_action, update_action
 from workbench.actions_wording import added_to_library, change_text, outcome_word, status_word
 from workbench.errors import WorkbenchError
@@ -145,14 +144,7 @@ class ActionsPane(Pane):
         self.empty = QLabel(EMPTY)
         self.empty.setObjectName("empty")
         self.empty.setWordWrap(True)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setObjectName("actions")
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(True)
+        self.table = record_table(HEADERS, "actions")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

@@ -16,7 +16,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -65,6 +63,7 @@ from ui.panes.library_text import (
     SEARCHING,
     TITLE,
 )
+from ui.widgets.record_table import record_table
 from workbench.actions import Outcome
 from workbench.actions_wording import change_text, outcome_word
 from workbench.library_search import LibraryQuery, LibraryView, browse_library, source_project
@@ -149,14 +148,7 @@ class LibraryPane(Pane):
             combo.activated.connect(lambda _i: self.search())
         self._fill_choice(self.factor_combo, [])
         self._fill_choice(self.project_combo, [])
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setObjectName("entries")
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(True)
+        self.table = record_table(HEADERS, "entries")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

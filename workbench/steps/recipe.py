@@ -45,6 +45,7 @@ from workbench.i18n import _
 from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps import recipe_ops, recipe_wording
+from workbench.steps.profile import fallback_kind
 from workbench.steps.recipe_check import (
     COMMON_OPTIONAL,
     refuse,
@@ -52,7 +53,6 @@ from workbench.steps.recipe_check import (
 )
 from workbench.steps.recipe_outcome import Outcome, StepSkipped
 from workbench.steps.recipe_report import RecipeResult, StepReport
-from workbench.steps.recipe_values import kind_from_dtype
 
 __all__ = ["RECIPE_VERSION", "Recipe", "RecipeCache", "apply_recipe"]
 
@@ -321,4 +321,4 @@ def _with_effect(report: StepReport) -> StepReport:
 def _kind(frame: pd.DataFrame, kinds: dict[str, ColumnKind], column: str) -> ColumnKind:
     if column in kinds:
         return ColumnKind(kinds[column])
-    return kind_from_dtype(frame[column])
+    return fallback_kind(frame[column])

@@ -18,6 +18,7 @@ import pandas as pd
 from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext
 from workbench.steps import recipe_wording as wording
+from workbench.steps.profile import fallback_kind
 from workbench.steps.recipe_outcome import Outcome, StepSkipped, replace_column
 from workbench.steps.recipe_values import (
     as_bool,
@@ -25,7 +26,6 @@ from workbench.steps.recipe_values import (
     as_timestamp,
     codes_and_uniques,
     is_number_series,
-    kind_from_dtype,
     value_text,
 )
 
@@ -172,7 +172,7 @@ def _features(
         if c == target or str(c) in not_predictors:
             continue
         col = frame[c]
-        feature = _feature(col.iloc[rows], kinds.get(c) or kind_from_dtype(col))
+        feature = _feature(col.iloc[rows], kinds.get(c) or fallback_kind(col))
         if feature is not None:
             parts[f"f{len(used)}"] = feature
             used.append(str(c))
@@ -198,7 +198,7 @@ def _fill_by_model(
     ctx: JobContext,
     not_predictors: frozenset[str] = frozenset(),
 ) -> tuple[pd.Series, str | None, dict[str, Any]]:
-    kind = kinds.get(name) or kind_from_dtype(col)
+    kind = kinds.get(name) or fallback_kind(col)
     regress = is_number_series(col)
     if not regress and (
         kind in (ColumnKind.TEXT, ColumnKind.ID) or pd.api.types.is_datetime64_any_dtype(col)

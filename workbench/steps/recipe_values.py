@@ -14,22 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.io.table import ColumnKind
-
 
 def is_number_series(col: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-
-
-def kind_from_dtype(col: pd.Series) -> ColumnKind:
-    """A column's kind read from its dtype, for columns the caller gave no kind for."""
-    if pd.api.types.is_bool_dtype(col):
-        return ColumnKind.BOOLEAN
-    if pd.api.types.is_numeric_dtype(col):
-        return ColumnKind.NUMERIC
-    if pd.api.types.is_datetime64_any_dtype(col):
-        return ColumnKind.DATETIME
-    return ColumnKind.CATEGORICAL
 
 
 def value_text(value: Any) -> str:

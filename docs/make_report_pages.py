@@ -36,8 +36,8 @@ def _child(language: str, folder: Path) -> None:
     from openpyxl import load_workbook
 
     from workbench.i18n import set_language
-    from workbench.io.project_file import open_project
     from workbench.report.report_xlsx import write_report
+    from workbench.store.project_file import open_project
 
     set_language(language)
     report = folder / "report.xlsx"

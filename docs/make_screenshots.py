@@ -40,8 +40,8 @@ def _shots(language: str, sizes: list[tuple[int, int]]) -> None:
     """Runs in the child process: open the app and grab each screen at each size."""
     sys.path.insert(0, str(ROOT))
     from ui.app import setup_application
-    from workbench.io.project_file import open_project
-    from workbench.library import Library
+    from workbench.feedback.library import Library
+    from workbench.store.project_file import open_project
 
     demo = ROOT / "resources" / "demo"
     library = Library()

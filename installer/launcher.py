@@ -123,10 +123,10 @@ def check_native_parts() -> list[str]:
         # report (openpyxl), the experiment library (sqlite3) and the statistics (scipy.stats).
         import tempfile
 
-        from workbench.evidence import compare
-        from workbench.io.project_file import open_project, save_project
-        from workbench.library import Library
+        from workbench.feedback.evidence import compare
+        from workbench.feedback.library import Library
         from workbench.report.report_xlsx import write_report
+        from workbench.store.project_file import open_project, save_project
 
         base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[1]))
         project = open_project(base / "resources" / "demo" / "demo.wbproj", check_source_file=False)

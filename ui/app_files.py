@@ -77,7 +77,7 @@ class ProjectFiles(_Base):
         if pane is not None and hasattr(pane, "load_file"):
             pane.load_file(path)
         else:  # no Data pane in this build: load with the default options
-            from workbench.io.table import LoadOptions
+            from workbench.tables.table import LoadOptions
             from workbench.workflow import load_data
 
             self.controller.runner.start(
@@ -227,7 +227,7 @@ class ProjectFiles(_Base):
         self.controller.runner.cancel(AUTOSAVE_JOB)
 
         def on_success(_written: Path) -> None:
-            from workbench.autosave import discard_recovery
+            from workbench.store.autosave import discard_recovery
 
             if total_revision(project) != revision:
                 project.dirty = True  # edited while saving: those edits are not in the file
@@ -283,7 +283,7 @@ class ProjectFiles(_Base):
         if project is not self.project:
             return
         if getattr(self, "_saved_revision", None) == (id(project), total_revision(project)):
-            from workbench.autosave import discard_recovery
+            from workbench.store.autosave import discard_recovery
 
             project.dirty = False
             discard_recovery()
@@ -291,7 +291,7 @@ class ProjectFiles(_Base):
 
     def offer_recovery(self) -> bool:
         """After a crash: offer the autosaved work; True when a restore was started."""
-        from workbench.autosave import discard_recovery, find_recovery
+        from workbench.store.autosave import discard_recovery, find_recovery
 
         recovery = find_recovery()
         if recovery is None:

@@ -31,13 +31,13 @@ DEMO_PROJECT = resource_path("demo", "demo.wbproj")
 
 # -- job functions (run on a pool thread; ctx first, as JobRunner calls them) -------------
 def open_job(ctx: JobContext, path: Path) -> Project:
-    from workbench.io.project_file import open_project
+    from workbench.store.project_file import open_project
 
     return open_project(path, ctx)
 
 
 def save_job(ctx: JobContext, project: Project, path: Path) -> Path:
-    from workbench.io.project_file import save_project
+    from workbench.store.project_file import save_project
 
     return save_project(project, path, ctx)
 
@@ -49,7 +49,7 @@ def save_masked_job(ctx: JobContext, project: Project, path: Path) -> list[str]:
 
 
 def autosave_job(ctx: JobContext, project: Project, original: str | None) -> Path | None:
-    from workbench.autosave import autosave
+    from workbench.store.autosave import autosave
 
     return autosave(project, original, ctx)
 

@@ -330,7 +330,7 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         if answer == buttons.Save:
             self.save(then=proceed)
         elif answer == buttons.Discard:
-            from workbench.autosave import discard_recovery
+            from workbench.store.autosave import discard_recovery
 
             self.controller.runner.cancel(AUTOSAVE_JOB)
             discard_recovery()
@@ -388,7 +388,7 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
             if not answered_now:
                 event.ignore()
                 return
-        from workbench.autosave import discard_recovery
+        from workbench.store.autosave import discard_recovery
 
         self.autosave_timer.stop()
         self.prefs.window_geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")

@@ -1,7 +1,7 @@
 """Settings ▸ Experiment library: the personal library, or a shared team folder.
 
 Several engineers can point at the same network folder. The library keeps that safe by itself
-(:mod:`workbench.library`): every write is one ``BEGIN IMMEDIATE`` transaction with a busy
+(:mod:`workbench.feedback.library`): every write is one ``BEGIN IMMEDIATE`` transaction with a busy
 timeout, and on a network share it uses SQLite's rollback journal instead of WAL (WAL needs
 shared memory on one machine). The dialog checks the folder by opening the library there, in a
 job, before the choice is kept: a folder that cannot be used is said at once, not at the first
@@ -45,7 +45,7 @@ JOB = "library-settings"
 
 def _open_library(_ctx, folder: str | None) -> str:
     """Job: open (and create if needed) the library in ``folder``; returns its file path."""
-    from workbench.library import Library
+    from workbench.feedback.library import Library
 
     return str(Library(folder).path)
 
@@ -56,7 +56,7 @@ class LibrarySettingsDialog(QDialog):
 
     def __init__(self, folder: str, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from workbench.library import default_library_path
+        from workbench.feedback.library import default_library_path
         from workbench.paths import user_data_dir
 
         self.setWindowTitle(TITLE)

@@ -72,7 +72,7 @@ def load_preferences() -> Preferences:
 
 def save_preferences(prefs: Preferences) -> None:
     """Write the preferences atomically; a failure to write is ignored (not worth an error)."""
-    from workbench.io.atomic import write_text_atomic
+    from workbench.atomic import write_text_atomic
 
     with contextlib.suppress(OSError):
         write_text_atomic(

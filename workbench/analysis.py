@@ -25,7 +25,6 @@ from typing import Any
 import pandas as pd
 
 from workbench.errors import AnalysisError
-from workbench.io.table import ColumnKind, LoadedTable, LoadOptions
 from workbench.jobs import JobContext, ensure_context
 from workbench.numbers_format import format_label, format_number
 from workbench.steps import causes_wording as words
@@ -38,6 +37,7 @@ from workbench.steps.causes import (
 )
 from workbench.steps.goal import Direction, Goal, Task, infer_task, parse_focus, select_focus
 from workbench.steps.recipe_wording import reword_report
+from workbench.tables.table import ColumnKind, LoadedTable, LoadOptions
 
 SCHEMA = 1
 DEFAULT_FOCUS_SHARE = "5%"
@@ -274,9 +274,9 @@ def _json_num(x: Any) -> float | None:
 
 def write_cluster_rows(result: AnalysisResult, path: str | os.PathLike[str]) -> None:
     """Write :meth:`AnalysisResult.cluster_rows` as a UTF-8 CSV (atomically)."""
+    from workbench.atomic import write_text_atomic
     from workbench.errors import WorkbenchError
     from workbench.i18n import _
-    from workbench.io.atomic import write_text_atomic
 
     text = result.cluster_rows().to_csv(index=False, lineterminator="\n")
     try:
@@ -403,12 +403,12 @@ def run_analysis(
     usable signal is not an error: the result says so and shows no cause groups.
     ``in_process`` clusters in a worker process (the GUI's choice: HDBSCAN holds the GIL).
     """
-    from workbench.io.loader import load_table
     from workbench.steps.explain import DEFAULT_SAMPLE_SIZE, explain_model
     from workbench.steps.modeling import fit_model
     from workbench.steps.quality import assess_quality
     from workbench.steps.recipe import apply_recipe
     from workbench.steps.roles import assign_roles, check_columns, explicit_roles
+    from workbench.tables.loader import load_table
 
     ctx = ensure_context(ctx)
     timings: dict[str, float] = {}

@@ -111,9 +111,9 @@ class _ConsoleProgress:
 
 def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.cli_text import format_profile
-    from workbench.io.loader import load_table
-    from workbench.io.table import LoadOptions
     from workbench.steps.quality import assess_quality
+    from workbench.tables.loader import load_table
+    from workbench.tables.table import LoadOptions
 
     check_sheet(args)
     options = LoadOptions(sheet=args.sheet, header_row=args.header_row)
@@ -191,7 +191,7 @@ def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
     if args.clusters:
         write_cluster_rows(result, Path(args.clusters))
     if args.project:
-        from workbench.io.project_file import project_from_analysis, save_project
+        from workbench.store.project_file import project_from_analysis, save_project
 
         path = Path(args.project)
         project = project_from_analysis(result, name=path.stem)
@@ -212,8 +212,8 @@ def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
 
 
 def _run_report(args: argparse.Namespace, ctx: JobContext) -> int:
-    from workbench.io.project_file import open_project
     from workbench.report.report_xlsx import write_report
+    from workbench.store.project_file import open_project
 
     project = open_project(args.project, ctx.sub(0.0, 0.5))
     write_report(project, Path(args.report), ctx.sub(0.5, 1.0))
@@ -222,7 +222,7 @@ def _run_report(args: argparse.Namespace, ctx: JobContext) -> int:
 
 
 def _run_info(args: argparse.Namespace, ctx: JobContext) -> int:
-    from workbench.io.project_info import describe_project
+    from workbench.store.project_info import describe_project
 
     print("\n".join(describe_project(args.project)))
     return 0

@@ -12,10 +12,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from workbench import actions_wording as words
 from workbench.cli_values import date_option
 from workbench.errors import WorkbenchError
-from workbench.evidence import evidence_sentence
+from workbench.feedback import actions_wording as words
+from workbench.feedback.evidence import evidence_sentence
 from workbench.i18n import _
 from workbench.jobs import JobContext
 
@@ -73,7 +73,7 @@ def add_parsers(sub: Any) -> None:
 
 
 def _library(path: str | None) -> Any:
-    from workbench.library import Library
+    from workbench.feedback.library import Library
 
     library = Library(path)
     if library.notice:
@@ -111,8 +111,8 @@ def run_library(args: argparse.Namespace, ctx: JobContext) -> int:
 
 def run_actions(args: argparse.Namespace, ctx: JobContext) -> int:
     """``workbench actions PROJECT [--add ... | --log ID ...]``."""
-    from workbench.actions import actions_from_json
-    from workbench.io.project_file import open_project, save_project
+    from workbench.feedback.actions import actions_from_json
+    from workbench.store.project_file import open_project, save_project
 
     path = Path(args.project)
     project = open_project(path, ctx.sub(0.0, 0.3), check_source_file=False)
@@ -146,7 +146,7 @@ def run_actions(args: argparse.Namespace, ctx: JobContext) -> int:
 
 def _add(project: Any, args: argparse.Namespace) -> tuple[Any, list[str]]:
     """The new action (added to ``project``) and the factors to look up in the library."""
-    from workbench.actions import action_from_group, new_action
+    from workbench.feedback.actions import action_from_group, new_action
     from workbench.project import Section
 
     fields = {
@@ -198,7 +198,7 @@ def _warn_tried_before(factors: list[str], library_path: str | None) -> None:
 
 
 def _sample(file_col: str | None, values: str | None, ctx: JobContext) -> Any:
-    from workbench.evidence_samples import sample_from_file, sample_from_text
+    from workbench.feedback.evidence_samples import sample_from_file, sample_from_text
 
     if values:
         return sample_from_text(values)
@@ -214,10 +214,10 @@ def _sample(file_col: str | None, values: str | None, ctx: JobContext) -> Any:
 
 
 def _log(project: Any, args: argparse.Namespace, ctx: JobContext) -> Any:
-    from workbench.actions import actions_from_json, find_action, update_action
-    from workbench.evidence import compare
+    from workbench.feedback.actions import actions_from_json, find_action, update_action
+    from workbench.feedback.evidence import compare
+    from workbench.feedback.success_check import action_success_check
     from workbench.project import Section
-    from workbench.success_check import action_success_check
 
     if not args.outcome:
         raise WorkbenchError(

@@ -12,7 +12,7 @@ from workbench.i18n import _
 
 def write_json(path: str | Path, data: Any) -> None:
     """Write ``data`` as indented UTF-8 JSON to ``path`` (temporary file, then rename)."""
-    from workbench.io.atomic import write_text_atomic
+    from workbench.atomic import write_text_atomic
 
     try:
         write_text_atomic(Path(path), json.dumps(data, ensure_ascii=False, indent=2, default=str))

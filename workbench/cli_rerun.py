@@ -84,10 +84,10 @@ def _check(args: argparse.Namespace) -> None:
 
 def run_rerun(args: argparse.Namespace, ctx: JobContext) -> int:
     """Run the command; returns the exit code."""
-    from workbench.io.loader import load_table
-    from workbench.io.project_file import open_project, save_project
-    from workbench.io.table import LoadOptions
     from workbench.rerun import refit_project, rerun_project, write_scores
+    from workbench.store.project_file import open_project, save_project
+    from workbench.tables.loader import load_table
+    from workbench.tables.table import LoadOptions
 
     _check(args)
     project = open_project(args.project, ctx.sub(0.0, 0.1))

@@ -68,7 +68,7 @@ def check_sheet(args: argparse.Namespace) -> None:
     """``--sheet`` names a workbook sheet: on a text file it is a mistake, not a no-op."""
     if not args.sheet:
         return
-    from workbench.io.file_format import EXCEL_FORMATS, detect_format
+    from workbench.tables.file_format import EXCEL_FORMATS, detect_format
 
     if detect_format(args.data) not in (*EXCEL_FORMATS, "encrypted"):
         raise WorkbenchError(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.io.table import ColumnKind, LoadedTable
+from workbench.tables.table import ColumnKind, LoadedTable
 
 Listener = Callable[["Section"], None]
 

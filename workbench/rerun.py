@@ -21,7 +21,6 @@ import pandas as pd
 
 from workbench.errors import AnalysisError, WorkbenchError
 from workbench.i18n import _
-from workbench.io.table import LoadedTable
 from workbench.jobs import JobContext, ensure_context
 from workbench.project import Project, Section
 from workbench.steps import drift_wording as words
@@ -34,6 +33,7 @@ from workbench.steps.replay import (
     conform_types,
 )
 from workbench.steps.scoring import ModelDrift, Scores, measure_model_drift, score_rows
+from workbench.tables.table import LoadedTable
 
 SCHEMA = 1
 
@@ -243,7 +243,7 @@ def rerun_project(
 def write_scores(result: RerunResult, path: str | Path) -> Path:
     """The new rows with their predictions, as CSV (UTF-8 with BOM, so Excel reads Hangul) or
     Excel (.xlsx); written atomically."""
-    from workbench.io.atomic import write_bytes_atomic
+    from workbench.atomic import write_bytes_atomic
 
     path = Path(path)
     table = result.scored_table()

@@ -15,9 +15,9 @@ from typing import Any
 
 from workbench.errors import AnalysisError
 from workbench.i18n import _
-from workbench.io.table import LoadedTable, LoadOptions
 from workbench.jobs import JobContext
 from workbench.project import Project, Section
+from workbench.tables.table import LoadedTable, LoadOptions
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class ModelInputs:
 
 def load_data(ctx: JobContext, path: str | os.PathLike[str], options: LoadOptions) -> LoadedTable:
     """Job: read a data file (never changes it)."""
-    from workbench.io.loader import load_table
+    from workbench.tables.loader import load_table
 
     return load_table(path, options, ctx)
 

@@ -52,7 +52,7 @@ ROLES = {
 
 def make_project(data: Path = DATA):  # -> Project
     from workbench.analysis import run_analysis
-    from workbench.io.project_file import project_from_analysis
+    from workbench.store.project_file import project_from_analysis
 
     result = run_analysis(data, target="efficiency", goal="maximize", focus="top:5%", **ROLES)
     # The demo travels with its CSV: keep the source path relative to the project file.
@@ -70,8 +70,8 @@ def demo_actions(result, project_roles):  # -> list[Action]
     """One action per cause group: the belt-speed route tried, the other two not tried."""
     import numpy as np
 
-    from workbench.actions import Status, action_from_group, update_action
-    from workbench.evidence import compare
+    from workbench.feedback.actions import Status, action_from_group, update_action
+    from workbench.feedback.evidence import compare
 
     rng = np.random.default_rng(7)
     actions = []
@@ -107,7 +107,7 @@ WHEN_DONE = "2026-06-30T17:00:00+00:00"
 
 
 def write(out: Path = OUT) -> Path:
-    from workbench.io.project_file import save_project
+    from workbench.store.project_file import save_project
 
     save_project(make_project(), out)
     out.with_name(out.name + ".bak").unlink(missing_ok=True)

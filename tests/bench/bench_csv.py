@@ -120,8 +120,8 @@ _CHILD = r"""
 import hashlib, json, resource, sys, time
 import pandas as pd
 # Imports are the app's start-up cost, not the load's: both sides import before the clock.
-import workbench.io.csv_reader, workbench.io.types
-from workbench.io.loader import load_table, read_raw
+import workbench.tables.csv_reader, workbench.tables.types
+from workbench.tables.loader import load_table, read_raw
 which, path, encoding = sys.argv[1], sys.argv[2], sys.argv[3]
 t0 = time.perf_counter()
 c0 = time.process_time()
@@ -173,7 +173,7 @@ def _run(which: str, path: Path, encoding: str) -> dict:
 
 
 def _baseline_mb() -> float:
-    code = "import resource, pandas, workbench.io.csv_reader, workbench.io.types; " + (
+    code = "import resource, pandas, workbench.tables.csv_reader, workbench.tables.types; " + (
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

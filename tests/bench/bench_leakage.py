@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_profile import make_frame  # noqa: E402
 
-from workbench.io.table import ColumnKind  # noqa: E402
 from workbench.steps.goal import parse_focus  # noqa: E402
 from workbench.steps.leakage import check_leakage  # noqa: E402
 from workbench.steps.profile import summarize_column  # noqa: E402
 from workbench.steps.quality import assess_quality  # noqa: E402
+from workbench.tables.table import ColumnKind  # noqa: E402
 
 FLAGS = ["고장_A", "고장_B", "고장_C"]
 

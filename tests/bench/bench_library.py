@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from workbench.actions import make_change, new_action, update_action
-from workbench.library import Library
-from workbench.library_entry import entry_from_action, factor_key
+from workbench.feedback.actions import make_change, new_action, update_action
+from workbench.feedback.library import Library
+from workbench.feedback.library_entry import entry_from_action, factor_key
 
 FACTORS = [f"factor_{i}" for i in range(60)]
 OUTCOMES = ["improved", "no_change", "worse", "inconclusive"]

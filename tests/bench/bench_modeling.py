@@ -22,10 +22,10 @@ import pandas as pd
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
-from workbench.io.table import ColumnKind
 from workbench.steps.goal import Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.modeling import fit_model
+from workbench.tables.table import ColumnKind
 
 N_NUMERIC = 44
 N_CATEGORICAL = 5

@@ -34,8 +34,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from workbench.io.table import ColumnKind  # noqa: E402
 from workbench.steps.quality import assess_quality  # noqa: E402
+from workbench.tables.table import ColumnKind  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parent / "_data"
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 def make_table(n: int, seed: int = 0):
     """50 columns: 40 numbers, 6 categories, a flag, a time, an ID, and the target."""
-    from workbench.io.table import ColumnKind, LoadedTable, LoadOptions, SourceInfo
+    from workbench.tables.table import ColumnKind, LoadedTable, LoadOptions, SourceInfo
 
     rng = np.random.default_rng(seed)
     data: dict[str, object] = {}
@@ -78,10 +78,10 @@ def main() -> None:
     import workbench.steps.explain as explain_mod
     import workbench.steps.modeling as modeling_mod
     from workbench.analysis import run_analysis
-    from workbench.io.project_file import open_project, project_from_analysis, save_project
-    from workbench.io.project_info import describe_project
     from workbench.project import Section
     from workbench.steps.model_settings import ModelSettings
+    from workbench.store.project_file import open_project, project_from_analysis, save_project
+    from workbench.store.project_info import describe_project
 
     t0 = time.perf_counter()
     table = make_table(args.rows)

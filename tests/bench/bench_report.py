@@ -26,9 +26,9 @@ import pandas as pd
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
 from workbench.analysis import AnalysisResult, run_analysis
-from workbench.io.table import ColumnKind, LoadedTable, LoadOptions, SourceInfo
 from workbench.report.report_xlsx import write_report
 from workbench.steps.model_settings import ModelSettings
+from workbench.tables.table import ColumnKind, LoadedTable, LoadOptions, SourceInfo
 
 N_NUMERIC = 44
 LEVELS = [["S1", "S2", "S3"], ["L1", "L2", "L3", "L4"], ["주간", "야간"], list("ABCDEFGH")]

@@ -28,12 +28,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from workbench.io.table import ColumnKind
 from workbench.steps.drift import measure_drift
 from workbench.steps.goal import Direction, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.modeling import fit_model
 from workbench.steps.scoring import score_rows
+from workbench.tables.table import ColumnKind
 
 N_NUM, N_CAT = 45, 5
 

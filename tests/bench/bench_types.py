@@ -26,8 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.io.table import LoadOptions
-from workbench.io.types import settle_kinds
+from workbench.tables.table import LoadOptions
+from workbench.tables.types import settle_kinds
 
 DATA = Path(__file__).parent / "_data"
 STR = pd.StringDtype("pyarrow", na_value=np.nan)
@@ -102,7 +102,7 @@ def timed(fn, repeat: int = 3) -> tuple[float, object]:
 
 def bench_reader_file(path: Path) -> None:
     """settle_kinds on what the CSV reader hands over for the CSV benchmark's own file."""
-    from workbench.io.loader import read_raw
+    from workbench.tables.loader import read_raw
 
     t_pd, _ = timed(lambda: pd.read_csv(path), repeat=1)
     t_raw, (_fmt, raw) = timed(lambda: read_raw(path), repeat=1)

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(HERE.parent.parent))
     import pandas as pd
 
-    from workbench.io.loader import load_table, read_raw
+    from workbench.tables.loader import load_table, read_raw
 
     path = DATA / f"bench_{args.rows}x{COLS}.xlsx"
     if not path.exists():
@@ -90,9 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     table = load_table(path)
     ours = time.perf_counter() - t0
     print(f"workbench load_table:                 {ours:7.2f} s  -> {table.frame.shape}")
-    from workbench.io.excel_reader import read_excel_raw
-    from workbench.io.excel_worker import _worker
-    from workbench.io.table import LoadOptions
+    from workbench.tables.excel_reader import read_excel_raw
+    from workbench.tables.excel_worker import _worker
+    from workbench.tables.table import LoadOptions
 
     def best(fn, repeat: int = 3) -> float:
         times = []

@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.actions_wording import num
 from workbench.claim_format import claim_texts, format_value
 from workbench.claims import Claim, recompute
+from workbench.feedback.actions_wording import num
 from workbench.steps.causes_wording import fmt_number
 
 NUMBER = re.compile(r"<?[+−-]?\d[\d,]*(?:\.\d+)?%?")

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.actions import (
+from workbench.errors import WorkbenchError
+from workbench.feedback.actions import (
     Action,
     Outcome,
     SourceGroup,
@@ -21,8 +22,7 @@ from workbench.actions import (
     new_action,
     update_action,
 )
-from workbench.actions_wording import action_line, change_text
-from workbench.errors import WorkbenchError
+from workbench.feedback.actions_wording import action_line, change_text
 from workbench.steps.goal import ColumnRole, Goal
 
 

@@ -8,7 +8,12 @@ import pytest
 
 from tests.core.test_actions import _group
 from workbench import i18n
-from workbench.actions import action_from_group, actions_from_json, actions_to_json, update_action
+from workbench.feedback.actions import (
+    action_from_group,
+    actions_from_json,
+    actions_to_json,
+    update_action,
+)
 from workbench.steps.goal import Goal
 
 
@@ -90,10 +95,10 @@ def test_a_measured_effect_is_kept_when_the_hypothesis_is_said_again(korean) -> 
     hypothesis still states that effect (it said 'not measured' when the effect was lost)."""
     from pathlib import Path
 
-    from workbench.actions import in_reader_language
     from workbench.claim_format import format_value
     from workbench.claims import Claim
-    from workbench.io.project_file import open_project
+    from workbench.feedback.actions import in_reader_language
+    from workbench.store.project_file import open_project
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo.wbproj"
     project = open_project(demo, check_source_file=False)

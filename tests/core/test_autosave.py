@@ -9,12 +9,12 @@ import textwrap
 
 import pandas as pd
 
-from workbench.autosave import autosave, autosave_dir, discard_recovery, find_recovery
-from workbench.io.project_file import open_project
-from workbench.io.table import ColumnKind, LoadedTable, LoadOptions, SourceInfo
 from workbench.paths import user_data_dir
 from workbench.project import Project
 from workbench.steps.goal import Goal
+from workbench.store.autosave import autosave, autosave_dir, discard_recovery, find_recovery
+from workbench.store.project_file import open_project
+from workbench.tables.table import ColumnKind, LoadedTable, LoadOptions, SourceInfo
 
 
 def _project() -> Project:
@@ -77,7 +77,7 @@ def test_recovery_survives_a_crashed_process(tmp_path):
         """
         import os
         import pandas as pd
-        from workbench.autosave import autosave
+        from workbench.store.autosave import autosave
         from workbench.project import Project
         project = Project(name="crashed", notes="오늘 작업")
         project.actions.append({"title": "x"})

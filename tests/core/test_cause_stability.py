@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from workbench.io.project_results import decode_causes, encode_causes
 from workbench.jobs import Cancelled, JobContext
 from workbench.steps.cause_merge import conditions_agree, same_story
 from workbench.steps.cause_profile import Condition
@@ -21,6 +20,7 @@ from workbench.steps.cause_stability import (
 from workbench.steps.causes import CauseGroup, Driver, describe_group, find_cause_groups
 from workbench.steps.explain import ShapValues
 from workbench.steps.goal import Goal
+from workbench.store.project_results import decode_causes, encode_causes
 
 
 def _blobs(sizes, centres, spread=0.05, seed=0):

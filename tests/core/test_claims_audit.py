@@ -19,7 +19,6 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.core import claims_check as check
-from workbench.actions import action_from_group
 from workbench.claim_format import format_value
 from workbench.claim_rows import Selection
 from workbench.claims import (
@@ -32,7 +31,8 @@ from workbench.claims import (
     wrong_claims,
 )
 from workbench.cli import run_command
-from workbench.io.project_file import open_project
+from workbench.feedback.actions import action_from_group
+from workbench.store.project_file import open_project
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "resources" / "demo"
@@ -416,7 +416,7 @@ def test_a_long_table_is_measured_on_a_stated_sample():
 
 def test_the_bundled_demo_project_states_only_recomputed_numbers():
     """resources/demo/demo.wbproj (regenerate it with make_demo_project.py when this fails)."""
-    from workbench.actions import actions_from_json
+    from workbench.feedback.actions import actions_from_json
 
     project = open_project(DEMO / "demo.wbproj", check_source_file=False)
     result = project.result(project_section())

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.io import csv_blocks, csv_reader
-from workbench.io.table import LoadOptions
 from workbench.jobs import Cancelled, JobContext
+from workbench.tables import csv_blocks, csv_reader
+from workbench.tables.table import LoadOptions
 
 
 class Spy:

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from workbench.errors import DataLoadError
-from workbench.io import csv_reader
-from workbench.io.loader import load_table, read_raw
-from workbench.io.table import LoadOptions
 from workbench.jobs import Cancelled, JobContext
+from workbench.tables import csv_reader
+from workbench.tables.loader import load_table, read_raw
+from workbench.tables.table import LoadOptions
 
 
 def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "data.csv") -> Path:
@@ -412,7 +412,7 @@ def test_transcoding_carries_characters_split_between_reads(tmp_path, monkeypatc
 
 
 def test_options_the_reader_does_not_use_are_passed_on(tmp_path):
-    from workbench.io.table import ColumnKind
+    from workbench.tables.table import ColumnKind
 
     given = LoadOptions(dayfirst=True, column_kinds={"code": ColumnKind.ID}, delimiter=";")
     _fmt, table = read_raw(write(tmp_path, "code;v\n1;2\n3;4\n"), given)

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.io.loader import read_raw
-from workbench.io.text_sniff import DELIMITERS
+from workbench.tables.loader import read_raw
+from workbench.tables.text_sniff import DELIMITERS
 
 _LETTERS = "abcxyzABC가나다온도압력불량 '"
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.io import dates as dts
+from workbench.tables import dates as dts
 
 
 def _arr(values: list[str | None]) -> pa.ChunkedArray:

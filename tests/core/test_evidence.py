@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from workbench.errors import WorkbenchError
-from workbench.evidence import (
+from workbench.feedback.evidence import (
     Evidence,
     compare,
     compare_proportions,
 )
-from workbench.evidence_samples import parse_numbers, sample_from_file
+from workbench.feedback.evidence_samples import parse_numbers, sample_from_file
 from workbench.intervals import newcombe_interval, wilson_interval
 
 
@@ -173,7 +173,7 @@ def test_pasted_numbers_round_trip(values):
 
 
 def test_saved_evidence_reads_in_the_readers_language():
-    from workbench.evidence import evidence_sentence, evidence_texts
+    from workbench.feedback.evidence import evidence_sentence, evidence_texts
     from workbench.i18n import set_language
 
     saved = compare([19.4, 19.5, 19.6, 19.3, 19.5], [19.9, 20.0, 19.8, 20.1, 19.9]).to_dict()

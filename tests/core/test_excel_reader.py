@@ -15,10 +15,10 @@ from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from workbench.errors import DataLoadError
-from workbench.io.excel_book import list_sheets
-from workbench.io.loader import load_table, read_raw
-from workbench.io.table import LoadOptions
 from workbench.jobs import Cancelled, JobContext
+from workbench.tables.excel_book import list_sheets
+from workbench.tables.loader import load_table, read_raw
+from workbench.tables.table import LoadOptions
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -452,7 +452,7 @@ def test_warm_up_compiles_the_kernel():
 
 
 def _plant(n: int = 1200, seed: int = 11):
-    from workbench.io.table import ColumnKind as K
+    from workbench.tables.table import ColumnKind as K
 
     r = np.random.default_rng(seed)
     frame = pd.DataFrame(

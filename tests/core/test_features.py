@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import AnalysisError
-from workbench.io.table import ColumnKind as K
 from workbench.steps.features import (
     MAX_LEVELS,
     OTHER_LEVEL,
@@ -17,6 +16,7 @@ from workbench.steps.features import (
     encode_target,
 )
 from workbench.steps.goal import Task
+from workbench.tables.table import ColumnKind as K
 
 NASTY = [
     "온도[℃]",

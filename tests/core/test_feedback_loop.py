@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.actions import action_from_group, actions_from_json
 from workbench.analysis import run_analysis
 from workbench.cli import main
-from workbench.io.project_file import open_project, project_from_analysis, save_project
-from workbench.library import Library
+from workbench.feedback.actions import action_from_group, actions_from_json
+from workbench.feedback.library import Library
 from workbench.project import Project
+from workbench.store.project_file import open_project, project_from_analysis, save_project
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -161,7 +161,7 @@ def test_feedback_loop_end_to_end(tmp_path):
 
 
 def test_library_commands(tmp_path):
-    from workbench.actions import make_change, new_action, update_action
+    from workbench.feedback.actions import make_change, new_action, update_action
 
     lib = Library()
     lib.record(

@@ -5,7 +5,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.io.header_detect import (
+from workbench.tables.header_detect import (
     CellKind,
     ErrorValue,
     Merge,

@@ -227,8 +227,8 @@ def test_switching_language_and_back() -> None:
 
 
 def test_quality_findings_are_the_same_in_both_languages() -> None:
-    from workbench.io.table import ColumnKind
     from workbench.steps.quality import assess_quality
+    from workbench.tables.table import ColumnKind
 
     frame = pd.DataFrame(
         {
@@ -463,8 +463,8 @@ def test_load_notes_are_said_again_in_the_readers_language():
     """A note written while loading in English reads in Korean from a saved project."""
     import json
 
-    from workbench.io import type_notes
-    from workbench.io.table import ColumnKind, LoadNote
+    from workbench.tables import type_notes
+    from workbench.tables.table import ColumnKind, LoadNote
 
     set_language("en")
     notes = [
@@ -491,8 +491,8 @@ def test_load_notes_are_said_again_in_the_readers_language():
 
 
 def test_notes_of_a_loaded_csv_read_in_korean_from_the_saved_project(tmp_path):
-    from workbench.io.loader import load_table
-    from workbench.io.table import LoadNote, LoadOptions
+    from workbench.tables.loader import load_table
+    from workbench.tables.table import LoadNote, LoadOptions
 
     path = tmp_path / "라인.csv"
     rows = [f"R{i:03d};{780 + i % 9};1.234,5" for i in range(40)]

@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.io.loader import load_table
 from workbench.steps.goal import ColumnRole, Exclusion, Goal
 from workbench.steps.leakage_flags import log10_tail
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.modeling import fit_model
 from workbench.steps.quality import Alert, QualityReport, assess_quality
 from workbench.steps.roles import assign_roles
+from workbench.tables.loader import load_table
 
 ROOT = Path(__file__).resolve().parents[2]
 AI4I = ROOT / "tests" / "truth" / "data" / "ai4i2020.csv"
@@ -373,9 +373,9 @@ def test_model_filling_does_not_read_the_target_or_leaks(rng):
 
 
 def test_project_model_run_keeps_target_and_flagged_columns_out_of_filling(rng, tmp_path):
-    from workbench.io.loader import load_table as load
     from workbench.project import Project, Section
     from workbench.steps.recipe import Recipe
+    from workbench.tables.loader import load_table as load
     from workbench.workflow import ModelInputs, cleaned_table, not_predictors
 
     path = tmp_path / "humid.csv"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.io.legacy_codepage import choose_legacy, hangul_counts
-from workbench.io.loader import load_table
+from workbench.tables.legacy_codepage import choose_legacy, hangul_counts
+from workbench.tables.loader import load_table
 
 
 def _encoding_note(table) -> str:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.actions import make_change, new_action, update_action
 from workbench.errors import WorkbenchError
-from workbench.library import Library, default_library_path, tried_before_lines
-from workbench.library_entry import LibraryEntry, entry_from_action
+from workbench.feedback.actions import make_change, new_action, update_action
+from workbench.feedback.library import Library, default_library_path, tried_before_lines
+from workbench.feedback.library_entry import LibraryEntry, entry_from_action
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -152,8 +152,8 @@ _WRITER = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, sys.argv[3])
-    from workbench.actions import make_change, new_action, update_action
-    from workbench.library import Library
+    from workbench.feedback.actions import make_change, new_action, update_action
+    from workbench.feedback.library import Library
     import os, time
     lib = Library(sys.argv[1])
     open(sys.argv[4] + "." + sys.argv[2], "w").close()  # ready

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 
 from workbench.errors import ProjectFileError
-from workbench.io.migrations import CURRENT_SCHEMA, migrate
-from workbench.io.project_archive import read_archive
-from workbench.io.project_file import open_project, save_project
 from workbench.project import Section
 from workbench.steps.goal import ColumnRole, Direction
+from workbench.store.migrations import CURRENT_SCHEMA, migrate
+from workbench.store.project_archive import read_archive
+from workbench.store.project_file import open_project, save_project
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GOLDEN_V0 = DATA / "project_v0.wbproj"

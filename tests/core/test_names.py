@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from workbench.io.names import make_unique_names
+from workbench.tables.names import make_unique_names
 
 
 def test_blank_and_duplicate_names_are_made_unique_and_reported():

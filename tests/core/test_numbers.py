@@ -8,7 +8,7 @@ import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.io import numbers as nums
+from workbench.tables import numbers as nums
 
 
 def _arr(values: list[str | None]) -> pa.ChunkedArray:

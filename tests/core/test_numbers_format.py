@@ -12,7 +12,6 @@ import pytest
 
 from workbench import i18n
 from workbench.cli_text import format_columns
-from workbench.io.loader import load_table
 from workbench.numbers_format import (
     format_label,
     format_number,
@@ -22,6 +21,7 @@ from workbench.numbers_format import (
 )
 from workbench.steps.causes_wording import fmt_number
 from workbench.steps.quality import assess_quality
+from workbench.tables.loader import load_table
 
 
 @pytest.mark.parametrize(

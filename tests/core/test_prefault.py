@@ -9,8 +9,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from workbench.io.csv_columns import empty
-from workbench.io.prefault import Prefaulter
+from workbench.tables.csv_columns import empty
+from workbench.tables.prefault import Prefaulter
 
 
 def _resident_bytes() -> int:

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.io.table import ColumnKind
 from workbench.steps.profile import (
     QUANTILES,
     ColumnProfile,
@@ -23,6 +22,7 @@ from workbench.steps.profile import (
     summarize_column,
 )
 from workbench.steps.quality import assess_quality
+from workbench.tables.table import ColumnKind
 
 
 def profile(col: pd.Series, kind: ColumnKind = ColumnKind.NUMERIC) -> ColumnProfile:

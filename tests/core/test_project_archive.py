@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from workbench.errors import ProjectFileError
-from workbench.io.project_archive import ProjectArchive, read_archive, save_archive
+from workbench.store.project_archive import ProjectArchive, read_archive, save_archive
 
 
 def _archive() -> ProjectArchive:
@@ -116,7 +116,7 @@ def test_kill_during_save_always_leaves_a_file_that_opens(tmp_path):
         f"""
         import numpy as np, pandas as pd, sys
         from pathlib import Path
-        from workbench.io.project_archive import ProjectArchive, save_archive
+        from workbench.store.project_archive import ProjectArchive, save_archive
         frame = pd.DataFrame(np.random.default_rng(0).normal(size=(200_000, 8)),
                              columns=[f"c{{i}}" for i in range(8)])
         arch = ProjectArchive(tables={{"data/snapshot.parquet": frame}})

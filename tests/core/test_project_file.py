@@ -13,12 +13,12 @@ import pytest
 
 from workbench.analysis import run_analysis
 from workbench.errors import ProjectFileError
-from workbench.io.project_archive import read_archive, save_archive
-from workbench.io.project_file import open_project, project_document, save_project
 from workbench.project import Project, Section
 from workbench.steps.goal import ColumnRole
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe
+from workbench.store.project_archive import read_archive, save_archive
+from workbench.store.project_file import open_project, project_document, save_project
 
 
 def _write_data(path, n=400, seed=0, classes=False):
@@ -207,7 +207,7 @@ def test_classification_project_round_trip(tmp_path):
 
 def test_source_changed_or_moved_still_opens_from_the_snapshot(tmp_path):
     data = _write_data(tmp_path / "src.csv", n=200)
-    from workbench.io.loader import load_table
+    from workbench.tables.loader import load_table
 
     project = Project(name="p")
     project.set_table(load_table(data))
@@ -349,7 +349,7 @@ def test_empty_project_round_trip(tmp_path):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from workbench.io.table import ColumnKind, LoadedTable, LoadNote, LoadOptions, SourceInfo  # noqa: E402
+from workbench.tables.table import ColumnKind, LoadedTable, LoadNote, LoadOptions, SourceInfo  # noqa: E402
 
 _TEXT = st.text(
     alphabet=st.one_of(
@@ -537,7 +537,7 @@ def test_saved_sentences_are_said_in_the_readers_language(saved):
 
 def test_info_says_the_verdict_and_groups_in_the_readers_language(saved):
     from workbench.i18n import set_language
-    from workbench.io.project_info import describe_project
+    from workbench.store.project_info import describe_project
 
     _, result, path = saved
     english = "\n".join(describe_project(path))

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.io.loader import load_table
-from workbench.io.punctuation_rows import has_content, punctuation_rows
+from workbench.tables.loader import load_table
+from workbench.tables.punctuation_rows import has_content, punctuation_rows
 
 
 def _rows(n: int, sep: str) -> list[str]:

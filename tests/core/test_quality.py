@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import AnalysisError
-from workbench.io.table import ColumnKind
 from workbench.jobs import Cancelled
 from workbench.steps.quality import Alert, QualityReport, assess_quality
 from workbench.steps.recipe import Recipe, apply_recipe
 from workbench.steps.recipe_check import validate_step
+from workbench.tables.table import ColumnKind
 
 ALERT_KINDS = {
     "missing",

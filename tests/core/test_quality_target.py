@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.io.table import ColumnKind
 from workbench.steps.quality import Alert, assess_quality
+from workbench.tables.table import ColumnKind
 
 N = 1000
 

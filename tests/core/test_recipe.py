@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.errors import WorkbenchError
-from workbench.io.table import ColumnKind
 from workbench.jobs import Cancelled
 from workbench.steps.recipe import Recipe, RecipeCache, apply_recipe
 from workbench.steps.recipe_check import FILTER_OPERATORS, IMPUTE_METHODS, validate_step
+from workbench.tables.table import ColumnKind
 
 K = ColumnKind
 

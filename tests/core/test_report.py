@@ -258,7 +258,7 @@ def test_rewrite_replaces_atomically_and_cancel_writes_nothing(result, tmp_path,
 
 def test_cli_reports_from_a_saved_project_and_refuses_a_damaged_one(result, tmp_path, capsys):
     from workbench.cli import EXIT_USER_ERROR, run_command
-    from workbench.io.project_file import project_from_analysis, save_project
+    from workbench.store.project_file import project_from_analysis, save_project
 
     project = project_from_analysis(result, name="라인 2")
     project.actions = [{"title": "소성온도 810", "outcome": "improved"}]
@@ -324,7 +324,7 @@ def test_every_label_the_sheets_ask_for_exists():
 
 
 def test_stale_results_and_a_changed_source_are_said_first(result, tmp_path):
-    from workbench.io.project_file import open_project, project_from_analysis, save_project
+    from workbench.store.project_file import open_project, project_from_analysis, save_project
 
     project = project_from_analysis(result, name="stale")
     saved = save_project(project, tmp_path / "p.wbproj")
@@ -357,9 +357,9 @@ def test_action_objects_are_read_like_dicts(result, tmp_path):
 
 
 def test_library_failures_and_action_fields_reach_the_report(result, tmp_path, monkeypatch):
-    from workbench.actions import SourceGroup, make_change, new_action, update_action
-    from workbench.evidence import compare
-    from workbench.library import Library
+    from workbench.feedback.actions import SourceGroup, make_change, new_action, update_action
+    from workbench.feedback.evidence import compare
+    from workbench.feedback.library import Library
 
     monkeypatch.setenv("WORKBENCH_LIBRARY", str(tmp_path / "lib"))
     group = result.causes.groups[0]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from workbench.io.project_file import open_project
 from workbench.report.report_xlsx import write_report
 from workbench.report.sheets_common import keep_blocks_together, new_sheet
 from workbench.report.xlsx_style import write_table
+from workbench.store.project_file import open_project
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo.wbproj"
 

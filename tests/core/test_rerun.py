@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.io.project_file import open_project
 from workbench.project import Section
+from workbench.store.project_file import open_project
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "resources" / "demo"
@@ -155,8 +155,8 @@ def test_model_drift_recommends_a_refit_when_the_relationship_changed(next_week:
 
 
 def test_a_file_like_the_training_data_does_not_drift_or_need_a_refit(tmp_path: Path) -> None:
-    from workbench.io.loader import load_table
     from workbench.rerun import rerun_project
+    from workbench.tables.loader import load_table
 
     rows = _demo_rows(2000, seed=11)
     path = tmp_path / "same.csv"
@@ -248,8 +248,8 @@ def test_a_file_without_the_models_columns_is_refused(tmp_path: Path) -> None:
 
 
 def test_unlabelled_rows_are_scored_and_the_missing_target_is_no_change(tmp_path: Path) -> None:
-    from workbench.io.loader import load_table
     from workbench.rerun import rerun_project
+    from workbench.tables.loader import load_table
 
     rows = _demo_rows(300, seed=8).drop(columns=["efficiency"])
     path = tmp_path / "unmeasured.xlsx"
@@ -261,8 +261,8 @@ def test_unlabelled_rows_are_scored_and_the_missing_target_is_no_change(tmp_path
 
 
 def test_without_a_time_column_the_sentence_names_the_training_data() -> None:
-    from workbench.io.table import ColumnKind
     from workbench.steps.drift import measure_drift
+    from workbench.tables.table import ColumnKind
 
     rng = np.random.default_rng(0)
     ref = pd.DataFrame({"x": rng.normal(2.3, 0.2, 5000), "y": rng.normal(0, 1, 5000)})
@@ -280,8 +280,8 @@ def test_without_a_time_column_the_sentence_names_the_training_data() -> None:
 
 def test_drift_is_said_in_korean() -> None:
     from workbench.i18n import set_language
-    from workbench.io.table import ColumnKind
     from workbench.steps.drift import measure_drift
+    from workbench.tables.table import ColumnKind
 
     rng = np.random.default_rng(1)
     ref = pd.DataFrame({"c": rng.choice(["A", "B"], 4000)})
@@ -297,10 +297,10 @@ def test_drift_is_said_in_korean() -> None:
 
 def test_classes_are_scored_with_probability_threshold_and_class(tmp_path: Path) -> None:
     from workbench.analysis import run_analysis
-    from workbench.io.loader import load_table
-    from workbench.io.project_file import project_from_analysis
     from workbench.rerun import rerun_project, write_scores
     from workbench.steps.model_settings import ModelSettings
+    from workbench.store.project_file import project_from_analysis
+    from workbench.tables.loader import load_table
 
     df = pd.read_csv(DEMO / "solar_defects.csv").drop_duplicates()
     old, new = df.iloc[:4000], df.iloc[4000:5500]

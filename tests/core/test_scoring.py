@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.io.table import ColumnKind
 from workbench.steps.goal import Direction, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.modeling import fit_model
 from workbench.steps.scoring import MIN_LABELLED, fold_scores, measure_model_drift, score_rows
+from workbench.tables.table import ColumnKind
 
 
 def _table(n: int, seed: int, flip: bool = False) -> pd.DataFrame:

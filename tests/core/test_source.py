@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 
 from workbench.errors import DataLoadError
-from workbench.io.loader import load_table, read_raw
-from workbench.io.source import Fingerprinter
 from workbench.jobs import Cancelled, JobContext
+from workbench.tables.loader import load_table, read_raw
+from workbench.tables.source import Fingerprinter
 
 
 def sha256(path: Path) -> str:

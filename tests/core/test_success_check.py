@@ -14,15 +14,15 @@ import pytest
 from openpyxl import load_workbook
 
 from workbench import i18n
-from workbench.actions import new_action, update_action
 from workbench.analysis import run_analysis
 from workbench.cli import main
-from workbench.evidence import compare
-from workbench.evidence_wording import signed, success_decimals
-from workbench.io.project_file import open_project, project_from_analysis, save_project
+from workbench.feedback.actions import new_action, update_action
+from workbench.feedback.evidence import compare
+from workbench.feedback.evidence_wording import signed, success_decimals
+from workbench.feedback.success_check import action_success_check, check_success
 from workbench.project import Section
 from workbench.report.report_xlsx import write_report
-from workbench.success_check import action_success_check, check_success
+from workbench.store.project_file import open_project, project_from_analysis, save_project
 
 RNG = np.random.default_rng(7)
 BEFORE = RNG.normal(19.5, 0.10, 20).round(3)

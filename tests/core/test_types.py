@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.io import numbers as nums
-from workbench.io.loader import load_table
-from workbench.io.table import ColumnKind, LoadOptions
-from workbench.io.types import settle_kinds
 from workbench.jobs import Cancelled, JobContext
+from workbench.tables import numbers as nums
+from workbench.tables.loader import load_table
+from workbench.tables.table import ColumnKind, LoadOptions
+from workbench.tables.types import settle_kinds
 
 STR = pd.StringDtype("pyarrow", na_value=np.nan)
 K = ColumnKind

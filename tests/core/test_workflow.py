@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import AnalysisError
-from workbench.io.table import LoadOptions
 from workbench.project import Project, Section
 from workbench.steps.goal import ColumnRole, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe
+from workbench.tables.table import LoadOptions
 from workbench.workflow import ModelInputs, check_quality, load_data, run_model
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"

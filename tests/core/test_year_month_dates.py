@@ -9,9 +9,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from workbench.io import dates as dts
-from workbench.io.loader import load_table
-from workbench.io.table import ColumnKind
+from workbench.tables import dates as dts
+from workbench.tables.loader import load_table
+from workbench.tables.table import ColumnKind
 
 MONTHS = [(y, m) for y in range(2000, 2003) for m in range(1, 13)]
 

@@ -97,7 +97,7 @@ def peak_rss_mb(code: str, *args: str, timeout: float = 300) -> tuple[float, str
 OPEN_AND_PREDICT = """
 import sys
 from workbench.errors import ProjectFileError
-from workbench.io.project_file import open_project
+from workbench.store.project_file import open_project
 from workbench.project import Section
 for path in sys.argv[1:]:
     try:

@@ -19,7 +19,7 @@ from workbench.errors import DataLoadError
 LOAD_ALL = """
 import sys
 from workbench.errors import DataLoadError
-from workbench.io.loader import load_table
+from workbench.tables.loader import load_table
 for path in sys.argv[1:]:
     try:
         table = load_table(path)
@@ -89,7 +89,7 @@ def test_cli_says_damaged_with_exit_2(crafted, case, capsys):
 
 def test_a_panic_in_the_reader_is_the_damaged_message(tmp_path, monkeypatch):
     """pyo3 turns a Rust panic into PanicException, a BaseException: it must not escape."""
-    from workbench.io import excel_reader
+    from workbench.tables import excel_reader
 
     class PanicException(BaseException):  # the name pyo3 gives it (pyo3_runtime)
         pass
@@ -100,14 +100,14 @@ def test_a_panic_in_the_reader_is_the_damaged_message(tmp_path, monkeypatch):
     monkeypatch.setattr(excel_reader, "load_batch", panic)
     path = tmp_path / "book.xlsx"
     path.write_bytes(good_xlsx())
-    from workbench.io.table import LoadOptions
+    from workbench.tables.table import LoadOptions
 
     with pytest.raises(DataLoadError, match="damaged"):
         excel_reader.read_excel_raw(path, "xlsx", LoadOptions())
 
 
 def test_a_good_workbook_still_loads_through_the_worker(tmp_path):
-    from workbench.io.loader import load_table
+    from workbench.tables.loader import load_table
 
     path = tmp_path / "good.xlsx"
     path.write_bytes(good_xlsx())

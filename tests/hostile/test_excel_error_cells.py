@@ -10,8 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from workbench.io.loader import load_table
-from workbench.io.table import ColumnKind
+from workbench.tables.loader import load_table
+from workbench.tables.table import ColumnKind
 
 
 def _book(path, cells: dict[str, str]):

@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.actions import make_change, new_action, update_action
 from workbench.cli import run_command
 from workbench.errors import WorkbenchError
-from workbench.library import Library, tried_before_lines
-from workbench.library_import import MAX_IMPORT_BYTES
+from workbench.feedback.actions import make_change, new_action, update_action
+from workbench.feedback.library import Library, tried_before_lines
+from workbench.feedback.library_import import MAX_IMPORT_BYTES
 
 GOOD = 4
 
@@ -81,7 +81,7 @@ def test_unreadable_rows_are_skipped_counted_and_said_once(tmp_path):
 
 def test_cli_search_and_actions_add_survive_bad_rows(tmp_path, capsys):
     from workbench.analysis import run_analysis
-    from workbench.io.project_file import open_project, project_from_analysis, save_project
+    from workbench.store.project_file import open_project, project_from_analysis, save_project
 
     library = tmp_path / "library.sqlite"
     _library(library)

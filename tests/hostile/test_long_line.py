@@ -17,7 +17,7 @@ TIMINGS = """
 import json, random, sys, tempfile, time
 from pathlib import Path
 from workbench.errors import DataLoadError
-from workbench.io.loader import load_table
+from workbench.tables.loader import load_table
 
 def line(n, kind):
     if kind == "numbers":

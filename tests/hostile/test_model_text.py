@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.hostile.hostile_kit import OPEN_AND_PREDICT, entries, outcomes, run_child, write_entries
-from workbench.io.model_check import ModelTextError, check_model_text
+from workbench.store.model_check import ModelTextError, check_model_text
 
 MODEL = "model/model.txt"
 

@@ -16,12 +16,12 @@ from openpyxl import load_workbook
 
 from workbench.analysis import run_analysis
 from workbench.cli import run_command
-from workbench.io.project_file import open_project, project_from_analysis, save_project
 from workbench.project import Section
 from workbench.report.report_xlsx import write_report
 from workbench.steps.goal import ColumnRole
 from workbench.steps.pii import mask_text, mask_value, masked_labels
 from workbench.steps.pii_copy import masked_project
+from workbench.store.project_file import open_project, project_from_analysis, save_project
 
 PERSONAL = ["작업자", "주민등록번호", "연락처", "이메일"]
 SURNAMES = "김이박최정강조윤장임"
@@ -227,7 +227,7 @@ def test_cli_saves_a_masked_copy(people, tmp_path, capsys):
 def test_cause_groups_on_a_personal_column_quote_it_masked(tmp_path):
     """The user puts the operator's name in the model and the best runs are two operators':
     the groups' sentences, summary, report and an action made from a group show them masked."""
-    from workbench.actions import action_from_group
+    from workbench.feedback.actions import action_from_group
 
     rng = np.random.default_rng(2)
     n = 800

@@ -29,7 +29,7 @@ SNAPSHOT = "data/snapshot.parquet"
 OPEN_ALL = """
 import sys
 from workbench.errors import ProjectFileError
-from workbench.io.project_file import open_project
+from workbench.store.project_file import open_project
 for path in sys.argv[1:]:
     try:
         open_project(path, check_source_file=False)
@@ -116,9 +116,9 @@ def test_results_kept_after_smaller_data_was_loaded_still_open(saved_project, tm
     """The row bound is the largest table the project declares: a model run's own table may
     be larger than data loaded after it (its results are then out of date, not damaged)."""
     from tests.hostile.hostile_kit import write_plant_csv
-    from workbench.io.loader import load_table
-    from workbench.io.project_file import open_project, save_project
     from workbench.project import Section
+    from workbench.store.project_file import open_project, save_project
+    from workbench.tables.loader import load_table
 
     project = open_project(saved_project)
     project.set_table(load_table(write_plant_csv(tmp_path / "small.csv", n=60, seed=1)))

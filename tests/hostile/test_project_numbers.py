@@ -15,8 +15,8 @@ import pytest
 from tests.hostile.hostile_kit import entries, write_entries
 from workbench.cli import EXIT_USER_ERROR, run_command
 from workbench.errors import ProjectFileError
-from workbench.io.project_file import open_project
-from workbench.io.project_info import describe_project
+from workbench.store.project_file import open_project
+from workbench.store.project_info import describe_project
 
 Doc = dict[str, Any]
 

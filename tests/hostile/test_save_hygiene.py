@@ -19,11 +19,11 @@ import pandas as pd
 import pytest
 
 from tests.hostile.hostile_kit import ROOT
+from workbench import atomic
+from workbench.atomic import write_bytes_atomic
 from workbench.cli import run_command
 from workbench.errors import ProjectFileError
-from workbench.io import atomic
-from workbench.io.atomic import write_bytes_atomic
-from workbench.io.project_archive import ProjectArchive, read_archive, save_archive
+from workbench.store.project_archive import ProjectArchive, read_archive, save_archive
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes and umask")
 
@@ -45,7 +45,7 @@ def test_temp_files_of_killed_saves_are_removed_on_the_next_save_and_open(tmp_pa
         f"""
         import numpy as np, pandas as pd
         from pathlib import Path
-        from workbench.io.project_archive import ProjectArchive, save_archive
+        from workbench.store.project_archive import ProjectArchive, save_archive
         frame = pd.DataFrame(np.random.default_rng(0).normal(size=(300_000, 6)),
                              columns=[f"c{{i}}" for i in range(6)])
         arch = ProjectArchive(tables={{"data/snapshot.parquet": frame}})

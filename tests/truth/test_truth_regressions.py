@@ -88,8 +88,8 @@ def test_the_power_failures_at_low_and_high_power_stay_two_groups(runs):
 def test_every_planted_leak_is_found(tmp_path, key):
     """The quality check flags each documented or planted leak column of the corpus (the
     bench's 'leak columns planted/found'), with the goal's focus."""
-    from workbench.io.loader import load_table
     from workbench.steps.quality import assess_quality
+    from workbench.tables.loader import load_table
 
     case = build_case(key, tmp_path)
     table = load_table(case.path)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QDate, Qt
 from ui.controller import ProjectController
 from ui.panes.action_dialog import EFFECT_NOT_NUMBER, TITLE_NEEDED
 from ui.panes.actions_pane import EMPTY, ActionsPane
-from workbench.actions import Action, new_action, update_action
+from workbench.feedback.actions import Action, new_action, update_action
 from workbench.project import Project
 
 
@@ -160,8 +160,8 @@ AFTER = "18.6\n18.8\n18.5\n18.9\n18.7\n18.6\n18.8\n18.7"
 def test_evidence_is_compared_stored_and_kept_in_the_library(
     pane, controller, qtbot, tmp_path, monkeypatch
 ):
-    from workbench.evidence import compare
-    from workbench.library import Library
+    from workbench.feedback.evidence import compare
+    from workbench.feedback.library import Library
 
     monkeypatch.setenv("WORKBENCH_LIBRARY", str(tmp_path / "lib"))
     dialog = pane.open_editor(0)

@@ -8,8 +8,8 @@ import pytest
 
 from ui.controller import ProjectController
 from ui.panes.actions_pane import HEADERS, ActionsPane
-from workbench.actions import new_action, update_action
-from workbench.evidence import compare
+from workbench.feedback.actions import new_action, update_action
+from workbench.feedback.evidence import compare
 from workbench.project import Project
 from workbench.steps.goal import Direction, Goal
 
@@ -63,9 +63,9 @@ def test_typing_a_criterion_on_the_goal_step_keeps_the_model_current(qtbot):
 
     from ui.panes.goal_pane import GoalPane
     from workbench.analysis import make_goal
-    from workbench.io.table import LoadOptions
     from workbench.jobs import JobContext
     from workbench.project import Section
+    from workbench.tables.table import LoadOptions
     from workbench.workflow import load_data
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"

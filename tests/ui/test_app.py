@@ -18,11 +18,11 @@ from ui.app import build_window
 from ui.jobs import JobFailure
 from ui.preferences import MAX_RECENT, Preferences, load_preferences, preferences_path
 from ui.widgets.error_dialog import failure_box
-from workbench.autosave import find_recovery
-from workbench.io.loader import load_table
-from workbench.io.project_file import open_project, save_project
-from workbench.io.table import LoadOptions
 from workbench.project import Project, Section
+from workbench.store.autosave import find_recovery
+from workbench.store.project_file import open_project, save_project
+from workbench.tables.loader import load_table
+from workbench.tables.table import LoadOptions
 
 Buttons = QMessageBox.StandardButton
 

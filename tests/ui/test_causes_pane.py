@@ -14,12 +14,12 @@ from ui.main_window import MainWindow
 from ui.panes.actions_pane import ActionsPane
 from ui.panes.causes_pane import CausesPane
 from ui.panes.causes_text import NO_SIGNAL, comparison_rows
-from workbench.actions import Action
 from workbench.analysis import run_analysis
-from workbench.io.project_file import project_from_analysis
+from workbench.feedback.actions import Action
 from workbench.project import Section
 from workbench.steps.goal import ColumnRole
 from workbench.steps.model_settings import ModelSettings
+from workbench.store.project_file import project_from_analysis
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
 CONTROLLABLE = ["firing_temp", "belt_speed", "paste_thickness"]
@@ -274,8 +274,8 @@ def test_not_run_yet(qtbot):
 
 
 def _library_with_failure(path, factor):
-    from workbench.actions import make_change, new_action, update_action
-    from workbench.library import Library
+    from workbench.feedback.actions import make_change, new_action, update_action
+    from workbench.feedback.library import Library
     from workbench.project import Project
 
     action = new_action("Thinner paste", changes=[make_change(factor, "", "< 17")])

@@ -11,10 +11,10 @@ from tests.core import claims_check as check
 from ui.panes.action_dialog import ActionDialog
 from ui.panes.actions_pane import action_details
 from ui.panes.causes_text import comparison_rows, group_item_text
-from workbench.actions import action_from_group
 from workbench.analysis import run_analysis
 from workbench.claim_format import format_value
 from workbench.claims import audit_result
+from workbench.feedback.actions import action_from_group
 from workbench.steps.model_settings import ModelSettings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QFileDialog
 from ui.controller import ProjectController
 from ui.panes.cleaned_export import default_export_path
 from ui.panes.quality_pane import QualityPane
-from workbench.io.loader import load_table
 from workbench.jobs import JobContext
 from workbench.steps.recipe import Recipe
+from workbench.tables.loader import load_table
 from workbench.workflow import cleaned_table
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QTableView
 from ui.controller import ProjectController
 from ui.panes.data_pane import DataPane
 from ui.widgets.frame_model import BLOCK_ROWS, FrameModel
-from workbench.io.table import ColumnKind
+from workbench.tables.table import ColumnKind
 
 
 @pytest.fixture

@@ -60,8 +60,8 @@ def test_language_menu_texts() -> None:
 _RENDER = r"""
 import json, sys
 from pathlib import Path
-from workbench.io.loader import load_table
-from workbench.io.table import LoadOptions
+from workbench.tables.loader import load_table
+from workbench.tables.table import LoadOptions
 from workbench.project import Project
 from PySide6.QtWidgets import QAbstractButton, QApplication
 from ui.app import build_window, setup_application

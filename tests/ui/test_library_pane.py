@@ -12,12 +12,12 @@ from ui.app import build_window
 from ui.controller import ProjectController
 from ui.panes.library_pane import LibraryPane
 from ui.preferences import Preferences, load_preferences
-from workbench.actions import new_action, update_action
-from workbench.io.project_file import save_project
-from workbench.library import Library
-from workbench.library_entry import entry_from_action
-from workbench.library_search import PROJECT_FILE, LibraryQuery, browse_library
+from workbench.feedback.actions import new_action, update_action
+from workbench.feedback.library import Library
+from workbench.feedback.library_entry import entry_from_action
+from workbench.feedback.library_search import PROJECT_FILE, LibraryQuery, browse_library
 from workbench.project import Project
+from workbench.store.project_file import save_project
 
 
 def _logged(title: str, factors: list[str], outcome: str | None, **fields):
@@ -242,7 +242,7 @@ def test_the_personal_library_again_and_a_bad_folder_is_refused(qtbot, tmp_path)
 def test_the_report_reads_the_team_library_too(tmp_path):
     import os
 
-    from workbench.library import default_library_path
+    from workbench.feedback.library import default_library_path
 
     controller = ProjectController()
     controller.set_library_path(str(tmp_path / "team"))

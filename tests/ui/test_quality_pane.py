@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QLabel
 from ui.controller import ProjectController
 from ui.panes.quality_alerts import AlertGroupCard
 from ui.panes.quality_pane import AlertCard, QualityPane
-from workbench.io.loader import load_table
 from workbench.jobs import JobContext
 from workbench.project import Section
 from workbench.steps.goal import ColumnRole, Goal
 from workbench.steps.recipe import Recipe
+from workbench.tables.loader import load_table
 
 
 def _csv(tmp_path):

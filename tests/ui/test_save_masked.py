@@ -9,11 +9,11 @@ from PySide6.QtWidgets import QFileDialog
 
 from ui.app import build_window
 from ui.preferences import Preferences
-from workbench.io.loader import load_table
-from workbench.io.project_file import open_project, save_project
-from workbench.io.table import LoadOptions
 from workbench.project import Project, Section
 from workbench.steps.quality import assess_quality
+from workbench.store.project_file import open_project, save_project
+from workbench.tables.loader import load_table
+from workbench.tables.table import LoadOptions
 
 NAMES = ["김민수", "이영희", "박지훈", "최수빈", "정하늘", "강철수"]
 

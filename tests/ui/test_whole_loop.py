@@ -11,7 +11,7 @@ from ui.app import build_window
 from ui.app_window import resource_path
 from ui.panes.quality_pane import AlertCard
 from ui.preferences import Preferences
-from workbench.actions import Action
+from workbench.feedback.actions import Action
 from workbench.project import Section
 from workbench.steps.goal import ColumnRole
 

@@ -1,6 +1,7 @@
 """The dialog that adds or edits one action of the log: plan, change, and later the outcome.
 
-:meth:`ActionDialog.values` returns the fields as :class:`workbench.actions.Action` names them;
+:meth:`ActionDialog.values` returns the fields as :class:`workbench.feedback.actions.Action` names
+them;
 :meth:`ActionDialog.changed_fields` only those that differ from the action being edited, so the
 action's history records what the user actually changed.
 """
@@ -34,14 +35,14 @@ from PySide6.QtWidgets import (
 
 from ui.jobs import JobRunner
 from ui.panes.evidence_box import EvidenceBox
-from workbench.actions import Action, Outcome, Status
-from workbench.actions_wording import (
+from workbench.feedback.actions import Action, Outcome, Status
+from workbench.feedback.actions_wording import (
     change_text,
     expected_effect_short,
     outcome_word,
     status_word,
 )
-from workbench.evidence import evidence_sentence
+from workbench.feedback.evidence import evidence_sentence
 from workbench.i18n import _
 
 # -- the dialog's sentences ----------------------------------------------------------------------

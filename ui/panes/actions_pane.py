@@ -1,9 +1,11 @@
 """The Actions pane: the log of what the line tries because of the analysis, and what came of it.
 
-Each row is one :class:`workbench.actions.Action` of ``project.actions`` (a saved project may
-hold them as plain dicts; they are read with :func:`workbench.actions.actions_from_json`).
+Each row is one :class:`workbench.feedback.actions.Action` of ``project.actions`` (a saved project
+may
+hold them as plain dicts; they are read with :func:`workbench.feedback.actions.actions_from_json`).
 Add and Edit open :class:`~ui.panes.action_dialog.ActionDialog`; an edit goes through
-:func:`workbench.actions.update_action`, so every change is kept in the action's history, and
+:func:`workbench.feedback.actions.update_action`, so every change is kept in the action's history,
+and
 the project is marked as changed. Below the table, the selected action's hypothesis, changes,
 outcome and history are shown in words.
 """
@@ -32,12 +34,17 @@ from ui.controller import ProjectController
 from ui.panes.action_dialog import ActionDialog
 from ui.panes.base import Pane
 from ui.widgets.record_table import record_table
-from workbench.actions import Action, actions_from_json, new_action, update_action
-from workbench.actions_wording import added_to_library, change_text, outcome_word, status_word
 from workbench.errors import WorkbenchError
+from workbench.feedback.actions import Action, actions_from_json, new_action, update_action
+from workbench.feedback.actions_wording import (
+    added_to_library,
+    change_text,
+    outcome_word,
+    status_word,
+)
+from workbench.feedback.success_check import action_success_check
 from workbench.i18n import _, ngettext
 from workbench.project import Section
-from workbench.success_check import action_success_check
 
 # -- the pane's sentences ------------------------------------------------------------------------
 TITLE = _("Actions")
@@ -303,9 +310,9 @@ class ActionsPane(Pane):
     def record_in_library(self, action: Action) -> None:
         """Keep a logged action in the experiment library, in a job (the library may sit on a
         slow network folder); a library that cannot be used is said below the table."""
-        from workbench.library import Library
-        from workbench.library_entry import entry_from_action
-        from workbench.library_search import PROJECT_FILE
+        from workbench.feedback.library import Library
+        from workbench.feedback.library_entry import entry_from_action
+        from workbench.feedback.library_search import PROJECT_FILE
 
         entry = entry_from_action(action, self.project)  # read the project on the GUI thread
         saved = self.controller.project_path
@@ -347,7 +354,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from ui.panes.causes_pane import demo_project_with_result
-    from workbench.actions import action_from_group
+    from workbench.feedback.actions import action_from_group
 
     app = QApplication.instance() or QApplication(argv)
     controller = ProjectController()

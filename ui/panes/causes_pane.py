@@ -5,7 +5,7 @@ It reads the model run of the Model pane (``Section.MODEL``, an
 importance bars (all rows vs focus rows), a SHAP beeswarm, the dependence plot of the selected
 driver, the cause groups with their plain-language descriptions and controllable marks, and a
 group-vs-rest comparison of the selected group. "Create action" turns the selected group into a
-planned action (:func:`workbench.actions.action_from_group`) and opens the Actions step.
+planned action (:func:`workbench.feedback.actions.action_from_group`) and opens the Actions step.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class CausesPane(Pane):
     """Drivers, beeswarm, dependence, cause groups and "Create action" for one model run."""
 
     title = TITLE
-    action_created = Signal(object)  # the new workbench.actions.Action
+    action_created = Signal(object)  # the new workbench.feedback.actions.Action
 
     def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -340,7 +340,7 @@ class CausesPane(Pane):
         """The library's "Tried before: ..." lines per group id. Queried here, on the GUI
         thread: it is one small SQLite read (~20 ms) per model run shown. A missing, damaged
         or unreachable library only shows its notice; it never breaks the pane."""
-        from workbench.library import tried_before_lines
+        from workbench.feedback.library import tried_before_lines
 
         path = self.controller.library_path
         lines, notice = tried_before_lines(groups, path) if groups else ({}, None)
@@ -387,7 +387,7 @@ class CausesPane(Pane):
     def _on_create_button_clicked(self) -> None:
         """Open the Actions step with the action dialog pre-filled from the selected group:
         the engineer reads and adjusts the proposal; OK adds it to the log, Cancel nothing."""
-        from workbench.actions import action_from_group
+        from workbench.feedback.actions import action_from_group
 
         group = self.selected_group()
         if group is None:
@@ -422,8 +422,8 @@ def demo_project_with_result() -> Any:
     from pathlib import Path
 
     from workbench.analysis import run_analysis
-    from workbench.io.project_file import project_from_analysis
     from workbench.steps.model_settings import ModelSettings
+    from workbench.store.project_file import project_from_analysis
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
     result = run_analysis(

@@ -37,7 +37,7 @@ def written(path: Path, rows: int) -> str:
 
 def export_cleaned_job(ctx: JobContext, table: Any, recipe: Any, path: Path) -> tuple[Path, int]:
     """Job: replay the recipe on ``table`` and write the result to ``path``."""
-    from workbench.io.table_export import export_table
+    from workbench.tables.table_export import export_table
     from workbench.workflow import cleaned_table
 
     frame = cleaned_table(ctx.sub(0.0, 0.5), table, recipe).frame

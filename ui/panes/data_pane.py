@@ -64,8 +64,8 @@ from ui.panes.data_text import (
 )
 from ui.widgets.failure_banner import FailureBanner
 from ui.widgets.frame_model import FrameModel
-from workbench.io.table import ColumnKind, LoadedTable, LoadOptions
 from workbench.jobs import JobContext
+from workbench.tables.table import ColumnKind, LoadedTable, LoadOptions
 
 JOB_OWNER = "data"
 SIZE_SAMPLE_ROWS = 50  # rows looked at to size the preview's columns
@@ -75,8 +75,8 @@ FILE_FILTER = "*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods"
 # -- the job --------------------------------------------------------------------------------
 def load_job(ctx: JobContext, path: str, options: LoadOptions) -> LoadedTable:
     """Job: read ``path`` and make sure a workbook's sheet names are known."""
-    from workbench.io.excel_book import list_sheets
-    from workbench.io.file_format import EXCEL_FORMATS
+    from workbench.tables.excel_book import list_sheets
+    from workbench.tables.file_format import EXCEL_FORMATS
     from workbench.workflow import load_data
 
     table = load_data(ctx, path, options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from workbench.i18n import _, ngettext
-from workbench.io.table import ColumnKind, LoadedTable
+from workbench.tables.table import ColumnKind, LoadedTable
 
 # -- the pane's sentences -----------------------------------------------------------------
 TITLE = _("Data")

@@ -1,5 +1,5 @@
 """The Evidence part of the action dialog: before/after numbers, pasted or read from a data
-file's column, compared with :func:`workbench.evidence.compare` into one plain sentence.
+file's column, compared with :func:`workbench.feedback.evidence.compare` into one plain sentence.
 
 The outcome the engineer picks stays theirs; the evidence sits beside it. :attr:`EvidenceBox.
 evidence` is what the action stores (``Evidence.to_dict()``), or None.
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui.jobs import JobFailure, JobRunner
 from workbench.errors import WorkbenchError
-from workbench.evidence import evidence_texts
+from workbench.feedback.evidence import evidence_texts
 from workbench.i18n import _
 
 # -- the box's sentences -------------------------------------------------------------------------
@@ -138,7 +138,7 @@ class EvidenceBox(QWidget):
         """Read ``column`` of ``path`` into the ``side`` box (in a job when there is a runner)."""
         from pathlib import Path
 
-        from workbench.evidence_samples import sample_from_file
+        from workbench.feedback.evidence_samples import sample_from_file
 
         if not column:
             self._say_error(COLUMN_NEEDED)
@@ -176,7 +176,7 @@ class EvidenceBox(QWidget):
 
     def compare_now(self) -> dict[str, Any] | None:
         """Compare the two sides; on success the result is shown and becomes :attr:`evidence`."""
-        from workbench.evidence import compare
+        from workbench.feedback.evidence import compare
 
         try:
             result = compare(

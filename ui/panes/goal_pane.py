@@ -478,8 +478,8 @@ def demo_project() -> Any:
     from pathlib import Path
 
     from workbench.analysis import make_goal
-    from workbench.io.table import LoadOptions
     from workbench.project import Project
+    from workbench.tables.table import LoadOptions
     from workbench.workflow import load_data
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from workbench.i18n import _, ngettext
-from workbench.io.table import ColumnKind
 from workbench.steps.goal import ColumnRole, Direction, Task
+from workbench.tables.table import ColumnKind
 
 TITLE = _("Goal")
 NO_DATA = _("There is no data yet. Load a data file first; then choose what to improve here.")

@@ -2,7 +2,7 @@
 
 Search by words (title, hypothesis, notes, reasons, factors …), by factor, by outcome and by
 project; the selected entry is shown in words, and "Open its project" opens the project file
-it came from when that file is at hand (:func:`workbench.library_search.source_project`).
+it came from when that file is at hand (:func:`workbench.feedback.library_search.source_project`).
 Reads run as jobs — the library may sit on a shared network folder (Settings ▸ Experiment
 library) — and a library that cannot be read only says so here; it never stops the loop.
 """
@@ -64,9 +64,14 @@ from ui.panes.library_text import (
     TITLE,
 )
 from ui.widgets.record_table import record_table
-from workbench.actions import Outcome
-from workbench.actions_wording import change_text, outcome_word
-from workbench.library_search import LibraryQuery, LibraryView, browse_library, source_project
+from workbench.feedback.actions import Outcome
+from workbench.feedback.actions_wording import change_text, outcome_word
+from workbench.feedback.library_search import (
+    LibraryQuery,
+    LibraryView,
+    browse_library,
+    source_project,
+)
 
 JOB = "library-view"
 TYPING_PAUSE_MS = 300  # search once the user stops typing, not at every key
@@ -324,8 +329,8 @@ def main(argv: list[str]) -> int:
     import tempfile
 
     from ui.app import run_preview
-    from workbench.io.project_file import open_project
-    from workbench.library import Library
+    from workbench.feedback.library import Library
+    from workbench.store.project_file import open_project
 
     os.environ.setdefault("WORKBENCH_HOME", tempfile.mkdtemp(prefix="workbench-library-"))
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo.wbproj"

@@ -428,9 +428,9 @@ def _defect_project() -> Any:
     import pandas as pd
 
     from workbench.analysis import make_goal
-    from workbench.io.table import LoadOptions
     from workbench.jobs import JobContext
     from workbench.project import Project
+    from workbench.tables.table import LoadOptions
     from workbench.workflow import load_data
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"

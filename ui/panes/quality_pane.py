@@ -450,9 +450,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from workbench.io.loader import load_table
     from workbench.steps.goal import Goal
     from workbench.steps.recipe import Recipe
+    from workbench.tables.loader import load_table
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--screenshot", default="")

@@ -72,8 +72,8 @@ def _action_dict(action: Any) -> dict[str, Any]:
     """An action log entry as a plain dict (dicts today; objects with ``to_dict`` later)."""
     import dataclasses
 
-    from workbench.actions import Action, in_reader_language
     from workbench.errors import WorkbenchError
+    from workbench.feedback.actions import Action, in_reader_language
 
     if isinstance(action, dict):
         if not action.get("generated"):
@@ -139,7 +139,7 @@ def write_report(
     :class:`WorkbenchError` with a plain message when there is nothing to report or the file
     cannot be written (e.g. it is open in Excel).
     """
-    from workbench.io.atomic import write_bytes_atomic
+    from workbench.atomic import write_bytes_atomic
 
     ctx = ensure_context(ctx)
     target = Path(path)

@@ -87,7 +87,7 @@ def _first(action: dict[str, Any], keys: Sequence[str]) -> Any:
 def _group(action: dict[str, Any]) -> Any:
     group = action.get("group") or action.get("group_id") or action.get("cause_group")
     source = action.get("source_group")
-    if group is None and isinstance(source, dict):  # workbench.actions.Action.to_dict()
+    if group is None and isinstance(source, dict):  # workbench.feedback.actions.Action.to_dict()
         group = source.get("group_id")
     return w.group_name(int(group)) if isinstance(group, int) else group
 
@@ -106,7 +106,7 @@ def _notes(action: dict[str, Any]) -> str | None:
         parts.append(w.reason_not_tried(reason))
     evidence = action.get("evidence")
     if isinstance(evidence, dict):
-        from workbench.evidence import evidence_sentence
+        from workbench.feedback.evidence import evidence_sentence
 
         sentence = evidence_sentence(evidence).strip()
         if sentence:
@@ -147,7 +147,7 @@ def action_row(i: int, action: dict[str, Any], goal: Any = None) -> list[Any]:
 
 def _success(action: dict[str, Any], goal: Any) -> str | None:
     """The action's evidence against the goal's success criterion (None: no verdict)."""
-    from workbench.success_check import action_success_check
+    from workbench.feedback.success_check import action_success_check
 
     check = action_success_check(action, goal)
     return None if check is None else check.text
@@ -155,7 +155,7 @@ def _success(action: dict[str, Any], goal: Any) -> str | None:
 
 def _expected(action: dict[str, Any]) -> str | None:
     """The action's expected effect from its claim (None: nothing was measured)."""
-    from workbench.actions_wording import expected_effect_short
+    from workbench.feedback.actions_wording import expected_effect_short
 
     effect = action.get("expected_effect")
     return expected_effect_short(effect) or None if isinstance(effect, dict) else None

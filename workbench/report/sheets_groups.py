@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbench.library import tried_before_lines
+from workbench.feedback.library import tried_before_lines
 from workbench.report import report_wording as w
 from workbench.report.sheets_common import (
     LINE_HEIGHT,
@@ -77,7 +77,7 @@ def toward_goal(data: ReportData) -> tuple[bool, str]:
     """(whether the focus rows are where the goal lies, the focus in words): the drivers of a
     group push toward its focus — away from the goal when the focus is a defect class or the
     worst rows."""
-    from workbench.actions import focus_is_to_avoid
+    from workbench.feedback.actions import focus_is_to_avoid
     from workbench.steps.causes_wording import focus_phrase
 
     goal = data.result.goal

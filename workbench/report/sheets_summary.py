@@ -11,7 +11,7 @@ import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench import __version__
-from workbench.library import tried_before_lines
+from workbench.feedback.library import tried_before_lines
 from workbench.report import report_wording as w
 from workbench.report.sheets_actions import outcome_counts
 from workbench.report.sheets_common import (

@@ -51,7 +51,8 @@ def _range(
 
 def action_columns(conditions: Sequence[Any]) -> list[str]:
     """The columns an action from these conditions changes: the controllable ones, else those
-    of unknown controllability (the same choice as :func:`workbench.actions.action_from_group`)."""
+    of unknown controllability (the same choice as
+    :func:`workbench.feedback.actions.action_from_group`)."""
     ctrl = [c.column for c in conditions if c.controllable == "controllable"]
     return ctrl or [c.column for c in conditions if c.controllable == "unknown"]
 

@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps import drift_wording as words
+from workbench.tables.table import ColumnKind
 
 MODERATE = 0.1
 LARGE = 0.25

@@ -21,10 +21,10 @@ import pandas as pd
 
 from workbench.errors import AnalysisError
 from workbench.i18n import _
-from workbench.io.table import ColumnKind
 from workbench.numbers_format import format_label
 from workbench.steps import model_wording as words
 from workbench.steps.goal import Exclusion, Task
+from workbench.tables.table import ColumnKind
 
 #: Above this many levels a categorical keeps its most frequent levels and lumps the rest.
 MAX_LEVELS = 255

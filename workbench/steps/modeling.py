@@ -39,7 +39,6 @@ import pandas as pd
 
 from workbench.errors import AnalysisError
 from workbench.i18n import _
-from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps import boosting
 from workbench.steps import model_wording as words
@@ -52,6 +51,7 @@ from workbench.steps.model_settings import ModelSettings
 from workbench.steps.roles import RoleAssignment, assign_roles, check_columns
 from workbench.steps.validation import HOLDOUT, TIME_ORDERED, ValidationPlan, plan_validation
 from workbench.steps.verdict import judge, model_giveaway, verdict_message
+from workbench.tables.table import ColumnKind
 
 __all__ = ["MAX_CLASSES", "MIN_CLASS_ROWS", "MIN_ROWS", "fit_model"]
 

@@ -153,7 +153,7 @@ def masked_project(project: Project) -> tuple[Project, list[str]]:
 def save_masked_copy(project: Project, path: Any, ctx: Any = None) -> list[str]:
     """Save a copy of ``project`` with its personal data masked to ``path`` (the project itself
     stays as it is: not masked, not marked saved). Returns the masked columns."""
-    from workbench.io.project_file import save_project
+    from workbench.store.project_file import save_project
 
     masked, columns = masked_project(project)
     save_project(masked, path, ctx)

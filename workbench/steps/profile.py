@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.io.table import ColumnKind
+from workbench.tables.table import ColumnKind
 
 QUANTILES: dict[str, float] = {
     "p01": 0.01,

@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import AnalysisError
-from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps import leakage, pii
 from workbench.steps import quality_checks as checks
@@ -43,6 +42,7 @@ from workbench.steps.profile import (
     row_hash_part,
     summarize_column,
 )
+from workbench.tables.table import ColumnKind
 
 __all__ = ["Alert", "QualityReport", "assess_quality"]
 

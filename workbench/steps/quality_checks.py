@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from workbench.io.table import ColumnKind
 from workbench.steps.profile import ColumnSummary, count_between, json_value, quantile_sorted
+from workbench.tables.table import ColumnKind
 
 GROUP_MAX_LEVELS = 50  # a column with more levels does not count as a "group" for missing values
 FEW_ROWS_ERROR = 20

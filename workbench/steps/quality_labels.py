@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from workbench.io.table import ColumnKind
 from workbench.steps.pii import PATTERNS, PII_KIND, mask_match
 from workbench.steps.profile import ColumnSummary
 from workbench.steps.quality_checks import Finding
+from workbench.tables.table import ColumnKind
 
 TEXT_SAMPLE = 2000  # distinct values read by the PII and mixed-type checks
 VARIANT_LEVELS = 2000  # most frequent labels compared by the variant check

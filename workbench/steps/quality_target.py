@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps.profile import ColumnSummary, Levels, json_value
 from workbench.steps.quality_checks import Finding
 from workbench.steps.quality_wording import progress_message
+from workbench.tables.table import ColumnKind
 
 DRIFT_SAMPLE = 20_000  # rows drawn from each period
 RECENT_SHARE = 0.2

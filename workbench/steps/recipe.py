@@ -42,7 +42,6 @@ import pandas as pd
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
-from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps import recipe_ops, recipe_wording
 from workbench.steps.profile import fallback_kind
@@ -53,6 +52,7 @@ from workbench.steps.recipe_check import (
 )
 from workbench.steps.recipe_outcome import Outcome, StepSkipped
 from workbench.steps.recipe_report import RecipeResult, StepReport
+from workbench.tables.table import ColumnKind
 
 __all__ = ["RECIPE_VERSION", "Recipe", "RecipeCache", "apply_recipe"]
 

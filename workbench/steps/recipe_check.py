@@ -17,7 +17,7 @@ import numpy as np
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
-from workbench.io.table import ColumnKind
+from workbench.tables.table import ColumnKind
 
 __all__ = [
     "COMMON_OPTIONAL",

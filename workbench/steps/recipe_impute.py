@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.io.table import ColumnKind
 from workbench.jobs import JobContext
 from workbench.steps import recipe_wording as wording
 from workbench.steps.profile import fallback_kind
@@ -28,6 +27,7 @@ from workbench.steps.recipe_values import (
     is_number_series,
     value_text,
 )
+from workbench.tables.table import ColumnKind
 
 MIN_ROWS_FOR_MODEL = 30  # fewer known values than this: fill by median/mode instead
 MODEL_TREES = 40

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from workbench.i18n import say_join
-from workbench.io.table import ColumnKind, LoadNote
 from workbench.jobs import JobContext
 from workbench.steps import recipe_wording as wording
 from workbench.steps.recipe_outcome import Outcome, StepSkipped, replace_column
@@ -27,6 +26,7 @@ from workbench.steps.recipe_values import (
     match_mask,
     value_text,
 )
+from workbench.tables.table import ColumnKind, LoadNote
 
 
 def _column(frame: pd.DataFrame, step: dict[str, Any]) -> pd.Series:
@@ -298,9 +298,9 @@ def convert_column(
     converted, the loader's notes). Number format and day-first order are decided from the
     column's values, so replaying the step on the same data decides the same way.
     """
-    from workbench.io import dates
-    from workbench.io.text_source import PendingDates, Settings
-    from workbench.io.types import analyse_column
+    from workbench.tables import dates
+    from workbench.tables.text_source import PendingDates, Settings
+    from workbench.tables.types import analyse_column
 
     result = analyse_column(name, col, Settings(None, None, None), force=kind)
     if isinstance(result, PendingDates):

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.io.table import ColumnKind
+from workbench.tables.table import ColumnKind
 
 
 class StepSkipped(Exception):  # noqa: N818 - reads naturally: ``except StepSkipped``

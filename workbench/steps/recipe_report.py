@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.i18n import say_again
-from workbench.io.table import ColumnKind
+from workbench.tables.table import ColumnKind
 
 __all__ = ["RecipeResult", "StepReport"]
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from workbench.i18n import N_, _, ngettext, say, say_n
 
 if TYPE_CHECKING:
-    from workbench.io.table import ColumnKind
     from workbench.steps.recipe_report import StepReport
+    from workbench.tables.table import ColumnKind
 
 MAX_LISTED = 5  # longer lists end in "and N more"
 

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.io.table import ColumnKind, LoadedTable, LoadNote
 from workbench.steps import drift_wording as words
 from workbench.steps.features import OTHER_LEVEL
+from workbench.tables.table import ColumnKind, LoadedTable, LoadNote
 
 
 @dataclass(frozen=True)

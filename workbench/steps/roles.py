@@ -26,10 +26,10 @@ from typing import Any
 import pandas as pd
 
 from workbench.errors import AnalysisError
-from workbench.io.table import ColumnKind
 from workbench.steps import model_wording as words
 from workbench.steps.goal import MODEL_ROLES, ColumnRole, Exclusion
 from workbench.steps.time_order import has_time_order
+from workbench.tables.table import ColumnKind
 
 #: Quality alert kinds that keep a column out of the model by default, in order of precedence.
 FLAG_KINDS = ("leakage", "id_like", "constant")

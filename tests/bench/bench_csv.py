@@ -135,6 +135,13 @@ elif which == "pandas+sha256":  # the fingerprint load_table records, done the p
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     extra = {}
+elif which == "arrow-table":  # load_table with the block reader off: pyarrow's own reader
+    import workbench.tables.csv_reader as csv_reader
+    def _no_blocks(*args, **kwargs):
+        raise csv_reader.NotFast()
+    csv_reader._read_blocks = _no_blocks
+    df = load_table(path).frame
+    extra = {}
 elif which == "reader":
     df = read_raw(path)[1].frame
     extra = {}
@@ -211,6 +218,7 @@ def main() -> None:
             "pandas+sha256": [],
             "reader": [],
             "workbench": [],
+            "arrow-table": [],
         }
         # A new order each round: a read right after one that freed a lot of memory pays
         # for pages the VM took back (measured here: +0.1 s for whoever runs second).
@@ -230,6 +238,14 @@ def main() -> None:
             f"{med['workbench'] / med['pandas']:.2f}x; median of each round's ratio "
             f"{paired:.2f}x | {wb_r['rows']:,} x {wb_r['cols']}, "
             f"detected {wb_r['encoding']!r} {wb_r['delimiter']!r}"
+        )
+        arrow = best["arrow-table"]
+        print(
+            f"{'':6s} same load_table with pyarrow's own table reader instead of the block "
+            f"reader: {arrow['seconds']:.2f} s | block reader speed-up "
+            f"{arrow['seconds'] / wb_r['seconds']:.2f}x (keep it only if >= 1.3x); median of "
+            f"each round's {_paired(runs['arrow-table'], runs['workbench']):.2f}x; peak "
+            f"{max(r['peak_mb'] for r in runs['arrow-table']) - base:.0f} MB above imports"
         )
         same_job = best["pandas+sha256"]
         paired_job = _paired(runs["workbench"], runs["pandas+sha256"])

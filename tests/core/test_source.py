@@ -108,7 +108,7 @@ def test_the_csv_reader_offers_every_byte_it_reads(tmp_path):
 
 
 def test_a_load_cancelled_part_way_stops_its_helper_threads(tmp_path):
-    """Cancel while blocks are parsed: the hashing, prefault and parse threads all end."""
+    """Cancel while blocks are parsed: the hashing and parse threads all end."""
     path = _write(tmp_path, "blocks.csv", _many_rows(400_000))  # about a dozen 2 MB blocks
     seen = []
 
@@ -118,7 +118,7 @@ def test_a_load_cancelled_part_way_stops_its_helper_threads(tmp_path):
             ctx.cancel()
 
     ctx = JobContext(progress)
-    helpers = ("fingerprint", "prefault", "csv-block")
+    helpers = ("fingerprint", "csv-block")
     with pytest.raises(Cancelled):
         load_table(path, ctx=ctx)
     assert max(seen) < 0.9  # stopped part-way, not at the end

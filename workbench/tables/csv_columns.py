@@ -36,10 +36,6 @@ class _Builder:
         """The column's values for rows ``0..n`` (None: convert ``arrow_chunks`` with Arrow)."""
         raise NotImplementedError
 
-    def array(self) -> np.ndarray | None:
-        """The array the rows are written into, if there is one."""
-        return None
-
 
 def empty(capacity: int, dtype: np.dtype) -> np.ndarray:
     """An uninitialised array in memory from the system allocator.
@@ -76,9 +72,6 @@ class _Filled(_Builder):
 
     def finish(self, n: int) -> object:
         return self.values[:n]
-
-    def array(self) -> np.ndarray | None:
-        return self.values
 
 
 class _Integers(_Filled):
@@ -132,9 +125,6 @@ class _Categories(_Builder):
 
     def arrow_chunks(self) -> list[pa.Array]:
         return [c.dictionary_decode() for c in self.chunks]
-
-    def array(self) -> np.ndarray | None:
-        return self.codes
 
 
 class _Chunks(_Builder):

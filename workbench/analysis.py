@@ -27,9 +27,16 @@ from workbench.analysis_result import AnalysisResult
 from workbench.errors import AnalysisError
 from workbench.jobs import JobContext, ensure_context
 from workbench.numbers_format import format_label
-from workbench.project import Project
+from workbench.project import Project, Section
 from workbench.steps import causes_wording as words
-from workbench.steps.goal import Direction, FocusRule, Goal, Task, infer_task, parse_focus
+from workbench.steps.goal import (
+    Direction,
+    FocusRule,
+    Goal,
+    Task,
+    infer_task,
+    parse_focus,
+)
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.quality import QualityReport
 from workbench.steps.recipe import Recipe
@@ -173,6 +180,10 @@ def project_from_options(
     the_goal = make_goal(frame, target, goal, focus, positive_class)
     project = Project(name=name)
     project.set_table(table)
+    project.set_goal(the_goal)
+    for column, role in explicit.items():
+        project.set_role(column, role)
+    project.set_settings(settings if settings is not None else ModelSettings())
     if clean:  # the clean-ups a check of the table as loaded proposes
         raw = assess_quality(
             frame,
@@ -185,10 +196,8 @@ def project_from_options(
         recipe = clean_up_recipe(raw)
         if len(recipe):
             project.set_recipe(recipe)
-    project.set_goal(the_goal)
-    for column, role in explicit.items():
-        project.set_role(column, role)
-    project.set_settings(settings if settings is not None else ModelSettings())
+        else:  # nothing to clean: the table as loaded is the cleaned table, checked already
+            project.set_result(Section.QUALITY, raw)
     return project
 
 

@@ -59,6 +59,8 @@ class AnalysisInputs:
     The user may keep editing the project while the run goes on; the run reads only this.
     ``stamps`` are the input revisions of the quality and model sections at that moment.
     ``min_group_size`` and ``sample_size`` are options of one run (the CLI's), not saved.
+    ``quality``: the project's report when it already describes the cleaned table this run
+    will see (:func:`current_quality`); the run then reuses it instead of checking again.
     """
 
     table: LoadedTable
@@ -70,6 +72,7 @@ class AnalysisInputs:
     stamps: Mapping[Section, Mapping[str, int]] = field(default_factory=dict)
     min_group_size: int | None = None
     sample_size: int | None = None
+    quality: QualityReport | None = field(default=None, compare=False, repr=False)
     cache: RecipeCache | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -100,6 +103,7 @@ class AnalysisInputs:
             stamps={s: project.input_stamp(s) for s in (Section.QUALITY, Section.MODEL)},
             min_group_size=min_group_size,
             sample_size=sample_size,
+            quality=current_quality(project),
             cache=project.recipe_cache,
         )
 
@@ -178,6 +182,26 @@ def not_predictors(project: Project) -> frozenset[str]:
     return frozenset(names)
 
 
+def current_quality(project: Project) -> QualityReport | None:
+    """The project's quality report if a model run may reuse it as the report of its cleaned
+    table: current (data, recipe and goal unchanged since it was made), for the same target,
+    time column and focus. Not when the recipe fills values by model: which columns that
+    filling may read depends on the previous report's leakage flags, so the run checks anew."""
+    report = project.result(Section.QUALITY)
+    goal = project.goal
+    if not isinstance(report, QualityReport) or goal is None or project.is_stale(Section.QUALITY):
+        return None
+    steps = project.recipe.steps if project.recipe is not None else []
+    if any(s.get("op") == "impute" and s.get("method") == "model" for s in steps):
+        return None
+    same = (report.target, report.time, report.focus) == (
+        goal.target,
+        time_column(project.roles),
+        goal.focus.to_text(),
+    )
+    return report if same else None
+
+
 def time_column(roles: Mapping[str, ColumnRole]) -> str | None:
     """The column the user marked as time, if any."""
     return next((c for c, r in roles.items() if ColumnRole(r) == ColumnRole.TIME), None)
@@ -219,7 +243,9 @@ def run_pipeline(
     check_columns([target, *inputs.roles], frame.columns)
 
     t0 = _time.perf_counter()
-    quality = assess_cleaned(part("quality"), cleaned, target, inputs.time, goal.focus)
+    quality = inputs.quality
+    if quality is None or quality.n_rows != len(frame):
+        quality = assess_cleaned(part("quality"), cleaned, target, inputs.time, goal.focus)
     timings["quality"] = _time.perf_counter() - t0
 
     t0 = _time.perf_counter()
@@ -285,8 +311,9 @@ def store_results(project: Project, result: AnalysisResult, inputs: AnalysisInpu
     """Put a run's results on the project (on the GUI thread, in the job's success slot):
     the cleaned table's quality report and the analysis, stamped with the revisions of the
     inputs the run started from."""
-    project.set_result(Section.QUALITY, result.quality, dict(inputs.stamps[Section.QUALITY]))
-    project.set_result(Section.MODEL, result, dict(inputs.stamps[Section.MODEL]))
+    for section, value in ((Section.QUALITY, result.quality), (Section.MODEL, result)):
+        stamp = inputs.stamps.get(section)  # none: a snapshot made by hand, stamped now
+        project.set_result(section, value, None if stamp is None else dict(stamp))
 
 
 def analyze_project(

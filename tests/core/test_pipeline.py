@@ -151,3 +151,37 @@ def test_the_cleaned_table_is_replayed_once_through_the_projects_cache(demo_tabl
     again = clean_table(None, inputs.table, inputs.recipe, frozenset({"efficiency"}), cache)
     assert cache.hits == 1  # the slow model filling was not run again
     assert again.frame.equals(first.frame)
+
+
+def test_a_current_quality_report_of_the_cleaned_table_is_reused_not_redone(demo_table):
+    project = _project(demo_table)
+    project.set_settings(ModelSettings(effort="quick"))
+    cleaned = clean_table(None, demo_table, project.recipe)
+    report = assess_cleaned(None, cleaned, "efficiency", "timestamp", project.goal.focus)
+    project.set_result(Section.QUALITY, report)  # as the Quality pane stores it
+    assert AnalysisInputs.from_project(project).quality is report
+
+    other_time = AnalysisInputs.from_project(project)
+    project.set_role("timestamp", None)  # drift is checked against the time column
+    assert AnalysisInputs.from_project(project).quality is None
+    project.set_role("timestamp", ColumnRole.TIME)
+    project.set_recipe(Recipe([{"op": "drop_duplicate_rows"}]))  # the report is stale now
+    assert AnalysisInputs.from_project(project).quality is None
+
+    result = run_pipeline(None, other_time, in_process=False)
+    assert result.quality is report
+
+
+def test_the_cli_checks_a_table_with_nothing_to_clean_once(tmp_path):
+    import pandas as pd
+
+    frame = pd.read_csv(DEMO, nrows=1500).drop_duplicates()
+    frame["humidity"] = frame["humidity"].where(frame["humidity"] > -999, 50.0)
+    path = tmp_path / "clean.csv"
+    frame.to_csv(path, index=False)
+    project = project_from_options(path, target="efficiency", time="timestamp")
+    assert project.recipe is None  # nothing to clean up
+    raw = project.result(Section.QUALITY)
+    assert raw is not None and not project.is_stale(Section.QUALITY)
+    result = analyze_project(project, min_group_size=10)
+    assert result.quality is raw and project.result(Section.QUALITY) is raw

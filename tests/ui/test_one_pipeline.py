@@ -10,7 +10,6 @@ revision counters (the GUI touches sections more often) and the project's name.
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 
 import pandas as pd
@@ -34,6 +33,7 @@ ROLES = {
     "humidity": ColumnRole.UNCONTROLLABLE,
     "final_test_efficiency": ColumnRole.EXCLUDED,
 }
+ROWS = 3000
 CLI_ROLES = [
     "--id=run_id",
     "--time=timestamp",
@@ -77,8 +77,11 @@ def _wait_quality(qtbot, window) -> None:
 
 
 def test_cli_and_gui_write_the_same_project_for_the_same_inputs(qtbot, tmp_path, monkeypatch):
-    data = tmp_path / "solar_cells.csv"
-    shutil.copy(resource_path("demo", "solar_cells.csv"), data)
+    # The demo's first 3,000 runs (with its repeated rows and -999 sentinels), saved as cp949
+    # the way an MES export on a Korean Windows PC comes.
+    data = tmp_path / "라인3_소성.csv"
+    lines = resource_path("demo", "solar_cells.csv").read_text(encoding="utf-8-sig").splitlines()
+    data.write_bytes(("\r\n".join(lines[: ROWS + 1]) + "\r\n").encode("cp949"))
 
     cli_file = tmp_path / "cli.wbproj"
     code = run_command(
@@ -108,6 +111,7 @@ def test_cli_and_gui_write_the_same_project_for_the_same_inputs(qtbot, tmp_path,
     assert sentinels and duplicates  # the demo has both: the comparison covers the recipe
     quality_pane.add_fixes(sentinels + duplicates)  # as clicking "Fix" on each card
     _wait_quality(qtbot, window)
+    checked = project.result(Section.QUALITY)  # the Quality pane's check of the cleaned table
     model_pane = window.pane_named("ModelPane")
     window.go(window.panes.index(model_pane))
     qtbot.mouseClick(model_pane.run_button, Qt.MouseButton.LeftButton)
@@ -116,6 +120,7 @@ def test_cli_and_gui_write_the_same_project_for_the_same_inputs(qtbot, tmp_path,
         timeout=180_000,
     )
     assert not project.is_stale(Section.MODEL) and not project.is_stale(Section.QUALITY)
+    assert project.result(Section.QUALITY) is checked  # reused by the run, not redone
     gui_file = tmp_path / "gui.wbproj"
     window.save_as(gui_file)
     qtbot.waitUntil(lambda: window.path == gui_file and not project.dirty, timeout=30_000)
@@ -133,7 +138,7 @@ def test_cli_and_gui_write_the_same_project_for_the_same_inputs(qtbot, tmp_path,
     # Both stored the quality report of the cleaned table: no sentinel or duplicate left.
     kinds = {a["kind"] for a in cli_doc["results"]["quality"]["alerts"]}
     assert not kinds & {"sentinel", "duplicate_rows"}
-    assert cli_doc["results"]["quality"]["n_rows"] == 10_000
+    assert cli_doc["results"]["quality"]["n_rows"] == ROWS - 26  # the repeated rows dropped
     assert cli_doc["results"]["model"]["quality"] == cli_doc["results"]["quality"]
     # And the same tables (SHAP values, predictions, groups) and the same model text.
     assert sorted(gui_tables) == sorted(cli_tables)

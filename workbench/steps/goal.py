@@ -280,7 +280,8 @@ def select_focus(target: pd.Series, rule: FocusRule) -> pd.Index:
     else:
         cutoff = np.partition(values, k - 1)[k - 1]
         mask = values <= cutoff
-    return valid.index[mask]
+    chosen: pd.Index = valid.index[mask]
+    return chosen
 
 
 def infer_task(target: pd.Series, goal: Goal | None = None, *, max_classes: int = 20) -> Task:

@@ -77,8 +77,8 @@ class ProjectFiles(_Base):
         if pane is not None and hasattr(pane, "load_file"):
             pane.load_file(path)
         else:  # no Data pane in this build: load with the default options
+            from workbench.pipeline import load_data
             from workbench.tables.table import LoadOptions
-            from workbench.workflow import load_data
 
             self.controller.runner.start(
                 "data",

@@ -73,7 +73,7 @@ def warm_up_job(ctx: JobContext) -> None:
     from workbench.steps import shap_native
 
     shap_native.warm_up()
-    import workbench.analysis  # noqa: F401
+    import workbench.pipeline  # noqa: F401  (what the model run imports)
 
 
 def freeze_start_up_objects(_result: object = None) -> None:

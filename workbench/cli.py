@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -167,10 +168,14 @@ def _data_summary(table: Any) -> dict[str, Any]:
 
 
 def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
-    from workbench.analysis import run_analysis, write_cluster_rows
+    """The options become a Project; the pipeline the GUI runs analyses it (and stores the
+    cleaned table's quality report and the analysis on it, as the GUI's model run does)."""
+    from workbench.analysis import add_load_time, project_from_options, write_cluster_rows
+    from workbench.pipeline import analyze_project
 
     check_sheet(args)
-    result = run_analysis(
+    started = time.perf_counter()
+    project = project_from_options(
         args.data,
         target=args.target,
         sheet=args.sheet,
@@ -182,19 +187,21 @@ def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
         exclude=_split_list(args.exclude),
         controllable=_split_list(args.controllable),
         uncontrollable=_split_list(args.uncontrollable),
-        min_group_size=args.min_group_size,
-        ctx=ctx,
+        name=Path(args.project).stem if args.project else "",
+        ctx=ctx.sub(0.0, 0.15),
     )
+    prepared = time.perf_counter() - started
+    result = analyze_project(project, ctx.sub(0.15, 1.0), min_group_size=args.min_group_size)
+    add_load_time(result, prepared)
     print(result.text_report())
     if args.json:
         write_json(args.json, result.summary())
     if args.clusters:
         write_cluster_rows(result, Path(args.clusters))
     if args.project:
-        from workbench.store.project_file import project_from_analysis, save_project
+        from workbench.store.project_file import save_project
 
         path = Path(args.project)
-        project = project_from_analysis(result, name=path.stem)
         if args.mask_personal:
             from workbench.steps import pii_wording
             from workbench.steps.pii_copy import masked_project

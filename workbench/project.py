@@ -17,6 +17,9 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.steps.goal import ColumnRole, Goal
+from workbench.steps.model_settings import ModelSettings
+from workbench.steps.recipe import Recipe, RecipeCache
 from workbench.tables.table import ColumnKind, LoadedTable
 
 Listener = Callable[["Section"], None]
@@ -43,11 +46,9 @@ RESULT_INPUTS: dict[Section, tuple[Section, ...]] = {
 }
 
 
-def _only_success_differs(old: Any, new: Any) -> bool:
-    """True when two goals (dataclasses with ``success``) differ in nothing but ``success``."""
-    if old is None or new is None or type(old) is not type(new) or old == new:
-        return False
-    if not dataclasses.is_dataclass(old) or not hasattr(old, "success"):
+def _only_success_differs(old: Goal | None, new: Goal | None) -> bool:
+    """True when two goals differ in nothing but ``success``."""
+    if old is None or new is None or old == new:
         return False
     return dataclasses.replace(old, success=None) == dataclasses.replace(new, success=None)
 
@@ -66,17 +67,20 @@ class Project:
 
     name: str = ""
     table: LoadedTable | None = None  # the loaded source snapshot (before the recipe)
-    recipe: Any = None  # workbench.steps.recipe.Recipe
-    goal: Any = None  # workbench.steps.goal.Goal
-    roles: dict[str, Any] = field(default_factory=dict)  # explicit user roles: column -> role
-    settings: Any = None  # workbench.steps.model_settings.ModelSettings
-    actions: list[Any] = field(default_factory=list)
+    recipe: Recipe | None = None  # the cleaning steps replayed on ``table``
+    goal: Goal | None = None
+    roles: dict[str, ColumnRole] = field(default_factory=dict)  # the user's explicit roles
+    settings: ModelSettings = field(default_factory=ModelSettings)  # defaults until changed
+    actions: list[Any] = field(default_factory=list)  # Action records (plain dicts when read)
     notes: str = ""
     _results: dict[Section, Stamped] = field(default_factory=dict, repr=False)
     _revisions: dict[Section, int] = field(default_factory=dict, repr=False)
     _listeners: list[Listener] = field(default_factory=list, repr=False)
     dirty: bool = False
     source_check: Any = None  # set by open_project: is the data file unchanged since saving?
+    # The cleaned table is derived (the recipe replayed on ``table``); this keeps the replay's
+    # slow steps so the panes and the model run do not redo them. Never saved.
+    recipe_cache: RecipeCache = field(default_factory=RecipeCache, repr=False, compare=False)
 
     # -- events ---------------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -99,11 +103,11 @@ class Project:
         self.table = table
         self.touch(Section.DATA)
 
-    def set_recipe(self, recipe: Any) -> None:
+    def set_recipe(self, recipe: Recipe | None) -> None:
         self.recipe = recipe
         self.touch(Section.RECIPE)
 
-    def set_goal(self, goal: Any) -> None:
+    def set_goal(self, goal: Goal | None) -> None:
         """Set the goal. A change of the success criterion alone touches ``ACTIONS``, not
         ``GOAL``: the criterion judges the logged actions, and no result is computed from it,
         so the model stays current. (No new section: older Workbench versions would refuse a
@@ -111,16 +115,16 @@ class Project:
         old, self.goal = self.goal, goal
         self.touch(Section.ACTIONS if _only_success_differs(old, goal) else Section.GOAL)
 
-    def set_role(self, column: str, role: Any | None) -> None:
+    def set_role(self, column: str, role: ColumnRole | str | None) -> None:
         """Set (or with ``None`` clear) the user's role for ``column``."""
         if role is None:
             self.roles.pop(column, None)
         else:
-            self.roles[column] = role
+            self.roles[column] = ColumnRole(role)
         self.touch(Section.ROLES)
 
-    def set_settings(self, settings: Any) -> None:
-        self.settings = settings
+    def set_settings(self, settings: ModelSettings | None) -> None:
+        self.settings = settings if settings is not None else ModelSettings()
         self.touch(Section.SETTINGS)
 
     # -- results --------------------------------------------------------------------------

@@ -268,18 +268,12 @@ def refit_project(project: Project, ctx: JobContext | None = None) -> Any:
     """Fit the project again on its current data (the GUI's model run, in this process) and
     store the new quality report and analysis in it. Roles of columns the data no longer has
     are cleared (the replay already said those columns are missing)."""
-    from workbench.workflow import ModelInputs, run_model
+    from workbench.pipeline import analyze_project
 
-    ctx = ensure_context(ctx)
     if project.table is not None:  # a role for a column the data no longer has cannot apply
         for column in [c for c in project.roles if c not in project.table.frame.columns]:
             project.set_role(column, None)
-    inputs = ModelInputs.from_project(project)
-    quality_stamp = project.input_stamp(Section.QUALITY)
-    result = run_model(ctx, inputs, in_process=False)
-    project.set_result(Section.QUALITY, result.quality, quality_stamp)
-    project.set_result(Section.MODEL, result, inputs.stamp)
-    return result
+    return analyze_project(project, ctx)
 
 
 __all__ = [

@@ -52,7 +52,7 @@ ROLES = {
 
 def make_project(data: Path = DATA):  # -> Project
     from workbench.analysis import run_analysis
-    from workbench.store.project_file import project_from_analysis
+    from workbench.pipeline import project_from_analysis
 
     result = run_analysis(data, target="efficiency", goal="maximize", focus="top:5%", **ROLES)
     # The demo travels with its CSV: keep the source path relative to the project file.

@@ -78,9 +78,10 @@ def main() -> None:
     import workbench.steps.explain as explain_mod
     import workbench.steps.modeling as modeling_mod
     from workbench.analysis import run_analysis
+    from workbench.pipeline import project_from_analysis
     from workbench.project import Section
     from workbench.steps.model_settings import ModelSettings
-    from workbench.store.project_file import open_project, project_from_analysis, save_project
+    from workbench.store.project_file import open_project, save_project
     from workbench.store.project_info import describe_project
 
     t0 = time.perf_counter()

@@ -149,8 +149,11 @@ def test_traps_are_flagged_and_handled(demo_run):
     alerts = {(a["kind"], a["column"]) for a in summary["quality"]["alerts"]}
     assert ("leakage", "final_test_efficiency") in alerts
     assert ("constant", "wafer_size_mm") in alerts
-    assert ("sentinel", "humidity") in alerts
-    assert "duplicate_rows" in {kind for kind, _col in alerts}
+    # The report is of the cleaned table the model saw (issue 14): the sentinels and the
+    # repeated rows were cleaned up (listed under "cleaning"), so they are no longer alerts.
+    assert ("sentinel", "humidity") not in alerts
+    assert "duplicate_rows" not in {kind for kind, _col in alerts}
+    assert summary["quality"]["duplicate_rows"] == 0
     excluded = {e["column"]: e["reason"] for e in summary["excluded"]}
     assert excluded["final_test_efficiency"] == "leakage"
     assert excluded["wafer_size_mm"] == "constant"
@@ -180,7 +183,7 @@ def test_defect_variant_finds_its_planted_conditions(defects_run):
     md = load_make_demo()
     truth = md.make_demo().truth
     assert result.goal.direction == Direction.CLASS
-    assert result.goal.focus_rule.kind == "class"
+    assert result.goal.focus.kind == "class"
     rows = result.cluster_rows()
     assert (truth.loc[rows["row"], "defect"] == "yes").all()
     routes = truth.loc[rows["row"], "defect_route"].to_numpy()
@@ -233,20 +236,24 @@ def test_goal_defaults_follow_the_target():
     frame = pd.DataFrame(
         {"y": np.arange(100.0), "ok": ["NG"] * 10 + ["OK"] * 90, "flag": [0, 1] * 50}
     )
-    assert make_goal(frame, "y").focus == "top:5%"
+    assert str(make_goal(frame, "y").focus) == "top:5%"
     low = make_goal(frame, "y", "minimize")
-    assert (low.direction, low.focus) == (Direction.MINIMIZE, "bottom:5%")
+    assert (low.direction, str(low.focus)) == (Direction.MINIMIZE, "bottom:5%")
     cls = make_goal(frame, "ok")
-    assert (cls.direction, cls.focus, cls.positive_class) == (Direction.CLASS, "class:NG", "NG")
+    assert (cls.direction, str(cls.focus), cls.positive_class) == (
+        Direction.CLASS,
+        "class:NG",
+        "NG",
+    )
     chosen = make_goal(frame, "flag", focus="class:1")
     assert chosen.direction == Direction.CLASS and chosen.positive_class == "1"
-    assert make_goal(frame, "y", focus="bottom:10%").focus == "bottom:10%"
+    assert str(make_goal(frame, "y", focus="bottom:10%").focus) == "bottom:10%"
     given = Goal("y", Direction.MINIMIZE, "bottom:5%")
-    assert make_goal(frame, "y", given, focus="bottom:10%").focus == "bottom:10%"
-    assert given.focus == "bottom:5%"  # the caller's goal is left as it was
+    assert str(make_goal(frame, "y", given, focus="bottom:10%").focus) == "bottom:10%"
+    assert str(given.focus) == "bottom:5%"  # the caller's goal is left as it was
     yes_no = pd.DataFrame({"defect": [True, False] * 20})
-    assert make_goal(yes_no, "defect", focus="class:yes").focus == "class:True"
-    assert make_goal(yes_no, "defect", focus="class:아니오").focus == "class:False"
+    assert str(make_goal(yes_no, "defect", focus="class:yes").focus) == "class:True"
+    assert str(make_goal(yes_no, "defect", focus="class:아니오").focus) == "class:False"
 
 
 def test_unknown_target_is_a_plain_error(tmp_path):

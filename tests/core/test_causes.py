@@ -71,7 +71,7 @@ def demo_cells():
 def regression_groups(demo_cells):
     _md, cells, truth, roles = demo_cells
     goal = Goal("efficiency", Direction.MAXIMIZE, "top:5%")
-    focus = select_focus(cells["efficiency"], goal.focus_rule)
+    focus = select_focus(cells["efficiency"], goal.focus)
     shap = _shap_for(cells, cells["efficiency"], focus)
     return find_cause_groups(shap, cells, cells["efficiency"], roles, goal), truth
 
@@ -154,7 +154,7 @@ def test_defect_routes_come_back_for_a_class_goal(demo_cells):
     demo = md.make_demo()
     defect = demo.defects.loc[cells.index, "defect"]
     goal = Goal("defect", Direction.CLASS, "class:yes")
-    focus = select_focus(defect, goal.focus_rule)
+    focus = select_focus(defect, goal.focus)
     shap = _shap_for(cells, (defect == "yes").astype(int), focus, binary=True)
     result = find_cause_groups(shap, cells, defect, roles, goal)
     routes = truth.loc[result.labels.index, "defect_route"]
@@ -177,7 +177,7 @@ def test_bottom_focus_with_one_cause_gives_one_group_pushing_down():
     frame = pd.DataFrame({"temp": rng.normal(size=n), "speed": rng.normal(size=n)})
     frame["y"] = np.where(frame["temp"] < -0.8, -2.0, 0.0) + rng.normal(0, 0.1, n)
     goal = Goal("y", Direction.MINIMIZE, "bottom:20%")
-    focus = select_focus(frame["y"], goal.focus_rule)
+    focus = select_focus(frame["y"], goal.focus)
     # What a tree model gives: every low row is pushed down by temp by about the same amount.
     values = np.column_stack(
         [

@@ -18,8 +18,9 @@ from workbench.analysis import run_analysis
 from workbench.cli import main
 from workbench.feedback.actions import action_from_group, actions_from_json
 from workbench.feedback.library import Library
+from workbench.pipeline import project_from_analysis
 from workbench.project import Project
-from workbench.store.project_file import open_project, project_from_analysis, save_project
+from workbench.store.project_file import open_project, save_project
 
 ROOT = Path(__file__).resolve().parents[2]
 

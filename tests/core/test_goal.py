@@ -103,7 +103,7 @@ def test_goal_round_trips_as_plain_data():
     assert Goal.from_dict(data) == goal
     assert Goal.from_dict({"target": "y"}) == Goal("y")
     assert Goal("y", direction="class").direction is Direction.CLASS
-    assert Goal("y").focus_rule == FocusRule("top", 0.05)
+    assert Goal("y").focus == FocusRule("top", 0.05)
 
 
 def test_roles_and_exclusions_are_plain_strings():

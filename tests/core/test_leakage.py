@@ -74,7 +74,7 @@ def test_ai4i_alerts_are_said_again_from_a_saved_report(ai4i):
     _table, report = ai4i
     saved = json.loads(json.dumps(report.to_dict()))
     again = QualityReport.from_dict(saved)
-    assert again.focus == "class:1"
+    assert str(again.focus) == "class:1"
     assert [a.message for a in again.alerts] == [a.message for a in report.alerts]
     try:
         set_language("ko")  # a file written in English reads in Korean
@@ -373,10 +373,10 @@ def test_model_filling_does_not_read_the_target_or_leaks(rng):
 
 
 def test_project_model_run_keeps_target_and_flagged_columns_out_of_filling(rng, tmp_path):
+    from workbench.pipeline import AnalysisInputs, clean_table, not_predictors
     from workbench.project import Project, Section
     from workbench.steps.recipe import Recipe
     from workbench.tables.loader import load_table as load
-    from workbench.workflow import ModelInputs, cleaned_table, not_predictors
 
     path = tmp_path / "humid.csv"
     impute_fixture(rng).to_csv(path, index=False, encoding="cp949")
@@ -389,9 +389,9 @@ def test_project_model_run_keeps_target_and_flagged_columns_out_of_filling(rng, 
         Section.QUALITY, assess_quality(table.frame, dict(table.kinds), target="yield")
     )
     assert not_predictors(project) == {"yield", "yield_pct"}  # yield_pct: a near-copy
-    inputs = ModelInputs.from_project(project)
+    inputs = AnalysisInputs.from_project(project)
     assert inputs.keep_out == {"yield", "yield_pct"}
-    cleaned = cleaned_table(None, inputs.table, inputs.recipe, inputs.keep_out)
+    cleaned = clean_table(None, inputs.table, inputs.recipe, inputs.keep_out)
     assert cleaned.reports[0].details["features"] == ["line"]
 
 

@@ -33,7 +33,7 @@ def test_golden_v0_file_opens_with_everything_in_place():
     project = open_project(GOLDEN_V0)
     assert project.name == "v0 프로젝트" and project.notes == "첫 버전에서 저장"
     assert project.goal.target == "효율" and project.goal.direction == Direction.MAXIMIZE
-    assert project.goal.focus == "top:10%" and project.goal.success == 0.3
+    assert str(project.goal.focus) == "top:10%" and project.goal.success == 0.3
     assert project.roles == {
         "온도[℃]": ColumnRole.CONTROLLABLE,
         "라인": ColumnRole.UNCONTROLLABLE,

@@ -258,7 +258,8 @@ def test_rewrite_replaces_atomically_and_cancel_writes_nothing(result, tmp_path,
 
 def test_cli_reports_from_a_saved_project_and_refuses_a_damaged_one(result, tmp_path, capsys):
     from workbench.cli import EXIT_USER_ERROR, run_command
-    from workbench.store.project_file import project_from_analysis, save_project
+    from workbench.pipeline import project_from_analysis
+    from workbench.store.project_file import save_project
 
     project = project_from_analysis(result, name="라인 2")
     project.actions = [{"title": "소성온도 810", "outcome": "improved"}]
@@ -324,7 +325,8 @@ def test_every_label_the_sheets_ask_for_exists():
 
 
 def test_stale_results_and_a_changed_source_are_said_first(result, tmp_path):
-    from workbench.store.project_file import open_project, project_from_analysis, save_project
+    from workbench.pipeline import project_from_analysis
+    from workbench.store.project_file import open_project, save_project
 
     project = project_from_analysis(result, name="stale")
     saved = save_project(project, tmp_path / "p.wbproj")

@@ -297,9 +297,9 @@ def test_drift_is_said_in_korean() -> None:
 
 def test_classes_are_scored_with_probability_threshold_and_class(tmp_path: Path) -> None:
     from workbench.analysis import run_analysis
+    from workbench.pipeline import project_from_analysis
     from workbench.rerun import rerun_project, write_scores
     from workbench.steps.model_settings import ModelSettings
-    from workbench.store.project_file import project_from_analysis
     from workbench.tables.loader import load_table
 
     df = pd.read_csv(DEMO / "solar_defects.csv").drop_duplicates()

@@ -20,9 +20,10 @@ from workbench.feedback.actions import new_action, update_action
 from workbench.feedback.evidence import compare
 from workbench.feedback.evidence_wording import signed, success_decimals
 from workbench.feedback.success_check import action_success_check, check_success
+from workbench.pipeline import project_from_analysis
 from workbench.project import Section
 from workbench.report.report_xlsx import write_report
-from workbench.store.project_file import open_project, project_from_analysis, save_project
+from workbench.store.project_file import open_project, save_project
 
 RNG = np.random.default_rng(7)
 BEFORE = RNG.normal(19.5, 0.10, 20).round(3)

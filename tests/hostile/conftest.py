@@ -13,8 +13,9 @@ from tests.hostile.hostile_kit import write_plant_csv
 def saved_project(tmp_path_factory) -> Path:
     """A real project file (data, quality, model with category splits) saved by Workbench."""
     from workbench.analysis import run_analysis
+    from workbench.pipeline import project_from_analysis
     from workbench.steps.model_settings import ModelSettings
-    from workbench.store.project_file import project_from_analysis, save_project
+    from workbench.store.project_file import save_project
 
     folder = tmp_path_factory.mktemp("hostile_project")
     data = write_plant_csv(folder / "plant.csv")

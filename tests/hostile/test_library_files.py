@@ -81,7 +81,8 @@ def test_unreadable_rows_are_skipped_counted_and_said_once(tmp_path):
 
 def test_cli_search_and_actions_add_survive_bad_rows(tmp_path, capsys):
     from workbench.analysis import run_analysis
-    from workbench.store.project_file import open_project, project_from_analysis, save_project
+    from workbench.pipeline import project_from_analysis
+    from workbench.store.project_file import open_project, save_project
 
     library = tmp_path / "library.sqlite"
     _library(library)

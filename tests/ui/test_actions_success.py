@@ -64,9 +64,9 @@ def test_typing_a_criterion_on_the_goal_step_keeps_the_model_current(qtbot):
     from ui.panes.goal_pane import GoalPane
     from workbench.analysis import make_goal
     from workbench.jobs import JobContext
+    from workbench.pipeline import load_data
     from workbench.project import Section
     from workbench.tables.table import LoadOptions
-    from workbench.workflow import load_data
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
     table = load_data(JobContext(None, threading.Event()), demo, LoadOptions())

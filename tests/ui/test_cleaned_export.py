@@ -12,9 +12,9 @@ from ui.controller import ProjectController
 from ui.panes.cleaned_export import default_export_path
 from ui.panes.quality_pane import QualityPane
 from workbench.jobs import JobContext
+from workbench.pipeline import clean_table
 from workbench.steps.recipe import Recipe
 from workbench.tables.loader import load_table
-from workbench.workflow import cleaned_table
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def pane(qtbot, tmp_path):
 
 
 def _expected(project) -> pd.DataFrame:
-    return cleaned_table(JobContext(), project.table, project.recipe).frame
+    return clean_table(JobContext(), project.table, project.recipe).frame
 
 
 def _export(qtbot, pane, path) -> str:

@@ -12,10 +12,10 @@ from ui.controller import ProjectController
 from ui.panes.goal_pane import GoalPane, parse_success
 from ui.panes.goal_text import BY_SUGGESTION, BY_USER
 from workbench.jobs import JobContext
+from workbench.pipeline import load_data
 from workbench.project import Project
 from workbench.steps.goal import ColumnRole, Direction, Task, parse_focus, select_focus
 from workbench.tables.table import LoadOptions
-from workbench.workflow import load_data
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
 
@@ -73,21 +73,21 @@ def test_target_and_focus_update_the_live_count_and_the_goal(qtbot, pane, demo_t
     _choose(pane.target_combo, "efficiency")
     goal = project.goal
     assert goal.target == "efficiency" and goal.direction == Direction.MAXIMIZE
-    assert goal.focus == "top:5%"
+    assert str(goal.focus) == "top:5%"
     target = demo_table.frame["efficiency"]
     n = len(select_focus(target, parse_focus("top:5%")))
     assert f"{n:,} of 10,100 rows" in pane.focus_count.text()
     assert int(pane.plot.focus_counts.sum()) == n  # the histogram highlights the same rows
 
     pane.focus_share.setValue(20.0)  # keyboard tracking is off: one write per committed value
-    assert project.goal.focus == "top:20%"
+    assert str(project.goal.focus) == "top:20%"
     n20 = len(select_focus(target, parse_focus("top:20%")))
     assert n20 > n and f"{n20:,} of 10,100 rows" in pane.focus_count.text()
 
     _choose(pane.direction_combo, pane.direction_combo.itemText(1))  # make it lower
     assert project.goal.direction == Direction.MINIMIZE
-    assert project.goal.focus == "bottom:20%"  # the share the user chose is kept
-    low = len(select_focus(target, project.goal.focus_rule))
+    assert str(project.goal.focus) == "bottom:20%"  # the share the user chose is kept
+    low = len(select_focus(target, project.goal.focus))
     assert f"{low:,} of 10,100 rows" in pane.focus_count.text()
     assert pane.is_complete()
     qtbot.waitUntil(lambda: _prepared(pane), timeout=10_000)
@@ -96,12 +96,12 @@ def test_target_and_focus_update_the_live_count_and_the_goal(qtbot, pane, demo_t
 def test_a_class_target_counts_the_chosen_class(qtbot, pane, demo_table):
     _choose(pane.target_combo, "shift")
     goal = pane.project.goal
-    assert goal.direction == Direction.CLASS and goal.focus_rule.kind == "class"
+    assert goal.direction == Direction.CLASS and goal.focus.kind == "class"
     assert pane.focus_class.isVisibleTo(pane) and not pane.focus_share.isVisibleTo(pane)
     shifts = demo_table.frame["shift"].astype(str)
     other = next(c for c in sorted(shifts.unique()) if c != goal.positive_class)
     _choose(pane.focus_class, other)
-    assert pane.project.goal.focus == f"class:{other}"
+    assert str(pane.project.goal.focus) == f"class:{other}"
     assert pane.project.goal.positive_class == other
     assert f"{int((shifts == other).sum()):,} of 10,100 rows" in pane.focus_count.text()
     assert pane.task_combo.itemText(0).startswith("Automatic")
@@ -184,14 +184,15 @@ def test_the_count_uses_the_cleaned_table(qtbot, pane, demo_table):
 
 def test_the_quality_steps_report_feeds_the_suggestions_without_a_job(qtbot, demo_table):
     from workbench.analysis import make_goal
+    from workbench.pipeline import assess_cleaned, clean_table
     from workbench.project import Section
-    from workbench.workflow import check_quality
 
     project = Project()
     project.set_table(demo_table)
     project.set_goal(make_goal(demo_table.frame, "efficiency"))
     ctx = JobContext(None, threading.Event())
-    project.set_result(Section.QUALITY, check_quality(ctx, demo_table, None, "efficiency", None))
+    report = assess_cleaned(ctx, clean_table(ctx, demo_table, None), "efficiency", None)
+    project.set_result(Section.QUALITY, report)
     controller = ProjectController()
     controller.replace_project(project)
     pane = GoalPane(controller)

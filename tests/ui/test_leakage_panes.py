@@ -14,12 +14,12 @@ from ui.controller import ProjectController
 from ui.panes.model_pane import ModelPane
 from ui.panes.quality_pane import AlertCard, QualityPane
 from workbench.jobs import JobContext
+from workbench.pipeline import load_data
 from workbench.project import Project, Section
 from workbench.steps.goal import ColumnRole, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.tables.loader import load_table
 from workbench.tables.table import LoadOptions
-from workbench.workflow import load_data
 
 FLAGS = ["mode_a", "mode_b"]
 

@@ -173,13 +173,14 @@ def test_goal_change_rechecks_and_a_refused_target_is_a_plain_message(qtbot, pan
 
 
 def test_a_reopened_report_is_kept_and_the_steps_get_their_effects(qtbot, tmp_path):
-    from workbench.workflow import check_quality
+    from workbench.pipeline import assess_cleaned, clean_table
 
     controller = ProjectController()
     project = controller.project
     project.set_table(load_table(_csv(tmp_path)))
     project.set_recipe(Recipe([{"op": "drop_duplicate_rows"}]))
-    report = check_quality(JobContext(), project.table, project.recipe, None, None)
+    cleaned = clean_table(JobContext(), project.table, project.recipe)
+    report = assess_cleaned(JobContext(), cleaned, None, None)
     project.set_result(Section.QUALITY, report)  # as a saved project brings it back
     pane = QualityPane(controller)
     qtbot.addWidget(pane)

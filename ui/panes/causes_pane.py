@@ -1,7 +1,7 @@
 """The Causes pane: what the model leans on, and the distinct ways the focus rows got there.
 
 It reads the model run of the Model pane (``Section.MODEL``, an
-:class:`~workbench.analysis.AnalysisResult`) and computes nothing heavy itself: driver
+:class:`~workbench.analysis_result.AnalysisResult`) and computes nothing heavy itself: driver
 importance bars (all rows vs focus rows), a SHAP beeswarm, the dependence plot of the selected
 driver, the cause groups with their plain-language descriptions and controllable marks, and a
 group-vs-rest comparison of the selected group. "Create action" turns the selected group into a
@@ -421,19 +421,21 @@ def demo_project_with_result() -> Any:
     """The demo data analysed (quick effort) into a project, for previews and screenshots."""
     from pathlib import Path
 
-    from workbench.analysis import run_analysis
+    from workbench.analysis import project_from_options
+    from workbench.pipeline import analyze_project
     from workbench.steps.model_settings import ModelSettings
-    from workbench.store.project_file import project_from_analysis
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
-    result = run_analysis(
+    project = project_from_options(
         demo,
         target="efficiency",
         controllable=["firing_temp", "belt_speed", "paste_thickness"],
         uncontrollable=["humidity"],
         settings=ModelSettings(effort="quick"),
+        name="demo",
     )
-    return project_from_analysis(result, name="demo")
+    analyze_project(project)
+    return project
 
 
 def main(argv: list[str]) -> int:

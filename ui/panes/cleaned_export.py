@@ -35,12 +35,15 @@ def written(path: Path, rows: int) -> str:
     ).format(path=path, rows=rows)
 
 
-def export_cleaned_job(ctx: JobContext, table: Any, recipe: Any, path: Path) -> tuple[Path, int]:
-    """Job: replay the recipe on ``table`` and write the result to ``path``."""
+def export_cleaned_job(
+    ctx: JobContext, table: Any, recipe: Any, path: Path, cache: Any = None
+) -> tuple[Path, int]:
+    """Job: replay the recipe on ``table`` (through the project's ``cache``) and write the
+    result to ``path``."""
+    from workbench.pipeline import clean_table
     from workbench.tables.table_export import export_table
-    from workbench.workflow import cleaned_table
 
-    frame = cleaned_table(ctx.sub(0.0, 0.5), table, recipe).frame
+    frame = clean_table(ctx.sub(0.0, 0.5), table, recipe, cache=cache).frame
     return export_table(frame, path, ctx.sub(0.5, 1.0)), len(frame)
 
 
@@ -84,6 +87,7 @@ class CleanedExportButton(QPushButton):
             project.table,
             project.recipe,
             target,
+            project.recipe_cache,
             on_success=self._on_written,
             on_failure=self._on_failed,
             on_cancel=lambda: self.setEnabled(True),

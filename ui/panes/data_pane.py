@@ -75,9 +75,9 @@ FILE_FILTER = "*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods"
 # -- the job --------------------------------------------------------------------------------
 def load_job(ctx: JobContext, path: str, options: LoadOptions) -> LoadedTable:
     """Job: read ``path`` and make sure a workbook's sheet names are known."""
+    from workbench.pipeline import load_data
     from workbench.tables.excel_book import list_sheets
     from workbench.tables.file_format import EXCEL_FORMATS
-    from workbench.workflow import load_data
 
     table = load_data(ctx, path, options)
     if not table.sheets and table.source.format in EXCEL_FORMATS:

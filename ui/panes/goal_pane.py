@@ -69,7 +69,6 @@ from workbench.steps.goal import (
     Goal,
     Task,
     infer_task,
-    parse_focus,
 )
 
 #: Above this many rows the pane does not run its own quality check for the role suggestions
@@ -78,16 +77,21 @@ OWN_QUALITY_ROWS = 300_000
 
 
 def prepare_goal_table(
-    ctx: JobContext, table: Any, recipe: Any, target: str | None, need_quality: bool
+    ctx: JobContext,
+    table: Any,
+    recipe: Any,
+    target: str | None,
+    need_quality: bool,
+    cache: Any = None,
 ) -> Any:
     """Job: the cleaned frame, its kinds, and, when ``need_quality`` (no Quality report for this
     target yet) on a table that is not huge, a quality report whose leakage / ID-like /
     constant flags feed the role suggestions."""
+    from workbench.pipeline import clean_table
     from workbench.steps.quality import assess_quality
-    from workbench.workflow import cleaned_table
 
     keep_out = frozenset({target}) if target else frozenset()  # filling never reads the target
-    cleaned = cleaned_table(ctx.sub(0.0, 0.4), table, recipe, keep_out)
+    cleaned = clean_table(ctx.sub(0.0, 0.4), table, recipe, keep_out, cache)
     frame, kinds = cleaned.frame, dict(cleaned.kinds)
     quality = None
     usable = target is not None and target in frame.columns and len(frame) <= OWN_QUALITY_ROWS
@@ -258,6 +262,7 @@ class GoalPane(Pane):
                 p.recipe,
                 target,
                 project_quality is None,
+                p.recipe_cache,
                 on_success=lambda r, k=key: self._on_prepared(k, r),
                 on_failure=self._on_job_failed,
             )
@@ -332,7 +337,7 @@ class GoalPane(Pane):
         self.focus_class.addItems(labels)
         focus_rows = None
         try:
-            rule = goal.focus_rule
+            rule = goal.focus
             self.focus_kind.setCurrentIndex(self.focus_kind.findData(rule.kind))
             if rule.kind == "class":
                 self.focus_class.setCurrentText(str(rule.value))
@@ -390,7 +395,7 @@ class GoalPane(Pane):
             QMessageBox.information(self, TITLE, f"{exc.message}\n\n{exc.hint}")
             return
         if old is not None:
-            goal.success = old.success if old.target == target else None
+            goal = dataclasses.replace(goal, success=old.success if old.target == target else None)
         if target in self.project.roles:  # the target cannot also have a role
             self.project.set_role(target, None)
         self.project.set_goal(goal)
@@ -406,10 +411,10 @@ class GoalPane(Pane):
         except WorkbenchError as exc:
             QMessageBox.information(self, TITLE, f"{exc.message}\n\n{exc.hint}")
             return
-        old_rule, new_rule = _rule_or_none(goal.focus), new.focus_rule
-        if old_rule is not None and {old_rule.kind, new_rule.kind} <= {"top", "bottom"}:
+        old_rule, new_rule = goal.focus, new.focus
+        if {old_rule.kind, new_rule.kind} <= {"top", "bottom"}:
             # Flipping higher/lower keeps the share the user chose, on the other side.
-            new.focus = FocusRule(new_rule.kind, old_rule.value).to_text()
+            new = dataclasses.replace(new, focus=FocusRule(new_rule.kind, old_rule.value))
         self._write_goal(
             direction=new.direction, focus=new.focus, positive_class=new.positive_class
         )
@@ -420,10 +425,10 @@ class GoalPane(Pane):
             label = self.focus_class.currentText()
             if not label:
                 return
-            self._write_goal(focus=FocusRule("class", label).to_text(), positive_class=label)
+            self._write_goal(focus=FocusRule("class", label), positive_class=label)
         else:
             share = self.focus_share.value() / 100.0
-            self._write_goal(focus=FocusRule(kind, share).to_text(), positive_class=None)
+            self._write_goal(focus=FocusRule(kind, share), positive_class=None)
 
     def _on_success_edit_editing_finished(self) -> None:
         text = self.success_edit.text().strip()
@@ -460,13 +465,6 @@ def parse_success(text: str) -> float | None:
     return value if value == value and abs(value) != float("inf") else None
 
 
-def _rule_or_none(focus: str) -> FocusRule | None:
-    try:
-        return parse_focus(focus)
-    except WorkbenchError:
-        return None
-
-
 def _quality_for(report: Any, target: str | None) -> Any:
     """The Quality step's report when it checked the same target (its leakage flags fit)."""
     return report if report is not None and getattr(report, "target", None) == target else None
@@ -477,10 +475,11 @@ def demo_project() -> Any:
     import threading
     from pathlib import Path
 
+    from workbench.workflow import load_data
+
     from workbench.analysis import make_goal
     from workbench.project import Project
     from workbench.tables.table import LoadOptions
-    from workbench.workflow import load_data
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
     project = Project(name="demo")

@@ -1,12 +1,13 @@
 """The Model pane: settings in plain words, Run with progress and Cancel, and the honest result.
 
-The run is the project-level analysis of :func:`workbench.workflow.run_model` (fit → explain →
-cause groups) in a background job; its :class:`~workbench.analysis.AnalysisResult` is stored as
-``Section.MODEL`` stamped with the inputs it was computed from, so the Causes pane shows the same
-run and an edit made meanwhile marks it out of date. The pane shows the verdict sentence, the
-metrics, and a predicted-vs-actual plot (numbers) or the miss / false-alarm trade-off with a
-threshold slider (yes/no targets) whose numbers are recomputed from the validation predictions
-as the slider moves; the chosen threshold is saved in the project's settings.
+The run is the project's pipeline, :func:`workbench.pipeline.run_pipeline` (fit → explain →
+cause groups) in a background job; its :class:`~workbench.analysis_result.AnalysisResult` is
+stored as ``Section.MODEL`` (the cleaned table's quality report as ``Section.QUALITY``) stamped
+with the inputs it was computed from, so the Causes pane shows the same run and an edit made
+meanwhile marks it out of date. The pane shows the verdict sentence, the metrics, and a
+predicted-vs-actual plot (numbers) or the miss / false-alarm trade-off with a threshold slider
+(yes/no targets) whose numbers are recomputed from the validation predictions as the slider
+moves; the chosen threshold is saved in the project's settings.
 """
 
 from __future__ import annotations
@@ -323,10 +324,10 @@ class ModelPane(Pane):
         )
 
     def _on_run_button_clicked(self) -> None:
-        from workbench.workflow import ModelInputs, run_model
+        from workbench.pipeline import AnalysisInputs, run_pipeline
 
         try:
-            inputs = ModelInputs.from_project(self.project)
+            inputs = AnalysisInputs.from_project(self.project)
         except WorkbenchError as exc:
             QMessageBox.information(self, TITLE, f"{exc.message}\n\n{exc.hint}")
             return
@@ -334,10 +335,10 @@ class ModelPane(Pane):
         self.progress_label.setText(STARTING)
         self.controller.runner.start(
             "model",
-            run_model,
+            run_pipeline,
             inputs,
             in_process=self.cluster_in_worker,
-            on_success=lambda result, stamp=inputs.stamp: self._on_run_succeeded(result, stamp),
+            on_success=lambda result, inputs=inputs: self._on_run_succeeded(result, inputs),
             on_failure=self._on_run_failed,
             on_progress=self._on_run_progress,
             on_cancel=self._on_run_cancelled,
@@ -371,9 +372,11 @@ class ModelPane(Pane):
         if hasattr(window, "show_progress"):
             window.show_progress(fraction, message)
 
-    def _on_run_succeeded(self, result: Any, stamp: dict[str, int]) -> None:
+    def _on_run_succeeded(self, result: Any, inputs: Any) -> None:
+        from workbench.pipeline import store_results
+
         self.progress_label.setText("")
-        self.project.set_result(Section.MODEL, result, inputs=stamp)
+        store_results(self.project, result, inputs)  # the cleaned table's quality, the model
         self._after_run()
 
     def _on_run_failed(self, failure: JobFailure) -> None:
@@ -429,9 +432,9 @@ def _defect_project() -> Any:
 
     from workbench.analysis import make_goal
     from workbench.jobs import JobContext
+    from workbench.pipeline import load_data
     from workbench.project import Project
     from workbench.tables.table import LoadOptions
-    from workbench.workflow import load_data
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
     frame = pd.read_csv(demo)

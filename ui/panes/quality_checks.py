@@ -23,30 +23,14 @@ JOB_OWNER = "quality"
 REPLAY_SHARE = 0.3  # of the progress bar, when a check follows the replay
 
 
-def replay_job(ctx: JobContext, table: Any, recipe: Any, keep_out: Any = frozenset()) -> Any:
-    """Job: the recipe replayed on the loaded table (a RecipeResult); ``keep_out``: columns
-    filling by model never reads (the target and its leaks)."""
-    from workbench.workflow import cleaned_table
-
-    return cleaned_table(ctx, table, recipe, keep_out)
-
-
-def assess_job(
-    ctx: JobContext, cleaned: Any, target: str | None, time: str | None, focus: Any = None
+def replay_job(
+    ctx: JobContext, table: Any, recipe: Any, keep_out: Any = frozenset(), cache: Any = None
 ) -> Any:
-    """Job: the quality report of the cleaned table (target checks when a target is set;
-    ``focus``, the goal's focus rule, says which rows a one-sided leak flag marks)."""
-    from workbench.steps.quality import assess_quality
+    """Job: the recipe replayed on the loaded table (a RecipeResult); ``keep_out``: columns
+    filling by model never reads (the target and its leaks); ``cache``: the project's."""
+    from workbench.pipeline import clean_table
 
-    columns = cleaned.frame.columns
-    return assess_quality(
-        cleaned.frame,
-        cleaned.kinds,
-        target=target if target in columns else None,
-        time=time if time in columns else None,
-        focus=focus,
-        ctx=ctx,
-    )
+    return clean_table(ctx, table, recipe, keep_out, cache)
 
 
 @dataclass
@@ -94,7 +78,7 @@ class QualityChecks(QObject):
 
     def _wanted(self) -> tuple[int, tuple[tuple[str, int], ...], str | None]:
         """What a current report must come from: project, input revisions and time column."""
-        from workbench.workflow import time_column
+        from workbench.pipeline import time_column
 
         stamp = self.project.input_stamp(Section.QUALITY)
         return id(self.project), tuple(sorted(stamp.items())), time_column(self.project.roles)
@@ -137,7 +121,7 @@ class QualityChecks(QObject):
         return True
 
     def _start_replay(self, then_assess: bool) -> None:
-        from workbench.workflow import not_predictors
+        from workbench.pipeline import not_predictors
 
         project = self.project
         self._running = self._wanted()
@@ -160,6 +144,7 @@ class QualityChecks(QObject):
             table,
             project.recipe,
             not_predictors(project),
+            project.recipe_cache,
             on_success=done,
             on_failure=self._on_failed,
             on_progress=lambda f, m: self.progress.emit(f * share, m),
@@ -168,16 +153,16 @@ class QualityChecks(QObject):
         self.state_changed.emit()
 
     def _start_assess(self, cleaned: Any, stamp: dict[str, int], start: float) -> None:
-        from workbench.workflow import time_column
+        from workbench.pipeline import assess_cleaned, time_column
 
         goal = self.project.goal
         self.controller.runner.start(
             JOB_OWNER,
-            assess_job,
+            assess_cleaned,
             cleaned,
             None if goal is None else goal.target,
             time_column(self.project.roles),
-            _focus_rule(goal),
+            None if goal is None else goal.focus,
             on_success=lambda report: self._on_assessed(report, stamp),
             on_failure=self._on_failed,
             on_progress=lambda f, m: self.progress.emit(start + (1.0 - start) * f, m),
@@ -200,15 +185,3 @@ class QualityChecks(QObject):
     def _on_cancelled(self) -> None:
         self._running = None
         self.state_changed.emit()
-
-
-def _focus_rule(goal: Any) -> Any:
-    """The goal's focus rule, or None when there is no goal or its focus does not parse."""
-    from workbench.errors import WorkbenchError
-
-    if goal is None:
-        return None
-    try:
-        return goal.focus_rule
-    except WorkbenchError:
-        return None

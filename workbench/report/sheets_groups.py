@@ -81,7 +81,7 @@ def toward_goal(data: ReportData) -> tuple[bool, str]:
     from workbench.steps.causes_wording import focus_phrase
 
     goal = data.result.goal
-    rule = goal.focus_rule
+    rule = goal.focus
     doc = {"focus": rule.to_text(), "direction": str(goal.direction)}
     return not focus_is_to_avoid(doc), focus_phrase(rule.kind, rule.value, data.target)
 
@@ -223,7 +223,7 @@ def write_groups(wb: Any, title: str, data: ReportData) -> Worksheet:
         paragraph(ws, 2, message or w.label("no_groups"), FULL)
         freeze_below(ws, 2)
         return ws
-    focus = result.goal.focus_rule.describe(data.target)
+    focus = result.goal.focus.describe(data.target)
     row = paragraph(
         ws, 2, w.groups_intro(focus, int(causes.focus_rows or len(result.focus_rows))), FULL
     )

@@ -89,7 +89,7 @@ def _goal(ws: Worksheet, row: int, data: ReportData) -> int:
     goal = result.goal
     row = heading(ws, row, w.label("heading_goal"))
     text = w.goal_sentence(str(goal.direction), data.target, goal.positive_class)
-    rule = goal.focus_rule
+    rule = goal.focus
     text += " " + w.focus_sentence(rule.describe(data.target), len(result.focus_rows))
     now = data.current_goal  # the criterion may have been set after the analysis ran
     success = now.success if getattr(now, "target", None) == goal.target else goal.success

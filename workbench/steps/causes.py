@@ -33,7 +33,7 @@ from workbench.steps.cause_stability import (
     choose_grouping,
     cluster_columns,
 )
-from workbench.steps.goal import ColumnRole, Goal, parse_focus
+from workbench.steps.goal import ColumnRole, Goal
 from workbench.steps.pii import masked_rules
 
 MIN_FOCUS_ROWS = 30  # fewer focus rows than this: refuse to cluster
@@ -155,19 +155,19 @@ def _controllability(roles: Mapping[str, ColumnRole], column: str) -> str:
 
 def _focus_sign(goal: Goal) -> float:
     """SHAP sign that points toward the focus rows: down for a bottom focus, up otherwise."""
-    return -1.0 if parse_focus(goal.focus).kind == "bottom" else 1.0
+    return -1.0 if goal.focus.kind == "bottom" else 1.0
 
 
 def focus_direction(goal: Goal) -> str:
     """How the caveat speaks of the focus: high values, low values, or a class."""
-    kind = parse_focus(goal.focus).kind
+    kind = goal.focus.kind
     return {"top": "maximize", "bottom": "minimize"}.get(kind, "class")
 
 
 def outcome_wording(goal: Goal, *, numeric_target: bool) -> tuple[bool, str | None]:
     """(is_rate, label): whether the descriptions speak of the share of a class (which) or
     of the target's mean."""
-    rule = parse_focus(goal.focus)
+    rule = goal.focus
     if rule.kind == "class" or not numeric_target:
         return True, str(rule.value) if rule.kind == "class" else str(goal.positive_class)
     return False, None
@@ -197,7 +197,7 @@ def find_cause_groups(
     rows = pd.Index(focus.rows)
     columns = [str(c) for c in focus.columns]
     n = len(rows)
-    rule = parse_focus(goal.focus)
+    rule = goal.focus
     focus_text = words.focus_phrase(rule.kind, rule.value, goal.target)
     size = auto_min_group_size(n) if min_group_size is None else int(min_group_size)
     needed = max(MIN_FOCUS_ROWS, 2 * MIN_GROUP_FLOOR)
@@ -351,7 +351,7 @@ def summary_message(has_groups: bool, noise: int, n: int, focus_text: str) -> st
 
 def reword_groups(groups: list[CauseGroup], goal: Goal, *, numeric_target: bool) -> str:
     """Say the groups' descriptions again in the current language; returns the focus phrase."""
-    rule = parse_focus(goal.focus)
+    rule = goal.focus
     focus_text = words.focus_phrase(rule.kind, rule.value, goal.target)
     is_rate, label = outcome_wording(goal, numeric_target=numeric_target)
     for group in groups:

@@ -2,7 +2,8 @@
 
 A :class:`Goal` is what the engineer says ("raise efficiency; look at the top 5% of runs",
 "predict defect = yes"). It is plain data the project saves (``to_dict``/``from_dict``).
-The focus rule picks the rows whose causes we look for: ``top:5%``, ``bottom:10%``, ``class:NG``.
+The focus rule picks the rows whose causes we look for: ``top:5%``, ``bottom:10%``, ``class:NG``;
+it is parsed once into a :class:`FocusRule` when the goal is made and travels typed.
 """
 
 from __future__ import annotations
@@ -103,48 +104,6 @@ class Exclusion:
         return cls(column, reason, message, details, forced)
 
 
-@dataclass
-class Goal:
-    """Target column, direction, focus segment and optional success criterion."""
-
-    target: str
-    direction: Direction = Direction.MAXIMIZE
-    focus: str = "top:5%"
-    success: float | None = None  # e.g. +0.3 on the target's scale
-    task: Task | None = None  # None: inferred from the target's values
-    positive_class: str | None = None  # the class to predict (binary) / explain (multiclass)
-
-    def __post_init__(self) -> None:
-        self.direction = Direction(self.direction)
-        if self.task is not None:
-            self.task = Task(self.task)
-
-    @property
-    def focus_rule(self) -> FocusRule:
-        return parse_focus(self.focus)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "target": self.target,
-            "direction": str(self.direction),
-            "focus": self.focus,
-            "success": self.success,
-            "task": None if self.task is None else str(self.task),
-            "positive_class": self.positive_class,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Goal:
-        return cls(
-            target=data["target"],
-            direction=Direction(data.get("direction", Direction.MAXIMIZE)),
-            focus=data.get("focus", "top:5%"),
-            success=data.get("success"),
-            task=None if data.get("task") is None else Task(data["task"]),
-            positive_class=data.get("positive_class"),
-        )
-
-
 @dataclass(frozen=True)
 class FocusRule:
     """Which rows to study: the top or bottom share of the target, or one class.
@@ -155,6 +114,9 @@ class FocusRule:
 
     kind: Literal["top", "bottom", "class"]
     value: float | str
+
+    def __str__(self) -> str:
+        return self.to_text()
 
     def to_text(self) -> str:
         """The rule as the user types it: ``top:5%``, ``class:NG``."""
@@ -227,6 +189,52 @@ def parse_focus(text: str) -> FocusRule:
     return FocusRule(kind, pct / 100.0)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class Goal:
+    """Target column, direction, focus segment and optional success criterion.
+
+    The focus is parsed once, where the goal is made: ``Goal("y", focus="top:5%")`` holds
+    ``FocusRule("top", 0.05)``, so no later step re-reads the text (a bad text is refused here,
+    with :func:`parse_focus`'s plain message). Frozen: change a goal with
+    ``dataclasses.replace``, so a job's snapshot never moves under it.
+    """
+
+    target: str
+    direction: Direction = Direction.MAXIMIZE
+    focus: FocusRule = field(default_factory=lambda: FocusRule("top", 0.05))
+    success: float | None = None  # e.g. +0.3 on the target's scale
+    task: Task | None = None  # None: inferred from the target's values
+    positive_class: str | None = None  # the class to predict (binary) / explain (multiclass)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "direction", Direction(self.direction))
+        if not isinstance(self.focus, FocusRule):  # text from the user or a file: parse here
+            object.__setattr__(self, "focus", parse_focus(self.focus))
+        if self.task is not None:
+            object.__setattr__(self, "task", Task(self.task))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "direction": str(self.direction),
+            "focus": self.focus.to_text(),
+            "success": self.success,
+            "task": None if self.task is None else str(self.task),
+            "positive_class": self.positive_class,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Goal:
+        return cls(
+            target=data["target"],
+            direction=Direction(data.get("direction", Direction.MAXIMIZE)),
+            focus=data.get("focus", "top:5%"),
+            success=data.get("success"),
+            task=None if data.get("task") is None else Task(data["task"]),
+            positive_class=data.get("positive_class"),
+        )
+
+
 def select_focus(target: pd.Series, rule: FocusRule) -> pd.Index:
     """Row labels of the focus rows; rows with a missing target are never in the focus.
 
@@ -272,7 +280,8 @@ def select_focus(target: pd.Series, rule: FocusRule) -> pd.Index:
     else:
         cutoff = np.partition(values, k - 1)[k - 1]
         mask = values <= cutoff
-    return valid.index[mask]
+    chosen: pd.Index = valid.index[mask]
+    return chosen
 
 
 def infer_task(target: pd.Series, goal: Goal | None = None, *, max_classes: int = 20) -> Task:

@@ -147,7 +147,7 @@ def _learnable_target(frame: pd.DataFrame, kinds: Mapping[str, ColumnKind], goal
     """The encoded target; refuses (:class:`AnalysisError`) one the model cannot learn."""
     target = _check_target(frame, kinds, goal)
     task = infer_task(target, goal, max_classes=MAX_CLASSES)
-    focus = goal.focus_rule if goal.focus else None
+    focus = goal.focus
     positive = goal.positive_class
     if positive is None and focus is not None and focus.kind == "class":
         positive = str(focus.value)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -174,16 +175,20 @@ class RecipeCache:
     """Keeps the table after slow steps so that editing a later step replays only the rest.
 
     Pass the same cache to :func:`apply_recipe` while the user edits the recipe on one loaded
-    frame. A checkpoint is kept after each step that took at least ``min_seconds`` (and always
-    after model-based filling); at most ``max_checkpoints`` are kept, least recently used first
-    out. Unchanged columns are shared with the source frame (copy-on-write), so a checkpoint
-    costs only the columns its steps changed, or a full copy after a row filter.
+    frame: each project holds one (:attr:`workbench.project.Project.recipe_cache`), shared by
+    the panes' replays and the model run (:func:`workbench.pipeline.clean_table`). Safe to
+    share between jobs on pool threads: lookups and stores hold a lock. A checkpoint is kept
+    after each step that took at least ``min_seconds`` (and always after model-based filling);
+    at most ``max_checkpoints`` are kept, least recently used first out. Unchanged columns are
+    shared with the source frame (copy-on-write), so a checkpoint costs only the columns its
+    steps changed, or a full copy after a row filter.
     """
 
     def __init__(self, max_checkpoints: int = 3, min_seconds: float = 0.25) -> None:
         self.max_checkpoints = max_checkpoints
         self.min_seconds = min_seconds
         self.hits = 0
+        self._lock = threading.Lock()
         self._source: pd.DataFrame | None = None
         self._source_kinds: dict[str, ColumnKind] = {}
         self._checkpoints: OrderedDict[
@@ -191,38 +196,43 @@ class RecipeCache:
         ] = OrderedDict()
 
     def clear(self) -> None:
-        self._source = None
-        self._source_kinds = {}
-        self._checkpoints.clear()
-
-    def _bind(self, frame: pd.DataFrame, kinds: dict[str, ColumnKind]) -> None:
-        if self._source is not frame or self._source_kinds != kinds:
-            self.clear()
-            self._source = frame  # held so its identity stays meaningful
-            self._source_kinds = dict(kinds)
+        with self._lock:
+            self._source = None
+            self._source_kinds = {}
+            self._checkpoints.clear()
 
     def _lookup(
-        self, keys: list[str]
+        self, source: pd.DataFrame, kinds: dict[str, ColumnKind], keys: list[str]
     ) -> tuple[int, tuple[pd.DataFrame, dict[str, ColumnKind], list[StepReport]] | None]:
-        for i in range(len(keys) - 1, -1, -1):
-            hit = self._checkpoints.get(keys[i])
-            if hit is not None:
-                self._checkpoints.move_to_end(keys[i])
-                self.hits += 1
-                return i + 1, hit
-        return 0, None
+        """The longest cached prefix of ``keys`` for ``source`` (another source: start over)."""
+        with self._lock:
+            if self._source is not source or self._source_kinds != kinds:
+                self._checkpoints.clear()
+                self._source = source  # held so its identity stays meaningful
+                self._source_kinds = dict(kinds)
+            for i in range(len(keys) - 1, -1, -1):
+                hit = self._checkpoints.get(keys[i])
+                if hit is not None:
+                    self._checkpoints.move_to_end(keys[i])
+                    self.hits += 1
+                    return i + 1, hit
+            return 0, None
 
     def _store(
         self,
+        source: pd.DataFrame,
         key: str,
         frame: pd.DataFrame,
         kinds: dict[str, ColumnKind],
         reports: list[StepReport],
     ) -> None:
-        self._checkpoints[key] = (frame, dict(kinds), list(reports))
-        self._checkpoints.move_to_end(key)
-        while len(self._checkpoints) > self.max_checkpoints:
-            self._checkpoints.popitem(last=False)
+        with self._lock:
+            if self._source is not source:  # another table was bound meanwhile
+                return
+            self._checkpoints[key] = (frame, dict(kinds), list(reports))
+            self._checkpoints.move_to_end(key)
+            while len(self._checkpoints) > self.max_checkpoints:
+                self._checkpoints.popitem(last=False)
 
 
 def _prefix_keys(steps: list[dict[str, Any]]) -> list[str]:
@@ -264,8 +274,7 @@ def apply_recipe(
     if not_predictors:  # another set of kept-out columns gives other model fillings
         keys = [json.dumps(not_predictors, ensure_ascii=False) + key for key in keys]
     if cache is not None:
-        cache._bind(frame, kinds)
-        start, hit = cache._lookup(keys)
+        start, hit = cache._lookup(frame, kinds, keys)
         if hit is not None:
             current, current_kinds, reports = hit[0].copy(deep=False), dict(hit[1]), list(hit[2])
     for i in range(start, n):
@@ -308,7 +317,7 @@ def apply_recipe(
         if cache is not None and (
             elapsed >= cache.min_seconds or (step["op"] == "impute" and step["method"] == "model")
         ):
-            cache._store(keys[i], current, current_kinds, reports)
+            cache._store(frame, keys[i], current, current_kinds, reports)
     ctx.progress(1.0, "")
     # a shallow copy: the caller may change the result without touching a cached checkpoint
     return RecipeResult(current.copy(deep=False), dict(current_kinds), reports, len(current))

@@ -137,7 +137,7 @@ def project_document(project: Project) -> tuple[dict[str, Any], ProjectArchive]:
         "recipe": None if project.recipe is None else project.recipe.to_dict(),
         "goal": None if project.goal is None else project.goal.to_dict(),
         "roles": {str(k): str(v) for k, v in project.roles.items()},
-        "settings": None if project.settings is None else plain(project.settings.to_dict()),
+        "settings": plain(project.settings.to_dict()),
         "actions": [plain(a.to_dict() if hasattr(a, "to_dict") else a) for a in project.actions],
         "revisions": {str(k): int(v) for k, v in getattr(project, "_revisions", {}).items()},
         "results": results,
@@ -237,17 +237,8 @@ def check_document(doc: Any, path: Path) -> dict[str, Any]:
     return doc
 
 
-def _role(value: str) -> Any:
-    from workbench.steps.goal import ColumnRole
-
-    try:
-        return ColumnRole(value)
-    except ValueError:
-        return value
-
-
 def _build(doc: dict[str, Any], archive: ProjectArchive, path: Path) -> Project:
-    from workbench.steps.goal import Goal
+    from workbench.steps.goal import ColumnRole, Goal
     from workbench.steps.model_settings import ModelSettings
     from workbench.steps.recipe import Recipe
 
@@ -261,8 +252,9 @@ def _build(doc: dict[str, Any], archive: ProjectArchive, path: Path) -> Project:
         table=table,
         recipe=None if doc["recipe"] is None else Recipe.from_dict(doc["recipe"]),
         goal=None if doc["goal"] is None else Goal.from_dict(doc["goal"]),
-        roles={k: _role(v) for k, v in doc["roles"].items()},
-        settings=None if doc["settings"] is None else ModelSettings.from_dict(doc["settings"]),
+        roles={k: ColumnRole(v) for k, v in doc["roles"].items()},  # checked: known roles
+        # a file from before settings were saved: the defaults it was fitted with
+        settings=ModelSettings.from_dict(doc["settings"] or {}),
         actions=list(doc["actions"]),
         notes=doc["notes"],
     )
@@ -325,26 +317,4 @@ def open_project(
     )
     project.dirty = False
     ctx.progress(1.0, _("Project opened"))
-    return project
-
-
-def project_from_analysis(result: Any, name: str = "", settings: Any = None) -> Project:
-    """A project holding one analysis run (``workbench analyze --project``): its table, goal,
-    the user's explicit roles, settings, and the quality and model results, all current.
-
-    The clean-ups the analysis applied become the project's recipe, so a re-run from the
-    project sees the same cleaned table the results came from."""
-    from workbench.analysis import clean_up_recipe
-    from workbench.steps.model_settings import ModelSettings
-
-    project = Project(name=name)
-    project.set_table(result.table)
-    if result.cleaning:
-        project.set_recipe(clean_up_recipe(result.quality, result.goal.target))
-    project.set_goal(result.goal)
-    for column, role in getattr(result.roles, "explicit", {}).items():
-        project.set_role(column, role)
-    project.set_settings(settings if settings is not None else ModelSettings())
-    project.set_result(Section.QUALITY, result.quality)
-    project.set_result(Section.MODEL, result)
     return project

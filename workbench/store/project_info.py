@@ -37,17 +37,18 @@ def _goal_line(goal: dict[str, Any] | None) -> str:
         return _("Goal: not set yet.")
     from workbench.steps.goal import Goal
 
-    g = Goal.from_dict(goal)
     try:
-        focus = g.focus_rule.describe(g.target)
+        focus = Goal.from_dict(goal).focus.describe(goal["target"])
     except Exception:  # an unusual focus text: show it as saved
-        focus = g.focus
+        focus = str(goal.get("focus", ""))
     sentences = {
         "maximize": _("Goal: raise “{target}”; focus: {focus}."),
         "minimize": _("Goal: lower “{target}”; focus: {focus}."),
         "class": _("Goal: understand and reduce a class of “{target}”; focus: {focus}."),
     }
-    return sentences[str(g.direction)].format(target=g.target, focus=focus)
+    direction = str(goal.get("direction") or "maximize")
+    sentence = sentences.get(direction, sentences["maximize"])
+    return sentence.format(target=goal["target"], focus=focus)
 
 
 def _quality_line(report: dict[str, Any]) -> str:

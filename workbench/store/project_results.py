@@ -1,4 +1,5 @@
-"""An analysis run (``AnalysisResult``) to project-file pieces and back.
+"""An analysis run (:class:`~workbench.analysis_result.AnalysisResult`) to project-file pieces
+and back.
 
 Builds on :mod:`workbench.store.project_codec` (tables, quality report, model fit): here are the
 SHAP explanation, the cause groups, and the whole result that ties them together.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,9 @@ from workbench.store.project_codec import (
     plain,
 )
 from workbench.tables.table import ColumnKind, LoadedTable
+
+if TYPE_CHECKING:
+    from workbench.analysis_result import AnalysisResult
 
 ANALYSIS_SNAPSHOT = R + "analysis_snapshot.parquet"
 
@@ -273,7 +277,7 @@ def reword_saved_verdict(doc: dict[str, Any]) -> str:
 # The whole analysis run
 
 
-def encode_analysis(result: Any, snapshot: LoadedTable | None) -> Pieces:
+def encode_analysis(result: AnalysisResult, snapshot: LoadedTable | None) -> Pieces:
     """``result`` as pieces; its table is referenced when it is the project's ``snapshot``."""
     tables: dict[str, pd.DataFrame] = {}
     own_table = snapshot is None or result.table.frame is not snapshot.frame
@@ -303,6 +307,7 @@ def encode_analysis(result: Any, snapshot: LoadedTable | None) -> Pieces:
         else encode_causes(result.causes, tables, result.frame),
         "causes_message": result.causes_message,
         "timings": plain(result.timings),
+        "recipe": None if result.recipe is None else result.recipe.to_dict(),
         "summary": plain(result.summary()),
     }
     return Pieces(doc, tables, fit.texts)
@@ -313,10 +318,11 @@ def decode_analysis(
     tables: dict[str, pd.DataFrame],
     texts: dict[str, str],
     snapshot: LoadedTable | None,
-) -> Any:
-    """The ``AnalysisResult`` :func:`encode_analysis` described (nothing is refitted)."""
-    from workbench.analysis import AnalysisResult
+) -> AnalysisResult:
+    """The result :func:`encode_analysis` described (nothing is refitted)."""
+    from workbench.analysis_result import AnalysisResult
     from workbench.steps.goal import Goal
+    from workbench.steps.recipe import Recipe
     from workbench.steps.recipe_report import StepReport
     from workbench.steps.roles import RoleAssignment
 
@@ -347,6 +353,8 @@ def decode_analysis(
         causes=causes,
         causes_message=doc.get("causes_message", ""),
         timings={k: float(v) for k, v in (doc.get("timings") or {}).items()},
+        # absent in files saved before the result kept its recipe
+        recipe=None if doc.get("recipe") is None else Recipe.from_dict(doc["recipe"]),
     )
     # Saved sentences are a fallback: a file written in English reads in Korean.
     with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 import numpy as np
@@ -51,7 +51,10 @@ def _as_float(value: Any) -> float | None:
 def round_half_up(value: float, decimals: int) -> Decimal:
     """``value`` rounded to ``decimals`` places, half away from zero on its shortest repr."""
     quantum = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    exact = Decimal(repr(float(value)))
+    # The default context holds 28 digits: quantizing 1e28 to 0.01 would need 31 and raise.
+    digits = max(exact.adjusted() + 1, 1) + max(decimals, 0) + 2
+    return exact.quantize(quantum, rounding=ROUND_HALF_UP, context=Context(prec=max(28, digits)))
 
 
 def _fixed(value: float, decimals: int, grouping: bool = True) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -157,3 +158,11 @@ def test_profile_times_read_like_dates() -> None:
     assert format_number("2026-03-02T06:14:07") == "2026-03-02 06:14:07"
     assert format_range("2000-01-01T00:00:00", "2024-12-01T00:00:00") == "2000-01-01 … 2024-12-01"
     assert format_number("L3") == "L3"
+
+
+def test_huge_values_round_without_running_out_of_digits():
+    """Found by Hypothesis on a JSON quality report: 1e28 quantized to 0.01 needs 31 digits."""
+    from workbench.numbers_format import round_half_up
+
+    assert str(round_half_up(1.2345e28, 2)) == "12345000000000000000000000000.00"
+    assert round_half_up(1e300, 3) == Decimal("1e300")

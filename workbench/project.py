@@ -77,6 +77,7 @@ class Project:
     _listeners: list[Listener] = field(default_factory=list, repr=False)
     dirty: bool = False
     source_check: Any = None  # set by open_project: is the data file unchanged since saving?
+    rerun: Any = None  # the last re-application to new data (workbench.rerun_record.RerunRecord)
 
     # -- events ---------------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -122,6 +123,12 @@ class Project:
     def set_settings(self, settings: Any) -> None:
         self.settings = settings
         self.touch(Section.SETTINGS)
+
+    def set_rerun(self, record: Any) -> None:
+        """Keep what the last re-application to new data found. No result is computed from
+        it, so it touches ``META`` (saved, nothing marked out of date)."""
+        self.rerun = record
+        self.touch(Section.META)
 
     # -- results --------------------------------------------------------------------------
     def _input_stamp(self, result: Section) -> dict[str, int]:

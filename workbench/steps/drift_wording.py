@@ -328,3 +328,10 @@ def no_labels(target: str) -> str:
         "The new rows carry no measured {target}, so the model's accuracy on them cannot be "
         "checked yet."
     ).format(target=target)
+
+
+def model_refitted_since() -> str:
+    return _(
+        "The model has been fitted again since; these findings were measured against the model "
+        "as it was then."
+    )

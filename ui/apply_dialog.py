@@ -130,7 +130,7 @@ class ApplyDialog(QDialog):
 
     def _show(self, record: Any) -> None:
         changed = record.model_changed(self.project.result(Section.MODEL))
-        self.heading.setText(_(t.WHAT_CHANGED))
+        self.heading.hide()  # the page's own title says it
         self.text.setHtml(t.record_html(record, model_changed=changed))
 
     def is_running(self) -> bool:
@@ -152,6 +152,7 @@ class ApplyDialog(QDialog):
             self.banner.show_failure(JobFailure(exc.message, exc.hint, "", expected=True))
             return
         self.heading.setText(_(t.RUNNING).format(file=path.name))
+        self.heading.show()
         self._set_running(True)
         self.controller.runner.start(
             JOB,
@@ -183,6 +184,7 @@ class ApplyDialog(QDialog):
     def _on_job_failed(self, failure: JobFailure) -> None:
         self._set_running(False)
         self.heading.setText(_(t.TITLE))
+        self.heading.show()
         self.banner.show_failure(failure)
         if self.project.rerun is not None:  # the last findings stay readable
             self._show(self.project.rerun)
@@ -190,6 +192,7 @@ class ApplyDialog(QDialog):
     def _on_job_cancelled(self) -> None:
         self._set_running(False)
         self.heading.setText(_(t.TITLE))
+        self.heading.show()
         self.banner.show_text(_(t.CANCELLED))
 
     def cancel(self) -> None:
@@ -206,7 +209,8 @@ class ApplyDialog(QDialog):
         record = self.project.rerun
         if record is None:
             self.heading.setText(_(t.TITLE))
-            self.text.setHtml(t._p(_(t.NO_RECORD)))
+            self.heading.show()
+            self.text.setHtml(t.no_record_html())
             return
         self._show(record)
         self.banner.show_text(_(t.ROWS_GONE))

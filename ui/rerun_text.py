@@ -87,3 +87,8 @@ def record_html(record: Any, model_changed: bool = False) -> str:
     else:
         parts.append(_p(record.model_line()))
     return "\n".join(parts)
+
+
+def no_record_html() -> str:
+    """The page for a project never re-applied."""
+    return _p(_(NO_RECORD))

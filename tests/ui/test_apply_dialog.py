@@ -157,3 +157,9 @@ def test_the_window_applies_and_a_reopened_project_shows_what_changed(
     assert "not kept in the project" in win.apply_dialog.banner.label.text()
     assert not win.apply_dialog.export_button.isEnabled()
     win.apply_dialog.close()
+
+
+def test_a_project_never_re_applied_says_so(qtbot, dialog) -> None:
+    dialog.show_last()
+    assert "has not been applied to new data yet" in dialog.text.toPlainText()
+    assert not dialog.export_button.isEnabled() and not dialog.append_button.isEnabled()

@@ -99,8 +99,9 @@ def write_rerun(wb: Any, title: str, rerun: Any, model_changed: bool = False) ->
              _("Refit recommended")],
             [[words.metric_name(md.metric), md.validation_score, md.validation_range[0],
               md.new_score, md.rows, _yes_no(md.refit_recommended)]],
-            number_formats={2: "0.000", 3: "0.000", 4: "0.000"},
+            number_formats={2: "0.000", 3: "0.000", 4: "0.000", 5: "#,##0"},
         )  # fmt: skip
+        wrap_header(ws, row + 1, 6, WIDTHS)  # "Validation score" in a narrow number column
 
 
 def _yes_no(value: bool | None) -> str:

@@ -290,3 +290,30 @@ def open_apply_dialog(
     else:
         dialog.run_file(path)
     return dialog
+
+
+def main(argv: list[str]) -> int:
+    """Preview: the demo project re-applied to next week's file (as the tests build it):
+    ``python -m ui.apply_dialog [--screenshot FILE.png]``."""
+    import tempfile
+
+    from tests.core.next_week import DEMO_PROJECT, write_next_week
+    from ui.app import run_preview
+    from workbench.store.project_file import open_project
+
+    folder = tempfile.mkdtemp(prefix="workbench-apply-")
+
+    def build() -> ApplyDialog:
+        controller = ProjectController()
+        controller.replace_project(open_project(DEMO_PROJECT))
+        dialog = ApplyDialog(controller)
+        dialog.run_file(write_next_week(Path(folder)))
+        return dialog
+
+    return run_preview(build, argv[1:])
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv))

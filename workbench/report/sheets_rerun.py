@@ -20,7 +20,7 @@ from workbench.report.sheets_common import (
 from workbench.report.xlsx_style import sheet_title, write_table
 from workbench.steps import drift_wording as words
 
-WIDTHS = {1: 22, 2: 13, 3: 10, 4: 12, 5: 14, 6: 14, 7: 70}
+WIDTHS: dict[int, float] = {1: 22, 2: 13, 3: 10, 4: 12, 5: 14, 6: 14, 7: 70}
 FULL = list(WIDTHS.values())
 
 

@@ -173,3 +173,16 @@ def test_a_masked_copy_masks_the_levels_and_cells_it_names() -> None:
     text = " ".join([*masked.schema_lines(), *masked.drift_lines()])
     assert "김철수" not in text and "이영희" not in text and "김**" in text
     assert masked.drift.columns[0].new_levels == ["김**"]
+
+
+def test_info_says_when_and_what_the_last_re_application_found(saved: dict) -> None:
+    from workbench.store.project_info import describe_project
+
+    lines = describe_project(saved["out"], check_source_file=False)
+    record = saved["record"]
+    i = lines.index(
+        f"Last applied to new data: next_week.csv, {record.rows:,} rows, on {record.day}."
+    )
+    assert lines[i + 1].strip() == record.drift_headline()
+    assert "Refit recommended" in lines[i + 2]
+    assert not any("Last applied" in x for x in describe_project(DEMO_PROJECT))

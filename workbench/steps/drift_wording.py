@@ -268,6 +268,10 @@ def progress_scoring() -> str:
     return _("Scoring the new rows with the saved model")
 
 
+def progress_model_check() -> str:
+    return _("Checking the saved model on the new labelled rows")
+
+
 def prediction_column(target: str) -> str:
     return _("predicted {target}").format(target=target)
 

@@ -15,6 +15,7 @@ import dataclasses
 import math
 from typing import Any
 
+from workbench.i18n import _
 from workbench.rerun_record import RerunRecord, change_message
 from workbench.steps.drift import ColumnDrift, DriftReport
 from workbench.steps.replay import ColumnChange
@@ -216,3 +217,18 @@ def decode_rerun(doc: Any) -> RerunRecord | None:
         appended=appended,
     )
     return record.said_again()
+
+
+def rerun_info_lines(doc: Any) -> list[str]:
+    """``workbench info``'s lines about the last re-application: none when the project was
+    never re-applied (or the part is damaged: opening the file says so)."""
+    try:
+        record = decode_rerun(doc)
+    except (KeyError, TypeError, ValueError):
+        return []
+    if record is None:
+        return []
+    head = _("Last applied to new data: {file}, {rows} rows, on {day}.").format(
+        file=record.file_name, rows=f"{record.rows:,}", day=record.day
+    )
+    return [head, "  " + record.drift_headline(), "  " + record.model_line()]

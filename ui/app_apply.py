@@ -44,10 +44,10 @@ class ApplyToNewData(_Base):
             if not chosen:
                 return
             path = chosen
-        self.apply_dialog = open_apply_dialog(self.controller, self, path)
+        self.apply_dialog = open_apply_dialog(self.controller, self, path, self.apply_dialog)
 
     def show_what_changed(self) -> None:
         """The project's last re-application, as kept in the project file."""
         from ui.apply_dialog import open_apply_dialog
 
-        self.apply_dialog = open_apply_dialog(self.controller, self, None)
+        self.apply_dialog = open_apply_dialog(self.controller, self, None, self.apply_dialog)

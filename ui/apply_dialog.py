@@ -271,20 +271,28 @@ class ApplyDialog(QDialog):
             on_failure=self.banner.show_failure,
         )
 
-    def reject(self) -> None:  # Close, Escape, the window's ×: a running job is stopped
+    def reject(self) -> None:  # Close, Escape, the window's ×: a running re-application stops
         self.cancel()
+        # the new table is let go (an export or append already started holds what it needs)
+        self.result = None
         super().reject()
 
 
 def open_apply_dialog(
-    controller: ProjectController, parent: QWidget | None, path: str | Path | None
+    controller: ProjectController,
+    parent: QWidget | None,
+    path: str | Path | None,
+    dialog: ApplyDialog | None = None,
 ) -> ApplyDialog:
-    """The dialog, shown window-modal (the project is not edited while it runs); ``path``
-    None: the last re-application is shown."""
-    dialog = ApplyDialog(controller, parent)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    """Show ``dialog`` (a new one when None) window-modal, so the project is not edited while
+    it runs; ``path`` None: the last re-application is shown. The window keeps one dialog and
+    passes it back here: an export or an append still running after Close reports to it."""
+    if dialog is None:
+        dialog = ApplyDialog(controller, parent)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.banner.clear()
     dialog.show()
+    dialog.raise_()
     if path is None:
         dialog.show_last()
     else:

@@ -163,3 +163,15 @@ def test_a_project_never_re_applied_says_so(qtbot, dialog) -> None:
     dialog.show_last()
     assert "has not been applied to new data yet" in dialog.text.toPlainText()
     assert not dialog.export_button.isEnabled() and not dialog.append_button.isEnabled()
+
+
+def test_rows_asked_for_are_added_even_when_the_dialog_is_closed_at_once(qtbot, dialog, tmp_path):
+    project = dialog.project
+    before = project.table.n_rows
+    _run(qtbot, dialog, write_next_week(tmp_path))
+    dialog.append_button.click()
+    dialog.close()  # Close right after asking: the rows still arrive, the dialog still reports
+    assert dialog.result is None  # the new table is let go
+    qtbot.waitUntil(lambda: project.table.n_rows == before + len(next_week_rows()), timeout=WAIT)
+    assert project.rerun.appended is not None
+    assert project.rerun.appended_line() in dialog.text.toPlainText()

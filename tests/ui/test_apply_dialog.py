@@ -175,3 +175,15 @@ def test_rows_asked_for_are_added_even_when_the_dialog_is_closed_at_once(qtbot, 
     qtbot.waitUntil(lambda: project.table.n_rows == before + len(next_week_rows()), timeout=WAIT)
     assert project.rerun.appended is not None
     assert project.rerun.appended_line() in dialog.text.toPlainText()
+
+
+def test_findings_for_an_earlier_model_say_so(qtbot, dialog, tmp_path) -> None:
+    import dataclasses
+
+    _run(qtbot, dialog, write_next_week(tmp_path))
+    record = dialog.project.rerun
+    assert "fitted again since" not in dialog.text.toPlainText()
+    earlier = dataclasses.replace(record, model={**record.model, "trees": -1})  # another model
+    dialog.project.set_rerun(earlier)
+    dialog.show_last()
+    assert "The model has been fitted again since" in dialog.text.toPlainText()

@@ -6,6 +6,11 @@ converts it to PDF with LibreOffice (``soffice --headless``), and renders pages 
 the Summary, Quality, Cause groups and Actions sheets, the Summary's second page, and every
 page as ``pages/page-NN.png`` to look through. Needs ``libreoffice-calc`` and
 ``poppler-utils``.
+
+``python3 docs/make_report_pages.py --what-changed`` writes instead the report of the demo
+re-applied to next week's file (tests/core/next_week.py) and keeps the first page of its
+"What changed since the last analysis" sheet as
+``docs/screenshots/1280x720/<lang>/report_what_changed.png``.
 """
 
 from __future__ import annotations
@@ -30,7 +35,11 @@ PICTURES = {
 }
 
 
-def _child(language: str, folder: Path) -> None:
+#: ``--what-changed``: the re-applied demo's "What changed" page (sheet 1), for the screenshots.
+WHAT_CHANGED = {"report_what_changed.png": (1, 1)}
+
+
+def _child(language: str, folder: Path, re_applied: bool = False) -> None:
     """Runs in a process of its own (the catalog is chosen once): write the report."""
     sys.path.insert(0, str(ROOT))
     from openpyxl import load_workbook
@@ -41,7 +50,16 @@ def _child(language: str, folder: Path) -> None:
 
     set_language(language)
     report = folder / "report.xlsx"
-    write_report(open_project(ROOT / "resources" / "demo" / "demo.wbproj"), report)
+    project = open_project(ROOT / "resources" / "demo" / "demo.wbproj")
+    if re_applied:
+        from tests.core.next_week import write_next_week
+        from workbench.rerun import rerun_project
+        from workbench.rerun_record import record_rerun
+        from workbench.tables.loader import load_table
+
+        result = rerun_project(project, load_table(write_next_week(folder)))
+        project.set_rerun(record_rerun(result))
+    write_report(project, report)
     titles = [ws.title for ws in load_workbook(report, read_only=True).worksheets]
     (folder / "sheets.txt").write_text("\n".join(titles), encoding="utf-8")
 
@@ -61,13 +79,17 @@ def _page_sheets(pdf: Path, count: int) -> list[str]:
     return names
 
 
-def _pages(language: str) -> None:
+def _pages(language: str, what_changed: bool = False) -> None:
     target = OUT if language == "en" else OUT / language
+    pictures = PICTURES
+    if what_changed:
+        target, pictures = ROOT / "docs" / "screenshots" / "1280x720" / language, WHAT_CHANGED
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = dict(os.environ, WORKBENCH_HOME=str(folder), WORKBENCH_LANG=language)
         command = [sys.executable, __file__, "--child", language, str(folder)]
+        command += ["--what-changed"] if what_changed else []
         subprocess.run(command, check=True, env=env)
         subprocess.run(
             ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, "report.xlsx"],
@@ -81,12 +103,13 @@ def _pages(language: str) -> None:
         pages = sorted(folder.glob("page-*.png"))
         sheets = (folder / "sheets.txt").read_text(encoding="utf-8").splitlines()
         owners = _page_sheets(pdf, len(pages))
-        every = target / "pages"
-        shutil.rmtree(every, ignore_errors=True)
-        every.mkdir()
-        for i, page in enumerate(pages, start=1):
-            shutil.copyfile(page, every / f"page-{i:02d}.png")
-        for name, (sheet, nth) in PICTURES.items():
+        if not what_changed:
+            every = target / "pages"
+            shutil.rmtree(every, ignore_errors=True)
+            every.mkdir()
+            for i, page in enumerate(pages, start=1):
+                shutil.copyfile(page, every / f"page-{i:02d}.png")
+        for name, (sheet, nth) in pictures.items():
             found = [p for p, owner in zip(pages, owners, strict=True) if owner == sheets[sheet]]
             if len(found) >= nth:
                 shutil.copyfile(found[nth - 1], target / name)
@@ -95,10 +118,10 @@ def _pages(language: str) -> None:
 
 def main(argv: list[str]) -> int:
     if len(argv) > 1 and argv[1] == "--child":
-        _child(argv[2], Path(argv[3]))
+        _child(argv[2], Path(argv[3]), re_applied="--what-changed" in argv[4:])
         return 0
     for language in ("en", "ko"):
-        _pages(language)
+        _pages(language, what_changed="--what-changed" in argv[1:])
     return 0
 
 

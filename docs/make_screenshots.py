@@ -95,12 +95,26 @@ def _shoot_size(app, language: str, width: int, height: int) -> None:
         if dialog is not None:
             grab("action_from_group_dialog", dialog)
             dialog.reject()
+    _shoot_apply(app, window, grab)
     window.choose_library_folder()
     grab("library_folder_dialog", window.library_dialog)
     window.library_dialog.reject()
     window.project.dirty = False
     window.close()
     _wait(app, window)
+
+
+def _shoot_apply(app, window, grab) -> None:
+    """File → Apply to new data… on next week's file (built as tests/core/next_week.py does):
+    the drift and the model's check said in words."""
+    from tests.core.next_week import write_next_week
+
+    with tempfile.TemporaryDirectory() as tmp:
+        window.apply_to_new_data(write_next_week(Path(tmp)))
+        _wait(app, window)
+        grab("apply_to_new_data", window.apply_dialog)
+        window.apply_dialog.close()
+    window.project.dirty = False
 
 
 #: The README's pictures (docs/screenshots/*.png and ko/*.png) refreshed from the 1280×720 set.

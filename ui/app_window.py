@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.about_dialog import AboutDialog
+from ui.app_apply import ApplyToNewData
 from ui.app_files import ProjectFiles
 from ui.app_jobs import (  # noqa: F401 - DEMO_PROJECT and resource_path re-exported
     AUTOSAVE_JOB,
@@ -43,7 +44,7 @@ from workbench.i18n import _
 from workbench.project import Project
 
 
-class WorkbenchWindow(ProjectFiles, MainWindow):
+class WorkbenchWindow(ApplyToNewData, ProjectFiles, MainWindow):
     """The main window with the File and Help menus, drag and drop, autosave and recovery."""
 
     def __init__(
@@ -140,6 +141,10 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         self.action_export = self._action(
             _("&Export report…"), lambda: self.export_report(), "Ctrl+E"
         )
+        self.action_apply = self._action(_("A&pply to new data…"), lambda: self.apply_to_new_data())
+        self.action_what_changed = self._action(
+            _("What &changed since the last analysis…"), self.show_what_changed
+        )
         self.action_quit = self._action(_("&Quit"), self.close, "Ctrl+Q")
         self.action_demo = self._action(_("Open &demo project"), self.open_demo)
         self.action_library = self._action(_("Experiment &library"), self.show_library, "Ctrl+L")
@@ -150,6 +155,8 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
             self.action_save_as,
             self.action_save_masked,
             self.action_export,
+            self.action_apply,
+            self.action_what_changed,
         )
         file_menu = self.menuBar().addMenu(_("&File"))
         file_menu.addActions([self.action_new, self.action_new_from_data, self.action_open])
@@ -158,6 +165,8 @@ class WorkbenchWindow(ProjectFiles, MainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.action_save, self.action_save_as, self.action_save_masked])
         file_menu.addAction(self.action_export)
+        file_menu.addSeparator()
+        file_menu.addActions([self.action_apply, self.action_what_changed])
         file_menu.addSeparator()
         file_menu.addAction(self.action_library)
         file_menu.addSeparator()

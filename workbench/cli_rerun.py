@@ -85,6 +85,7 @@ def _check(args: argparse.Namespace) -> None:
 def run_rerun(args: argparse.Namespace, ctx: JobContext) -> int:
     """Run the command; returns the exit code."""
     from workbench.rerun import refit_project, rerun_project, write_scores
+    from workbench.rerun_record import record_rerun
     from workbench.store.project_file import open_project, save_project
     from workbench.tables.loader import load_table
     from workbench.tables.table import LoadOptions
@@ -95,6 +96,7 @@ def run_rerun(args: argparse.Namespace, ctx: JobContext) -> int:
     options = LoadOptions(sheet=args.sheet, header_row=args.header_row, column_kinds=dict(kinds))
     new = load_table(args.data, options, ctx.sub(0.1, 0.3))
     result = rerun_project(project, new, append=args.append, ctx=ctx.sub(0.3, 0.6))
+    project.set_rerun(record_rerun(result))  # kept with --project; the report's "What changed"
     print(result.text_report())
     if args.scores:
         write_scores(result, args.scores)
@@ -123,8 +125,8 @@ def run_rerun(args: argparse.Namespace, ctx: JobContext) -> int:
         else:
             print(_("Saved the re-applied project {path}.").format(path=path))
     if args.report:
-        from workbench.report.sheets_rerun import write_rerun_report
+        from workbench.report.report_xlsx import write_report
 
-        write_rerun_report(project, result, Path(args.report), ctx.sub(0.95, 1.0))
+        write_report(project, Path(args.report), ctx.sub(0.95, 1.0))
         print(_("Wrote the report {path}.").format(path=args.report))
     return 0

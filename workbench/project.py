@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.rerun_record import RerunRecord
 from workbench.steps.goal import ColumnRole, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe, RecipeCache
@@ -81,6 +82,7 @@ class Project:
     # The cleaned table is derived (the recipe replayed on ``table``); this keeps the replay's
     # slow steps so the panes and the model run do not redo them. Never saved.
     recipe_cache: RecipeCache = field(default_factory=RecipeCache, repr=False, compare=False)
+    rerun: RerunRecord | None = None  # the last re-application to new data
 
     # -- events ---------------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -126,6 +128,12 @@ class Project:
     def set_settings(self, settings: ModelSettings | None) -> None:
         self.settings = settings if settings is not None else ModelSettings()
         self.touch(Section.SETTINGS)
+
+    def set_rerun(self, record: RerunRecord | None) -> None:
+        """Keep what the last re-application to new data found. No result is computed from
+        it, so it touches ``META`` (saved, nothing marked out of date)."""
+        self.rerun = record
+        self.touch(Section.META)
 
     # -- results --------------------------------------------------------------------------
     def _input_stamp(self, result: Section) -> dict[str, int]:

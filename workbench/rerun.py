@@ -215,9 +215,12 @@ def rerun_project(
         dict(analysis.kinds),
         drift_columns,
         time_column=fit.time_column or analysis.roles.time,
-        ctx=ctx.sub(0.2, 0.5),
+        ctx=ctx.sub(0.2, 0.48),
     )
-    scores = score_rows(fit, frame, ctx.sub(0.5, 0.85))
+    # a gap of 2% between stages: the job runner passes on a progress message only when the
+    # bar moved by 1%, so a stage's first message would be lost right after the last one
+    scores = score_rows(fit, frame, ctx.sub(0.5, 0.83))
+    ctx.progress(0.85, words.progress_model_check())
     model_drift = measure_model_drift(fit, frame, scores.raw)
     appended = None
     if append:

@@ -25,6 +25,7 @@ from workbench.report.sheets_dictionary import write_dictionary
 from workbench.report.sheets_drivers import write_drivers
 from workbench.report.sheets_groups import write_groups
 from workbench.report.sheets_quality import write_quality
+from workbench.report.sheets_rerun import add_rerun_page
 from workbench.report.sheets_summary import write_summary
 from workbench.report.xlsx_style import sheet_title
 
@@ -147,6 +148,7 @@ def write_report(
         raise WorkbenchError(w.not_xlsx(str(target)), w.label("not_xlsx_hint"))
     data = report_data(result_or_project)
     wb = build_workbook(data, ctx.sub(0.0, 0.85))
+    add_rerun_page(wb, result_or_project)  # "What changed", when the project was re-applied
     if add_pages is not None:
         add_pages(wb)
     ctx.progress(0.85, w.label("progress_saving"))

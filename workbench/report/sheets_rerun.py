@@ -1,16 +1,13 @@
 """The report page "What changed since the last analysis": the new file's differences, the
-drift table and the model's check on the new labelled rows, from a :class:`~workbench.rerun.
-RerunResult`. Written by ``workbench rerun --report`` (the page is not kept in the project file
-yet: a report written later from the saved project has no such page)."""
+drift table and the model's check on the new labelled rows, from the project's last
+re-application (a :class:`~workbench.rerun_record.RerunRecord`, kept in the project file, so a
+report written later from the reopened project still has the page)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 from workbench.i18n import _
-from workbench.jobs import JobContext
 from workbench.report.sheets_common import (
     fit_table_heights,
     freeze_below,
@@ -23,28 +20,38 @@ from workbench.report.sheets_common import (
 from workbench.report.xlsx_style import sheet_title, write_table
 from workbench.steps import drift_wording as words
 
-WIDTHS = {1: 22, 2: 13, 3: 10, 4: 12, 5: 14, 6: 14, 7: 70}
+WIDTHS: dict[int, float] = {1: 22, 2: 13, 3: 10, 4: 12, 5: 14, 6: 14, 7: 70}
 FULL = list(WIDTHS.values())
 
 
-def write_rerun(wb: Any, title: str, rerun: Any) -> None:
-    """The page itself: headline, the new file's differences, drift table, model drift."""
+def write_rerun(wb: Any, title: str, rerun: Any, model_changed: bool = False) -> None:
+    """The page itself: headline, the new file's differences, drift table, model drift.
+    ``model_changed``: the model was fitted again after these findings (said on the page)."""
     ws = new_sheet(wb, title, WIDTHS)
     title_row(ws, _("What changed since the last analysis"), len(WIDTHS))
     row = 3
-    name = Path(str(rerun.table.source.path)).name
     row = paragraph(
         ws,
         row,
         _(
-            "New file: {file}, {rows} rows. Compared with the {ref} rows the model was trained on."
-        ).format(file=name, rows=f"{rerun.table.n_rows:,}", ref=f"{rerun.drift.reference_rows:,}"),
+            "New file: {file}, {rows} rows, applied on {day}. Compared with the {ref} rows the "
+            "model was trained on."
+        ).format(
+            file=rerun.file_name,
+            rows=f"{rerun.rows:,}",
+            day=rerun.day,
+            ref=f"{rerun.drift.reference_rows:,}",
+        ),
         FULL,
     )
+    if model_changed:
+        row = paragraph(ws, row, words.model_refitted_since(), FULL)
+    row = paragraph(ws, row, rerun.scored_line(), FULL)
+    if rerun.appended_line() is not None:
+        row = paragraph(ws, row, rerun.appended_line(), FULL)
     row += 1
     row = heading(ws, row, _("The new file's columns"))
-    texts = [c.message for c in rerun.changes] or [words.schema_same()]
-    for text in texts:
+    for text in rerun.schema_lines():
         row = paragraph(ws, row, "• " + text, FULL)
     row += 1
     row = heading(ws, row, _("Drift per column"))
@@ -83,8 +90,7 @@ def write_rerun(wb: Any, title: str, rerun: Any) -> None:
         row += 1
     row = heading(ws, row, _("The saved model on the new rows"))
     md = rerun.model_drift
-    text = md.message if md is not None else words.no_labels(rerun.analysis.fit.target)
-    row = paragraph(ws, row, text, FULL)
+    row = paragraph(ws, row, rerun.model_line(), FULL)
     if md is not None:
         write_table(
             ws,
@@ -93,8 +99,9 @@ def write_rerun(wb: Any, title: str, rerun: Any) -> None:
              _("Refit recommended")],
             [[words.metric_name(md.metric), md.validation_score, md.validation_range[0],
               md.new_score, md.rows, _yes_no(md.refit_recommended)]],
-            number_formats={2: "0.000", 3: "0.000", 4: "0.000"},
+            number_formats={2: "0.000", 3: "0.000", 4: "0.000", 5: "#,##0"},
         )  # fmt: skip
+        wrap_header(ws, row + 1, 6, WIDTHS)  # "Validation score" in a narrow number column
 
 
 def _yes_no(value: bool | None) -> str:
@@ -103,16 +110,14 @@ def _yes_no(value: bool | None) -> str:
     return _("yes") if value else _("no")
 
 
-def write_rerun_report(
-    project: Any, rerun: Any, path: str | os.PathLike[str], ctx: JobContext | None = None
-) -> Path:
-    """The project's report with the page "What changed since the last analysis" added after
-    the Summary (written like :func:`~workbench.report.report_xlsx.write_report`)."""
-    from workbench.report.report_xlsx import write_report
+def add_rerun_page(wb: Any, project: Any) -> None:
+    """Add the page right after the Summary when ``project`` keeps a re-application (a bare
+    analysis result has none: nothing is added)."""
+    record = getattr(project, "rerun", None)
+    if record is None:
+        return
+    from workbench.project import Section
 
-    def add_page(wb: Any) -> None:
-        title = sheet_title(_("What changed"), wb.sheetnames)
-        write_rerun(wb, title, rerun)
-        wb.move_sheet(title, offset=1 - wb.sheetnames.index(title))  # right after the Summary
-
-    return write_report(project, path, ctx, add_pages=add_page)
+    title = sheet_title(_("What changed"), wb.sheetnames)
+    write_rerun(wb, title, record, record.model_changed(project.result(Section.MODEL)))
+    wb.move_sheet(title, offset=1 - wb.sheetnames.index(title))  # right after the Summary

@@ -268,6 +268,10 @@ def progress_scoring() -> str:
     return _("Scoring the new rows with the saved model")
 
 
+def progress_model_check() -> str:
+    return _("Checking the saved model on the new labelled rows")
+
+
 def prediction_column(target: str) -> str:
     return _("predicted {target}").format(target=target)
 
@@ -328,3 +332,10 @@ def no_labels(target: str) -> str:
         "The new rows carry no measured {target}, so the model's accuracy on them cannot be "
         "checked yet."
     ).format(target=target)
+
+
+def model_refitted_since() -> str:
+    return _(
+        "The model has been fitted again since; these findings were measured against the model "
+        "as it was then."
+    )

@@ -147,6 +147,10 @@ def masked_project(project: Project) -> tuple[Project, list[str]]:
         shared = masked.table if result.table is project.table else None
         value = _mask_analysis(result, shared, masks)
         masked._results[Section.MODEL] = Stamped(value, dict(stamp.inputs))
+    if project.rerun is not None:  # new levels and cells named by the last re-application
+        from workbench.rerun_record import masked_record
+
+        masked.rerun = masked_record(project.rerun, masks)
     return masked, [c for c in columns if c in masks]
 
 

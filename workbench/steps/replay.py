@@ -131,7 +131,7 @@ def compare_columns(
                 "new_levels",
                 str(name),
                 words.new_levels(str(name), found, rows, lumped=OTHER_LEVEL in seen),
-                {"levels": found, "rows": rows},
+                {"levels": found, "rows": rows, "lumped": OTHER_LEVEL in seen},
             )
         )
     return changes

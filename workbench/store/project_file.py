@@ -10,6 +10,8 @@ Layout (schema 1), inside the zip container of :mod:`workbench.store.project_arc
 * ``data/snapshot.parquet`` — the loaded table (index = row positions in the source);
 * ``model/model.txt`` — the LightGBM model as text;
 * ``results/*.parquet`` — SHAP values, predictions, validation folds, focus rows, group labels.
+* ``project.json``'s optional ``rerun`` — the last re-application's findings
+  (:mod:`workbench.store.rerun_codec`; files without it open as they are).
 
 Opening validates, migrates older layouts, and restores every result as it was saved: nothing is
 refitted or recomputed. When the source file moved or changed, the project still opens from its
@@ -40,6 +42,7 @@ from workbench.store.project_codec import (
     plain,
 )
 from workbench.store.project_results import decode_analysis, encode_analysis
+from workbench.store.rerun_codec import decode_rerun, encode_rerun
 from workbench.tables.table import LoadedTable, SourceInfo
 
 PROJECT_JSON = "project.json"
@@ -142,6 +145,8 @@ def project_document(project: Project) -> tuple[dict[str, Any], ProjectArchive]:
         "revisions": {str(k): int(v) for k, v in getattr(project, "_revisions", {}).items()},
         "results": results,
     }
+    if getattr(project, "rerun", None) is not None:
+        doc["rerun"] = encode_rerun(project.rerun)
     archive.documents[PROJECT_JSON] = doc
     return doc, archive
 
@@ -231,6 +236,8 @@ def check_document(doc: Any, path: Path) -> dict[str, Any]:
             stamped.get("value"), dict
         ):
             raise invalid_part(path, f"{PROJECT_JSON} (results.{section})")
+    if not isinstance(doc.get("rerun"), dict | type(None)):
+        raise invalid_part(path, f"{PROJECT_JSON} (rerun)")
     bad = bad_part(doc)  # Infinity/NaN/1e400 counts, unknown names: damaged, said plainly
     if bad is not None:
         raise invalid_part(path, f"{PROJECT_JSON} ({bad})")
@@ -266,6 +273,10 @@ def _build(doc: dict[str, Any], archive: ProjectArchive, path: Path) -> Project:
     if "model" in results:
         value = decode_analysis(results["model"]["value"], archive.tables, archive.texts, table)
         project._results[Section.MODEL] = Stamped(value, dict(results["model"]["inputs"]))
+    try:
+        project.rerun = decode_rerun(doc.get("rerun"))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise invalid_part(path, f"{PROJECT_JSON} (rerun)") from exc
     return project
 
 

@@ -20,6 +20,7 @@ from workbench.store.project_file import (
     read_project_document,
 )
 from workbench.store.project_results import reword_saved_groups, reword_saved_verdict
+from workbench.store.rerun_codec import rerun_info_lines
 from workbench.tables.table import SourceInfo
 
 
@@ -133,6 +134,7 @@ def _describe(
             lines.append(summary["clusters_message"])
         if _stale(doc, "model"):
             lines.append(_("The model results are out of date: inputs changed after the fit."))
+    lines += rerun_info_lines(doc.get("rerun"))
     actions = doc["actions"]
     lines.append(
         ngettext("{n} action logged.", "{n} actions logged.", len(actions)).format(n=len(actions))

@@ -374,6 +374,13 @@ def clean_up_recipe(quality: Any, target: str | None = None) -> Any:
     return Recipe(steps)
 
 
+def _fold_shap(fit: Any, focus: Any, ctx: JobContext) -> list[Any]:
+    """The focus rows' SHAP under the validation folds' models (the cause groups' consensus)."""
+    from workbench.steps.cause_consensus import fold_values
+
+    return fold_values(fit, focus.rows, [str(c) for c in focus.columns], ctx)
+
+
 def run_analysis(
     data: str | os.PathLike[str] | LoadedTable,
     *,
@@ -484,6 +491,7 @@ def run_analysis(
         timings["explain"] = _time.perf_counter() - t0
         t0 = _time.perf_counter()
         try:
+            causes_ctx = part("causes")
             causes = find_cause_groups(
                 explanation.focus,
                 frame,
@@ -492,7 +500,8 @@ def run_analysis(
                 the_goal,
                 min_group_size=min_group_size,
                 in_process=in_process,
-                ctx=part("causes"),
+                alternates=_fold_shap(fit, explanation.focus, causes_ctx.sub(0.0, 0.2)),
+                ctx=causes_ctx.sub(0.2, 1.0),
             )
         except FocusTooSmall:
             message = focus_too_small_message(len(explanation.focus.rows))

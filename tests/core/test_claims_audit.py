@@ -170,7 +170,7 @@ def test_the_audit_catches_a_wrong_number(analysed):
         assert abs(meets - g.claims["group_mean"].value) > 0.01
         old = format_value("mean", g.claims["group_mean"].value, 0.01)
         allowed = check.allowed_numbers(
-            g, result.frame, result.causes.labels, result.causes.focus_text
+            g, result.frame, result.causes.labels, result.causes.focus_text, result.causes.reruns
         )
         text = f"In group {g.id}, rows had efficiency of {old} on average."
         assert check.unbacked(text, allowed, check.names_of(result)) == [old]
@@ -231,7 +231,7 @@ def test_cli_sentences_state_only_recomputed_numbers(analysed):
     problems = []
     for g in result.causes.groups:
         allowed = check.allowed_numbers(
-            g, result.frame, result.causes.labels, result.causes.focus_text
+            g, result.frame, result.causes.labels, result.causes.focus_text, result.causes.reruns
         )
         allowed |= drivers[g.id]
         for line in paragraphs[g.id]:

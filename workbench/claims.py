@@ -220,10 +220,16 @@ def measure(
 
 
 def rerun_stability(reruns: pd.DataFrame, groups: pd.Series, group: int) -> tuple[float, int]:
-    """(stability, rows): the mean over the reruns (columns of ``reruns``: each rerun's group of
-    every row it saw, -1 noise, :data:`NOT_IN_RUN` unseen; index = focus row labels) of the
-    group's best Jaccard match — the share of rows it has in common with the rerun's closest
-    group (Hennig's clusterboot) — and how many of the group's rows the reruns saw."""
+    """(stability, rows): how well the group came back over the reruns, and how many of its rows
+    the reruns saw.
+
+    ``reruns`` holds each rerun's group of every row it saw (a column per rerun; -1 noise,
+    :data:`NOT_IN_RUN` unseen; index = focus row labels). Per rerun, the group's best Jaccard
+    match (the share of rows two groups have in common; Hennig's clusterboot) with one group of
+    the rerun, or with the union of the rerun's groups that lie mostly (over half) inside it —
+    so a group merged from two pieces that say the same thing (``cause_merge``) is not called
+    weak because the reruns find its pieces; then the mean over the reruns.
+    """
     final = groups.reindex(reruns.index).to_numpy()
     mine = final == group
     total = 0.0
@@ -231,10 +237,17 @@ def rerun_stability(reruns: pd.DataFrame, groups: pd.Series, group: int) -> tupl
         rep = reruns[column].to_numpy()
         inside = mine & (rep != NOT_IN_RUN)
         best = 0.0
+        pieces = np.zeros_like(inside)
         for h in np.unique(rep[inside]):
-            if h >= 0:
-                other = rep == h
-                best = max(best, float((inside & other).sum() / (inside | other).sum()))
+            if h < 0:
+                continue
+            other = rep == h
+            common = int((inside & other).sum())
+            best = max(best, common / int((inside | other).sum()))
+            if 2 * common > int(other.sum()):
+                pieces |= other
+        if pieces.any():
+            best = max(best, float((inside & pieces).sum() / (inside | pieces).sum()))
         total += best
     return total / max(reruns.shape[1], 1), int(mine.sum())
 

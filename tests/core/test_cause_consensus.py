@@ -84,6 +84,12 @@ def test_rerun_stability_is_the_mean_best_jaccard_over_the_reruns():
     assert one == pytest.approx((1 + 2 / 3 + 1) / 3)
     two, _ = rerun_stability(reruns, groups, 2)
     assert two == pytest.approx((1 + 2 / 3 + 0) / 3)
+    # A rerun that finds the group in two pieces lying inside it: the group came back whole.
+    halves = pd.DataFrame({"rerun_1": [0, 0, 1, 2, 2, -1]}, index=list("abcdef"))
+    assert rerun_stability(halves, groups, 1)[0] == pytest.approx(1.0)
+    # ... but a piece that lies mostly in another group is not counted as part of it.
+    spill = pd.DataFrame({"rerun_1": [0, 0, 1, 1, 1, -1]}, index=list("abcdef"))
+    assert rerun_stability(spill, groups, 1)[0] == pytest.approx(2 / 3)
 
 
 @pytest.fixture(scope="module")

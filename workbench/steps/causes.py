@@ -1,12 +1,14 @@
 """Cause groups: distinct groups of focus rows that the model reaches for different reasons.
 
 Two rows land in the same group when the same factors push them toward the goal by similar
-amounts: the grouping of the focus rows' SHAP vectors is chosen by
-:func:`~workbench.steps.cause_stability.choose_grouping` (HDBSCAN, the smallest group size kept
-by how well the groups replicate; each group carries its stability). Groups that then say the
-same thing (same strong drivers, agreeing conditions) are merged, and a group that meets the
-conditions of two others is described as their overlap (:mod:`workbench.steps.cause_merge`).
-What this was measured on, and how it compares with a plain reference pipeline: docs/truth.md.
+amounts: the grouping of the focus rows' SHAP vectors is the one the final model and the
+validation folds' models agree on (:mod:`workbench.steps.cause_consensus`), or with a single
+fit :func:`~workbench.steps.cause_stability.choose_grouping` (HDBSCAN, the smallest group size
+kept by how well the groups replicate). Each group carries its stability as a claim. Groups
+that then say the same thing (same strong drivers, agreeing conditions) are merged, and a group
+that meets the conditions of two others is described as their overlap
+(:mod:`workbench.steps.cause_merge`). What this was measured on, and how it compares with a
+plain reference pipeline: docs/truth.md.
 """
 
 from __future__ import annotations

@@ -176,3 +176,27 @@ def test_k_fold_models_are_kept_and_explain_the_focus_rows(tmp_path):
     causes = result.causes
     assert causes.stability_basis == "models" and causes.reruns.shape[1] == 18
     assert all(g.claims["stability"].estimate == "models" for g in causes.groups)
+
+
+def test_the_consensus_runs_in_a_worker_process_for_the_gui(ctx):
+    """The GUI groups in a worker process a cancel stops at once; the fits travel there."""
+    values, truth = _blobs(50)
+    rows = pd.RangeIndex(len(values))
+    columns = [f"c{i}" for i in range(4)]
+    frame = pd.DataFrame(values, columns=columns)
+    frame["y"] = np.arange(len(values), dtype=float)
+    shap = ShapValues(values, 0.0, rows, columns)
+    result = find_cause_groups(
+        shap,
+        frame,
+        frame["y"],
+        {},
+        Goal("y"),
+        in_process=True,
+        alternates=_refits(values, truth, k=3),
+        ctx=ctx,
+    )
+    assert adjusted_rand_score(truth, result.labels.to_numpy()) > 0.9
+    assert result.stability_basis == "models" and result.reruns.shape[1] == 12
+    fractions = [f for f, _m in ctx.reports]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0

@@ -74,6 +74,8 @@ def claim_texts(claim: Any) -> list[str]:
         return [format_value("count", claim.value)]
     if claim.kind == "share":
         return [format_value("share", claim.value)]
+    if claim.kind == "stability":  # "Stability 92%: ... in 6 re-runs"
+        return [format_value("share", claim.value), format_value("count", claim.n_compare or 0)]
     if claim.kind in ("mean", "rate"):
         return [format_value(claim.kind, claim.value, claim.step)]
     if claim.kind == "quantile":

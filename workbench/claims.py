@@ -28,7 +28,8 @@ from workbench.claim_format import claim_texts
 from workbench.claim_rows import Selection, outcome_values, rows_mask
 from workbench.intervals import newcombe_interval, welch_interval
 
-ClaimKind = Literal["count", "share", "mean", "rate", "difference", "quantile"]
+ClaimKind = Literal["count", "share", "mean", "rate", "difference", "quantile", "stability"]
+NOT_IN_RUN = -2  # a rerun table's mark for a row that rerun did not see
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,10 @@ class Claim:
     rows the value rests on (rows with a target for a mean or a rate), ``n_compare`` those of
     ``compare``. ``step`` is the display precision of a mean (None: :func:`format_value`
     chooses). ``estimate``: ``in_sample``, or ``cross_fitted`` (measured on rows not used to
-    pick the conditions).
+    pick the conditions). ``stability``: how often a cause group reappears when the grouping
+    is redone (:func:`rerun_stability`, on the rerun table of ``CauseGroups.reruns``); ``n``
+    counts the group's rows the reruns saw, ``n_compare`` the reruns, ``estimate`` says on what
+    they were redone (``models``: other fits of the model; ``resamples``: resampled rows).
     """
 
     kind: ClaimKind
@@ -147,8 +151,16 @@ def measure(
     name: str = "",
     column: str | None = None,
     q: float | None = None,
+    reruns: pd.DataFrame | None = None,
 ) -> Claim:
-    """Compute a claim of ``kind`` over ``rows`` of ``frame`` (the one way numbers are made)."""
+    """Compute a claim of ``kind`` over ``rows`` of ``frame`` (the one way numbers are made);
+    ``reruns`` (the rerun table) is needed only for a ``stability``."""
+    if kind == "stability":
+        if reruns is None or groups is None or rows.base != "group":
+            raise ValueError("a group's stability needs its group labels and the rerun table")
+        value, seen = rerun_stability(reruns, groups, int(rows.group or 0))
+        n_runs = reruns.shape[1]
+        return Claim(kind, value, rows, n=seen, n_compare=n_runs, estimate=estimate, name=name)
     mask = rows_mask(rows, frame, groups)
     if kind == "quantile":
         x = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)[mask]
@@ -207,7 +219,45 @@ def measure(
     )
 
 
-def recompute(claim: Claim, frame: pd.DataFrame, groups: pd.Series | None = None) -> Claim:
+def rerun_stability(reruns: pd.DataFrame, groups: pd.Series, group: int) -> tuple[float, int]:
+    """(stability, rows): how well the group came back over the reruns, and how many of its rows
+    the reruns saw.
+
+    ``reruns`` holds each rerun's group of every row it saw (a column per rerun; -1 noise,
+    :data:`NOT_IN_RUN` unseen; index = focus row labels). Per rerun, the group's best Jaccard
+    match (the share of rows two groups have in common; Hennig's clusterboot) with one group of
+    the rerun, or with the union of the rerun's groups that lie mostly (over half) inside it —
+    so a group merged from two pieces that say the same thing (``cause_merge``) is not called
+    weak because the reruns find its pieces; then the mean over the reruns.
+    """
+    final = groups.reindex(reruns.index).to_numpy()
+    mine = final == group
+    total = 0.0
+    for column in reruns.columns:
+        rep = reruns[column].to_numpy()
+        inside = mine & (rep != NOT_IN_RUN)
+        best = 0.0
+        pieces = np.zeros_like(inside)
+        for h in np.unique(rep[inside]):
+            if h < 0:
+                continue
+            other = rep == h
+            common = int((inside & other).sum())
+            best = max(best, common / int((inside | other).sum()))
+            if 2 * common > int(other.sum()):
+                pieces |= other
+        if pieces.any():
+            best = max(best, float((inside & pieces).sum() / (inside | pieces).sum()))
+        total += best
+    return total / max(reruns.shape[1], 1), int(mine.sum())
+
+
+def recompute(
+    claim: Claim,
+    frame: pd.DataFrame,
+    groups: pd.Series | None = None,
+    reruns: pd.DataFrame | None = None,
+) -> Claim:
     """The claim computed again from ``frame`` with its own rules."""
     again = measure(
         claim.kind,
@@ -223,6 +273,7 @@ def recompute(claim: Claim, frame: pd.DataFrame, groups: pd.Series | None = None
         name=claim.name,
         column=claim.column,
         q=claim.q,
+        reruns=reruns,
     )
     return again
 
@@ -233,18 +284,22 @@ def _same(a: Claim, b: Claim) -> bool:
 
 
 def audit_claims(
-    table: pd.DataFrame, claims: Sequence[Claim], groups: pd.Series | None = None
+    table: pd.DataFrame,
+    claims: Sequence[Claim],
+    groups: pd.Series | None = None,
+    reruns: pd.DataFrame | None = None,
 ) -> tuple[int, int]:
     """(claims audited, claims wrong): each claim recomputed from ``table`` with its own rule.
 
     ``groups`` maps focus row labels to their cause group (``CauseGroups.labels``); it is
-    needed only for claims about a group's rows. A claim is wrong when a number it shows
-    reads differently once recomputed, or when its rows cannot be found again.
+    needed only for claims about a group's rows, ``reruns`` (``CauseGroups.reruns``) only for
+    a group's stability. A claim is wrong when a number it shows reads differently once
+    recomputed, or when its rows cannot be found again.
     """
     wrong = 0
     for claim in claims:
         try:
-            again = recompute(claim, table, groups)
+            again = recompute(claim, table, groups, reruns)
         except (KeyError, ValueError, TypeError):
             wrong += 1
             continue
@@ -254,13 +309,16 @@ def audit_claims(
 
 
 def wrong_claims(
-    table: pd.DataFrame, claims: Sequence[Claim], groups: pd.Series | None = None
+    table: pd.DataFrame,
+    claims: Sequence[Claim],
+    groups: pd.Series | None = None,
+    reruns: pd.DataFrame | None = None,
 ) -> list[tuple[Claim, Claim | None]]:
     """The claims that do not hold, each with its recomputed version (None: not computable)."""
     out: list[tuple[Claim, Claim | None]] = []
     for claim in claims:
         try:
-            again = recompute(claim, table, groups)
+            again = recompute(claim, table, groups, reruns)
         except (KeyError, ValueError, TypeError):
             out.append((claim, None))
             continue
@@ -318,8 +376,9 @@ def audit_result(result: Any, actions: Iterable[Any] = ()) -> tuple[int, int]:
     """(claims audited, claims wrong) for one analysed dataset — what the truth bench shows.
 
     Recomputes every claim of :func:`analysis_claims` from ``result.frame`` (the table the
-    model saw) with the group labels of ``result.causes``.
+    model saw) with the group labels and the rerun table of ``result.causes``.
     """
     causes = getattr(result, "causes", None)
     labels = None if causes is None else causes.labels
-    return audit_claims(result.frame, analysis_claims(result, actions), labels)
+    reruns = None if causes is None else getattr(causes, "reruns", None)
+    return audit_claims(result.frame, analysis_claims(result, actions), labels, reruns)

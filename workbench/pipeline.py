@@ -28,6 +28,7 @@ import time as _time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from workbench.analysis_result import AnalysisResult
 from workbench.errors import AnalysisError
@@ -41,6 +42,12 @@ from workbench.steps.quality import QualityReport
 from workbench.steps.recipe import Recipe, RecipeCache
 from workbench.steps.recipe_report import RecipeResult
 from workbench.tables.table import LoadedTable, LoadOptions
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from workbench.steps.explain import ShapValues
+    from workbench.steps.fit_result import FitResult
 
 #: Progress slices of the steps of :func:`run_pipeline`.
 SLICES: dict[str, tuple[float, float]] = {
@@ -274,6 +281,7 @@ def run_pipeline(
         timings["explain"] = _time.perf_counter() - t0
         t0 = _time.perf_counter()
         try:
+            causes_ctx = part("causes")
             causes = find_cause_groups(
                 explanation.focus,
                 frame,
@@ -282,7 +290,8 @@ def run_pipeline(
                 goal,
                 min_group_size=inputs.min_group_size,
                 in_process=in_process,
-                ctx=part("causes"),
+                alternates=_fold_shap(fit, explanation.focus, causes_ctx.sub(0.0, 0.2)),
+                ctx=causes_ctx.sub(0.2, 1.0),
             )
         except FocusTooSmall:
             message = focus_too_small_message(len(explanation.focus.rows))
@@ -305,6 +314,13 @@ def run_pipeline(
         timings=timings,
         recipe=inputs.recipe,
     )
+
+
+def _fold_shap(fit: FitResult, focus: ShapValues, ctx: JobContext) -> list[np.ndarray]:
+    """The focus rows' SHAP under the validation folds' models (the cause groups' consensus)."""
+    from workbench.steps.cause_consensus import fold_values
+
+    return fold_values(fit, focus.rows, [str(c) for c in focus.columns], ctx)
 
 
 def store_results(project: Project, result: AnalysisResult, inputs: AnalysisInputs) -> None:

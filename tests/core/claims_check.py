@@ -24,17 +24,22 @@ NUMBER = re.compile(r"<?[+−-]?\d[\d,]*(?:\.\d+)?%?")
 FIXED = ("95% interval", "95%", "(10–90%)", "10–90%", "mean |SHAP|")
 
 
-def recomputed(claims: Iterable[Claim], frame: pd.DataFrame, labels: Any) -> list[Claim]:
-    return [recompute(c, frame, labels) for c in claims]
+def recomputed(
+    claims: Iterable[Claim], frame: pd.DataFrame, labels: Any, reruns: Any = None
+) -> list[Claim]:
+    return [recompute(c, frame, labels, reruns) for c in claims]
 
 
-def allowed_numbers(group: Any, frame: pd.DataFrame, labels: Any, focus_text: str) -> set[str]:
-    """The number texts a sentence about ``group`` may show."""
+def allowed_numbers(
+    group: Any, frame: pd.DataFrame, labels: Any, focus_text: str, reruns: Any = None
+) -> set[str]:
+    """The number texts a sentence about ``group`` may show (``reruns``: the rerun table its
+    stability is recomputed from, ``CauseGroups.reruns``)."""
     # group numbers are names, not measurements ("the rows that meet both group 1 and group 2")
     out: set[str] = {str(group.id), *(str(i) for i in getattr(group, "overlap_of", []) or [])}
     # The group's own mean is a selection of focus rows: data, never a sentence's number.
     stated = [c for c in group.claims.values() if c.name != "group_mean"]
-    for claim in recomputed(stated, frame, labels):
+    for claim in recomputed(stated, frame, labels, reruns):
         out.update(claim_texts(claim))
         spec = claim.rows.cross_fit or {}
         if spec.get("max_rows"):  # "Over a random sample of 200,000 rows"
@@ -84,7 +89,9 @@ def group_texts_ok(result: Any, texts_by_group: dict[int, list[str]]) -> list[st
     names = names_of(result)
     problems = []
     for group in causes.groups:
-        allowed = allowed_numbers(group, result.frame, causes.labels, causes.focus_text)
+        allowed = allowed_numbers(
+            group, result.frame, causes.labels, causes.focus_text, causes.reruns
+        )
         for text in texts_by_group.get(int(group.id), []):
             for token in unbacked(text, allowed, names):
                 problems.append(f"group {group.id}: {token!r} in {text!r}")

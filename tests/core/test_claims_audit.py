@@ -147,8 +147,13 @@ def test_every_claim_recomputes_from_the_data(analysed):
     _name, _text, _summary, project, result, _tmp = analysed
     actions = _actions(project, result)
     audited, wrong = audit_result(result, actions)
-    assert wrong == 0, wrong_claims(result.frame, analysis_claims(result, actions))
+    assert wrong == 0, wrong_claims(
+        result.frame, analysis_claims(result, actions), result.causes.labels, result.causes.reruns
+    )
     assert audited >= 8 * len(result.causes.groups)
+    # each group's stability is a claim, recomputed from the rerun table saved in the project
+    assert result.causes.reruns is not None
+    assert all(g.claims["stability"].value == g.stability for g in result.causes.groups)
     for g in result.causes.groups:
         if g.conditions:
             effect = g.claims["effect"]
@@ -170,7 +175,7 @@ def test_the_audit_catches_a_wrong_number(analysed):
         assert abs(meets - g.claims["group_mean"].value) > 0.01
         old = format_value("mean", g.claims["group_mean"].value, 0.01)
         allowed = check.allowed_numbers(
-            g, result.frame, result.causes.labels, result.causes.focus_text
+            g, result.frame, result.causes.labels, result.causes.focus_text, result.causes.reruns
         )
         text = f"In group {g.id}, rows had efficiency of {old} on average."
         assert check.unbacked(text, allowed, check.names_of(result)) == [old]
@@ -231,7 +236,7 @@ def test_cli_sentences_state_only_recomputed_numbers(analysed):
     problems = []
     for g in result.causes.groups:
         allowed = check.allowed_numbers(
-            g, result.frame, result.causes.labels, result.causes.focus_text
+            g, result.frame, result.causes.labels, result.causes.focus_text, result.causes.reruns
         )
         allowed |= drivers[g.id]
         for line in paragraphs[g.id]:
@@ -281,6 +286,7 @@ def test_report_states_only_recomputed_numbers(analysed):
     # Cause groups sheet: each block's paragraph and its numbers.
     ws = wb["Cause groups"]
     current = None
+    stability_rows: set[int] = set()
     for row in ws.iter_rows():
         value = row[0].value
         if isinstance(value, str) and re.match(r"Group \d+ — ", value):
@@ -289,6 +295,16 @@ def test_report_states_only_recomputed_numbers(analysed):
                 texts.setdefault(current, []).append(value)
         if current is None or not isinstance(value, str):
             continue
+        if value.startswith("Stability ("):  # the group's stability claim, recomputed
+            stab = recompute(
+                groups[current].claims["stability"],
+                result.frame,
+                result.causes.labels,
+                result.causes.reruns,
+            )
+            assert check.close(row[1].value, stab.value), value
+            texts.setdefault(current, []).append(str(row[2].value))
+            stability_rows.add(current)
         shares = _condition_shares(groups[current], result)
         first_line = value.split("\n")[0]
         if first_line in shares:  # a condition: its share of the group and of the other rows
@@ -309,6 +325,7 @@ def test_report_states_only_recomputed_numbers(analysed):
             scale = 100 if e.is_rate else 1
             assert check.close(row[1].value, e.value * scale), value
             assert row[2].value == check_interval(e)
+    assert stability_rows == set(groups)  # every group states its stability
     # The Actions sheet: each action's expected effect.
     ws = wb["Actions"]
     head = next(r for r in ws.iter_rows() if r[0].value == "#")

@@ -16,17 +16,20 @@ from tests.truth.corpus import build_case
 from tests.truth.reference import mechanism_ari, reference_labels
 from workbench.analysis import run_analysis
 
-# key: (ARI floor, groups expected)
+# key: (ARI floor, groups expected: fewest, most)
 FLOORS = {
-    "ai4i2020": (0.50, 4),  # one group held every failure before (ARI 0)
-    "overlapping_routes": (0.90, 4),  # eight groups before (ARI 0.56)
-    "interaction": (0.90, 2),  # four groups before (ARI 0.61)
-    "demo_cells": (0.95, 3),
-    "tep_subset": (0.70, 6),
+    # one group held every failure before (ARI 0); with the consensus of fits, overstrain (tool
+    # wear x torque) may come back as a fifth, weak group: the overlap of wear and high torque
+    "ai4i2020": (0.60, (4, 5)),
+    "overlapping_routes": (0.90, (4, 4)),  # eight groups before (ARI 0.56)
+    "interaction": (0.90, (2, 2)),  # four groups before (ARI 0.61)
+    "demo_cells": (0.95, (3, 3)),
+    "tep_subset": (0.75, (6, 6)),
 }
-# A few edge rows of a few hundred: changing only LightGBM's bin count (63 -> 255) moves our ARI
-# by 0.01-0.06 on these sets, both ways (docs/truth.md); this guards against losing a mechanism.
-BELOW_REFERENCE_TOLERANCE = 0.035
+# Before the consensus of the folds' models, one changed model setting (max_bin 63 -> 255) moved
+# our ARI by 0.01-0.06 and 7 of 17 datasets sat up to 0.036 below the reference; with it the
+# largest gap on the corpus is 0.009 (docs/truth.md). A few edge rows of a few hundred.
+BELOW_REFERENCE_TOLERANCE = 0.015
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +56,15 @@ def runs(tmp_path_factory):
 @pytest.mark.parametrize("key", list(FLOORS))
 def test_mechanisms_come_back_and_not_worse_than_the_reference(runs, key):
     _case, result, ours, ref = runs[key]
-    floor, n_groups = FLOORS[key]
-    assert len(result.causes.groups) == n_groups, [g.description for g in result.causes.groups]
+    floor, (fewest, most) = FLOORS[key]
+    found = len(result.causes.groups)
+    assert fewest <= found <= most, [g.description for g in result.causes.groups]
     assert ours >= floor, (ours, ref)
     assert ours >= ref - BELOW_REFERENCE_TOLERANCE, (ours, ref)
     assert all(g.stability is not None and 0 <= g.stability <= 1 for g in result.causes.groups)
+    # the grouping is the consensus of the final model and the five fold models
+    assert result.causes.stability_basis == "models"
+    assert sum(not g.weak for g in result.causes.groups) >= fewest
 
 
 def test_overlapping_routes_name_their_overlap(runs):

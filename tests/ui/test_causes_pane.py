@@ -138,6 +138,19 @@ def test_groups_listed_with_descriptions_and_controllable_marks(pane, demo_resul
     assert "✓ belt_speed" in belt and "✓ firing_temp" in belt
 
 
+def test_every_group_shows_its_stability_as_a_number(pane, demo_result):
+    """The card states each group's stability claim, and says "Weak group." below 60%."""
+    from workbench.claim_format import format_value
+
+    texts = [pane.groups.item(i).text() for i in range(pane.groups.count())]
+    for text, group in zip(texts, demo_result.causes.groups, strict=True):
+        claim = group.claims["stability"]
+        line = next(t for t in text.splitlines() if t.startswith("Stability "))
+        assert line.startswith(f"Stability {format_value('share', claim.value)}: ")
+        assert f"in {claim.n_compare} re-runs" in line
+        assert line.endswith("Weak group.") == (claim.value < 0.6)
+
+
 def test_selecting_a_group_fills_the_comparison(pane, demo_result):
     groups = demo_result.causes.groups
     pane.groups.setCurrentRow(1)

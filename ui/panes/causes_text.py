@@ -9,7 +9,7 @@ from typing import Any
 
 from workbench.claim_format import format_value
 from workbench.i18n import _
-from workbench.steps.causes_wording import fmt_number
+from workbench.steps.causes_wording import fmt_number, stability_line
 
 # -- the pane's sentences ------------------------------------------------------------------------
 TITLE = _("Causes")
@@ -78,10 +78,22 @@ def group_marks(group: Any) -> str:
     return MARKS_LINE.format(marks=marks)
 
 
+def group_stability_text(group: Any) -> str:
+    """ "Stability 92%: how well the group came back in 6 re-runs ..." ("Weak group." below
+    60%), from the group's stability claim; "" for a group saved before stability claims."""
+    claim = group.claims.get("stability") if group.claims is not None else None
+    if claim is None or group.stability is None:
+        return ""
+    return stability_line(claim.value, claim.n_compare or 0, claim.estimate, weak=group.weak)
+
+
 def group_item_text(group: Any, tried: list[str]) -> str:
-    """A group's list entry: description, controllable marks, then the library's "Tried
-    before: ..." lines (past actions on its factors that did not help)."""
-    return "\n".join([group.description, group_marks(group), *tried])
+    """A group's list entry: description, its stability, controllable marks, then the
+    library's "Tried before: ..." lines (past actions on its factors that did not help)."""
+    stability = group_stability_text(group)
+    return "\n".join(
+        [group.description, *([stability] if stability else []), group_marks(group), *tried]
+    )
 
 
 def comparison_rows(group: Any) -> list[list[str]]:

@@ -64,6 +64,7 @@ LABELS: dict[str, str] = {
     "no_alerts": N_("Nothing needs attention."),
     "chart_drivers_title": N_("Top drivers (mean |SHAP|)"),
     "heading_conditions": N_("What sets the group apart"),
+    "stability": N_("Stability (how well the group comes back when redone)"),
     "col_condition": N_("Condition"),
     "col_in_group": N_("Share of the group"),
     "col_in_rest": N_("Share of the other rows"),

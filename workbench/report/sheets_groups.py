@@ -26,7 +26,7 @@ from workbench.report.sheets_common import (
     title_row,
     wrap_header,
 )
-from workbench.report.xlsx_style import BOLD, HEADING, put, write_table
+from workbench.report.xlsx_style import BODY, BOLD, HEADING, put, write_table
 
 WIDTHS = {1: 40, 2: 15, 3: 28, 4: 28, 5: 2, 6: 12, 7: 12, 8: 12, 9: 12, 10: 12, 11: 12}
 FULL = list(WIDTHS.values())
@@ -143,6 +143,25 @@ def _numbers(ws: Worksheet, row: int, data: ReportData, group: Any) -> int:
     return row
 
 
+def _stability(ws: Worksheet, row: int, group: Any) -> int:
+    """The group's stability (its claim): how well it came back when the grouping was redone,
+    "weak group" beside it below 60%. Groups saved before stability claims show none."""
+    from workbench.steps.causes_wording import stability_line
+
+    claim = group.claims.get("stability")
+    if claim is None or group.stability is None:
+        return row
+    put(ws, row, 1, w.label("stability"), BOLD, alignment=Alignment(wrap_text=True, vertical="top"))
+    cell = put(ws, row, 2, round_sig(claim.value, 6), BOLD)
+    cell.number_format = "0%"
+    text = stability_line(claim.value, claim.n_compare or 0, claim.estimate, weak=group.weak)
+    put(ws, row, 3, text, TRIED if group.weak else BODY)
+    ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=4)
+    ws.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
+    fit_table_heights(ws, row, row, {1: WIDTHS[1], 3: WIDTHS[3] + WIDTHS[4]})
+    return row + 1
+
+
 def _decimals(effect: Any, *, points: bool) -> int:
     """Decimals of the difference cell, as the sentences show it."""
     import math
@@ -164,7 +183,8 @@ def _block(
     for line in tried or []:
         row = paragraph(ws, row, line, FULL, font=TRIED)
     start = row
-    row = _numbers(ws, row, data, group) + 1
+    row = _numbers(ws, row, data, group)
+    row = _stability(ws, row, group) + 1
 
     put(ws, row, 1, w.label("heading_conditions"), BOLD)
     conditions = condition_rows(group)

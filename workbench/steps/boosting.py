@@ -155,11 +155,13 @@ def fit_folds(
     max_trees: int,
     stopping_rounds: int,
     ctx: JobContext,
+    keep: list[lgb.Booster] | None = None,
 ) -> tuple[np.ndarray, list[int], lgb.Booster]:
     """One fit per fold, stopped early on its test rows: the predictions for the tested rows
     (NaN elsewhere; one column per class for multiclass), the best number of trees of each
     fold, and the last fold's booster cut at its best tree (the final model of a one-split
-    validation, see :func:`workbench.steps.modeling.fit_model`)."""
+    validation, see :func:`workbench.steps.modeling.fit_model`). ``keep``: a list that gets
+    every fold's booster, cut at its best tree (the cause groups' consensus of fits)."""
     n = len(x)
     oof = np.full((n, n_classes) if task == Task.MULTICLASS else n, np.nan)
     best_iters: list[int] = []
@@ -180,6 +182,8 @@ def fit_folds(
         best = max(int(booster.best_iteration or booster.current_iteration()), 1)
         best_iters.append(best)
         oof[test] = predict(booster, as_matrix(x.iloc[test]), best)
+        if keep is not None:
+            keep.append(_cut(booster, best))
     assert booster is not None  # a plan has at least one fold
     return oof, best_iters, _cut(booster, best_iters[-1])
 

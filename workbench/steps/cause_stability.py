@@ -56,6 +56,7 @@ WEAK_STABILITY = 0.6  # a group that reappears less than this is weak
 NOISE_REACH = 3.0  # a noise row joins the group of its nearest grouped row within 3x spacing
 
 Progress = Callable[[float], None]
+Replicate = tuple[np.ndarray, np.ndarray]  # (positions in the selection sample, labels)
 
 
 @dataclass
@@ -67,6 +68,9 @@ class Grouping:
     min_cluster_size: int  # the smallest group size chosen
     sampled_rows: int | None = None  # HDBSCAN ran on this many sampled rows (None: all)
     scores: dict[int, float] = field(default_factory=dict)  # candidate size -> score
+    select: np.ndarray | None = None  # positions of the rows the reruns saw (None: all rows)
+    reruns: list[Replicate] = field(default_factory=list)  # what the stability is measured on
+    basis: str = "resamples"  # reruns on "resamples" of the rows, or other "models" (consensus)
 
 
 def auto_min_group_size(n_focus: int) -> int:
@@ -217,9 +221,6 @@ def renumber_by_size(labels: np.ndarray) -> np.ndarray:
 # --- stability ------------------------------------------------------------------------------
 
 
-Replicate = tuple[np.ndarray, np.ndarray]  # (positions in the selection sample, labels)
-
-
 def replicate_groupings(
     values: np.ndarray, size: int, *, seed: int, progress: Progress | None = None
 ) -> list[Replicate]:
@@ -308,7 +309,7 @@ def choose_grouping(
     stability = group_stability(final[select], best_reps)
     tick(1.0)
     sampled = MAX_CLUSTER_ROWS if n > MAX_CLUSTER_ROWS else None
-    return Grouping(final, stability, int(best_size), sampled, scores)
+    return Grouping(final, stability, int(best_size), sampled, scores, select, best_reps)
 
 
 def _candidate_sizes(size: int, n: int) -> list[int]:

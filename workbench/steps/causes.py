@@ -1,29 +1,33 @@
 """Cause groups: distinct groups of focus rows that the model reaches for different reasons.
 
 Two rows land in the same group when the same factors push them toward the goal by similar
-amounts: the grouping of the focus rows' SHAP vectors is chosen by
-:func:`~workbench.steps.cause_stability.choose_grouping` (HDBSCAN, the smallest group size kept
-by how well the groups replicate; each group carries its stability). Groups that then say the
-same thing (same strong drivers, agreeing conditions) are merged, and a group that meets the
-conditions of two others is described as their overlap (:mod:`workbench.steps.cause_merge`).
-What this was measured on, and how it compares with a plain reference pipeline: docs/truth.md.
+amounts: the grouping of the focus rows' SHAP vectors is the one the final model and the
+validation folds' models agree on (:mod:`workbench.steps.cause_consensus`), or with a single
+fit :func:`~workbench.steps.cause_stability.choose_grouping` (HDBSCAN, the smallest group size
+kept by how well the groups replicate). Each group carries its stability as a claim. Groups
+that then say the same thing (same strong drivers, agreeing conditions) are merged, and a group
+that meets the conditions of two others is described as their overlap
+(:mod:`workbench.steps.cause_merge`). What this was measured on, and how it compares with a
+plain reference pipeline: docs/truth.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from workbench.claims import ClaimSet
+from workbench.claim_rows import Selection
+from workbench.claims import ClaimSet, measure
 from workbench.errors import AnalysisError
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps import cause_merge
 from workbench.steps import causes_wording as words
 from workbench.steps.cause_claims import group_claims
+from workbench.steps.cause_consensus import consensus_grouping, rerun_table
 from workbench.steps.cause_profile import ColumnStats, Condition, best_condition
 from workbench.steps.cause_stability import (
     MIN_GROUP_FLOOR,
@@ -128,6 +132,8 @@ class CauseGroups:
     message: str = ""  # a sentence about the whole result (noise; no groups found)
     merged: int = 0  # groups merged into another because they said the same thing
     size_scores: dict[int, float] = field(default_factory=dict)  # sizes tried -> stability score
+    reruns: pd.DataFrame | None = None  # each rerun's group of the rows it saw (stability claims)
+    stability_basis: str = "resamples"  # reruns on "resamples" of the rows or other "models"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -182,6 +188,7 @@ def find_cause_groups(
     *,
     min_group_size: int | None = None,
     in_process: bool = False,
+    alternates: Sequence[np.ndarray] = (),
     ctx: JobContext | None = None,
 ) -> CauseGroups:
     """Group the focus rows by their SHAP vectors and describe each group in plain words.
@@ -190,10 +197,15 @@ def find_cause_groups(
     names); ``frame`` the cleaned table (user's names, same row labels); ``target`` the target
     column over the whole table. Raises :class:`AnalysisError` when the focus is too small.
     ``in_process=True`` runs HDBSCAN (which holds the GIL) in a worker process that a cancel
-    stops at once — for the GUI; the CLI clusters in its own process.
+    stops at once — for the GUI; the CLI clusters in its own process. ``alternates``: the same
+    rows' SHAP under other fits of the model (the validation folds',
+    :func:`~workbench.steps.cause_consensus.fold_values`); given, the groups are those the fits
+    agree on (:mod:`workbench.steps.cause_consensus`); the drivers still state the final
+    model's SHAP.
     """
     ctx = ensure_context(ctx)
-    values = np.asarray(focus.values, dtype=np.float64)
+    fits = [np.asarray(focus.values, dtype=np.float64), *(np.asarray(a) for a in alternates)]
+    values = fits[0]  # the final model's: the drivers state its SHAP, as the Explain pane does
     rows = pd.Index(focus.rows)
     columns = [str(c) for c in focus.columns]
     n = len(rows)
@@ -210,9 +222,14 @@ def find_cause_groups(
 
     ctx.progress(0.0, words.progress_grouping(n))
     sign = _focus_sign(goal)
-    chosen = cluster_columns(values)
+    chosen = cluster_columns(np.mean(fits, axis=0) if len(fits) > 1 else values)
     grouping = _group(
-        values[:, chosen], size, n, fixed=min_group_size is not None, in_process=in_process, ctx=ctx
+        [m[:, chosen] for m in fits],
+        size,
+        n,
+        fixed=min_group_size is not None,
+        in_process=in_process,
+        ctx=ctx,
     )
     ctx.progress(0.6, words.progress_grouping(n))
 
@@ -220,7 +237,6 @@ def find_cause_groups(
     is_rate, label = outcome_wording(goal, numeric_target=numeric)
     profile = _Profile(frame, [c for c in columns if c in frame.columns])
     raw = grouping.labels
-    stability = {k: float(v) for k, v in enumerate(grouping.stability)}
 
     def build(k: int, raw: np.ndarray) -> CauseGroup:
         members = raw == k
@@ -231,19 +247,32 @@ def find_cause_groups(
     for k in range(n_groups):
         ctx.progress(0.6 + 0.2 * k / max(n_groups, 1), words.progress_describing(k + 1))
         built[k] = build(k, raw)
-    raw, built, stability, merged = _merge_same(raw, built, stability, build, ctx)
+    raw, built, merged = _merge_same(raw, built, build, ctx)
 
     order = sorted(built, key=lambda k: (-built[k].size, k))  # largest group first
     groups: list[CauseGroup] = []
     for new_id, k in enumerate(order, start=1):
         group = built[k]
         group.id = new_id
-        group.stability = stability.get(k)
         groups.append(group)
     id_of = np.full(max(n_groups, 1) + 1, -1, dtype=np.int64)  # old label + 1 -> group id
     for k, g in zip(order, groups, strict=True):
         id_of[k + 1] = g.id
     labels = pd.Series(id_of[raw + 1], index=rows, name="cluster", dtype="int64")
+    # Stability of the final (merged) groups, measured as its claim recomputes it.
+    reruns = rerun_table(grouping, rows)
+    stability_claims = {}
+    for group in groups:
+        claim = stability_claims[group.id] = measure(
+            "stability",
+            Selection(base="group", group=group.id),
+            frame,
+            groups=labels,
+            reruns=reruns,
+            estimate=grouping.basis,
+            name="stability",
+        )
+        group.stability = claim.value
     # the claims are measured once the groups have their final rows and ids
     table = frame if goal.target in frame.columns else frame.assign(**{goal.target: target})
     for group in groups:
@@ -261,6 +290,7 @@ def find_cause_groups(
             min_separation=CLAUSE_MIN_SEPARATION,
             max_clauses=MAX_CLAUSES,
         )
+        group.claims.add(stability_claims[group.id])
         group.share = group.claims["focus_share"].value
         group.target_mean = group.claims["group_mean"].value
         group.overall_mean = group.claims["overall"].value
@@ -286,57 +316,51 @@ def find_cause_groups(
         message=message,
         merged=merged,
         size_scores=dict(grouping.scores),
+        reruns=reruns,
+        stability_basis=grouping.basis,
     )
 
 
 def _group(
-    values: np.ndarray, size: int, n: int, *, fixed: bool, in_process: bool, ctx: JobContext
+    fits: list[np.ndarray], size: int, n: int, *, fixed: bool, in_process: bool, ctx: JobContext
 ) -> Grouping:
-    """Choose the grouping here, or in a worker process a cancel stops at once (the GUI)."""
-    if not values.shape[1]:
+    """Choose the grouping here, or in a worker process a cancel stops at once (the GUI): the
+    consensus of several fits when there are several, else the single fit's stable grouping."""
+    if not fits[0].shape[1]:
         return Grouping(np.full(n, -1, dtype=np.int64), np.zeros(0), size)
     sub = ctx.sub(0.0, 0.6)
+    message = words.progress_grouping(n)
+    fits = [np.ascontiguousarray(m) for m in fits]
     if in_process:
         from workbench.procs import run_in_process
 
-        return run_in_process(
-            choose_grouping,
-            np.ascontiguousarray(values),
-            size,
-            fixed,
-            ctx=sub,
-            message=words.progress_grouping(n),
-        )
-    return choose_grouping(
-        values, size, fixed=fixed, progress=lambda f: sub.progress(f, words.progress_grouping(n))
-    )
+        if len(fits) > 1:
+            return run_in_process(consensus_grouping, fits, size, ctx=sub, message=message)
+        return run_in_process(choose_grouping, fits[0], size, fixed, ctx=sub, message=message)
+    tick = lambda f: sub.progress(f, message)  # noqa: E731 - a one-line progress relay
+    if len(fits) > 1:
+        return consensus_grouping(fits, size, progress=tick)
+    return choose_grouping(fits[0], size, fixed=fixed, progress=tick)
 
 
 def _merge_same(
     raw: np.ndarray,
     built: dict[int, CauseGroup],
-    stability: dict[int, float],
     build: Callable[[int, np.ndarray], CauseGroup],
     ctx: JobContext,
-) -> tuple[np.ndarray, dict[int, CauseGroup], dict[int, float], int]:
-    """Merge groups that name the same strong drivers with agreeing conditions, until none do.
-
-    The merged group's stability is its parts' stability weighted by their sizes.
-    """
+) -> tuple[np.ndarray, dict[int, CauseGroup], int]:
+    """Merge groups that name the same strong drivers with agreeing conditions, until none do
+    (the merged group's stability is measured afterwards, as one group)."""
     raw = raw.copy()
     merged = 0
     while True:
         keys = sorted(built)
         pair = cause_merge.first_same_pair([built[k] for k in keys])
         if pair is None:
-            return raw, built, stability, merged
+            return raw, built, merged
         keep, drop = keys[pair[0]], keys[pair[1]]
-        a, b = built[keep].size, built[drop].size
-        stab = (stability.get(keep, 0.0) * a + stability.get(drop, 0.0) * b) / max(a + b, 1)
         raw[raw == drop] = keep
         del built[drop]
-        stability.pop(drop, None)
-        stability[keep] = stab
         ctx.progress(0.9, words.progress_describing(keep + 1))
         built[keep] = build(keep, raw)
         merged += 1
@@ -499,5 +523,7 @@ def describe_group(
     if len(group.overlap_of) == 2:
         text = text + " " + words.overlap_sentence(*group.overlap_of)
     if group.weak and group.stability is not None:
-        text = text + " " + words.weak_group_sentence(group.stability)
+        stab = group.claims.get("stability")
+        basis = stab.estimate if stab is not None else "resamples"
+        text = text + " " + words.weak_group_sentence(group.stability, basis)
     return text

@@ -431,9 +431,40 @@ def overlap_sentence(first: int, second: int) -> str:
     return _("These are the rows that meet both group {a} and group {b}.").format(a=first, b=second)
 
 
-def weak_group_sentence(stability: float) -> str:
-    """A group that does not replicate when the grouping is redone on resampled rows."""
-    return _(
-        "Weak group: it came back in only {pct} of the re-runs on resampled rows, so it may "
-        "not be a distinct cause."
-    ).format(pct=fmt_pct(stability))
+def weak_group_sentence(stability: float, basis: str = "resamples") -> str:
+    """A group that does not replicate when the grouping is redone (on other fits of the model,
+    or on resampled rows)."""
+    if basis == "models":
+        text = _(
+            "Weak group: it came back in only {pct} of the re-runs with other fits of the model "
+            "and resampled rows, so it may not be a distinct cause."
+        )
+    else:
+        text = _(
+            "Weak group: it came back in only {pct} of the re-runs on resampled rows, so it may "
+            "not be a distinct cause."
+        )
+    return text.format(pct=_share_text(stability))
+
+
+def _share_text(share: float) -> str:
+    """A share as its claim shows it (the claims audit finds this text)."""
+    from workbench.claim_format import format_value
+
+    return format_value("share", share)
+
+
+def stability_line(stability: float, reruns: int, basis: str, *, weak: bool) -> str:
+    """The group's stability as a number: how well it came back when the grouping was redone."""
+    from workbench.claim_format import format_value
+
+    pct, n = _share_text(stability), format_value("count", reruns)
+    if basis == "models":
+        text = _(
+            "Stability {pct}: how well the group came back in {n} re-runs with other fits "
+            "of the model and resampled rows."
+        )
+    else:
+        text = _("Stability {pct}: how well the group came back in {n} re-runs on resampled rows.")
+    line = text.format(pct=pct, n=n)
+    return f"{line} {_('Weak group.')}" if weak else line

@@ -66,6 +66,9 @@ class FitResult:
     cpu_timings: dict[str, float] = field(default_factory=dict)  # process CPU seconds per phase
     time_column: str | None = None
     giveaway: list[str] = field(default_factory=list)  # what makes a "too_good" model so good
+    # The validation folds' models (k-fold / several time folds; not saved): the cause groups
+    # are those these fits and the final model agree on (workbench.steps.cause_consensus).
+    fold_boosters: list[lgb.Booster] = field(default_factory=list, repr=False)
 
     @property
     def has_signal(self) -> bool:

@@ -33,6 +33,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,13 @@ from workbench.steps.goal import MODEL_ROLES, ColumnRole, Exclusion, Goal, Task,
 from workbench.steps.metrics import score_predictions
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.roles import RoleAssignment, assign_roles, check_columns
-from workbench.steps.validation import HOLDOUT, TIME_ORDERED, ValidationPlan, plan_validation
+from workbench.steps.validation import (
+    HOLDOUT,
+    KFOLD,
+    TIME_ORDERED,
+    ValidationPlan,
+    plan_validation,
+)
 from workbench.steps.verdict import judge, model_giveaway, verdict_message
 from workbench.tables.table import ColumnKind
 
@@ -290,6 +297,9 @@ def fit_model(
     # model the user gets, and a second fit on every row is saved); k folds and a time-ordered
     # split are followed by a refit (no fold model saw every row; the latest rows matter most).
     keep_checked = plan.kind == HOLDOUT
+    # k folds' models are kept for the cause groups' consensus of fits (time-ordered folds are
+    # trained on the past only, a holdout is one fit: nothing to agree on)
+    folds: list[Any] = []
     oof, best_iters, checked = boosting.fit_folds(
         params,
         full,
@@ -300,6 +310,7 @@ def fit_model(
         max_trees,
         int(resolved["early_stopping_rounds"]),
         ctx.sub(0.05, 0.9 if keep_checked else 0.65),
+        keep=folds if plan.kind == KFOLD else None,
     )
     clock.lap("validation")
 
@@ -384,6 +395,7 @@ def fit_model(
         cpu_timings=clock.cpu,
         time_column=time_column,
         giveaway=giveaway,
+        fold_boosters=[boosting.with_levels(b, features, categorical) for b in folds],
     )
 
 

@@ -142,6 +142,8 @@ def encode_causes(
     causes: Any, tables: dict[str, pd.DataFrame], frame: pd.DataFrame | None = None
 ) -> dict[str, Any]:
     tables[R + "cause_labels.parquet"] = _frame_of(causes.labels, "group")
+    if getattr(causes, "reruns", None) is not None:  # what the groups' stability is measured on
+        tables[R + "cause_reruns.parquet"] = causes.reruns
     groups = []
     rows_id: list[np.ndarray] = []
     rows_val: list[np.ndarray] = []
@@ -239,6 +241,7 @@ def decode_causes(
         message=doc.get("message", ""),
         merged=int(doc.get("merged", 0)),
         size_scores={int(k): float(v) for k, v in (doc.get("size_scores") or {}).items()},
+        reruns=tables.get(R + "cause_reruns.parquet"),  # absent before stability claims
     )
 
 

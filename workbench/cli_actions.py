@@ -18,8 +18,10 @@ from workbench.feedback import actions_wording as words
 from workbench.feedback.evidence import evidence_sentence
 from workbench.i18n import _
 from workbench.jobs import JobContext
+from workbench.vocabulary import Result, Status
 
-OUTCOME_CHOICES = ("improved", "no_change", "worse", "inconclusive", "not_tried")
+#: What ``--outcome`` accepts: every result the log knows (workbench.vocabulary.Result).
+OUTCOME_CHOICES = tuple(str(r) for r in Result)
 
 
 def add_parsers(sub: Any) -> None:
@@ -226,8 +228,8 @@ def _log(project: Any, args: argparse.Namespace, ctx: JobContext) -> Any:
     actions = actions_from_json(project.actions)
     index = find_action(actions, args.log)
     changes: dict[str, Any] = {}
-    if args.outcome == "not_tried":
-        changes["status"] = "could_not_try"
+    if args.outcome == Result.NOT_TRIED:
+        changes["status"] = Status.COULD_NOT_TRY
         if args.reason:
             changes["reason_not_tried"] = args.reason
     else:

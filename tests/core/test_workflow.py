@@ -8,10 +8,11 @@ import pytest
 
 from workbench.errors import AnalysisError
 from workbench.project import Project, Section
-from workbench.steps.goal import ColumnRole, Goal
+from workbench.steps.goal import Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe
 from workbench.tables.table import LoadOptions
+from workbench.vocabulary import ColumnRole
 from workbench.workflow import ModelInputs, check_quality, load_data, run_model
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"

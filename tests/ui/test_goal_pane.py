@@ -13,8 +13,9 @@ from ui.panes.goal_pane import GoalPane, parse_success
 from ui.panes.goal_text import BY_SUGGESTION, BY_USER
 from workbench.jobs import JobContext
 from workbench.project import Project
-from workbench.steps.goal import ColumnRole, Direction, Task, parse_focus, select_focus
+from workbench.steps.goal import Direction, Task, parse_focus, select_focus
 from workbench.tables.table import LoadOptions
+from workbench.vocabulary import ColumnRole
 from workbench.workflow import load_data
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"

@@ -17,10 +17,10 @@ from ui.panes.model_text import CANCELLED
 from workbench.analysis import make_goal
 from workbench.jobs import JobContext
 from workbench.project import Project, Section
-from workbench.steps.goal import ColumnRole
 from workbench.steps.metrics import binary_metrics
 from workbench.steps.model_settings import ModelSettings
 from workbench.tables.table import LoadOptions
+from workbench.vocabulary import ColumnRole
 from workbench.workflow import load_data
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"

@@ -348,7 +348,7 @@ class ModelPane(Pane):
     def _on_keep_out_button_clicked(self) -> None:
         """Keep the columns that give the answer away out of the model, and fit again: a
         flagged column the user had put back returns to its flag; any other is excluded."""
-        from workbench.steps.goal import ColumnRole
+        from workbench.vocabulary import ColumnRole
 
         result = self.project.result(Section.MODEL)
         if result is None or self.is_running():

@@ -142,7 +142,7 @@ def entry_from_action(action: Action, project: Any = None, **context: Any) -> Li
     return LibraryEntry(
         entry_id=action.id,
         title=action.title,
-        outcome=kind,
+        outcome=str(kind),
         logged_at=action.outcome_date or last,
         updated_at=last,
         project=str(context.get("project_name") or getattr(project, "name", "") or ""),

@@ -24,6 +24,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbench.feedback.actions import Action
 from workbench.report.xlsx_style import (
     BODY,
     FONT_NAME,
@@ -46,7 +47,7 @@ class ReportData:
 
     result: Any  # workbench.analysis.AnalysisResult
     name: str = ""
-    actions: list[dict[str, Any]] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)  # read with actions_from_json
     recipe_steps: list[dict[str, Any]] | None = None  # a project's recipe (None: result's)
     notes: str = ""  # the project's notes
     warnings: list[str] = field(default_factory=list)  # shown first: stale results, moved data

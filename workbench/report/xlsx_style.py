@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.text_width import display_width
+from workbench.vocabulary import Result
 
 FONT_NAME = "Malgun Gothic"  # ships with Windows; renders Hangul and Latin alike
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,12 +40,13 @@ SEVERITY_FILLS = {
     "warning": PatternFill("solid", fgColor="FFE699"),
     "info": PatternFill("solid", fgColor="DDEBF7"),
 }
-OUTCOME_FILLS = {
-    "improved": PatternFill("solid", fgColor="C6EFCE"),
-    "no_change": PatternFill("solid", fgColor="EDEDED"),
-    "worse": PatternFill("solid", fgColor="F8CBAD"),
-    "inconclusive": PatternFill("solid", fgColor="FFE699"),
-    "not_tried": PatternFill("solid", fgColor="D9D2E9"),
+#: One fill per result of an action (an action with no result yet stays plain).
+OUTCOME_FILLS: dict[Result, PatternFill] = {
+    Result.IMPROVED: PatternFill("solid", fgColor="C6EFCE"),
+    Result.NO_CHANGE: PatternFill("solid", fgColor="EDEDED"),
+    Result.WORSE: PatternFill("solid", fgColor="F8CBAD"),
+    Result.INCONCLUSIVE: PatternFill("solid", fgColor="FFE699"),
+    Result.NOT_TRIED: PatternFill("solid", fgColor="D9D2E9"),
 }
 THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(bottom=THIN)

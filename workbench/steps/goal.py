@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ import pandas as pd
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.numbers_format import format_label
+from workbench.vocabulary import ColumnRole, FocusKind
 
 # Every analysis imports this module before LightGBM: make LightGBM's OpenMP threads wait
 # passively (spinning threads make a 2-thread fit ~10x slower whenever other programs share the
@@ -41,17 +42,6 @@ class Task(StrEnum):
     REGRESSION = "regression"
     BINARY = "binary"
     MULTICLASS = "multiclass"
-
-
-class ColumnRole(StrEnum):
-    """What a column is to the analysis. Saved with the project."""
-
-    FEATURE = "feature"  # in the model; whether it can be changed on the line is unknown
-    CONTROLLABLE = "controllable"  # in the model; the line can set it
-    UNCONTROLLABLE = "uncontrollable"  # in the model; given (weather, supplier lot, ...)
-    ID = "id"  # identifies a row; never in the model
-    TIME = "time"  # when the row happened; orders the validation, never in the model raw
-    EXCLUDED = "excluded"  # kept out of the model
 
 
 #: Roles whose columns go into the model.
@@ -153,8 +143,11 @@ class FocusRule:
     label (as text) for ``class``.
     """
 
-    kind: Literal["top", "bottom", "class"]
+    kind: FocusKind
     value: float | str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", FocusKind(self.kind))  # "top" read from a file
 
     def to_text(self) -> str:
         """The rule as the user types it: ``top:5%``, ``class:NG``."""
@@ -206,7 +199,7 @@ def parse_focus(text: str) -> FocusRule:
                 _("The focus “{text}” names no class.").format(text=text),
                 _("Write the class after the colon, e.g. class:NG."),
             )
-        return FocusRule("class", raw)
+        return FocusRule(FocusKind.CLASS, raw)
     number = raw[:-1].strip() if raw.endswith("%") else raw
     try:
         pct = float(number.replace(",", "."))
@@ -224,7 +217,7 @@ def parse_focus(text: str) -> FocusRule:
             ),
             hint,
         )
-    return FocusRule(kind, pct / 100.0)  # type: ignore[arg-type]
+    return FocusRule(FocusKind(kind), pct / 100.0)
 
 
 def select_focus(target: pd.Series, rule: FocusRule) -> pd.Index:

@@ -45,13 +45,14 @@ from workbench.steps import model_wording as words
 from workbench.steps.baseline import compute_baselines
 from workbench.steps.features import FeatureSet, build_features, encode_target
 from workbench.steps.fit_result import FitResult
-from workbench.steps.goal import MODEL_ROLES, ColumnRole, Exclusion, Goal, Task, infer_task
+from workbench.steps.goal import MODEL_ROLES, Exclusion, Goal, Task, infer_task
 from workbench.steps.metrics import score_predictions
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.roles import RoleAssignment, assign_roles, check_columns
 from workbench.steps.validation import HOLDOUT, TIME_ORDERED, ValidationPlan, plan_validation
 from workbench.steps.verdict import judge, model_giveaway, verdict_message
 from workbench.tables.table import ColumnKind
+from workbench.vocabulary import ColumnRole
 
 __all__ = ["MAX_CLASSES", "MIN_CLASS_ROWS", "MIN_ROWS", "fit_model"]
 

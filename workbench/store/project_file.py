@@ -238,7 +238,7 @@ def check_document(doc: Any, path: Path) -> dict[str, Any]:
 
 
 def _role(value: str) -> Any:
-    from workbench.steps.goal import ColumnRole
+    from workbench.vocabulary import ColumnRole
 
     try:
         return ColumnRole(value)

@@ -151,6 +151,8 @@ def measure(
     """Compute a claim of ``kind`` over ``rows`` of ``frame`` (the one way numbers are made)."""
     mask = rows_mask(rows, frame, groups)
     if kind == "quantile":
+        if q is None:
+            raise TypeError("a quantile claim needs q")
         x = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)[mask]
         x = x[np.isfinite(x)]
         value = float(np.quantile(x, q)) if x.size else float("nan")

@@ -170,7 +170,8 @@ def _add(project: Any, args: argparse.Namespace) -> tuple[Any, list[str]]:
         raise WorkbenchError(words.empty_title(), words.title_needed_hint())
     project.actions = [*project.actions, action]
     project.touch(Section.ACTIONS)
-    factors = list(action.factors or action.source_group.factors) if group is not None else []
+    # the group's factors unless the action changes others (Action.factors falls back to them)
+    factors = list(action.factors) if group is not None else []
     return action, factors
 
 

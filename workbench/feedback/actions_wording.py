@@ -11,7 +11,7 @@ from typing import Any
 
 from workbench.i18n import _, ngettext
 from workbench.numbers_format import format_number
-from workbench.vocabulary import result_label, status_label
+from workbench.vocabulary import FocusKind, result_label, status_label
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -177,8 +177,7 @@ def group_hypothesis(
     clauses = [f"{c['column']} {condition_target(c)}" for c in chosen]
     setting = _join(clauses)
     direction = str((goal or {}).get("direction") or "")
-    focus = str((goal or {}).get("focus") or "")
-    label = focus.split(":", 1)[1] if focus.lower().startswith("class:") else ""
+    label = _class_label((goal or {}).get("focus"))
     observed = expected_effect_text(effect, setting, target) if effect is not None else ""
     if not observed:
         observed = _(
@@ -277,6 +276,18 @@ def expected_effect_short(effect: Any) -> str:
         "{diff} where the conditions hold against the other rows (95% interval {low} to "
         "{high}; {n} rows meet them, {m} do not)"
     ).format(**numbers)
+
+
+def _class_label(focus: Any) -> str:
+    """The class a class focus picks ("class:NG" -> "NG"); "" for any other focus."""
+    from workbench.errors import WorkbenchError
+    from workbench.steps.goal import parse_focus
+
+    try:
+        rule = parse_focus(str(focus or ""))
+    except WorkbenchError:
+        return ""
+    return str(rule.value) if rule.kind == FocusKind.CLASS else ""
 
 
 def _join(items: Sequence[str]) -> str:

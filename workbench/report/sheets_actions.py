@@ -31,19 +31,7 @@ from workbench.report.sheets_common import (
 from workbench.report.xlsx_style import OUTCOME_FILLS, write_table
 from workbench.vocabulary import Result, result_label, status_label
 
-WIDTHS: dict[int, float] = {
-    1: 6,
-    2: 34,
-    3: 12,
-    4: 30,
-    5: 14,
-    6: 13,
-    7: 16,
-    8: 12,
-    9: 40,
-    10: 30,
-    11: 36,
-}
+WIDTHS = {1: 6, 2: 34, 3: 12, 4: 30, 5: 14, 6: 13, 7: 16, 8: 12, 9: 40, 10: 30, 11: 36}
 #: The order of the results in the summary's count; actions with none logged come last.
 RESULT_ORDER: tuple[Result | None, ...] = (*Result, None)
 

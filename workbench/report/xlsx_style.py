@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -156,7 +156,7 @@ def _is_number_column(rows: Sequence[Sequence[Any]], index: int) -> bool:
     return seen
 
 
-def set_widths(ws: Worksheet, widths: dict[int, float]) -> None:
+def set_widths(ws: Worksheet, widths: Mapping[int, float]) -> None:
     """Column widths in characters (Hangul counts about double: give it room)."""
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width

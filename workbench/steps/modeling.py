@@ -417,5 +417,6 @@ def _validation_predictions(
     index = target.y.index[tested]
     if target.task == Task.MULTICLASS:
         proba = pd.DataFrame(oof[tested], index=index, columns=target.classes)
+        assert target.class_index is not None  # set for every multiclass target
         return proba.iloc[:, target.class_index].rename("prediction"), proba
     return pd.Series(oof[tested], index=index, name="prediction"), None

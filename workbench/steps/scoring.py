@@ -217,6 +217,8 @@ def measure_model_drift(
         pred = raw_predictions(fit, frame.loc[y.index])
     new_score = _primary(fit, y.to_numpy(), pred)
     folds = fold_scores(fit)
+    low: float | None
+    high: float | None
     if len(folds) >= 2:
         rule, low, high = "lowest_fold", min(folds), max(folds)
     else:

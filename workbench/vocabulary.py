@@ -24,11 +24,13 @@ __all__ = [
     "Outcome",
     "Result",
     "Status",
+    "SuccessVerdict",
     "controllability_label",
     "result_label",
     "role_label",
     "status_label",
     "target_label",
+    "verdict_label",
 ]
 
 
@@ -73,6 +75,14 @@ class Result(StrEnum):
 
 #: Results worth a warning when a new analysis points at the same factors again.
 NOT_IMPROVED = frozenset({Result.NO_CHANGE, Result.WORSE, Result.INCONCLUSIVE, Result.NOT_TRIED})
+
+
+class SuccessVerdict(StrEnum):
+    """An action's evidence against the goal's success criterion (feedback.success_check)."""
+
+    MET = "met"  # the whole interval is at or beyond the criterion
+    NOT_MET = "not_met"  # the whole interval falls short of it
+    UNCLEAR = "unclear"  # the interval straddles it
 
 
 class ColumnRole(StrEnum):
@@ -139,6 +149,11 @@ _RESULT_LABELS = {
 _NO_RESULT = N_("no outcome yet")
 _STATUS_VALUES = frozenset(str(s) for s in Status)
 _RESULT_VALUES = frozenset(str(r) for r in Result)
+_VERDICT_LABELS = {
+    SuccessVerdict.MET: N_("criterion met"),
+    SuccessVerdict.NOT_MET: N_("criterion not met"),
+    SuccessVerdict.UNCLEAR: N_("criterion unclear"),
+}
 _ROLE_LABELS = {
     ColumnRole.FEATURE: N_("Feature (in the model)"),
     ColumnRole.CONTROLLABLE: N_("Controllable setting"),
@@ -175,6 +190,11 @@ def result_label(result: Result | Outcome | str | None) -> str:
     if str(result) not in _RESULT_VALUES:
         return str(result)
     return _(_RESULT_LABELS[Result(str(result))])
+
+
+def verdict_label(verdict: SuccessVerdict) -> str:
+    """The success verdict in a table cell's words: "criterion met"."""
+    return _(_VERDICT_LABELS[SuccessVerdict(verdict)])
 
 
 def role_label(role: ColumnRole) -> str:

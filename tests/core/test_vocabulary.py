@@ -19,11 +19,13 @@ from workbench.vocabulary import (
     Outcome,
     Result,
     Status,
+    SuccessVerdict,
     controllability_label,
     result_label,
     role_label,
     status_label,
     target_label,
+    verdict_label,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +46,7 @@ def _labels() -> list[str]:
         *(role_label(r) for r in ColumnRole),
         target_label(),
         *(controllability_label(c) for c in Controllability),
+        *(verdict_label(v) for v in SuccessVerdict),
     ]
 
 
@@ -119,7 +122,8 @@ def _string_dicts_of(path: Path, words: set[str]) -> list[int]:
 
 
 def test_no_surface_keeps_its_own_table_of_status_result_or_role_words() -> None:
-    words = {str(v) for enum in (Status, Result, ColumnRole, Controllability) for v in enum}
+    enums = (Status, Result, ColumnRole, Controllability, SuccessVerdict)
+    words = {str(v) for enum in enums for v in enum}
     found = {}
     for folder in ("workbench", "ui"):
         for path in (ROOT / folder).rglob("*.py"):

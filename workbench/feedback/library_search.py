@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.feedback.library import Library, LibraryEntry, factor_key
+from workbench.feedback.library import Library
+from workbench.feedback.library_entry import LibraryEntry, factor_key
 
 #: ``LibraryEntry.extra`` key of the project file an entry was logged from (set by the app).
 PROJECT_FILE = "project_file"

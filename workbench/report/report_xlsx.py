@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.errors import WorkbenchError
 from workbench.jobs import JobContext, ensure_context
@@ -84,7 +85,7 @@ def build_workbook(data: ReportData, ctx: JobContext | None = None) -> Workbook:
         ("dictionary", w.label("sheet_dictionary")),
     ):
         titles[key] = sheet_title(name, titles.values())
-    writers = (
+    writers: tuple[tuple[str, Callable[[], Worksheet]], ...] = (
         ("summary", lambda: write_summary(wb, titles["summary"], data, titles)),
         ("quality", lambda: write_quality(wb, titles["quality"], data)),
         ("drivers", lambda: write_drivers(wb, titles["drivers"], data)),

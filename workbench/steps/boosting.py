@@ -96,6 +96,7 @@ def progress_callback(ctx: JobContext, total: int, message: str) -> Any:
     def callback(env: lgb.callback.CallbackEnv) -> None:
         ctx.progress((env.iteration + 1) / total, message)
 
+    # LightGBM runs callbacks in the order of this attribute, set on the function itself
     callback.order = 5  # type: ignore[attr-defined]
     return callback
 

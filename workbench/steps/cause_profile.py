@@ -221,7 +221,8 @@ def numeric_condition(
     r_above = total - rest_le(lows)
     j_above = g_above / n_g - r_above / n_rest
     i = int(np.argmax(j_below))
-    best_kind, best_j = "below", j_below[i]
+    best_kind: ConditionKind = "below"
+    best_j = j_below[i]
     best: tuple[float | None, float | None, Any, Any]  # low, high, group share, rest share
     best = (None, float(highs[i]), g_below[i] / n_g, r_below[i] / n_rest)
     i = int(np.argmax(j_above))
@@ -240,7 +241,7 @@ def numeric_condition(
     low, high, gs, rs = best
     cond = Condition(
         column=stats.name,
-        kind=best_kind,  # type: ignore[arg-type]
+        kind=best_kind,
         group_share=float(gs),
         rest_share=float(rs),
         low=low,

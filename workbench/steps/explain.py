@@ -117,7 +117,7 @@ class ShapValues:
         """SHAP values of one column (by the user's name)."""
         return self.values[:, self.columns.index(name)]
 
-    def subset(self, rows: pd.Index | list | np.ndarray) -> ShapValues:
+    def subset(self, rows: pd.Index | list[Any] | np.ndarray) -> ShapValues:
         """The SHAP values of some of these rows, in the order given."""
         wanted = pd.Index(rows)
         pos = self.rows.get_indexer(wanted)

@@ -301,5 +301,6 @@ def _progress_callback(ctx: JobContext) -> Any:
     def callback(env: Any) -> None:
         ctx.progress((env.iteration + 1) / max(1, env.end_iteration))
 
+    # LightGBM runs callbacks in the order of this attribute, set on the function itself
     callback.order = 30  # type: ignore[attr-defined]
     return callback

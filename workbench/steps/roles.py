@@ -232,7 +232,9 @@ def assign_roles(
     excluded: list[Exclusion] = []
     forced: list[Exclusion] = []
 
-    def out(column: str, role: ColumnRole, reason: str, details: dict | None = None) -> None:
+    def out(
+        column: str, role: ColumnRole, reason: str, details: dict[str, Any] | None = None
+    ) -> None:
         roles[column] = role
         details = details or {}
         message = words.exclusion_message(reason, column, **details)

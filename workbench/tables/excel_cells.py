@@ -193,7 +193,7 @@ def is_empty_mask(batch: pa.RecordBatch) -> np.ndarray:
 
 
 def relabel_newer_errors(
-    excel: dict[int, Counter],
+    excel: dict[int, Counter[str]],
     rows: dict[int, dict[str, list[int]]],
     positions: list[int],
     data_start: int,

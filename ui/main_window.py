@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
             self.steps.addItem(QListWidgetItem(pane.title))
             self.stack.addWidget(pane)
             pane.completeness_changed.connect(self._update_steps)
+            pane.job_progress.connect(self.show_progress)
         self.steps.currentRowChanged.connect(self._on_steps_current_row_changed)
 
         self.back = QPushButton(_("◀ Back"))

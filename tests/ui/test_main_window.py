@@ -94,3 +94,14 @@ def test_a_pane_alone_keeps_its_requests_to_itself(qtbot):
     qtbot.addWidget(goal)
     with qtbot.waitSignal(goal.data_requested):  # no window: nothing answers, nothing breaks
         qtbot.mouseClick(goal.data_button, Qt.MouseButton.LeftButton)
+
+
+def test_a_panes_job_progress_reaches_the_status_bar(qtbot):
+    controller = ProjectController()
+    pane = _First(controller)
+    window = MainWindow(controller, [pane])
+    qtbot.addWidget(window)
+    window.show()
+    pane.job_progress.emit(0.4, "Fitting fold 2 of 5")
+    assert window.progress.isVisible() and window.progress.value() == 40
+    assert window.statusBar().currentMessage() == "Fitting fold 2 of 5"

@@ -367,9 +367,7 @@ class ModelPane(Pane):
     def _on_run_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(100 * fraction))
         self.progress_label.setText(message)
-        window = self.window()
-        if hasattr(window, "show_progress"):
-            window.show_progress(fraction, message)
+        self.job_progress.emit(fraction, message)
 
     def _on_run_succeeded(self, result: Any, stamp: dict[str, int]) -> None:
         self.progress_label.setText("")

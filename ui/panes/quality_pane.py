@@ -435,9 +435,7 @@ class QualityPane(Pane):
 
     def _on_checks_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(fraction * 100))
-        window = self.window()
-        if hasattr(window, "show_progress"):
-            window.show_progress(fraction, message)
+        self.job_progress.emit(fraction, message)
 
 
 def main(argv: list[str] | None = None) -> int:

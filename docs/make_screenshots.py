@@ -53,6 +53,8 @@ def _shots(language: str, sizes: list[tuple[int, int]]) -> None:
 
 def _shoot_size(app, language: str, width: int, height: int) -> None:
     from ui.app import build_window
+    from ui.panes.actions_pane import ActionsPane
+    from ui.panes.causes_pane import CausesPane
     from ui.preferences import Preferences
 
     demo = ROOT / "resources" / "demo"
@@ -85,13 +87,13 @@ def _shoot_size(app, language: str, width: int, height: int) -> None:
     for i, pane in enumerate(window.panes):
         window.go(i)
         grab(f"{i + 1}_{type(pane).__name__.removesuffix('Pane').lower()}")
-    causes = window.pane_named("CausesPane")
+    causes = window.pane(CausesPane)
     window.go(window.panes.index(causes))
     _wait(app, window)
     if causes.cause_groups():
         causes.create_button.click()
         _wait(app, window)
-        dialog = window.pane_named("ActionsPane").dialog
+        dialog = window.pane(ActionsPane).dialog
         if dialog is not None:
             grab("action_from_group_dialog", dialog)
             dialog.reject()

@@ -28,6 +28,8 @@ from ui.app_jobs import (
     total_revision,
 )
 from ui.jobs import JobFailure
+from ui.panes.data_pane import DataPane
+from ui.panes.goal_pane import GoalPane
 from workbench.i18n import _
 from workbench.project import Project
 
@@ -50,7 +52,7 @@ class ProjectFiles(_Base):
     def _start_new(self) -> None:
         self.controller.replace_project(Project())
         self.path = None
-        self.show_loop("DataPane")
+        self.show_loop(DataPane)
 
     def new_from_data(self, path: str | Path | None = None) -> None:
         """A new project reading ``path`` (asked when None) on the Data step."""
@@ -73,8 +75,8 @@ class ProjectFiles(_Base):
         # A project is named after its data until the user names it (Goal step): the report
         # title, the window title and the library's entries carry the name.
         self.project.name = path.stem
-        pane = next((p for p in self.panes if type(p).__name__ == "DataPane"), None)
-        if pane is not None and hasattr(pane, "load_file"):
+        pane = self.pane(DataPane)
+        if pane is not None:
             pane.load_file(path)
         else:  # no Data pane in this build: load with the default options
             from workbench.pipeline import load_data
@@ -125,7 +127,7 @@ class ProjectFiles(_Base):
                 self._remember(path)
             if after is not None:
                 after(project)
-            self.show_loop("GoalPane")
+            self.show_loop(GoalPane)
             check = project.source_check
             self.controller.status_message.emit(
                 check.message

@@ -36,6 +36,8 @@ from ui.jobs import JobFailure
 from ui.language_menu import LanguageMenu, start_again
 from ui.main_window import MainWindow
 from ui.panes.base import Pane
+from ui.panes.goal_pane import GoalPane
+from ui.panes.library_pane import LibraryPane
 from ui.preferences import Preferences, save_preferences
 from ui.start_page import StartPage
 from ui.widgets.error_dialog import show_failure
@@ -82,7 +84,7 @@ class WorkbenchWindow(ApplyToNewData, ProjectFiles, MainWindow):
         self.start_page.library_requested.connect(self.show_library)
 
         self._build_menus()
-        self.library_pane = next((p for p in panes if type(p).__name__ == "LibraryPane"), None)
+        self.library_pane = self.pane(LibraryPane)
         if self.library_pane is not None:
             self.library_pane.recent_files = self.prefs.existing_recent
             self.library_pane.open_project_requested.connect(self.open_project_file)
@@ -193,7 +195,7 @@ class WorkbenchWindow(ApplyToNewData, ProjectFiles, MainWindow):
         if not self.has_project:
             self.controller.replace_project(Project())
             self.path = None
-        self.show_loop("LibraryPane")
+        self.show_loop(LibraryPane)
 
     def choose_library_folder(self) -> None:
         """Settings: the personal library or a shared team folder (checked before kept)."""
@@ -261,11 +263,13 @@ class WorkbenchWindow(ApplyToNewData, ProjectFiles, MainWindow):
             action.setEnabled(False)
         self._update_title()
 
-    def show_loop(self, pane_class: str = "GoalPane") -> None:
+    def show_loop(self, pane_class: type[Pane] = GoalPane) -> None:
+        """The loop's steps, on the pane of ``pane_class`` (the first step if there is none)."""
         self.pages.setCurrentWidget(self.loop)
         for action in self._project_actions:
             action.setEnabled(True)
-        index = next((i for i, p in enumerate(self.panes) if type(p).__name__ == pane_class), 0)
+        pane = self.pane(pane_class)
+        index = 0 if pane is None else self.panes.index(pane)
         self.steps.setCurrentRow(index)
         self._update_hint()
         self._update_title()
@@ -274,8 +278,8 @@ class WorkbenchWindow(ApplyToNewData, ProjectFiles, MainWindow):
         pane = self.stack.currentWidget()
         # Tips on every project (a first project of one's own needs them more than the demo)
         # until the user hides them; Settings ▸ Show tips brings them back.
-        if self.prefs.show_hints and pane is not None:
-            self.hint_bar.show_for(type(pane).__name__)
+        if self.prefs.show_hints and isinstance(pane, Pane):
+            self.hint_bar.show_for(pane)
         else:
             self.hint_bar.hide()
 

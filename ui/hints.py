@@ -5,34 +5,43 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ui.panes import (
+    ActionsPane,
+    CausesPane,
+    DataPane,
+    GoalPane,
+    ModelPane,
+    Pane,
+    QualityPane,
+)
 from workbench.i18n import _
 
 
-def hint_texts() -> dict[str, str]:
-    """One hint per pane class name; the sentences together in one place."""
+def hint_texts() -> dict[type[Pane], str]:
+    """One hint per pane class; the sentences together in one place."""
     return {
-        "GoalPane": _(
+        GoalPane: _(
             "Start here. The target is what you want to improve (a yield, an efficiency, a "
             "defect), the focus is the rows to learn from (for example the best 5%), and the "
             "roles say which columns the line can change. Then press Next."
         ),
-        "DataPane": _(
+        DataPane: _(
             "This is the data as it was read: check the column types and the notes on what was "
             "found. The file itself is never changed. Then choose the target on the Goal step."
         ),
-        "QualityPane": _(
+        QualityPane: _(
             "Garbage in, garbage out: read the alerts and add the fixes you agree with. Each fix "
             "becomes a step of the cleaning recipe, which you can remove or reorder."
         ),
-        "ModelPane": _(
+        ModelPane: _(
             "Run the model: it learns how the settings relate to the target and is checked on "
             "rows it has not seen. Compare its score with the simple baseline before trusting it."
         ),
-        "CausesPane": _(
+        CausesPane: _(
             "Each cause group is a different way the focus rows got there. Select a group and "
             "press Create action to plan a trial on the line."
         ),
-        "ActionsPane": _(
+        ActionsPane: _(
             "Log what you try and what happened, whether it worked or not: failed and untestable "
             "actions are kept, so the next analysis can learn from them."
         ),
@@ -69,9 +78,9 @@ class HintBar(QFrame):
         layout.addWidget(self.hide_button)
         self.hide()
 
-    def show_for(self, pane_class: str) -> None:
-        """Show the hint of ``pane_class`` (hidden when it has none)."""
-        text = hint_texts().get(pane_class, "")
+    def show_for(self, pane: Pane) -> None:
+        """Show the hint of ``pane``'s step (hidden when it has none)."""
+        text = hint_texts().get(type(pane), "")
         self.label.setText(text)
         self.setVisible(bool(text))
 

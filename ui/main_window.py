@@ -1,6 +1,13 @@
-"""The main window: step list on the left, the current pane in the middle, a status bar."""
+"""The main window: step list on the left, the current pane in the middle, a status bar.
+
+Panes never look each other up: a pane that needs another step (the Goal step's "load data"
+link, the Causes step's "create action") emits a signal, and the window — which holds every
+pane by its type (:meth:`MainWindow.pane`) — connects it to the pane that answers.
+"""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -17,12 +24,19 @@ from PySide6.QtWidgets import (
 )
 
 from ui.controller import ProjectController
+from ui.panes.actions_pane import ActionsPane
 from ui.panes.base import Pane
+from ui.panes.causes_pane import CausesPane
+from ui.panes.data_pane import DataPane
+from ui.panes.goal_pane import GoalPane
 from workbench import __version__
+from workbench.feedback.actions import Action
 from workbench.i18n import _
 
 DONE_MARK = "✓"
 ATTENTION_MARK = "!"
+
+P = TypeVar("P", bound=Pane)
 
 
 class MainWindow(QMainWindow):
@@ -43,6 +57,7 @@ class MainWindow(QMainWindow):
             self.steps.addItem(QListWidgetItem(pane.title))
             self.stack.addWidget(pane)
             pane.completeness_changed.connect(self._update_steps)
+            pane.job_progress.connect(self.show_progress)
         self.steps.currentRowChanged.connect(self._on_steps_current_row_changed)
 
         self.back = QPushButton(_("◀ Back"))
@@ -75,14 +90,41 @@ class MainWindow(QMainWindow):
         if panes:
             self.steps.setCurrentRow(0)
         self._update_steps()
+        self._connect_panes()
+
+    def _connect_panes(self) -> None:
+        """Answer the panes' requests for other steps (a pane missing from this window: the
+        asking pane falls back to what it can do alone, e.g. a preview)."""
+        goal, data = self.pane(GoalPane), self.pane(DataPane)
+        if goal is not None and data is not None:
+            goal.data_requested.connect(lambda: self.show_pane(data))
+        causes, actions = self.pane(CausesPane), self.pane(ActionsPane)
+        if causes is not None and actions is not None:
+            causes.action_proposed.connect(
+                lambda action: self._on_causes_action_proposed(causes, actions, action)
+            )
 
     def go(self, index: int) -> None:
         """Show pane ``index`` if it exists and its inputs are there."""
         if 0 <= index < len(self.panes) and self.panes[index].is_available():
             self.steps.setCurrentRow(index)
 
-    def pane_named(self, cls_name: str) -> Pane:
-        return next(p for p in self.panes if type(p).__name__ == cls_name)
+    def pane(self, kind: type[P]) -> P | None:
+        """This window's pane of type ``kind`` (None: the window has no such step)."""
+        return next((p for p in self.panes if isinstance(p, kind)), None)
+
+    def show_pane(self, pane: Pane) -> None:
+        """Show ``pane`` (one of this window's) if its inputs are there."""
+        self.go(self.panes.index(pane))
+
+    def _on_causes_action_proposed(
+        self, causes: CausesPane, actions: ActionsPane, action: Action
+    ) -> None:
+        """Open the Actions step with the proposal in its dialog; OK adds it to the log."""
+        self.show_pane(actions)
+        dialog = actions.propose(action)
+        # After the pane added it (connected first): the action as the user accepted it.
+        dialog.accepted.connect(lambda: causes.action_created.emit(actions.actions()[-1]))
 
     def show_progress(self, fraction: float, message: str) -> None:
         self.progress.show()

@@ -41,6 +41,7 @@ from workbench.steps.model_settings import ModelSettings
 from workbench.steps.quality import QualityReport
 from workbench.steps.recipe import Recipe
 from workbench.tables.table import LoadedTable, LoadOptions
+from workbench.vocabulary import FocusKind
 
 DEFAULT_FOCUS_SHARE = "5%"
 CLEAN_ALERTS = ("duplicate_rows", "sentinel")
@@ -77,7 +78,8 @@ def make_goal(
     rule = None if focus is None else _bool_focus(frame[target], _rule(focus))
     series = frame[target]
     task = infer_task(
-        series, Goal(target, direction or Direction.MAXIMIZE, rule or FocusRule("top", 0.05))
+        series,
+        Goal(target, direction or Direction.MAXIMIZE, rule or FocusRule(FocusKind.TOP, 0.05)),
     )
     if rule is not None and rule.kind == "class" and direction is None:
         direction = Direction.CLASS
@@ -109,9 +111,9 @@ def _bool_focus(series: pd.Series, rule: FocusRule) -> FocusRule:
         return rule
     word = str(rule.value).strip().casefold()
     if word in _TRUE_WORDS:
-        return FocusRule("class", "True")
+        return FocusRule(FocusKind.CLASS, "True")
     if word in _FALSE_WORDS:
-        return FocusRule("class", "False")
+        return FocusRule(FocusKind.CLASS, "False")
     return rule
 
 

@@ -107,6 +107,8 @@ def condition_matches(
         return (x < high).fillna(False)
     if kind == "above":
         return (x > low).fillna(False)
+    if low is None or high is None:  # a range needs both ends (a damaged claim record)
+        raise TypeError(f"a {kind!r} condition needs low and high")
     return x.between(low, high).fillna(False)
 
 

@@ -163,6 +163,8 @@ def measure(
         return Claim(kind, value, rows, n=seen, n_compare=n_runs, estimate=estimate, name=name)
     mask = rows_mask(rows, frame, groups)
     if kind == "quantile":
+        if q is None:
+            raise TypeError("a quantile claim needs q")
         x = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)[mask]
         x = x[np.isfinite(x)]
         value = float(np.quantile(x, q)) if x.size else float("nan")

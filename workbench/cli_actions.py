@@ -18,8 +18,10 @@ from workbench.feedback import actions_wording as words
 from workbench.feedback.evidence import evidence_sentence
 from workbench.i18n import _
 from workbench.jobs import JobContext
+from workbench.vocabulary import Result, Status
 
-OUTCOME_CHOICES = ("improved", "no_change", "worse", "inconclusive", "not_tried")
+#: What ``--outcome`` accepts: every result the log knows (workbench.vocabulary.Result).
+OUTCOME_CHOICES = tuple(str(r) for r in Result)
 
 
 def add_parsers(sub: Any) -> None:
@@ -168,7 +170,8 @@ def _add(project: Any, args: argparse.Namespace) -> tuple[Any, list[str]]:
         raise WorkbenchError(words.empty_title(), words.title_needed_hint())
     project.actions = [*project.actions, action]
     project.touch(Section.ACTIONS)
-    factors = list(action.factors or action.source_group.factors) if group is not None else []
+    # the group's factors unless the action changes others (Action.factors falls back to them)
+    factors = list(action.factors) if group is not None else []
     return action, factors
 
 
@@ -226,8 +229,8 @@ def _log(project: Any, args: argparse.Namespace, ctx: JobContext) -> Any:
     actions = actions_from_json(project.actions)
     index = find_action(actions, args.log)
     changes: dict[str, Any] = {}
-    if args.outcome == "not_tried":
-        changes["status"] = "could_not_try"
+    if args.outcome == Result.NOT_TRIED:
+        changes["status"] = Status.COULD_NOT_TRY
         if args.reason:
             changes["reason_not_tried"] = args.reason
     else:

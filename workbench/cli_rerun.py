@@ -28,7 +28,7 @@ def scores_path(text: str) -> str:
     return text
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``rerun`` command's options."""
     p = sub.add_parser(
         "rerun",

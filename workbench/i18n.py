@@ -13,6 +13,7 @@ import gettext
 import locale
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,9 @@ def _windows_ui_language() -> str:
     try:
         import ctypes
 
-        lang_id = int(ctypes.windll.kernel32.GetUserDefaultUILanguage())  # type: ignore[attr-defined]
+        # windll exists on Windows only; mypy run elsewhere sees the branch as unreachable
+        windll = ctypes.windll  # type: ignore[attr-defined,unused-ignore]
+        lang_id = int(windll.kernel32.GetUserDefaultUILanguage())
     except (AttributeError, OSError, ValueError):
         return ""
     return "ko" if lang_id & 0x3FF == _LANG_ID_KOREAN else "en"
@@ -160,7 +163,7 @@ def say_n(singular: str, plural: str, count: int, /, **params: Any) -> Said:
     return _said(ngettext(singular, plural, int(count)).format(**params), recipe)
 
 
-def say_join(parts: list[str], sep: str = " ") -> Said:
+def say_join(parts: Sequence[str], sep: str = " ") -> Said:
     """Sentences (or list items) joined with ``sep``, each said again on its own later."""
     recipes = [p.recipe if isinstance(p, Said) else {"text": str(p)} for p in parts]
     return _said(sep.join(parts), {"join": recipes, "sep": sep})

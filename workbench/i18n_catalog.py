@@ -135,10 +135,10 @@ def ast_marks(source: str, rel: str) -> tuple[Found, list[str]]:
     problems: list[str] = []
     tree = ast.parse(source, filename=rel)
     for fstring in (n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)):
-        for node in (n for v in fstring.values for n in ast.walk(v)):
-            texts = _marked_texts(node)
+        for inner in (n for v in fstring.values for n in ast.walk(v) if isinstance(n, ast.expr)):
+            texts = _marked_texts(inner)
             if texts:
-                nested.append((node.lineno, texts[0] if len(texts) == 1 else tuple(texts)))
+                nested.append((inner.lineno, texts[0] if len(texts) == 1 else tuple(texts)))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _call_name(node) in KEYWORDS:
             size = len(KEYWORDS[_call_name(node)] or (1,))

@@ -36,12 +36,13 @@ from workbench.i18n import _
 from workbench.jobs import JobContext, ensure_context
 from workbench.project import Project, Section
 from workbench.steps import causes_wording as words
-from workbench.steps.goal import ColumnRole, FocusRule, Goal
+from workbench.steps.goal import FocusRule, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.quality import QualityReport
 from workbench.steps.recipe import Recipe, RecipeCache
 from workbench.steps.recipe_report import RecipeResult
 from workbench.tables.table import LoadedTable, LoadOptions
+from workbench.vocabulary import ColumnRole
 
 if TYPE_CHECKING:
     import numpy as np

@@ -34,7 +34,11 @@ def _new_pool(
 
 
 def _wait(
-    pool: cf.ProcessPoolExecutor, fn: Callable[..., T], args: tuple, ctx: JobContext, message: str
+    pool: cf.ProcessPoolExecutor,
+    fn: Callable[..., T],
+    args: tuple[Any, ...],
+    ctx: JobContext,
+    message: str,
 ) -> T:
     future = pool.submit(fn, *args)
     while True:

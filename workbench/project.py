@@ -18,10 +18,11 @@ from typing import Any
 import pandas as pd
 
 from workbench.rerun_record import RerunRecord
-from workbench.steps.goal import ColumnRole, Goal
+from workbench.steps.goal import Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe, RecipeCache
 from workbench.tables.table import ColumnKind, LoadedTable
+from workbench.vocabulary import ColumnRole
 
 Listener = Callable[["Section"], None]
 

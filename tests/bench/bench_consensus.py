@@ -47,7 +47,7 @@ def planted(rows: int) -> None:
     goal = Goal(p.target, focus=p.focus)
     roles = assign_roles(frame, kinds, p.target)
     fit = fit_model(frame, kinds, goal, roles)
-    focus_rows = select_focus(frame[p.target], goal.focus_rule)
+    focus_rows = select_focus(frame[p.target], goal.focus)
     focus = explain_model(fit, focus_rows).focus
     t0 = time.perf_counter()
     single = find_cause_groups(focus, frame, frame[p.target], roles, goal)

@@ -23,7 +23,8 @@ from workbench.feedback.actions import (
     update_action,
 )
 from workbench.feedback.actions_wording import action_line, change_text
-from workbench.steps.goal import ColumnRole, Goal
+from workbench.steps.goal import Goal
+from workbench.vocabulary import ColumnRole
 
 
 def _group() -> dict:

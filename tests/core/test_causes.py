@@ -22,7 +22,8 @@ from workbench.steps.cause_stability import (
 )
 from workbench.steps.causes import CauseGroups, FocusTooSmall, find_cause_groups
 from workbench.steps.explain import ShapValues
-from workbench.steps.goal import ColumnRole, Direction, Goal, select_focus
+from workbench.steps.goal import Direction, Goal, select_focus
+from workbench.vocabulary import ColumnRole
 
 FEATURES = [
     "line",

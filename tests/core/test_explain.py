@@ -490,10 +490,11 @@ def _plant(n: int = 1200, seed: int = 11):
     ("target", "focus"), [("efficiency", "top:10%"), ("defect", "class:NG"), ("grade", "class:A")]
 )
 def test_explain_model_on_a_real_fit(target, focus):
-    from workbench.steps.goal import ColumnRole, Direction, Goal, parse_focus, select_focus
+    from workbench.steps.goal import Direction, Goal, parse_focus, select_focus
     from workbench.steps.model_settings import ModelSettings
     from workbench.steps.modeling import fit_model
     from workbench.steps.roles import assign_roles
+    from workbench.vocabulary import ColumnRole
 
     frame, kinds = _plant()
     others = {c: ColumnRole.EXCLUDED for c in ("efficiency", "defect", "grade") if c != target}

@@ -6,7 +6,6 @@ import pytest
 
 from workbench.errors import WorkbenchError
 from workbench.steps.goal import (
-    ColumnRole,
     Direction,
     Exclusion,
     FocusRule,
@@ -16,6 +15,7 @@ from workbench.steps.goal import (
     parse_focus,
     select_focus,
 )
+from workbench.vocabulary import ColumnRole
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.steps.goal import ColumnRole, Exclusion, Goal
+from workbench.steps.goal import Exclusion, Goal
 from workbench.steps.leakage_flags import log10_tail
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.modeling import fit_model
 from workbench.steps.quality import Alert, QualityReport, assess_quality
 from workbench.steps.roles import assign_roles
 from workbench.tables.loader import load_table
+from workbench.vocabulary import ColumnRole
 
 ROOT = Path(__file__).resolve().parents[2]
 AI4I = ROOT / "tests" / "truth" / "data" / "ai4i2020.csv"

@@ -96,7 +96,8 @@ def test_entry_context_from_a_project(tmp_path):
     import pandas as pd
 
     from workbench.project import Project
-    from workbench.steps.goal import ColumnRole, Goal
+    from workbench.steps.goal import Goal
+    from workbench.vocabulary import ColumnRole
 
     project = Project(name="Line 7", goal=Goal(target="efficiency", direction="maximize"))
     frame = pd.DataFrame({"t": pd.to_datetime(["2026-01-05", "2026-03-30"]), "x": [1.0, 2.0]})

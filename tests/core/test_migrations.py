@@ -13,10 +13,11 @@ import pytest
 
 from workbench.errors import ProjectFileError
 from workbench.project import Section
-from workbench.steps.goal import ColumnRole, Direction
+from workbench.steps.goal import Direction
 from workbench.store.migrations import CURRENT_SCHEMA, migrate
 from workbench.store.project_archive import read_archive
 from workbench.store.project_file import open_project, save_project
+from workbench.vocabulary import ColumnRole
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GOLDEN_V0 = DATA / "project_v0.wbproj"

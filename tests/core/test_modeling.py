@@ -10,13 +10,13 @@ import pytest
 from workbench.errors import AnalysisError
 from workbench.jobs import Cancelled, JobContext
 from workbench.steps.fit_result import FitResult
-from workbench.steps.goal import ColumnRole as R
 from workbench.steps.goal import Direction, Goal, Task
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.modeling import fit_model
 from workbench.steps.roles import assign_roles
 from workbench.steps.validation import plan_validation
 from workbench.tables.table import ColumnKind as K
+from workbench.vocabulary import ColumnRole as R
 
 QUICK = ModelSettings(effort="quick", max_trees=60, early_stopping_rounds=10)
 

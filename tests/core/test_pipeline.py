@@ -20,10 +20,11 @@ from workbench.pipeline import (
     store_results,
 )
 from workbench.project import Project, Section
-from workbench.steps.goal import ColumnRole, FocusRule, Goal
+from workbench.steps.goal import FocusRule, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe
 from workbench.tables.table import LoadOptions
+from workbench.vocabulary import ColumnRole
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
 

@@ -14,11 +14,11 @@ import pytest
 from workbench.analysis import run_analysis
 from workbench.errors import ProjectFileError
 from workbench.project import Project, Section
-from workbench.steps.goal import ColumnRole
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe
 from workbench.store.project_archive import read_archive, save_archive
 from workbench.store.project_file import open_project, project_document, save_project
+from workbench.vocabulary import ColumnRole
 
 
 def _write_data(path, n=400, seed=0, classes=False):

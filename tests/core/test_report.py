@@ -12,12 +12,14 @@ from openpyxl import load_workbook
 
 from workbench.analysis import run_analysis
 from workbench.errors import WorkbenchError
+from workbench.feedback.actions import actions_from_json, new_action, update_action
 from workbench.jobs import Cancelled, JobContext
 from workbench.project import Project, Section
 from workbench.report import report_wording as w
 from workbench.report.report_xlsx import build_workbook, report_data, write_report
-from workbench.report.sheets_actions import outcome_counts, outcome_kind
+from workbench.report.sheets_actions import outcome_counts
 from workbench.report.xlsx_style import FONT_NAME, OUTCOME_FILLS
+from workbench.vocabulary import Result, result_label, status_label, target_label
 
 EVIL_COLUMN = '=HYPERLINK("http://evil.example","습도")'
 EVIL_LEVEL = '=HYPERLINK("http://evil.example","click")'
@@ -96,7 +98,7 @@ def test_every_sheet_is_there_with_its_headings(report_path):
     assert "What sets the group apart" in _texts(wb["Cause groups"])
     assert "No actions are logged yet" in " ".join(_texts(wb["Actions"]))
     dictionary = _texts(wb["Data dictionary"])
-    assert "Why left out" in dictionary and "target (the goal)" in dictionary
+    assert "Why left out" in dictionary and target_label() in dictionary
 
 
 def test_model_numbers_are_numbers_next_to_the_baseline(result, report_path):
@@ -215,15 +217,54 @@ def test_project_actions_are_colored_by_outcome(result, tmp_path):
     assert "Workbench report: 라인 2 효율" in summary
 
 
-def test_outcome_words_map_to_kinds():
-    assert outcome_kind({"outcome": "Improved"}) == "improved"
-    assert outcome_kind({"outcome": "metric up"}) == "metric_up"  # unknown words pass through
-    assert outcome_kind({"outcome": "same"}) == "no_change"
-    assert outcome_kind({"outcome": {"kind": "down"}}) == "worse"
-    assert outcome_kind({}) == "pending"
-    total, counts = outcome_counts([{"outcome": "up"}, {"outcome": "better"}, {}])
-    assert total == 3
-    assert counts == [(w.outcome_word("improved"), 2), (w.outcome_word("pending"), 1)]
+def test_old_outcome_words_are_read_once_into_the_action_type():
+    # The report reads Action objects; the words of older, hand-written logs are read once, by
+    # the Action reader, not guessed again by the report.
+    read = actions_from_json(
+        [
+            {"title": "a", "outcome": "Improved"},
+            {"title": "b", "outcome": "up"},
+            {"title": "c", "outcome": "same"},
+            {"title": "d", "outcome": {"kind": "down"}},
+            {"title": "e", "outcome": "Could not try"},
+            {"title": "f", "outcome": "metric up"},
+            {"title": "g"},
+        ]
+    )
+    assert [a.result_kind for a in read] == [
+        Result.IMPROVED,
+        Result.IMPROVED,
+        Result.NO_CHANGE,
+        Result.WORSE,
+        Result.NOT_TRIED,
+        None,
+        None,
+    ]
+    assert "metric up" in read[5].notes  # an unknown word stays where the engineer reads it
+    total, counts = outcome_counts(read)
+    assert total == 7
+    assert counts == [
+        (result_label(Result.IMPROVED), 2),
+        (result_label(Result.NO_CHANGE), 1),
+        (result_label(Result.WORSE), 1),
+        (result_label(Result.NOT_TRIED), 1),
+        (result_label(None), 2),
+    ]
+
+
+def test_every_result_has_a_color_and_a_label():
+    assert set(OUTCOME_FILLS) == set(Result)
+    labels = [result_label(r) for r in Result]
+    assert len(set(labels)) == len(labels) and result_label(None) not in labels
+
+
+def test_a_damaged_action_entry_is_a_plain_error_and_no_report(result, tmp_path):
+    project = Project(name="damaged")
+    project.set_result(Section.MODEL, result)
+    project.actions = [{"title": "ok", "outcome": "improved"}, {"owner": "no title"}]
+    with pytest.raises(WorkbenchError):
+        write_report(project, tmp_path / "r.xlsx")
+    assert not (tmp_path / "r.xlsx").exists()
 
 
 def test_a_project_without_results_says_so(tmp_path):
@@ -341,21 +382,21 @@ def test_stale_results_and_a_changed_source_are_said_first(result, tmp_path):
     assert w.label("stale_results") not in _texts(ws)
 
 
-def test_action_objects_are_read_like_dicts(result, tmp_path):
-    from dataclasses import dataclass
-
-    @dataclass
-    class Action:
-        title: str
-        outcome: str
-
+def test_action_objects_reach_the_report(result, tmp_path):
     project = Project(name="objects")
     project.set_result(Section.MODEL, result)
-    project.actions = [Action("소성온도 810", "improved")]
+    tried = update_action(new_action("소성온도 810", planned_date="2026-04-01"), outcome="improved")
+    project.actions = [tried, new_action("N2 flow", planned_date="2026-05-03")]
     ws = load_workbook(write_report(project, tmp_path / "a.xlsx"))["Actions"]
-    row = next(r for r in ws.iter_rows() if r[1].value == "소성온도 810")
-    assert row[6].value == w.outcome_word("improved")
-    assert row[6].fill.fgColor.rgb.endswith(OUTCOME_FILLS["improved"].fgColor.rgb[-6:])
+    rows = {r[1].value: r for r in ws.iter_rows() if isinstance(r[0].value, int)}
+    row = rows["소성온도 810"]
+    assert row[5].value == status_label(tried.status)
+    assert row[6].value == result_label(Result.IMPROVED)
+    assert row[6].fill.fgColor.rgb.endswith(OUTCOME_FILLS[Result.IMPROVED].fgColor.rgb[-6:])
+    assert row[7].value.date().isoformat() == str(tried.outcome_date)[:10]  # when it was logged
+    planned = rows["N2 flow"]
+    assert planned[6].value == result_label(None)
+    assert planned[7].value.date().isoformat() == "2026-05-03"  # not tried yet: the plan
 
 
 def test_library_failures_and_action_fields_reach_the_report(result, tmp_path, monkeypatch):
@@ -387,8 +428,8 @@ def test_library_failures_and_action_fields_reach_the_report(result, tmp_path, m
     rows = {r[1].value: r for r in wb["Actions"].iter_rows() if isinstance(r[0].value, int)}
     assert rows["Hotter kiln"][2].value == w.group_name(group.id)
     assert evidence.text in rows["Hotter kiln"][8].value
-    assert rows["Dry room"][5].value == w.status_word("could_not_try") != "could_not_try"
-    assert rows["Dry room"][6].value == w.outcome_word("not_tried")
+    assert rows["Dry room"][5].value == status_label("could_not_try") != "could_not_try"
+    assert rows["Dry room"][6].value == result_label(Result.NOT_TRIED)
     assert "equipment limit" in rows["Dry room"][8].value
 
 

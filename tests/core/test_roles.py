@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from workbench.errors import AnalysisError
-from workbench.steps.goal import ColumnRole as R
 from workbench.steps.roles import RoleAssignment, assign_roles, explicit_roles
 from workbench.tables.table import ColumnKind as K
+from workbench.vocabulary import ColumnRole as R
 
 
 def _frame(n: int = 60) -> tuple[pd.DataFrame, dict[str, K]]:

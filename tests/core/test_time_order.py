@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.steps.goal import ColumnRole as R
 from workbench.steps.goal import Direction, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.modeling import fit_model
@@ -15,6 +14,7 @@ from workbench.steps.roles import assign_roles
 from workbench.steps.time_order import has_time_order
 from workbench.tables.loader import load_table
 from workbench.tables.table import ColumnKind as K
+from workbench.vocabulary import ColumnRole as R
 
 QUICK = ModelSettings(effort="quick", max_trees=40, early_stopping_rounds=10)
 

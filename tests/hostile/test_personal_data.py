@@ -19,10 +19,10 @@ from workbench.cli import run_command
 from workbench.pipeline import project_from_analysis
 from workbench.project import Section
 from workbench.report.report_xlsx import write_report
-from workbench.steps.goal import ColumnRole
 from workbench.steps.pii import mask_text, mask_value, masked_labels
 from workbench.steps.pii_copy import masked_project
 from workbench.store.project_file import open_project, save_project
+from workbench.vocabulary import ColumnRole
 
 PERSONAL = ["작업자", "주민등록번호", "연락처", "이메일"]
 SURNAMES = "김이박최정강조윤장임"

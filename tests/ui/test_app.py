@@ -16,6 +16,7 @@ import ui.app_window as app_window
 from ui.about_dialog import about_html
 from ui.app import build_window
 from ui.jobs import JobFailure
+from ui.panes import DataPane, GoalPane
 from ui.preferences import MAX_RECENT, Preferences, load_preferences, preferences_path
 from ui.widgets.error_dialog import failure_box
 from workbench.project import Project, Section
@@ -139,7 +140,7 @@ def test_new_opens_an_empty_project_on_the_data_step(window):
     assert window.has_project and window.project.table is None
     # A first project of one's own is guided like the demo: a tip on the step it opens.
     assert window.hint_bar.isVisible() and "column types" in window.hint_bar.label.text()
-    assert type(window.panes[window.stack.currentIndex()]).__name__ == "DataPane"
+    assert isinstance(window.stack.currentWidget(), DataPane)
     assert window.action_save.isEnabled()
 
 
@@ -288,7 +289,7 @@ def test_dropping_a_csv_starts_a_new_project_from_it(qtbot, window, tmp_path):
     window.dropEvent(drop)
     qtbot.waitUntil(lambda: window.project.table is not None, timeout=15_000)
     assert window.project.table.n_rows == 60 and "온도" in window.project.table.frame.columns
-    assert type(window.panes[window.stack.currentIndex()]).__name__ == "DataPane"
+    assert isinstance(window.stack.currentWidget(), DataPane)
 
 
 def test_start_page_buttons_and_recent_files(qtbot, window, tmp_path, monkeypatch):
@@ -323,7 +324,7 @@ def test_start_page_buttons_and_recent_files(qtbot, window, tmp_path, monkeypatc
     qtbot.waitUntil(lambda: window.project.name.endswith("(demo)"), timeout=30_000)
     assert window.path is None  # saving the demo asks for a new place
     assert window.project.result(Section.MODEL) is not None
-    assert type(window.panes[window.stack.currentIndex()]).__name__ == "GoalPane"
+    assert isinstance(window.stack.currentWidget(), GoalPane)
     # The demo walks with a tip per step, until the user hides them.
     assert window.hint_bar.isVisible() and "target" in window.hint_bar.label.text()
     window.go(1)
@@ -427,7 +428,7 @@ def test_the_tips_can_be_switched_back_on_in_settings(window):
 def test_data_opened_into_a_new_project_names_it(qtbot, window, tmp_path):
     window.action_new.trigger()
     assert window.project.name == ""
-    data_pane = window.pane_named("DataPane")
+    data_pane = window.pane(DataPane)
     data_pane.load_file(_csv(tmp_path))
     qtbot.waitUntil(lambda: window.project.table is not None, timeout=15_000)
     assert window.project.name == "공정_data" and "공정_data" in window.windowTitle()

@@ -18,8 +18,8 @@ from workbench.analysis import run_analysis
 from workbench.feedback.actions import Action
 from workbench.pipeline import project_from_analysis
 from workbench.project import Section
-from workbench.steps.goal import ColumnRole
 from workbench.steps.model_settings import ModelSettings
+from workbench.vocabulary import ColumnRole
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
 CONTROLLABLE = ["firing_temp", "belt_speed", "paste_thickness"]

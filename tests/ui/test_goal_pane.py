@@ -14,8 +14,9 @@ from ui.panes.goal_text import BY_SUGGESTION, BY_USER
 from workbench.jobs import JobContext
 from workbench.pipeline import load_data
 from workbench.project import Project
-from workbench.steps.goal import ColumnRole, Direction, Task, parse_focus, select_focus
+from workbench.steps.goal import Direction, Task, parse_focus, select_focus
 from workbench.tables.table import LoadOptions
+from workbench.vocabulary import ColumnRole
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
 

@@ -9,6 +9,7 @@ import time
 from PySide6.QtCore import Qt, QTimer
 
 from ui.app import build_window
+from ui.panes import ModelPane
 from ui.preferences import Preferences
 from workbench.project import Section
 
@@ -30,7 +31,7 @@ def test_gui_heartbeat_stays_under_250ms_during_fit_and_clustering(qtbot):
     qtbot.waitUntil(lambda: window.has_project, timeout=30_000)
     window.go(3)
     pane = window.panes[3]
-    assert type(pane).__name__ == "ModelPane"
+    assert isinstance(pane, ModelPane)
     before = window.project.result(Section.MODEL)
 
     beats: list[float] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ui.app import build_window
+from ui.panes import ActionsPane, CausesPane, LibraryPane
 from ui.preferences import Preferences
 
 #: The inside of a maximised window on a 1280×720 screen (taskbar 40 px, title bar 30 px).
@@ -31,7 +32,7 @@ def test_every_pane_fits_a_1280x720_screen_with_tips(qtbot, demo_window):
     for i, pane in enumerate(window.panes):
         window.go(i)
         qtbot.waitUntil(lambda p=pane: window.stack.currentWidget() is p)
-        assert window.hint_bar.isVisible() or type(pane).__name__ == "LibraryPane"
+        assert window.hint_bar.isVisible() or isinstance(pane, LibraryPane)
         need = window.minimumSizeHint()
         assert need.width() <= SCREEN_W, type(pane).__name__
         assert need.height() <= SCREEN_H, (type(pane).__name__, need.height())
@@ -40,7 +41,7 @@ def test_every_pane_fits_a_1280x720_screen_with_tips(qtbot, demo_window):
 
 def test_the_causes_legend_sits_below_the_beeswarm_axis(qtbot, demo_window):
     window = demo_window
-    causes = window.pane_named("CausesPane")
+    causes = window.pane(CausesPane)
     window.go(window.panes.index(causes))
     qtbot.waitUntil(lambda: bool(causes.beeswarm.plot.lanes), timeout=10_000)
     plot = causes.beeswarm.plot
@@ -52,7 +53,7 @@ def test_the_causes_legend_sits_below_the_beeswarm_axis(qtbot, demo_window):
 
 def test_the_typical_values_header_is_never_cut(qtbot, demo_window):
     window = demo_window
-    causes = window.pane_named("CausesPane")
+    causes = window.pane(CausesPane)
     window.go(window.panes.index(causes))
     qtbot.waitUntil(lambda: causes.comparison.rowCount() > 0, timeout=10_000)
     header = causes.comparison.horizontalHeader()
@@ -73,7 +74,7 @@ def test_at_first_start_the_window_is_no_larger_than_the_screen(qtbot):
 def test_every_action_log_column_shows_without_scrolling_sideways(qtbot, demo_window):
     """The action log's columns (the success verdict is the last) fit a 1280-px window."""
     window = demo_window
-    actions = window.pane_named("ActionsPane")
+    actions = window.pane(ActionsPane)
     window.go(window.panes.index(actions))
     qtbot.waitUntil(lambda: actions.table.rowCount() > 0, timeout=10_000)
     table = actions.table

@@ -16,10 +16,11 @@ from ui.panes.quality_pane import AlertCard, QualityPane
 from workbench.jobs import JobContext
 from workbench.pipeline import load_data
 from workbench.project import Project, Section
-from workbench.steps.goal import ColumnRole, Goal
+from workbench.steps.goal import Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.tables.loader import load_table
 from workbench.tables.table import LoadOptions
+from workbench.vocabulary import ColumnRole
 
 FLAGS = ["mode_a", "mode_b"]
 

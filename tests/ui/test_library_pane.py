@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from ui.app import build_window
 from ui.controller import ProjectController
+from ui.panes.actions_pane import ActionsPane
 from ui.panes.library_pane import LibraryPane
 from ui.preferences import Preferences, load_preferences
 from workbench.feedback.actions import new_action, update_action
@@ -201,7 +202,7 @@ def test_a_shared_team_folder_is_kept_and_used_by_the_actions(qtbot, tmp_path, m
     save_project(Project(name="Mine"), saved)
     window.open_project_file(saved)
     qtbot.waitUntil(lambda: window.path == saved, timeout=15_000)
-    actions = window.pane_named("ActionsPane")
+    actions = window.pane(ActionsPane)
     action = _logged("Try a slower belt", ["belt_speed"], "improved")
     with qtbot.waitSignal(window.controller.status_message, timeout=10_000):
         actions.record_in_library(action)

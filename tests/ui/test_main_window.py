@@ -58,3 +58,50 @@ def test_a_finished_jobs_last_progress_line_leaves_the_status_bar(qtbot):
     controller.runner.start("pane", lambda ctx: 1)
     qtbot.waitUntil(lambda: controller.runner.active_count == 0, timeout=5000)
     assert window.statusBar().currentMessage() == "Opened demo.wbproj"
+
+
+class _Renamed(Pane):
+    """A pane subclass: found by its type, whatever its class is called."""
+
+    title = "Renamed data step"
+
+
+def test_panes_are_found_by_type_and_ask_the_window_for_other_steps(qtbot):
+    from ui.panes.data_pane import DataPane
+    from ui.panes.goal_pane import GoalPane
+
+    class SubclassedData(DataPane):
+        pass
+
+    controller = ProjectController()
+    goal, data = GoalPane(controller), SubclassedData(controller)
+    window = MainWindow(controller, [goal, _Renamed(controller), data])
+    qtbot.addWidget(window)
+    window.show()
+    assert window.pane(GoalPane) is goal
+    assert window.pane(DataPane) is data  # a subclass answers for its step
+    assert window.pane(_First) is None
+    assert window.stack.currentWidget() is goal
+    qtbot.mouseClick(goal.data_button, Qt.MouseButton.LeftButton)  # "load data first"
+    assert window.stack.currentWidget() is data
+
+
+def test_a_pane_alone_keeps_its_requests_to_itself(qtbot):
+    from ui.panes.goal_pane import GoalPane
+
+    controller = ProjectController()
+    goal = GoalPane(controller)
+    qtbot.addWidget(goal)
+    with qtbot.waitSignal(goal.data_requested):  # no window: nothing answers, nothing breaks
+        qtbot.mouseClick(goal.data_button, Qt.MouseButton.LeftButton)
+
+
+def test_a_panes_job_progress_reaches_the_status_bar(qtbot):
+    controller = ProjectController()
+    pane = _First(controller)
+    window = MainWindow(controller, [pane])
+    qtbot.addWidget(window)
+    window.show()
+    pane.job_progress.emit(0.4, "Fitting fold 2 of 5")
+    assert window.progress.isVisible() and window.progress.value() == 40
+    assert window.statusBar().currentMessage() == "Fitting fold 2 of 5"

@@ -18,10 +18,10 @@ from workbench.analysis import make_goal
 from workbench.jobs import JobContext
 from workbench.pipeline import load_data
 from workbench.project import Project, Section
-from workbench.steps.goal import ColumnRole
 from workbench.steps.metrics import binary_metrics
 from workbench.steps.model_settings import ModelSettings
 from workbench.tables.table import LoadOptions
+from workbench.vocabulary import ColumnRole
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "solar_cells.csv"
 ROWS = 1200  # a real fit, small enough for a few seconds

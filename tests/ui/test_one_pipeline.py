@@ -18,12 +18,14 @@ from PySide6.QtWidgets import QFileDialog
 
 from ui.app import build_window
 from ui.app_window import resource_path
+from ui.panes.model_pane import ModelPane
+from ui.panes.quality_pane import QualityPane
 from ui.preferences import Preferences
 from workbench.analysis import make_goal
 from workbench.cli import run_command
 from workbench.project import Section
-from workbench.steps.goal import ColumnRole
 from workbench.store.project_archive import read_archive
+from workbench.vocabulary import ColumnRole
 
 ROLES = {
     "run_id": ColumnRole.ID,
@@ -103,7 +105,7 @@ def test_cli_and_gui_write_the_same_project_for_the_same_inputs(qtbot, tmp_path,
     for column, role in ROLES.items():
         project.set_role(column, role)
     window.go(2)
-    quality_pane = window.pane_named("QualityPane")
+    quality_pane = window.pane(QualityPane)
     _wait_quality(qtbot, window)
     alerts = project.result(Section.QUALITY).alerts
     sentinels = [a for a in alerts if a.kind == "sentinel"]
@@ -112,7 +114,7 @@ def test_cli_and_gui_write_the_same_project_for_the_same_inputs(qtbot, tmp_path,
     quality_pane.add_fixes(sentinels + duplicates)  # as clicking "Fix" on each card
     _wait_quality(qtbot, window)
     checked = project.result(Section.QUALITY)  # the Quality pane's check of the cleaned table
-    model_pane = window.pane_named("ModelPane")
+    model_pane = window.pane(ModelPane)
     window.go(window.panes.index(model_pane))
     qtbot.mouseClick(model_pane.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(

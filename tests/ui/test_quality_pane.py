@@ -13,9 +13,10 @@ from ui.panes.quality_alerts import AlertGroupCard
 from ui.panes.quality_pane import AlertCard, QualityPane
 from workbench.jobs import JobContext
 from workbench.project import Section
-from workbench.steps.goal import ColumnRole, Goal
+from workbench.steps.goal import Goal
 from workbench.steps.recipe import Recipe
 from workbench.tables.loader import load_table
+from workbench.vocabulary import ColumnRole
 
 
 def _csv(tmp_path):

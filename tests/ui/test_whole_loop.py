@@ -13,7 +13,7 @@ from ui.panes.quality_pane import AlertCard
 from ui.preferences import Preferences
 from workbench.feedback.actions import Action
 from workbench.project import Section
-from workbench.steps.goal import ColumnRole
+from workbench.vocabulary import ColumnRole
 
 CONTROLLABLE = ("firing_temp", "belt_speed", "paste_thickness", "n2_flow", "supplier")
 UNCONTROLLABLE = ("humidity", "ambient_temp", "line", "shift", "작업자", "paste_lot")

@@ -35,15 +35,14 @@ from PySide6.QtWidgets import (
 
 from ui.jobs import JobRunner
 from ui.panes.evidence_box import EvidenceBox
-from workbench.feedback.actions import Action, Outcome, Status
+from workbench.feedback.actions import Action
 from workbench.feedback.actions_wording import (
     change_text,
     expected_effect_short,
-    outcome_word,
-    status_word,
 )
 from workbench.feedback.evidence import evidence_sentence
 from workbench.i18n import _
+from workbench.vocabulary import Outcome, Status, result_label, status_label
 
 # -- the dialog's sentences ----------------------------------------------------------------------
 ADD_TITLE = _("New action")
@@ -102,9 +101,9 @@ def _history_value(field: str, value: Any) -> str:
     if value is None or value == "":
         return ""
     if field == "status":
-        return status_word(str(value))
+        return status_label(str(value))
     if field == "outcome":
-        return outcome_word(str(value))
+        return result_label(str(value))
     if field == "evidence" and isinstance(value, dict):
         return evidence_sentence(value)
     if field == "changes" and isinstance(value, list):
@@ -178,12 +177,12 @@ class ActionDialog(QDialog):
         self.date_check.toggled.connect(self.date_edit.setEnabled)
         self.status_combo = QComboBox()
         for status in Status:
-            self.status_combo.addItem(status_word(str(status)), str(status))
+            self.status_combo.addItem(status_label(status), str(status))
         self.status_combo.currentIndexChanged.connect(self._update_reason_enabled)
         self.outcome_combo = QComboBox()
-        self.outcome_combo.addItem(outcome_word(None), None)
+        self.outcome_combo.addItem(result_label(None), None)
         for outcome in Outcome:
-            self.outcome_combo.addItem(outcome_word(str(outcome)), str(outcome))
+            self.outcome_combo.addItem(result_label(outcome), str(outcome))
         self.effect_edit = QLineEdit()
         self.effect_edit.setPlaceholderText(EFFECT_PLACEHOLDER)
         self.notes_edit = QPlainTextEdit()

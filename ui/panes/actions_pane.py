@@ -39,12 +39,11 @@ from workbench.feedback.actions import Action, actions_from_json, new_action, up
 from workbench.feedback.actions_wording import (
     added_to_library,
     change_text,
-    outcome_word,
-    status_word,
 )
 from workbench.feedback.success_check import action_success_check
 from workbench.i18n import _, ngettext
 from workbench.project import Section
+from workbench.vocabulary import result_label, status_label
 
 # -- the pane's sentences ------------------------------------------------------------------------
 TITLE = _("Actions")
@@ -108,8 +107,8 @@ def action_row(action: Action, goal: Any = None) -> list[str]:
         "; ".join(change_text(c) for c in action.changes),
         action.owner,
         action.planned_date or "",
-        status_word(str(action.status)),
-        outcome_word(action.result_kind) if action.is_logged else "",
+        status_label(action.status),
+        result_label(action.result_kind) if action.is_logged else "",
         effect,
         "" if check is None else check.short,
     ]

@@ -18,6 +18,9 @@ class Pane(QWidget):
 
     title = ""
     completeness_changed = Signal()
+    # A running job's progress (fraction, message) for the window's status bar; the main window
+    # connects it, so a pane never asks its window what it can do.
+    job_progress = Signal(float, str)
 
     def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QMetaMethod, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -70,6 +70,9 @@ class CausesPane(Pane):
 
     title = TITLE
     action_created = Signal(object)  # the new workbench.feedback.actions.Action
+    # A proposal made from the selected group, for the Actions step's dialog (the main window
+    # connects it; the action is added, as the user edited it, only on OK: action_created).
+    action_proposed = Signal(object)
 
     def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
@@ -394,19 +397,14 @@ class CausesPane(Pane):
             return
         project = self.project
         action = action_from_group(group, goal=project.goal, roles=project.roles)
-        window = self.window()
-        panes = list(getattr(window, "panes", []))
-        actions_pane = next((p for p in panes if type(p).__name__ == "ActionsPane"), None)
-        if actions_pane is None:  # the pane alone (a preview): add the proposal as it is
-            project.actions.append(action)
-            project.touch(Section.ACTIONS)
-            self.controller.status_message.emit(ACTION_CREATED.format(title=action.title))
-            self.action_created.emit(action)
+        if self.isSignalConnected(QMetaMethod.fromSignal(self.action_proposed)):
+            self.action_proposed.emit(action)  # the window opens it in the Actions step
             return
-        window.go(panes.index(actions_pane))
-        dialog = actions_pane.propose(action)
-        # After the pane added it (connected first): the action as the user accepted it.
-        dialog.accepted.connect(lambda: self.action_created.emit(actions_pane.actions()[-1]))
+        # the pane alone (a preview): add the proposal as it is
+        project.actions.append(action)
+        project.touch(Section.ACTIONS)
+        self.controller.status_message.emit(ACTION_CREATED.format(title=action.title))
+        self.action_created.emit(action)
 
 
 def _box(title: str, widget: QWidget) -> QGroupBox:

@@ -10,6 +10,7 @@ from typing import Any
 from workbench.claim_format import format_value
 from workbench.i18n import _
 from workbench.steps.causes_wording import fmt_number, stability_line
+from workbench.vocabulary import Controllability, controllability_label
 
 # -- the pane's sentences ------------------------------------------------------------------------
 TITLE = _("Causes")
@@ -43,7 +44,11 @@ DRIVER_LABEL = _("Driver:")
 CREATE_ACTION = _("Create action from this group…")
 ACTION_CREATED = _("Added the action “{title}” to the log.")
 NO_GROUP_SELECTED = _("Select a group to compare it with the rest of the rows.")
-MARKS = {"controllable": "✓", "uncontrollable": "✗", "unknown": "?"}
+MARKS = {
+    Controllability.CONTROLLABLE: "✓",
+    Controllability.UNCONTROLLABLE: "✗",
+    Controllability.UNKNOWN: "?",
+}
 MARKS_LINE = _("Can the line set them? {marks}")
 MARKS_LEGEND = _("✓ controllable   ✗ outside your control   ? not set on the Goal step")
 ALSO_NOTE = _("{condition} (travels along, not a driver)")
@@ -54,11 +59,6 @@ COMPARE_HEADERS = [
     _("Rest"),
     _("Typical values (10–90%)\ngroup vs rest"),
 ]
-CONTROL_WORDS = {
-    "controllable": _("yes"),
-    "uncontrollable": _("no"),
-    "unknown": _("not set"),
-}
 RANGE = _("{low} to {high}")
 RANGES = _("{group} vs {rest}")
 
@@ -110,7 +110,7 @@ def comparison_rows(group: Any) -> list[list[str]]:
         rows.append(
             [
                 text,
-                CONTROL_WORDS.get(cond.controllable, cond.controllable),
+                controllability_label(cond.controllable),
                 format_value("share", cond.group_share),  # the group's claims, as described
                 format_value("share", cond.rest_share),
                 ranges,

@@ -286,9 +286,7 @@ class DataPane(Pane):
 
     def _on_load_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(fraction * 100))
-        window = self.window()
-        if hasattr(window, "show_progress"):
-            window.show_progress(fraction, message)
+        self.job_progress.emit(fraction, message)
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.progress.setVisible(busy)

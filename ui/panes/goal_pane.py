@@ -63,13 +63,13 @@ from workbench.jobs import JobContext
 from workbench.numbers_format import format_label
 from workbench.project import Section
 from workbench.steps.goal import (
-    ColumnRole,
     Direction,
     FocusRule,
     Goal,
     Task,
     infer_task,
 )
+from workbench.vocabulary import ColumnRole
 
 #: Above this many rows the pane does not run its own quality check for the role suggestions
 #: (seconds of work); it waits for the Quality step's report.
@@ -448,11 +448,7 @@ class GoalPane(Pane):
         self.project.set_role(column, None if role is None else ColumnRole(role))
 
     def _on_data_button_clicked(self) -> None:
-        self.data_requested.emit()
-        window = self.window()
-        for i, pane in enumerate(getattr(window, "panes", [])):
-            if type(pane).__name__ == "DataPane":
-                window.go(i)
+        self.data_requested.emit()  # the main window shows the Data step
 
 
 def parse_success(text: str) -> float | None:
@@ -475,9 +471,8 @@ def demo_project() -> Any:
     import threading
     from pathlib import Path
 
-    from workbench.workflow import load_data
-
     from workbench.analysis import make_goal
+    from workbench.pipeline import load_data
     from workbench.project import Project
     from workbench.tables.table import LoadOptions
 

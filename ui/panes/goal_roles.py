@@ -25,7 +25,7 @@ from ui.panes.goal_text import (
     SHORT_REASONS,
 )
 from workbench.errors import WorkbenchError
-from workbench.steps.goal import ColumnRole
+from workbench.vocabulary import ColumnRole
 
 #: Table columns.
 NAME, KIND, ROLE, WHY, BY = range(5)

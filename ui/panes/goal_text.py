@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from workbench.i18n import _, ngettext
-from workbench.steps.goal import ColumnRole, Direction, Task
+from workbench.steps.goal import Direction, Task
 from workbench.tables.table import ColumnKind
+from workbench.vocabulary import ColumnRole, role_label
 
 TITLE = _("Goal")
 NO_DATA = _("There is no data yet. Load a data file first; then choose what to improve here.")
@@ -38,14 +39,7 @@ ROLES_INTRO = _(
 )
 ROLES_NEED_TARGET = _("Choose the target first; the roles depend on it.")
 ROLE_HEADERS = [_("Column"), _("Type"), _("Role"), _("Why"), _("Chosen by")]
-ROLES = {
-    ColumnRole.FEATURE: _("Feature (in the model)"),
-    ColumnRole.CONTROLLABLE: _("Controllable setting"),
-    ColumnRole.UNCONTROLLABLE: _("Uncontrollable condition"),
-    ColumnRole.ID: _("ID (kept out)"),
-    ColumnRole.TIME: _("Time (orders the validation)"),
-    ColumnRole.EXCLUDED: _("Excluded"),
-}
+ROLES = {role: role_label(role) for role in ColumnRole}  # the words of workbench.vocabulary
 BACK_TO_SUGGESTION = _("↺ Use the suggestion")
 BY_USER = _("You")
 BY_SUGGESTION = _("Suggested")

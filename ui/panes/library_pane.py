@@ -64,14 +64,14 @@ from ui.panes.library_text import (
     TITLE,
 )
 from ui.widgets.record_table import record_table
-from workbench.feedback.actions import Outcome
-from workbench.feedback.actions_wording import change_text, outcome_word
+from workbench.feedback.actions_wording import change_text
 from workbench.feedback.library_search import (
     LibraryQuery,
     LibraryView,
     browse_library,
     source_project,
 )
+from workbench.vocabulary import Result, result_label
 
 JOB = "library-view"
 TYPING_PAUSE_MS = 300  # search once the user stops typing, not at every key
@@ -82,7 +82,7 @@ def entry_row(entry: Any) -> list[str]:
     return [
         (entry.logged_at or "")[:10],
         entry.title,
-        outcome_word(entry.outcome),
+        result_label(entry.outcome),
         entry.project,
         ", ".join(entry.factors),
     ]
@@ -145,8 +145,8 @@ class LibraryPane(Pane):
         self.factor_combo = QComboBox()
         self.outcome_combo = QComboBox()
         self.outcome_combo.addItem(ANY, "")
-        for outcome in Outcome:
-            self.outcome_combo.addItem(outcome_word(str(outcome)), str(outcome))
+        for result in Result:  # "could not try" too: the library keeps those
+            self.outcome_combo.addItem(result_label(result), str(result))
         self.project_combo = QComboBox()
         for combo in (self.factor_combo, self.outcome_combo, self.project_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)

@@ -349,7 +349,7 @@ class ModelPane(Pane):
     def _on_keep_out_button_clicked(self) -> None:
         """Keep the columns that give the answer away out of the model, and fit again: a
         flagged column the user had put back returns to its flag; any other is excluded."""
-        from workbench.steps.goal import ColumnRole
+        from workbench.vocabulary import ColumnRole
 
         result = self.project.result(Section.MODEL)
         if result is None or self.is_running():
@@ -368,9 +368,7 @@ class ModelPane(Pane):
     def _on_run_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(100 * fraction))
         self.progress_label.setText(message)
-        window = self.window()
-        if hasattr(window, "show_progress"):
-            window.show_progress(fraction, message)
+        self.job_progress.emit(fraction, message)
 
     def _on_run_succeeded(self, result: Any, inputs: Any) -> None:
         from workbench.pipeline import store_results

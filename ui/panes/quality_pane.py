@@ -227,7 +227,8 @@ class QualityPane(Pane):
         the action of the button that toggles it."""
         if alert.kind != "leakage" or alert.column is None:
             return None
-        from workbench.steps.goal import MODEL_ROLES, ColumnRole
+        from workbench.steps.goal import MODEL_ROLES
+        from workbench.vocabulary import ColumnRole
 
         role = self.project.roles.get(alert.column)
         is_back = role is not None and ColumnRole(role) in MODEL_ROLES
@@ -236,7 +237,7 @@ class QualityPane(Pane):
     def put_back(self, column: str, back: bool) -> None:
         """Put a flagged column back into the model (the user's role: feature), or clear that
         choice so the flag keeps it out again."""
-        from workbench.steps.goal import ColumnRole
+        from workbench.vocabulary import ColumnRole
 
         self.project.set_role(column, ColumnRole.FEATURE if back else None)
         self.refresh()
@@ -434,9 +435,7 @@ class QualityPane(Pane):
 
     def _on_checks_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(fraction * 100))
-        window = self.window()
-        if hasattr(window, "show_progress"):
-            window.show_progress(fraction, message)
+        self.job_progress.emit(fraction, message)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,29 +21,7 @@ from typing import Any, TypedDict
 from workbench.errors import WorkbenchError
 from workbench.feedback import actions_wording as words
 from workbench.i18n import current_language
-
-
-class Status(StrEnum):
-    """Where an action stands."""
-
-    PLANNED = "planned"
-    RUNNING = "running"
-    DONE = "done"
-    COULD_NOT_TRY = "could_not_try"
-
-
-class Outcome(StrEnum):
-    """What the line saw, as the engineer judges it (the evidence sits beside it)."""
-
-    IMPROVED = "improved"
-    NO_CHANGE = "no_change"
-    WORSE = "worse"
-    INCONCLUSIVE = "inconclusive"
-
-
-#: Outcomes worth a warning when a new analysis points at the same factors again.
-NOT_IMPROVED = frozenset({"no_change", "worse", "inconclusive", "not_tried"})
-
+from workbench.vocabulary import Controllability, FocusKind, Outcome, Result, Status
 
 #: One setting to change, as the engineer writes it: ``{"factor", "from", "to"}`` (all text).
 Change = TypedDict("Change", {"factor": str, "from": str, "to": str})
@@ -138,11 +116,9 @@ class Action:
         return list(dict.fromkeys(names))
 
     @property
-    def result_kind(self) -> str | None:
+    def result_kind(self) -> Result | None:
         """``not_tried`` for an action that could not be tried, else the outcome (or None)."""
-        if self.status == Status.COULD_NOT_TRY:
-            return "not_tried"
-        return None if self.outcome is None else str(self.outcome)
+        return Result.of(self.status, self.outcome)
 
     @property
     def is_logged(self) -> bool:
@@ -162,7 +138,7 @@ class Action:
             "status": str(self.status),
             # "not_tried" for a could-not-try action, so readers without the core (the
             # report, other tools) see it as a result; from_dict maps it back to the status.
-            "outcome": self.result_kind,
+            "outcome": None if self.result_kind is None else str(self.result_kind),
             "outcome_date": self.outcome_date,
             "measured_effect": self.measured_effect,
             "notes": self.notes,
@@ -188,9 +164,12 @@ class Action:
         # Entries written by hand or by an older Workbench may use other words ("tried", "up").
         status, odd_status = _lenient(data.get("status"), Status, _STATUS_WORDS, Status.PLANNED)
         raw_outcome = data.get("outcome", data.get("result"))
-        outcome, odd_outcome = _lenient(raw_outcome, Outcome, _OUTCOME_WORDS, None)
-        if raw_outcome in ("not_tried", "could_not_try") and odd_outcome:
-            status, odd_outcome = Status.COULD_NOT_TRY, ""
+        if isinstance(raw_outcome, Mapping):  # {"kind": ..., "notes": ...} in hand-made logs
+            raw_outcome = raw_outcome.get("kind") or raw_outcome.get("result")
+        if _word_key(raw_outcome) in _NOT_TRIED_WORDS:  # a result, stored as the status
+            status, outcome, odd_outcome = Status.COULD_NOT_TRY, None, ""
+        else:
+            outcome, odd_outcome = _lenient(raw_outcome, Outcome, _OUTCOME_WORDS, None)
         notes = str(data.get("notes") or "")
         odd = "; ".join(t for t in (odd_status, odd_outcome) if t)
         if odd:
@@ -253,6 +232,7 @@ _OUTCOME_WORDS = {
     "better": Outcome.IMPROVED,
     "up": Outcome.IMPROVED,
     "success": Outcome.IMPROVED,
+    "succeeded": Outcome.IMPROVED,
     "same": Outcome.NO_CHANGE,
     "unchanged": Outcome.NO_CHANGE,
     "none": Outcome.NO_CHANGE,
@@ -262,11 +242,24 @@ _OUTCOME_WORDS = {
 }
 
 
+#: Words older or hand-written logs use for an action that could not be tried.
+_NOT_TRIED_WORDS = frozenset(
+    {str(Result.NOT_TRIED), str(Status.COULD_NOT_TRY), "untestable", "not_testable", "blocked"}
+)
+
+
+def _word_key(value: Any) -> str:
+    """A stored word as a key: "Could not try" -> "could_not_try"."""
+    return (
+        "" if value is None else str(value).strip().casefold().replace(" ", "_").replace("-", "_")
+    )
+
+
 def _lenient(value: Any, kind: type[StrEnum], synonyms: Mapping[str, Any], default: Any) -> Any:
     """(member, "") for a known word or synonym; (default, "was: <word>") for an unknown one."""
-    if value is None or str(value).strip() == "":
+    key = _word_key(value)
+    if not key:
         return default, ""
-    key = str(value).strip().casefold().replace(" ", "_").replace("-", "_")
     if key in {str(m) for m in kind}:
         return kind(key), ""
     if key in synonyms:
@@ -377,11 +370,11 @@ def _as_dict(obj: Any) -> dict[str, Any]:
     raise TypeError(f"expected a cause group or its dict, got {type(obj).__name__}")
 
 
-def _role_word(roles: Mapping[str, Any] | None, column: str, fallback: str) -> str:
+def _role_word(roles: Mapping[str, Any] | None, column: str, fallback: Any) -> Controllability:
+    """What the project's roles say about ``column`` now; the group's word when they are silent."""
     if roles is None or column not in roles:
-        return fallback
-    role = str(roles[column])
-    return role if role in ("controllable", "uncontrollable") else "unknown"
+        return Controllability.parse(fallback)
+    return Controllability.of_role(str(roles[column]))
 
 
 def focus_is_to_avoid(goal: Mapping[str, Any] | None) -> bool:
@@ -389,15 +382,27 @@ def focus_is_to_avoid(goal: Mapping[str, Any] | None) -> bool:
     defect), the lowest rows of a target to raise, or the highest of one to lower."""
     if not goal:
         return False
-    focus = str(goal.get("focus") or "").strip().lower()
     direction = str(goal.get("direction") or "")
-    if focus.startswith("class:") or direction == "class":
+    kind = _focus_kind(goal.get("focus"))
+    if kind == FocusKind.CLASS or direction == "class":
         return True
     if direction == "maximize":
-        return focus.startswith("bottom:")
+        return kind == FocusKind.BOTTOM
     if direction == "minimize":
-        return focus.startswith("top:")
+        return kind == FocusKind.TOP
     return False
+
+
+def _focus_kind(focus: Any) -> FocusKind | None:
+    """The kind of a focus rule (its text as saved, or the rule); None when it says none."""
+    from workbench.steps.goal import FocusRule, parse_focus
+
+    if isinstance(focus, FocusRule):
+        return FocusKind(focus.kind)
+    try:
+        return FocusKind(parse_focus(str(focus or "")).kind)
+    except WorkbenchError:
+        return None
 
 
 def action_from_group(
@@ -413,10 +418,10 @@ def action_from_group(
     g = _as_dict(group)
     conditions = [_as_dict(c) for c in g.get("conditions", [])]
     for c in conditions:
-        c["controllable"] = _role_word(roles, str(c["column"]), c.get("controllable", "unknown"))
-    chosen = [c for c in conditions if c["controllable"] == "controllable"]
+        c["controllable"] = _role_word(roles, str(c["column"]), c.get("controllable"))
+    chosen = [c for c in conditions if c["controllable"] == Controllability.CONTROLLABLE]
     if not chosen:
-        chosen = [c for c in conditions if c["controllable"] == "unknown"]
+        chosen = [c for c in conditions if c["controllable"] == Controllability.UNKNOWN]
     goal_doc = None
     if goal is not None:
         gd = _as_dict(goal)

@@ -11,6 +11,7 @@ from typing import Any
 
 from workbench.i18n import _, ngettext
 from workbench.numbers_format import format_number
+from workbench.vocabulary import FocusKind, result_label, status_label
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -176,8 +177,7 @@ def group_hypothesis(
     clauses = [f"{c['column']} {condition_target(c)}" for c in chosen]
     setting = _join(clauses)
     direction = str((goal or {}).get("direction") or "")
-    focus = str((goal or {}).get("focus") or "")
-    label = focus.split(":", 1)[1] if focus.lower().startswith("class:") else ""
+    label = _class_label((goal or {}).get("focus"))
     observed = expected_effect_text(effect, setting, target) if effect is not None else ""
     if not observed:
         observed = _(
@@ -278,6 +278,18 @@ def expected_effect_short(effect: Any) -> str:
     ).format(**numbers)
 
 
+def _class_label(focus: Any) -> str:
+    """The class a class focus picks ("class:NG" -> "NG"); "" for any other focus."""
+    from workbench.errors import WorkbenchError
+    from workbench.steps.goal import parse_focus
+
+    try:
+        rule = parse_focus(str(focus or ""))
+    except WorkbenchError:
+        return ""
+    return str(rule.value) if rule.kind == FocusKind.CLASS else ""
+
+
 def _join(items: Sequence[str]) -> str:
     items = list(items)
     if len(items) <= 1:
@@ -285,31 +297,11 @@ def _join(items: Sequence[str]) -> str:
     return _("{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
 
 
-def status_word(status: str) -> str:
-    return {
-        "planned": _("planned"),
-        "running": _("running"),
-        "done": _("done"),
-        "could_not_try": _("could not try"),
-    }.get(status, status)
-
-
-def outcome_word(kind: str | None) -> str:
-    return {
-        None: _("no outcome yet"),
-        "improved": _("improved"),
-        "no_change": _("no change"),
-        "worse": _("worse"),
-        "inconclusive": _("inconclusive"),
-        "not_tried": _("could not try"),
-    }.get(kind, str(kind))
-
-
 def action_line(index: int, action: Any) -> str:
     """One action in a list: "1. [a1b2c3d4] Set x below 17 (group 2) — planned, owner Kim"."""
-    parts = [status_word(str(action.status))]
+    parts = [status_label(action.status)]
     if action.outcome is not None:
-        parts.append(outcome_word(str(action.outcome)))
+        parts.append(result_label(action.outcome))
     if action.owner:
         parts.append(_("owner {owner}").format(owner=action.owner))
     if action.planned_date:
@@ -356,7 +348,7 @@ def action_added(action: Any) -> str:
 
 def action_logged(action: Any) -> str:
     return _("Logged “{outcome}” for [{id}] {title}.").format(
-        outcome=outcome_word(action.result_kind), id=action.id[:8], title=action.title
+        outcome=result_label(action.result_kind), id=action.id[:8], title=action.title
     )
 
 
@@ -386,7 +378,7 @@ def tried_before(entry: Any) -> str:
     what = entry.change_summary or entry.title
     when = (entry.logged_at or "")[:7]
     text = _("Tried before: {what} — {outcome}, {when}, project {project}").format(
-        what=what, outcome=outcome_word(entry.outcome), when=when or "—", project=entry.project
+        what=what, outcome=result_label(entry.outcome), when=when or "—", project=entry.project
     )
     if entry.reason:
         text += " " + _("(reason: {reason})").format(reason=entry.reason)
@@ -446,7 +438,7 @@ def library_entry_line(entry: Any) -> str:
     """One search hit."""
     return _("{when}  {outcome:<13}  {title} — project {project}").format(
         when=(entry.logged_at or "")[:10] or "—",
-        outcome=outcome_word(entry.outcome),
+        outcome=result_label(entry.outcome),
         title=entry.title,
         project=entry.project or "—",
     )

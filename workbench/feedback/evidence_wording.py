@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from workbench.i18n import _, ngettext
+from workbench.vocabulary import SuccessVerdict
 
 # -- numbers ---------------------------------------------------------------------------------
 
@@ -224,14 +225,6 @@ def centers_sentence(ev: Any) -> str:
 # -- the goal's success criterion (workbench.feedback.success_check)
 
 
-def success_verdict_word(verdict: str) -> str:
-    return {
-        "met": _("criterion met"),
-        "not_met": _("criterion not met"),
-        "unclear": _("criterion unclear"),
-    }.get(verdict, verdict)
-
-
 def _criterion_decimals(value: float) -> int:
     """Decimals that show the criterion as typed (0.3 → 1, 0.25 → 2), at most 6."""
     text = f"{abs(value):.6f}".rstrip("0")
@@ -257,12 +250,12 @@ def success_sentence(check: Any) -> str:
         "low": signed(check.ci_low * scale, d),
         "high": signed(check.ci_high * scale, d),
     }
-    if check.verdict == "met":
+    if check.verdict == SuccessVerdict.MET:
         text = _(
             "Success criterion {criterion}: met — the measured change {diff} (95% CI {low} to "
             "{high}) is at or beyond it across its whole interval."
         )
-    elif check.verdict == "not_met":
+    elif check.verdict == SuccessVerdict.NOT_MET:
         text = _(
             "Success criterion {criterion}: not met — the measured change {diff} (95% CI {low} "
             "to {high}) falls short of it across its whole interval."

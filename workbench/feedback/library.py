@@ -27,10 +27,11 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.feedback import library_wording as lw
-from workbench.feedback.actions import NOT_IMPROVED, Action, actions_from_json, now_iso
+from workbench.feedback.actions import Action, actions_from_json, now_iso
 from workbench.feedback.library_entry import LibraryEntry, entry_from_action, factor_key
 from workbench.feedback.library_file import SCHEMA, LibraryFile
 from workbench.feedback.library_import import EXPORT_FORMAT, merge, parse_rows, read_export, upsert
+from workbench.vocabulary import NOT_IMPROVED
 
 FILENAME = "library.sqlite"
 __all__ = [
@@ -160,7 +161,7 @@ class Library(LibraryFile):
         tried, most overlapping factors first, then newest. For the Causes pane and the
         report, beside each cause group (pass the group's factors)."""
         keys = sorted({factor_key(f) for f in factors} - {""})
-        wanted = sorted(set(outcomes))
+        wanted = sorted({str(o) for o in outcomes})
         if not keys or not wanted:
             return []
         sql = (

@@ -142,7 +142,7 @@ def entry_from_action(action: Action, project: Any = None, **context: Any) -> Li
     return LibraryEntry(
         entry_id=action.id,
         title=action.title,
-        outcome=kind,
+        outcome=str(kind),
         logged_at=action.outcome_date or last,
         updated_at=last,
         project=str(context.get("project_name") or getattr(project, "name", "") or ""),
@@ -150,7 +150,9 @@ def entry_from_action(action: Action, project: Any = None, **context: Any) -> Li
         goal_direction=str(goal.get("direction") or ""),
         data_period=str(context.get("data_period") or (data_period(project) if project else "")),
         factors=tuple(action.factors),
-        changes=tuple(dict(c) for c in action.changes),
+        changes=tuple(
+            {"factor": c["factor"], "from": c["from"], "to": c["to"]} for c in action.changes
+        ),
         conditions=tuple(source.conditions) if source else (),
         hypothesis=action.hypothesis,
         notes=action.notes,

@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.feedback.library import Library, LibraryEntry, factor_key
+from workbench.feedback.library import Library
+from workbench.feedback.library_entry import LibraryEntry, factor_key
 
 #: ``LibraryEntry.extra`` key of the project file an entry was logged from (set by the app).
 PROJECT_FILE = "project_file"
@@ -64,9 +65,7 @@ def browse_library(query: LibraryQuery, path: str | os.PathLike[str] | None = No
     for entry in everything:
         for name in entry.factors:
             spellings.setdefault(factor_key(name), Counter())[name] += 1
-    factors = {
-        key: max(names, key=lambda n, c=names: (c[n], -len(n))) for key, names in spellings.items()
-    }
+    factors = {key: _most_used(names) for key, names in spellings.items()}
     projects = sorted({e.project for e in everything if e.project}, key=str.casefold)
     return LibraryView(
         path=library.path,
@@ -106,3 +105,8 @@ def _saved_name(path: Path) -> str | None:
     except (WorkbenchError, OSError, ValueError, KeyError):
         return None
     return str(doc.get("name") or "")
+
+
+def _most_used(names: Counter[str]) -> str:
+    """The spelling used most, the shorter one on a tie."""
+    return max(names, key=lambda n: (names[n], -len(n)))

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.feedback import evidence_wording as words
+from workbench.vocabulary import SuccessVerdict, verdict_label
 
 __all__ = ["SuccessCheck", "action_success_check", "check_success", "goal_points_down"]
 
-MET, NOT_MET, UNCLEAR = "met", "not_met", "unclear"
+MET, NOT_MET, UNCLEAR = SuccessVerdict.MET, SuccessVerdict.NOT_MET, SuccessVerdict.UNCLEAR
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class SuccessCheck:
     for a proportion it, like ``difference`` and the interval, is a fraction.
     """
 
-    verdict: str  # met | not_met | unclear
+    verdict: SuccessVerdict
     criterion: float
     difference: float
     ci_low: float
@@ -50,7 +51,7 @@ class SuccessCheck:
     @property
     def short(self) -> str:
         """The verdict in one or two words (a table cell)."""
-        return words.success_verdict_word(self.verdict)
+        return verdict_label(self.verdict)
 
 
 def goal_points_down(direction: Any) -> bool:

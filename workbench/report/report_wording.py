@@ -249,29 +249,6 @@ def col_where_conditions_hold(target: str, label: str | None) -> str:
     return _("Average {target} where its conditions hold").format(target=target)
 
 
-def controllability(kind: str) -> str:
-    words = {
-        "controllable": _("yes — a setting you can change"),
-        "uncontrollable": _("no — outside your control"),
-        "unknown": _("not set yet"),
-        "mixed": _("partly"),
-    }
-    return words.get(kind, kind)
-
-
-def role_name(role: str) -> str:
-    words = {
-        "target": _("target (the goal)"),
-        "feature": _("input (changeable: not set)"),
-        "controllable": _("input you can change"),
-        "uncontrollable": _("input outside your control"),
-        "id": _("identifier"),
-        "time": _("time"),
-        "excluded": _("left out"),
-    }
-    return words.get(role, role)
-
-
 def actions_status(total: int, counts: Sequence[tuple[str, int]]) -> str:
     if total == 0:
         return _(
@@ -378,33 +355,6 @@ def label_overall(target: str, label: str | None) -> str:
 
 
 # -- actions ---------------------------------------------------------------------------------
-
-
-def outcome_word(outcome: str) -> str:
-    words = {
-        "improved": _("improved"),
-        "no_change": _("no change"),
-        "worse": _("worse"),
-        "inconclusive": _("inconclusive"),
-        "not_tried": _("could not be tried"),
-        "pending": _("not tried yet"),
-    }
-    return words.get(outcome, outcome)
-
-
-def status_word(status: str) -> str:
-    words = {
-        "planned": _("planned"),
-        "proposed": _("proposed"),
-        "in_progress": _("in progress"),
-        "running": _("in progress"),
-        "done": _("done"),
-        "could_not_try": _("could not try"),
-        "closed": _("done"),
-        "cancelled": _("cancelled"),
-        "abandoned": _("abandoned"),
-    }
-    return words.get(status, status)
 
 
 def reason_not_tried(reason: str) -> str:

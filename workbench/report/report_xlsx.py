@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.errors import WorkbenchError
 from workbench.jobs import JobContext, ensure_context
@@ -37,6 +38,7 @@ def report_data(result_or_project: Any) -> ReportData:
 
     Raises :class:`WorkbenchError` when a project has no analysis result yet.
     """
+    from workbench.feedback.actions import actions_from_json
     from workbench.project import Project, Section
 
     if isinstance(result_or_project, ReportData):
@@ -56,7 +58,7 @@ def report_data(result_or_project: Any) -> ReportData:
         return ReportData(
             result=result,
             name=project.name,
-            actions=[_action_dict(a) for a in project.actions],
+            actions=actions_from_json(project.actions),
             recipe_steps=list(recipe) if recipe is not None else None,
             notes=str(project.notes or ""),
             warnings=warnings,
@@ -67,31 +69,6 @@ def report_data(result_or_project: Any) -> ReportData:
         raise WorkbenchError(w.label("no_results"), w.label("no_results_hint"))
     name = Path(str(result.table.source.path)).stem
     return ReportData(result=result, name=name)
-
-
-def _action_dict(action: Any) -> dict[str, Any]:
-    """An action log entry as a plain dict (dicts today; objects with ``to_dict`` later)."""
-    import dataclasses
-
-    from workbench.errors import WorkbenchError
-    from workbench.feedback.actions import Action, in_reader_language
-
-    if isinstance(action, dict):
-        if not action.get("generated"):
-            return action
-        try:  # texts made from a cause group, said in the report's language
-            said = in_reader_language(Action.from_dict(action))
-        except WorkbenchError:
-            return action
-        texts = said.to_dict()
-        return {**action, **{k: texts[k] for k in ("title", "hypothesis", "changes", "change")}}
-    if isinstance(action, Action):
-        action = in_reader_language(action)
-    if hasattr(action, "to_dict"):
-        return dict(action.to_dict())
-    if dataclasses.is_dataclass(action) and not isinstance(action, type):
-        return dataclasses.asdict(action)
-    return {"title": str(action)}
 
 
 def build_workbook(data: ReportData, ctx: JobContext | None = None) -> Workbook:
@@ -109,7 +86,7 @@ def build_workbook(data: ReportData, ctx: JobContext | None = None) -> Workbook:
         ("dictionary", w.label("sheet_dictionary")),
     ):
         titles[key] = sheet_title(name, titles.values())
-    writers = (
+    writers: tuple[tuple[str, Callable[[], Worksheet]], ...] = (
         ("summary", lambda: write_summary(wb, titles["summary"], data, titles)),
         ("quality", lambda: write_quality(wb, titles["quality"], data)),
         ("drivers", lambda: write_drivers(wb, titles["drivers"], data)),

@@ -1,8 +1,8 @@
-"""The Actions sheet: the action log, each outcome colored.
+"""The Actions sheet: the action log, each result colored.
 
-The action log's schema is still settling, so entries are read leniently: the usual names
-(``title``/``hypothesis``, ``change``, ``owner``, ``status``, ``outcome``, dates, ``notes``)
-are looked up, and outcome words are mapped to one of a few outcome kinds.
+The log is read as :class:`~workbench.feedback.actions.Action` objects (the report's data holds
+them typed, read once by :func:`~workbench.feedback.actions.actions_from_json`, which also reads
+the words of older logs); statuses and results are said with :mod:`workbench.vocabulary`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbench.feedback.actions import Action
+from workbench.feedback.actions_wording import change_text, expected_effect_short
+from workbench.feedback.evidence import evidence_sentence
+from workbench.feedback.success_check import action_success_check
 from workbench.report import report_wording as w
 from workbench.report.sheets_common import (
     ReportData,
@@ -25,140 +29,70 @@ from workbench.report.sheets_common import (
     wrap_header,
 )
 from workbench.report.xlsx_style import OUTCOME_FILLS, write_table
+from workbench.vocabulary import Result, result_label, status_label
 
 WIDTHS = {1: 6, 2: 34, 3: 12, 4: 30, 5: 14, 6: 13, 7: 16, 8: 12, 9: 40, 10: 30, 11: 36}
-OUTCOME_ORDER = ("improved", "no_change", "worse", "inconclusive", "not_tried", "pending")
-_OUTCOME_WORDS = {
-    "improved": "improved",
-    "better": "improved",
-    "up": "improved",
-    "success": "improved",
-    "succeeded": "improved",
-    "no_change": "no_change",
-    "same": "no_change",
-    "unchanged": "no_change",
-    "none": "no_change",
-    "worse": "worse",
-    "down": "worse",
-    "failed": "worse",
-    "inconclusive": "inconclusive",
-    "unclear": "inconclusive",
-    "not_tried": "not_tried",
-    "untestable": "not_tried",
-    "could_not_try": "not_tried",
-    "not_testable": "not_tried",
-    "blocked": "not_tried",
-}
-_TITLE_KEYS = ("title", "hypothesis", "name", "action")
-_CHANGE_KEYS = ("change", "what_to_change", "what", "setting")
-_DATE_KEYS = ("tried_on", "date", "due", "started", "created", "planned_date")
-_NOTE_KEYS = ("notes", "note", "reason", "result_notes", "comment")
+#: The order of the results in the summary's count; actions with none logged come last.
+RESULT_ORDER: tuple[Result | None, ...] = (*Result, None)
 
 
-def outcome_kind(action: dict[str, Any]) -> str:
-    """One of :data:`OUTCOME_ORDER` for an action entry (``pending`` when nothing is logged)."""
-    raw = action.get("outcome")
-    if not raw and str(action.get("status") or "") == "could_not_try":
-        return "not_tried"
-    if isinstance(raw, dict):  # {"kind": ..., "notes": ...}
-        raw = raw.get("kind") or raw.get("result")
-    if raw is None or str(raw).strip() == "":
-        return "pending"
-    key = str(raw).strip().casefold().replace(" ", "_").replace("-", "_")
-    return _OUTCOME_WORDS.get(key, key)
+def outcome_counts(actions: Sequence[Action]) -> tuple[int, list[tuple[str, int]]]:
+    """Total and (result in words, count) pairs in a fixed order, for the summary."""
+    counts = Counter(a.result_kind for a in actions)
+    return len(actions), [(result_label(k), counts[k]) for k in RESULT_ORDER if counts.get(k)]
 
 
-def outcome_counts(actions: Sequence[dict[str, Any]]) -> tuple[int, list[tuple[str, int]]]:
-    """Total and (outcome in words, count) pairs in a fixed order, for the summary."""
-    counts = Counter(outcome_kind(a) for a in actions)
-    known = [k for k in OUTCOME_ORDER if counts.get(k)]
-    other = sorted(k for k in counts if k not in OUTCOME_ORDER)
-    return len(actions), [(w.outcome_word(k), counts[k]) for k in known + other]
+def _group(action: Action) -> str | None:
+    source = action.source_group
+    return None if source is None else w.group_name(source.group_id)
 
 
-def _first(action: dict[str, Any], keys: Sequence[str]) -> Any:
-    for key in keys:
-        value = action.get(key)
-        if value not in (None, ""):
-            return value
-    return None
-
-
-def _group(action: dict[str, Any]) -> Any:
-    group = action.get("group") or action.get("group_id") or action.get("cause_group")
-    source = action.get("source_group")
-    if group is None and isinstance(source, dict):  # workbench.feedback.actions.Action.to_dict()
-        group = source.get("group_id")
-    return w.group_name(int(group)) if isinstance(group, int) else group
-
-
-def _notes(action: dict[str, Any]) -> str | None:
+def _notes(action: Action) -> str | None:
     """Notes, the reason an action could not be tried, and the evidence sentence, one a line."""
     parts: list[str] = []
-    notes = _first(action, _NOTE_KEYS)
-    outcome = action.get("outcome")
-    if isinstance(outcome, dict) and not notes:
-        notes = outcome.get("notes")
+    notes = action.notes.strip()
     if notes:
-        parts.append(str(notes))
-    reason = str(action.get("reason_not_tried") or "").strip()
-    if reason and reason != str(notes or "").strip():
+        parts.append(notes)
+    reason = action.reason_not_tried.strip()
+    if reason and reason != notes:
         parts.append(w.reason_not_tried(reason))
-    evidence = action.get("evidence")
-    if isinstance(evidence, dict):
-        from workbench.feedback.evidence import evidence_sentence
-
-        sentence = evidence_sentence(evidence).strip()
+    if action.evidence:
+        sentence = evidence_sentence(action.evidence).strip()
         if sentence:
             parts.append(w.evidence_note(sentence))
     return "\n".join(parts) or None
 
 
-def _as_date(value: Any) -> Any:
-    """ISO date text ("2026-04-02") as a real date, so Excel sorts and formats it."""
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return value
-    return value
+def _date(action: Action) -> dt.date | str | None:
+    """When the result was logged, else the planned date, else when the action was written —
+    as a real date, so Excel sorts and formats it (text that is no date stays text)."""
+    value = action.outcome_date or action.planned_date or action.created
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return value
 
 
-def action_row(i: int, action: dict[str, Any], goal: Any = None) -> list[Any]:
+def action_row(i: int, action: Action, goal: Any = None) -> list[Any]:
     """The cells of one action, in the sheet's column order (``goal``: the project's goal,
     whose success criterion judges the action's evidence)."""
-    kind = outcome_kind(action)
-    status = action.get("status")
-    notes = _notes(action)
+    check = action_success_check(action, goal)
+    expected = expected_effect_short(action.expected_effect) if action.expected_effect else ""
     return [
         i,
-        _first(action, _TITLE_KEYS),
+        action.title,
         _group(action),
-        _first(action, _CHANGE_KEYS),
-        action.get("owner"),
-        w.status_word(str(status)) if status else None,
-        w.outcome_word(kind),
-        _as_date(_first(action, _DATE_KEYS)),
-        notes,
-        _expected(action),
-        _success(action, goal),
+        "; ".join(change_text(c) for c in action.changes) or None,
+        action.owner or None,
+        status_label(action.status),
+        result_label(action.result_kind),
+        _date(action),
+        _notes(action),
+        expected or None,
+        None if check is None else check.text,
     ]
-
-
-def _success(action: dict[str, Any], goal: Any) -> str | None:
-    """The action's evidence against the goal's success criterion (None: no verdict)."""
-    from workbench.feedback.success_check import action_success_check
-
-    check = action_success_check(action, goal)
-    return None if check is None else check.text
-
-
-def _expected(action: dict[str, Any]) -> str | None:
-    """The action's expected effect from its claim (None: nothing was measured)."""
-    from workbench.feedback.actions_wording import expected_effect_short
-
-    effect = action.get("expected_effect")
-    return expected_effect_short(effect) or None if isinstance(effect, dict) else None
 
 
 def write_actions(wb: Any, title: str, data: ReportData) -> Worksheet:
@@ -192,7 +126,7 @@ def write_actions(wb: Any, title: str, data: ReportData) -> Worksheet:
     )
     wrap_header(ws, top, len(head), WIDTHS)
     for r, action in enumerate(data.actions, start=top + 1):
-        fill = OUTCOME_FILLS.get(outcome_kind(action))
+        fill = None if action.result_kind is None else OUTCOME_FILLS[action.result_kind]
         if fill is not None:
             ws.cell(row=r, column=7).fill = fill
     wrapped = {c: WIDTHS[c] for c in (2, 4, 9, 10, 11)}

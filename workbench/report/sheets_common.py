@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbench.feedback.actions import Action
 from workbench.report.xlsx_style import (
     BODY,
     FONT_NAME,
@@ -46,7 +47,7 @@ class ReportData:
 
     result: Any  # workbench.analysis.AnalysisResult
     name: str = ""
-    actions: list[dict[str, Any]] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)  # read with actions_from_json
     recipe_steps: list[dict[str, Any]] | None = None  # a project's recipe (None: result's)
     notes: str = ""  # the project's notes
     warnings: list[str] = field(default_factory=list)  # shown first: stale results, moved data
@@ -67,7 +68,7 @@ class ReportData:
         return str(getattr(self.result.fit, "task", "regression")) != "regression"
 
 
-def new_sheet(wb: Any, title: str, widths: dict[int, float]) -> Worksheet:
+def new_sheet(wb: Any, title: str, widths: Mapping[int, float]) -> Worksheet:
     """A sheet with the report's look: widths, no grid lines, landscape, fit to page width."""
     ws = wb.create_sheet(title)
     set_widths(ws, widths)
@@ -147,7 +148,7 @@ def text_lines(text: str, width: float, fill: float = 1.25) -> int:
 
 
 def fit_table_heights(
-    ws: Worksheet, first_row: int, last_row: int, widths: dict[int, float]
+    ws: Worksheet, first_row: int, last_row: int, widths: Mapping[int, float]
 ) -> None:
     """Row heights for a table whose columns in ``widths`` wrap their text."""
     for r in range(first_row, last_row + 1):
@@ -160,7 +161,7 @@ def fit_table_heights(
             fit_height(ws, r, cells)
 
 
-def wrap_header(ws: Worksheet, row: int, n_cols: int, widths: dict[int, float]) -> None:
+def wrap_header(ws: Worksheet, row: int, n_cols: int, widths: Mapping[int, float]) -> None:
     """Let the header row of a table wrap (long headings in narrow number columns)."""
     for col in range(1, n_cols + 1):
         cell = ws.cell(row=row, column=col)

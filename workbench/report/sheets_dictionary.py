@@ -20,22 +20,29 @@ from workbench.report.sheets_common import (
 )
 from workbench.report.xlsx_style import write_table
 from workbench.steps.pii import note_message, personal_columns
+from workbench.vocabulary import ColumnRole, role_label, target_label
 
 WIDTHS = {1: 26, 2: 18, 3: 26, 4: 10, 5: 48, 6: 10, 7: 44}
 FULL = list(WIDTHS.values())
 
 
-def column_role(result: Any, column: str) -> str:
-    """The role of ``column`` as a stable word (``target`` for the goal's column)."""
+def column_role(result: Any, column: str) -> ColumnRole | None:
+    """The role ``column`` played in the analysis (None: the goal's column, the target)."""
     if column == result.goal.target:
-        return "target"
+        return None
     role = result.roles.get(column)
-    if role is not None and result.roles.exclusion(column) is None:
-        return str(role)
     exclusion = result.roles.exclusion(column)
-    if exclusion is not None and exclusion.reason in ("id", "time"):
-        return exclusion.reason
-    return "excluded" if exclusion is not None or role is None else str(role)
+    if role is not None and exclusion is None:
+        return ColumnRole(role)
+    if exclusion is not None and exclusion.reason in (ColumnRole.ID, ColumnRole.TIME):
+        return ColumnRole(exclusion.reason)
+    return ColumnRole.EXCLUDED
+
+
+def role_text(result: Any, column: str) -> str:
+    """The role of ``column`` in the words of the Goal step's role picker."""
+    role = column_role(result, column)
+    return target_label() if role is None else role_label(role)
 
 
 def _exclusion_text(result: Any, column: str) -> str | None:
@@ -74,12 +81,11 @@ def dictionary_rows(result: Any) -> list[list[Any]]:
     for column in table.frame.columns:
         name = str(column)
         kind = result.kinds.get(name, table.kinds.get(name))
-        role = column_role(result, name)
         rows.append(
             [
                 name,
                 kind_name(kind) if kind is not None else None,
-                w.role_name(role),
+                role_text(result, name),
                 w.label("yes") if name in model_columns else w.label("no"),
                 _exclusion_text(result, name),
                 _missing_pct(result, name),

@@ -22,6 +22,7 @@ from workbench.report.sheets_common import (
     wrap_header,
 )
 from workbench.report.xlsx_style import write_table
+from workbench.vocabulary import controllability_label
 
 WIDTHS = {1: 7, 2: 30, 3: 14, 4: 11, 5: 14, 6: 26, 7: 30}
 FULL = list(WIDTHS.values())
@@ -30,7 +31,7 @@ CHART_BARS = 15  # a chart with more bars gets unreadable; the table lists them 
 
 def driver_rows(data: ReportData) -> list[list[Any]]:
     """(rank, column, importance, share of total, focus importance, role, changeable)."""
-    from workbench.report.sheets_dictionary import column_role
+    from workbench.report.sheets_dictionary import role_text
 
     result = data.result
     explanation = result.explanation
@@ -47,8 +48,8 @@ def driver_rows(data: ReportData) -> list[list[Any]]:
                 float(value),
                 float(value) / total,
                 float(focus.get(column, float("nan"))),
-                w.role_name(column_role(result, name)),
-                w.controllability(result.roles.controllability(name)),
+                role_text(result, name),
+                controllability_label(result.roles.controllability(name)),
             ]
         )
     return rows

@@ -27,6 +27,7 @@ from workbench.report.sheets_common import (
     wrap_header,
 )
 from workbench.report.xlsx_style import BODY, BOLD, HEADING, put, write_table
+from workbench.vocabulary import controllability_label
 
 WIDTHS = {1: 40, 2: 15, 3: 28, 4: 28, 5: 2, 6: 12, 7: 12, 8: 12, 9: 12, 10: 12, 11: 12}
 FULL = list(WIDTHS.values())
@@ -57,18 +58,20 @@ def condition_rows(group: Any) -> list[list[Any]]:
                 _condition_text(cond),
                 cond.group_share,
                 cond.rest_share,
-                w.controllability(cond.controllable),
+                controllability_label(cond.controllable),
             ]
         )
     for cond in group.also:
         text = f"{_condition_text(cond)}\n({w.label('also_note')})"
-        rows.append([text, cond.group_share, cond.rest_share, w.controllability(cond.controllable)])
+        rows.append(
+            [text, cond.group_share, cond.rest_share, controllability_label(cond.controllable)]
+        )
     return rows
 
 
 def driver_rows(group: Any) -> list[list[Any]]:
     return [
-        [d.column, float(d.importance), w.controllability(d.controllable)]
+        [d.column, float(d.importance), controllability_label(d.controllable)]
         for d in group.drivers[:MAX_DRIVERS]
     ]
 

@@ -27,6 +27,7 @@ from workbench.report.sheets_common import (
     title_row,
 )
 from workbench.report.xlsx_style import BOLD, SEVERITY_FILLS, WRAP, put, write_table
+from workbench.vocabulary import controllability_label
 
 WIDTHS = {1: 24, 2: 14, 3: 14, 4: 30, 5: 12, 6: 52}
 TEXT = [WIDTHS[c] for c in range(2, 7)]  # a value spanning columns B–F
@@ -198,7 +199,7 @@ def _drivers(ws: Worksheet, row: int, result: Any, names: dict[str, str]) -> int
     imp = explanation.importance
     total = float(imp.sum()) or 1.0
     rows = [
-        (str(c), float(v), float(v) / total, w.controllability(result.roles.controllability(c)))
+        (str(c), float(v), float(v) / total, controllability_label(result.roles.controllability(c)))
         for c, v in imp.iloc[:TOP_DRIVERS].items()
     ]
     head = w.labels("col_column", "col_importance", "col_share_total", "col_changeable")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.text_width import display_width
+from workbench.vocabulary import Result
 
 FONT_NAME = "Malgun Gothic"  # ships with Windows; renders Hangul and Latin alike
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,12 +40,13 @@ SEVERITY_FILLS = {
     "warning": PatternFill("solid", fgColor="FFE699"),
     "info": PatternFill("solid", fgColor="DDEBF7"),
 }
-OUTCOME_FILLS = {
-    "improved": PatternFill("solid", fgColor="C6EFCE"),
-    "no_change": PatternFill("solid", fgColor="EDEDED"),
-    "worse": PatternFill("solid", fgColor="F8CBAD"),
-    "inconclusive": PatternFill("solid", fgColor="FFE699"),
-    "not_tried": PatternFill("solid", fgColor="D9D2E9"),
+#: One fill per result of an action (an action with no result yet stays plain).
+OUTCOME_FILLS: dict[Result, PatternFill] = {
+    Result.IMPROVED: PatternFill("solid", fgColor="C6EFCE"),
+    Result.NO_CHANGE: PatternFill("solid", fgColor="EDEDED"),
+    Result.WORSE: PatternFill("solid", fgColor="F8CBAD"),
+    Result.INCONCLUSIVE: PatternFill("solid", fgColor="FFE699"),
+    Result.NOT_TRIED: PatternFill("solid", fgColor="D9D2E9"),
 }
 THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(bottom=THIN)
@@ -154,7 +156,7 @@ def _is_number_column(rows: Sequence[Sequence[Any]], index: int) -> bool:
     return seen
 
 
-def set_widths(ws: Worksheet, widths: dict[int, float]) -> None:
+def set_widths(ws: Worksheet, widths: Mapping[int, float]) -> None:
     """Column widths in characters (Hangul counts about double: give it room)."""
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width

@@ -96,6 +96,7 @@ def progress_callback(ctx: JobContext, total: int, message: str) -> Any:
     def callback(env: lgb.callback.CallbackEnv) -> None:
         ctx.progress((env.iteration + 1) / total, message)
 
+    # LightGBM runs callbacks in the order of this attribute, set on the function itself
     callback.order = 5  # type: ignore[attr-defined]
     return callback
 
@@ -118,7 +119,8 @@ def as_matrix(x: pd.DataFrame) -> np.ndarray:
 
 
 def predict(booster: lgb.Booster, matrix: np.ndarray, num_iteration: int | None) -> np.ndarray:
-    return booster.predict(matrix, num_iteration=num_iteration)
+    # an ndarray for plain predictions (the hint also covers sparse SHAP output)
+    return np.asarray(booster.predict(matrix, num_iteration=num_iteration))
 
 
 def binned_dataset(
@@ -126,7 +128,7 @@ def binned_dataset(
 ) -> lgb.Dataset:
     """One binned Dataset over the features for every fit of this model (folds are subsets of
     it: the rows are binned once)."""
-    ds_params = {
+    ds_params: dict[str, Any] = {
         k: params[k]
         for k in ("max_bin", "verbose", "num_threads", "min_data_in_leaf", "seed")
         if k in params
@@ -171,9 +173,9 @@ def fit_folds(
         message = words.fitting_fold(i + 1, plan.n_folds)
         booster = lgb.train(
             params,
-            full.subset(train),
+            full.subset(train),  # type: ignore[arg-type]  # LightGBM takes an index array
             num_boost_round=max_trees,
-            valid_sets=[full.subset(test)],
+            valid_sets=[full.subset(test)],  # type: ignore[arg-type]  # (its hint: a list)
             callbacks=[
                 lgb.early_stopping(stopping_rounds, verbose=False),
                 progress_callback(fold_ctx, max_trees, message),

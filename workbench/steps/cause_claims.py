@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.claim_rows import Selection
-from workbench.claims import ClaimSet, measure
+from workbench.claims import ClaimKind, ClaimSet, measure
 from workbench.steps.cause_effect import conditions_effect, cross_fitted_rules, rule_of
 
 
@@ -81,7 +81,7 @@ def group_claims(
     focus = Selection(base="focus", focus=focus_rule, target=target)
     out.add(measure("count", in_group, frame, groups=labels, name="group_size"))
     out.add(measure("share", in_group, frame, of=focus, groups=labels, name="focus_share"))
-    kind = "rate" if label is not None else "mean"
+    kind: ClaimKind = "rate" if label is not None else "mean"
     out.add(measure(kind, Selection(), frame, target=target, label=label, name="overall"))
     out.add(
         measure(kind, in_group, frame, target=target, label=label, groups=labels, name="group_mean")

@@ -136,6 +136,10 @@ def display_step(values: np.ndarray) -> float | None:
 class ColumnStats:
     """One column over the rows the rest is judged on (the whole table, or a sample of it)."""
 
+    sorted: np.ndarray  # the finite values, sorted (numeric columns; empty for levels)
+    counts: pd.Series | None  # rows per level (level columns; None for numbers)
+    step: float | None
+
     def __init__(self, column: pd.Series) -> None:
         self.name = str(column.name)
         self.numeric = _is_numeric(column)
@@ -148,11 +152,11 @@ class ColumnStats:
         else:
             self.counts = level_counts(column)
             self.n_missing = int(column.isna().sum())
-            self.sorted = None
+            self.sorted = np.empty(0)
             self.step = None
 
     def count_below(self, t: np.ndarray, *, strict: bool) -> np.ndarray:
-        side = "left" if strict else "right"
+        side: Literal["left", "right"] = "left" if strict else "right"
         return np.searchsorted(self.sorted, t, side=side)
 
 
@@ -171,7 +175,7 @@ def _round_to(value: float, step: float | None, mode: str) -> float:
     return round(out, decimals)
 
 
-def _count(sorted_values: np.ndarray, t: np.ndarray, side: str) -> np.ndarray:
+def _count(sorted_values: np.ndarray, t: np.ndarray, side: Literal["left", "right"]) -> np.ndarray:
     return np.searchsorted(sorted_values, t, side=side)
 
 
@@ -217,7 +221,9 @@ def numeric_condition(
     r_above = total - rest_le(lows)
     j_above = g_above / n_g - r_above / n_rest
     i = int(np.argmax(j_below))
-    best_kind, best_j = "below", j_below[i]
+    best_kind: ConditionKind = "below"
+    best_j = j_below[i]
+    best: tuple[float | None, float | None, Any, Any]  # low, high, group share, rest share
     best = (None, float(highs[i]), g_below[i] / n_g, r_below[i] / n_rest)
     i = int(np.argmax(j_above))
     if j_above[i] > best_j:
@@ -235,7 +241,7 @@ def numeric_condition(
     low, high, gs, rs = best
     cond = Condition(
         column=stats.name,
-        kind=best_kind,  # type: ignore[arg-type]
+        kind=best_kind,
         group_share=float(gs),
         rest_share=float(rs),
         low=low,
@@ -275,6 +281,8 @@ def level_condition(
     g_counts = level_counts(group)
     s_counts = g_counts if group_in_stats is None else level_counts(group_in_stats)
     all_counts = stats.counts
+    if all_counts is None:  # a numeric column: no levels to compare
+        return None
     n_g = len(group)  # shares are of all rows: a missing value is no level
     n_rest = stats.n - (len(group) if group_in_stats is None else len(group_in_stats))
     if int(g_counts.sum()) < 2 or n_rest < 1:

@@ -296,9 +296,11 @@ def choose_grouping(
     for i, size in enumerate(sizes):
         scaled = max(MIN_GROUP_FLOOR // 2, round(size * shrink))
         labels = renumber_by_size(fit_groups(sub, scaled))
-        reps = replicate_groupings(
-            sub, scaled, seed=seed + 1 + i, progress=lambda f, i=i: tick((i + f) / steps)
-        )
+
+        def at(fraction: float, i: int = i) -> None:
+            tick((i + fraction) / steps)
+
+        reps = replicate_groupings(sub, scaled, seed=seed + 1 + i, progress=at)
         score = grouping_score(labels, group_stability(labels, reps))
         scores[int(size)] = round(score, 4)
         margin = 0.0 if i == 0 else PREFER_REFERENCE

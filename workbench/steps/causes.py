@@ -37,8 +37,9 @@ from workbench.steps.cause_stability import (
     choose_grouping,
     cluster_columns,
 )
-from workbench.steps.goal import ColumnRole, Goal
+from workbench.steps.goal import Goal
 from workbench.steps.pii import masked_rules
+from workbench.vocabulary import ColumnRole, Controllability
 
 MIN_FOCUS_ROWS = 30  # fewer focus rows than this: refuse to cluster
 MAX_DRIVERS = 5
@@ -151,12 +152,7 @@ class CauseGroups:
 
 
 def _controllability(roles: Mapping[str, ColumnRole], column: str) -> str:
-    role = roles.get(column)
-    if role == ColumnRole.CONTROLLABLE:
-        return "controllable"
-    if role == ColumnRole.UNCONTROLLABLE:
-        return "uncontrollable"
-    return "unknown"
+    return str(Controllability.of_role(roles.get(column)))
 
 
 def _focus_sign(goal: Goal) -> float:

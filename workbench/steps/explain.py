@@ -117,7 +117,7 @@ class ShapValues:
         """SHAP values of one column (by the user's name)."""
         return self.values[:, self.columns.index(name)]
 
-    def subset(self, rows: pd.Index | list | np.ndarray) -> ShapValues:
+    def subset(self, rows: pd.Index | list[Any] | np.ndarray) -> ShapValues:
         """The SHAP values of some of these rows, in the order given."""
         wanted = pd.Index(rows)
         pos = self.rows.get_indexer(wanted)
@@ -180,10 +180,10 @@ def _contrib_block(
     class_index: int,
     num_threads: int,
 ) -> np.ndarray:
-    out = booster.predict(chunk, pred_contrib=True, num_threads=num_threads)
-    if not isinstance(out, np.ndarray):  # sparse input gives sparse output; keep it dense here
-        out = np.asarray(out.todense())
-    out = np.asarray(out, dtype=np.float64)
+    raw: Any = booster.predict(chunk, pred_contrib=True, num_threads=num_threads)
+    if not isinstance(raw, np.ndarray):  # sparse input gives sparse output; keep it dense here
+        raw = raw.todense()
+    out = np.asarray(raw, dtype=np.float64)
     width = n_features + 1
     if out.shape[1] != width * n_outputs:
         raise ValueError(
@@ -308,8 +308,8 @@ def compute_shap(
     if total == 0:
         base = np.nan
         if len(X):
-            block = _contrib_block(booster, X.iloc[:1], n_features, n_outputs, cls, threads)
-            base = float(block[0, -1])
+            first = _contrib_block(booster, X.iloc[:1], n_features, n_outputs, cls, threads)
+            base = float(first[0, -1])
         return ShapValues(np.zeros((0, n_features)), base, data.index[:0], columns, "lightgbm")
 
     fast: _FastShap | None = None

@@ -97,7 +97,7 @@ class FitResult:
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """Predictions for rows of a table with the same columns (value / probabilities)."""
-        return self.booster.predict(self.features.transform(frame))
+        return np.asarray(self.booster.predict(self.features.transform(frame)))
 
     def summary(self) -> dict[str, Any]:
         """JSON-safe summary; keys task, validation, metric, score, baseline_score first."""

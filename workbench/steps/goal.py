@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ import pandas as pd
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.numbers_format import format_label
+from workbench.vocabulary import ColumnRole, FocusKind
 
 # Every analysis imports this module before LightGBM: make LightGBM's OpenMP threads wait
 # passively (spinning threads make a 2-thread fit ~10x slower whenever other programs share the
@@ -42,17 +43,6 @@ class Task(StrEnum):
     REGRESSION = "regression"
     BINARY = "binary"
     MULTICLASS = "multiclass"
-
-
-class ColumnRole(StrEnum):
-    """What a column is to the analysis. Saved with the project."""
-
-    FEATURE = "feature"  # in the model; whether it can be changed on the line is unknown
-    CONTROLLABLE = "controllable"  # in the model; the line can set it
-    UNCONTROLLABLE = "uncontrollable"  # in the model; given (weather, supplier lot, ...)
-    ID = "id"  # identifies a row; never in the model
-    TIME = "time"  # when the row happened; orders the validation, never in the model raw
-    EXCLUDED = "excluded"  # kept out of the model
 
 
 #: Roles whose columns go into the model.
@@ -112,8 +102,11 @@ class FocusRule:
     label (as text) for ``class``.
     """
 
-    kind: Literal["top", "bottom", "class"]
+    kind: FocusKind
     value: float | str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", FocusKind(self.kind))  # "top" read from a file
 
     def __str__(self) -> str:
         return self.to_text()
@@ -168,7 +161,7 @@ def parse_focus(text: str) -> FocusRule:
                 _("The focus “{text}” names no class.").format(text=text),
                 _("Write the class after the colon, e.g. class:NG."),
             )
-        return FocusRule("class", raw)
+        return FocusRule(FocusKind.CLASS, raw)
     number = raw[:-1].strip() if raw.endswith("%") else raw
     try:
         pct = float(number.replace(",", "."))
@@ -186,7 +179,7 @@ def parse_focus(text: str) -> FocusRule:
             ),
             hint,
         )
-    return FocusRule(kind, pct / 100.0)  # type: ignore[arg-type]
+    return FocusRule(FocusKind(kind), pct / 100.0)
 
 
 @dataclass(frozen=True)
@@ -194,14 +187,14 @@ class Goal:
     """Target column, direction, focus segment and optional success criterion.
 
     The focus is parsed once, where the goal is made: ``Goal("y", focus="top:5%")`` holds
-    ``FocusRule("top", 0.05)``, so no later step re-reads the text (a bad text is refused here,
-    with :func:`parse_focus`'s plain message). Frozen: change a goal with
+    ``FocusRule(FocusKind.TOP, 0.05)``, so no later step re-reads the text (a bad text is
+    refused here, with :func:`parse_focus`'s plain message). Frozen: change a goal with
     ``dataclasses.replace``, so a job's snapshot never moves under it.
     """
 
     target: str
     direction: Direction = Direction.MAXIMIZE
-    focus: FocusRule = field(default_factory=lambda: FocusRule("top", 0.05))
+    focus: FocusRule = field(default_factory=lambda: FocusRule(FocusKind.TOP, 0.05))
     success: float | None = None  # e.g. +0.3 on the target's scale
     task: Task | None = None  # None: inferred from the target's values
     positive_class: str | None = None  # the class to predict (binary) / explain (multiclass)

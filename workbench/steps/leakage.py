@@ -42,6 +42,7 @@ from workbench.steps.quality_target import (
     target_codes,
 )
 from workbench.steps.quality_wording import progress_message
+from workbench.vocabulary import FocusKind
 
 SAMPLE_ROWS = 60_000  # rows the leakage checks read (the near-copy check: half fits, half judges)
 LEAK_SCORE = 0.97  # |correlation|, held-out R² or error reduction that counts as "explains all"
@@ -56,7 +57,9 @@ __all__ = ["SAMPLE_ROWS", "check_leakage"]
 # ---- near-copies -----------------------------------------------------------------------------
 
 
-def _feature_groups(s: ColumnSummary, col: pd.Series, rows: np.ndarray, half: int):
+def _feature_groups(
+    s: ColumnSummary, col: pd.Series, rows: np.ndarray, half: int
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Group number per sampled row: quantile bins for numbers, labels for categories.
 
     Bin edges come from the fitting half (``rows[:half]``) only.
@@ -166,15 +169,18 @@ def _focus_masks(
             # alone: "never in a failing row" is then often a real cause, not a giveaway.
             other = codes != hits[0]
             if len(labels) == 2 and other.any() and other.mean() <= OTHER_CLASS_MAX_SHARE:
-                masks.append((FocusRule("class", labels[1 - hits[0]]), other))
+                masks.append((FocusRule(FocusKind.CLASS, labels[1 - hits[0]]), other))
             return masks
         counts = np.bincount(codes, minlength=len(labels))
         present = [i for i in np.argsort(counts, kind="stable") if counts[i] > 0]
         chosen = present[: min(MAX_FOCUS_CLASSES, len(present) - 1)]
-        return [(FocusRule("class", labels[i]), codes == i) for i in chosen]
+        return [(FocusRule(FocusKind.CLASS, labels[i]), codes == i) for i in chosen]
     rules = [focus] if focus is not None else []  # a class of a numeric target matches too
     if not rules:
-        rules = [FocusRule("top", DEFAULT_SEGMENT), FocusRule("bottom", DEFAULT_SEGMENT)]
+        rules = [
+            FocusRule(FocusKind.TOP, DEFAULT_SEGMENT),
+            FocusRule(FocusKind.BOTTOM, DEFAULT_SEGMENT),
+        ]
     series = pd.Series(y)
     out = []
     for rule in rules:

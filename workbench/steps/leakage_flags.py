@@ -70,7 +70,7 @@ def log10_tail(n: int, k: int, p: float) -> float:
 
 def column_states(
     s: ColumnSummary, col: pd.Series, rows: np.ndarray
-) -> tuple[np.ndarray, Callable]:
+) -> tuple[np.ndarray, Callable[[Any], Any]]:
     """The sampled rows' states (label codes, -1 empty; or floats, NaN empty) and a function
     from a state to the value the user reads."""
     if s.codes is not None:
@@ -89,7 +89,7 @@ def one_sided(
     name: str,
     position: int,
     states: np.ndarray,
-    label: Callable,
+    label: Callable[[Any], Any],
     focus: np.ndarray,
 ) -> Flag | None:
     """The column's departures from the state it rests at outside the focus, if it rests.

@@ -62,7 +62,7 @@ def exclusion_message(reason: str, column: str, **details: object) -> str:
         return _(
             "{column} has {levels} different values, nearly one per row; a model would only "
             "memorise them."
-        ).format(column=column, levels=f"{int(details['levels']):,}")
+        ).format(column=column, levels=f"{_int(details['levels']):,}")
     return _("{column} is kept out of the model ({reason}).").format(column=column, reason=reason)
 
 

@@ -46,7 +46,7 @@ from workbench.steps import model_wording as words
 from workbench.steps.baseline import compute_baselines
 from workbench.steps.features import FeatureSet, build_features, encode_target
 from workbench.steps.fit_result import FitResult
-from workbench.steps.goal import MODEL_ROLES, ColumnRole, Exclusion, Goal, Task, infer_task
+from workbench.steps.goal import MODEL_ROLES, Exclusion, Goal, Task, infer_task
 from workbench.steps.metrics import score_predictions
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.roles import RoleAssignment, assign_roles, check_columns
@@ -59,6 +59,7 @@ from workbench.steps.validation import (
 )
 from workbench.steps.verdict import judge, model_giveaway, verdict_message
 from workbench.tables.table import ColumnKind
+from workbench.vocabulary import ColumnRole
 
 __all__ = ["MAX_CLASSES", "MIN_CLASS_ROWS", "MIN_ROWS", "fit_model"]
 
@@ -428,5 +429,6 @@ def _validation_predictions(
     index = target.y.index[tested]
     if target.task == Task.MULTICLASS:
         proba = pd.DataFrame(oof[tested], index=index, columns=target.classes)
+        assert target.class_index is not None  # set for every multiclass target
         return proba.iloc[:, target.class_index].rename("prediction"), proba
     return pd.Series(oof[tested], index=index, name="prediction"), None

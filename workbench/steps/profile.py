@@ -188,7 +188,9 @@ def _float_bits(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     return clean.view(np.uint64)
 
 
-def _summarize_numeric(name: str, kind: ColumnKind, col: pd.Series):
+def _summarize_numeric(
+    name: str, kind: ColumnKind, col: pd.Series
+) -> tuple[ColumnSummary, np.ndarray]:
     dtype = col.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
         values = col.to_numpy().astype(np.float64)
@@ -217,7 +219,9 @@ def _summarize_numeric(name: str, kind: ColumnKind, col: pd.Series):
     return summary, identity
 
 
-def _summarize_datetime(name: str, kind: ColumnKind, col: pd.Series):
+def _summarize_datetime(
+    name: str, kind: ColumnKind, col: pd.Series
+) -> tuple[ColumnSummary, np.ndarray]:
     stamps = col.dt.tz_localize(None) if getattr(col.dt, "tz", None) is not None else col
     i8 = stamps.to_numpy().view(np.int64)
     missing = i8 == np.iinfo(np.int64).min
@@ -257,7 +261,9 @@ def _encode_labels(col: pd.Series) -> tuple[np.ndarray, Levels]:
     return _small_codes(codes, len(uniques)), Levels(uniques)
 
 
-def _summarize_labels(name: str, kind: ColumnKind, col: pd.Series):
+def _summarize_labels(
+    name: str, kind: ColumnKind, col: pd.Series
+) -> tuple[ColumnSummary, np.ndarray]:
     codes, levels = _encode_labels(col)
     counts = np.bincount(codes + 1, minlength=len(levels) + 1)
     missing_count = int(counts[0])

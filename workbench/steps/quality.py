@@ -243,7 +243,7 @@ def assess_quality(
     workers = min(2, os.cpu_count() or 1)
     window = workers + 1
     with ThreadPoolExecutor(workers, thread_name_prefix="quality") as pool:
-        pending: dict[int, Future] = {}
+        pending: dict[int, Future[Any]] = {}
 
         def submit(i: int) -> None:
             col, name = frame.iloc[:, i], columns[i]

@@ -70,10 +70,12 @@ def check_duplicates(count: int, n_rows: int, examples: list[int]) -> list[Findi
     return [Finding("duplicate_rows", None, severity, details, {"op": "drop_duplicate_rows"})]
 
 
-def _missing_group(s: ColumnSummary, groups: list[ColumnSummary], n_rows: int) -> dict | None:
+def _missing_group(
+    s: ColumnSummary, groups: list[ColumnSummary], n_rows: int
+) -> dict[str, Any] | None:
     """The level of a group column that holds most of ``s``'s missing cells, if any does."""
     total = len(s.missing_rows)
-    best: dict | None = None
+    best: dict[str, Any] | None = None
     for g in groups:
         if g.profile.name == s.profile.name or g.codes is None or g.level_counts is None:
             continue

@@ -67,7 +67,7 @@ def check_target_unusable(s: ColumnSummary) -> list[Finding]:
 
 def check_imbalance(s: ColumnSummary, codes: np.ndarray) -> list[Finding]:
     counts = np.bincount(codes[codes >= 0])
-    present = np.flatnonzero(counts)
+    present = [int(i) for i in np.flatnonzero(counts)]
     if len(present) < 2:
         return []
     total = int(counts.sum())
@@ -75,7 +75,10 @@ def check_imbalance(s: ColumnSummary, codes: np.ndarray) -> list[Finding]:
     rare = [i for i in present if counts[i] / total < limit]
     if not rare:
         return []
-    labels = s.levels if s.levels is not None else Levels(np.unique(s.sorted_values))
+    if s.levels is not None:
+        labels = s.levels
+    else:  # a numeric target: its codes number its distinct values in order
+        labels = Levels(np.unique(s.sorted_values if s.sorted_values is not None else []))
     classes = [[json_value(labels[i]), int(counts[i])] for i in present]
     rarest = min(rare, key=lambda i: counts[i])
     details = {
@@ -190,7 +193,9 @@ def _numeric_drift(x_old: np.ndarray, x_new: np.ndarray) -> dict[str, Any] | Non
     }
 
 
-def _label_drift(codes_old: np.ndarray, codes_new: np.ndarray, levels: Levels):
+def _label_drift(
+    codes_old: np.ndarray, codes_new: np.ndarray, levels: Levels
+) -> dict[str, Any] | None:
     k = len(levels) + 1
     old = np.bincount(codes_old + 1, minlength=k)
     new = np.bincount(codes_new + 1, minlength=k)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -69,7 +69,7 @@ def refuse(position: int | None, message: str) -> WorkbenchError:
     )
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     """A finite number within the range of a float (no true/false, no 10**400)."""
     if isinstance(value, bool):
         return False

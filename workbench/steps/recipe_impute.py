@@ -145,7 +145,8 @@ def _feature(series: pd.Series, kind: ColumnKind) -> pd.Series | None:
         if not 1 < len(uniques) <= MAX_FEATURE_LEVELS:
             return None
         return pd.Series(
-            pd.Categorical.from_codes(codes, categories=range(len(uniques))), index=series.index
+            pd.Categorical.from_codes(codes, categories=pd.RangeIndex(len(uniques))),
+            index=series.index,
         )
     known = values[~np.isnan(values)]
     if known.size == 0 or known.min() == known.max():
@@ -300,5 +301,6 @@ def _progress_callback(ctx: JobContext) -> Any:
     def callback(env: Any) -> None:
         ctx.progress((env.iteration + 1) / max(1, env.end_iteration))
 
+    # LightGBM runs callbacks in the order of this attribute, set on the function itself
     callback.order = 30  # type: ignore[attr-defined]
     return callback

@@ -313,7 +313,8 @@ def convert_column(
     new = result.values
     if not new.index.equals(col.index):
         new = new.set_axis(col.index)
-    new = new.rename(col.name)
+    # pandas-stubs take a name as one of a list of scalar types, not any Hashable
+    new = new.rename(col.name)  # type: ignore[call-overload]
     failed = sum(int(n.details.get("count", 0)) for n in result.notes if n.kind == UNCONVERTED)
     return new, failed, int(new.notna().sum()), list(result.notes)
 

@@ -126,7 +126,7 @@ def describe_step(step: dict[str, Any]) -> str:
             column=c
         )
     if op == "filter_rows":
-        return _filter_sentence(column, step["operator"], step.get("value"))
+        return _filter_sentence(str(column), step["operator"], step.get("value"))
     if op == "cast":
         return _("Treat {column} as {kind}").format(column=c, kind=kind_name(step["kind"]))
     if op == "rename":

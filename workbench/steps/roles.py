@@ -27,9 +27,10 @@ import pandas as pd
 
 from workbench.errors import AnalysisError
 from workbench.steps import model_wording as words
-from workbench.steps.goal import MODEL_ROLES, ColumnRole, Exclusion
+from workbench.steps.goal import MODEL_ROLES, Exclusion
 from workbench.steps.time_order import has_time_order
 from workbench.tables.table import ColumnKind
+from workbench.vocabulary import ColumnRole, Controllability
 
 #: Quality alert kinds that keep a column out of the model by default, in order of precedence.
 FLAG_KINDS = ("leakage", "id_like", "constant")
@@ -80,14 +81,9 @@ class RoleAssignment(dict[str, ColumnRole]):
                 return ex
         return None
 
-    def controllability(self, column: str) -> str:
+    def controllability(self, column: str) -> Controllability:
         """``controllable``, ``uncontrollable`` or ``unknown`` — for the cause groups."""
-        role = self.get(column)
-        if role == ColumnRole.CONTROLLABLE:
-            return "controllable"
-        if role == ColumnRole.UNCONTROLLABLE:
-            return "uncontrollable"
-        return "unknown"
+        return Controllability.of_role(self.get(column))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -236,7 +232,9 @@ def assign_roles(
     excluded: list[Exclusion] = []
     forced: list[Exclusion] = []
 
-    def out(column: str, role: ColumnRole, reason: str, details: dict | None = None) -> None:
+    def out(
+        column: str, role: ColumnRole, reason: str, details: dict[str, Any] | None = None
+    ) -> None:
         roles[column] = role
         details = details or {}
         message = words.exclusion_message(reason, column, **details)

@@ -62,7 +62,7 @@ try:  # numba is a dependency; without it (a lean frozen build) LightGBM's pred_
 
     HAVE_NUMBA = True
 except ImportError:  # pragma: no cover - only in a build made without numba
-    numba = None
+    numba = None  # type: ignore[assignment]  # every use is behind HAVE_NUMBA
     HAVE_NUMBA = False
 
 __all__ = [
@@ -329,7 +329,9 @@ class TreeShapModel:
             return out
         with _LOCK:
             previous = numba.get_num_threads()
-            numba.set_num_threads(max(1, min(int(num_threads), numba.config.NUMBA_NUM_THREADS)))
+            # numba.config sets its options when imported: mypy cannot see them
+            limit = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+            numba.set_num_threads(max(1, min(int(num_threads), limit)))
             try:
                 _shap_blocks(
                     data,
@@ -549,7 +551,7 @@ if HAVE_NUMBA:
 
 else:  # pragma: no cover
 
-    def _shap_blocks(*args):
+    def _shap_blocks(*args: object) -> None:
         raise Unsupported("numba is not installed")
 
 

@@ -67,7 +67,8 @@ def bad_part(doc: dict[str, Any]) -> str | None:
     """The first part of ``project.json`` (already of the right container types) whose values
     are not ones Workbench writes: counts that are not whole numbers, unknown names."""
     from workbench.project import Section
-    from workbench.steps.goal import ColumnRole, Direction, Task
+    from workbench.steps.goal import Direction, Task
+    from workbench.vocabulary import ColumnRole
 
     sections = {str(s) for s in Section}
     if not _stamps(doc["revisions"], sections):

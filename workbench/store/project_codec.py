@@ -117,7 +117,9 @@ def decode_quality(doc: dict[str, Any]) -> Any:
 # The cleaned frame: only what differs from the snapshot is stored
 
 
-def encode_frame_delta(frame: pd.DataFrame, base: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
+def encode_frame_delta(
+    frame: pd.DataFrame, base: pd.DataFrame
+) -> tuple[dict[str, Any], pd.DataFrame]:
     """Columns of ``frame`` equal to the snapshot's (on ``frame``'s rows) are referenced, the
     others stored; the stored frame's index holds ``frame``'s row labels."""
     same_rows = frame.index.equals(base.index)

@@ -145,7 +145,7 @@ def project_document(project: Project) -> tuple[dict[str, Any], ProjectArchive]:
         "revisions": {str(k): int(v) for k, v in getattr(project, "_revisions", {}).items()},
         "results": results,
     }
-    if getattr(project, "rerun", None) is not None:
+    if project.rerun is not None:
         doc["rerun"] = encode_rerun(project.rerun)
     archive.documents[PROJECT_JSON] = doc
     return doc, archive
@@ -245,9 +245,10 @@ def check_document(doc: Any, path: Path) -> dict[str, Any]:
 
 
 def _build(doc: dict[str, Any], archive: ProjectArchive, path: Path) -> Project:
-    from workbench.steps.goal import ColumnRole, Goal
+    from workbench.steps.goal import Goal
     from workbench.steps.model_settings import ModelSettings
     from workbench.steps.recipe import Recipe
+    from workbench.vocabulary import ColumnRole
 
     table: LoadedTable | None = None
     if doc["data"] is not None:

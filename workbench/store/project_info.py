@@ -10,7 +10,6 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from workbench.feedback.actions_wording import status_word
 from workbench.i18n import _, ngettext
 from workbench.project import RESULT_INPUTS, Section
 from workbench.store.project_file import (
@@ -22,6 +21,7 @@ from workbench.store.project_file import (
 from workbench.store.project_results import reword_saved_groups, reword_saved_verdict
 from workbench.store.rerun_codec import rerun_info_lines
 from workbench.tables.table import SourceInfo
+from workbench.vocabulary import status_label
 
 
 def _stale(doc: dict[str, Any], section: str) -> bool:
@@ -142,6 +142,6 @@ def _describe(
     for a in actions:
         if isinstance(a, dict):
             title = a.get("title") or a.get("hypothesis") or ""
-            status = status_word(a["status"]) if a.get("status") else ""
+            status = status_label(str(a["status"])) if a.get("status") else ""
             lines.append(f"  - {title} [{status}]" if status else f"  - {title}")
     return lines

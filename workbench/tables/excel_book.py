@@ -16,6 +16,7 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pyarrow as pa
@@ -53,7 +54,7 @@ _UNSUPPORTED_RE = re.compile(r"could not determine dtype for column (.+?)\s*$", 
 # --------------------------------------------------------------------------- opening
 
 
-def _fastexcel():
+def _fastexcel() -> ModuleType:
     import fastexcel
 
     return fastexcel

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -49,9 +49,17 @@ _TOTAL_RE = re.compile(
 )
 
 
-def classify_cell_errors(errors: Any, n_cols: int) -> tuple[dict[int, Counter], dict[int, dict]]:
+class CellProblems(TypedDict):
+    """Per column: values calamine could not keep in the column's type, and the rows (from the
+    data start) of each Excel error code."""
+
+    mismatched: dict[int, int]
+    rows: dict[int, dict[str, list[int]]]
+
+
+def classify_cell_errors(errors: Any, n_cols: int) -> tuple[dict[int, Counter[str]], CellProblems]:
     """Split calamine's cell errors into Excel error cells and values that lost their type."""
-    excel: dict[int, Counter] = {}
+    excel: dict[int, Counter[str]] = {}
     rows: dict[int, dict[str, list[int]]] = {}
     mismatched: dict[int, int] = {}
     if errors is None:
@@ -185,7 +193,7 @@ def is_empty_mask(batch: pa.RecordBatch) -> np.ndarray:
 
 
 def relabel_newer_errors(
-    excel: dict[int, Counter],
+    excel: dict[int, Counter[str]],
     rows: dict[int, dict[str, list[int]]],
     positions: list[int],
     data_start: int,

@@ -32,8 +32,8 @@ def sample_grid(
         info = book.xlsx.sheet(sheet)
         if info is not None and info.part:
             try:
-                grid = xlsx_peek.peek_rows(book.zf, book.xlsx, info, n_rows, uncalculated)
-                return grid, True
+                peeked = xlsx_peek.peek_rows(book.zf, book.xlsx, info, n_rows, uncalculated)
+                return peeked, True
             except (KeyError, OSError, ValueError, SyntaxError, zipfile.BadZipFile, EOFError):
                 pass  # fall back to calamine, which may cope (or explain)
     try:

@@ -209,7 +209,7 @@ def empty_columns_note(positions: list[int]) -> LoadNote:
 
 
 def error_cell_notes(
-    excel_errors: dict[int, Counter],
+    excel_errors: dict[int, Counter[str]],
     error_rows: dict[int, dict[str, list[int]]],
     name_of_source: dict[int, str],
     first_data_row: int,

@@ -101,7 +101,7 @@ class _Cells:
 
     batch: pa.RecordBatch
     positions: list[int]  # the sheet column (0 = A) of each column of the batch
-    excel_errors: dict[int, Counter]  # batch column -> Excel error codes and their counts
+    excel_errors: dict[int, Counter[str]]  # batch column -> Excel error codes and their counts
     error_rows: dict[int, dict[str, list[int]]]  # batch column -> code -> data positions
     footer: tuple[int, list[tuple[int, str]]] | None  # notes and totals under the table
 

@@ -56,13 +56,13 @@ def analyse_mixed(
     types = np.fromiter((_cell_type(v) for v in cells), dtype=np.int8, count=len(cells))
     has = np.bincount(types, minlength=5)
     if force in (None, ColumnKind.DATETIME) and has[_DATE] and not has[_OTHER]:
-        res = _dates_with_serials(name, col, cells, types, st, forced=force is not None)
-        if res is not None:
-            return res
+        dates = _dates_with_serials(name, col, cells, types, st, forced=force is not None)
+        if dates is not None:
+            return dates
     if force in (None, ColumnKind.NUMERIC) and has[_NUMBER] and not has[_DATE] and not has[_OTHER]:
-        res = _numbers_with_text(name, col, cells, types, st, forced=force is not None)
-        if res is not None:
-            return res
+        numbers = _numbers_with_text(name, col, cells, types, st, forced=force is not None)
+        if numbers is not None:
+            return numbers
     text = TextSource(
         name, pa.chunked_array([pa.array(to_strings(col), pa.large_string())]), col.index
     )

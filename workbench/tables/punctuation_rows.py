@@ -49,8 +49,8 @@ def _content(values: pd.Series) -> np.ndarray:
     out[where[ascii_hit]] = True
     rest = text[~ascii_hit]
     if len(rest):
-        good = [v for v in pd.unique(rest) if has_content(v)]
-        out[where[~ascii_hit]] = rest.isin(good).to_numpy(dtype=bool)
+        kept = [v for v in pd.unique(rest) if has_content(v)]
+        out[where[~ascii_hit]] = rest.isin(kept).to_numpy(dtype=bool)
     return out
 
 

@@ -126,7 +126,7 @@ class Fingerprinter:
         self.close()
 
     def _run(self) -> None:
-        while (piece := self._pieces.get()) != _DONE:
+        while not isinstance(piece := self._pieces.get(), str):  # a str: _DONE
             offset, data = piece
             start = self._position - offset
             if 0 <= start < len(data) and not self._stop.is_set():

@@ -91,7 +91,9 @@ def _categorical(src: TextSource) -> ColumnResult:
         series = pd.Series(cat.array, index=src.index, name=src.name)
     else:
         categories = pd.Index(pd.array(src.raw, dtype=STR_DTYPE))
-        codes = src.codes.astype(np.int32 if len(categories) > 32_000 else np.int16)
+        codes = (
+            src.codes.astype(np.int32) if len(categories) > 32_000 else src.codes.astype(np.int16)
+        )
         cat = pd.Categorical.from_codes(codes, categories=categories)
         series = pd.Series(cat, index=src.index, name=src.name)
     return _drop_marker_levels(src.name, series)

@@ -11,6 +11,7 @@ column stays text and the quality check reports its mixed values.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -240,9 +241,7 @@ def _dates(
     return finish(bool(st.dayfirst))
 
 
-def _fixed_tz(name: str) -> object:
-    import datetime as dt
-
+def _fixed_tz(name: str) -> str | dt.tzinfo:
     m = re.fullmatch(r"UTC([+-])(\d{2}):(\d{2})", name)
     if not m:
         return "UTC"

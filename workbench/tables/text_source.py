@@ -105,8 +105,9 @@ class TextSource:
             out[key] = out.get(key, 0) + int(w)
         return out
 
-    def rows(self, positions: np.ndarray, k: int = 5) -> list[int]:
-        if self._weights is None:
+    def rows(self, positions: np.ndarray, k: int = 5) -> list[int | str]:
+        """Labels of the first ``k`` rows at ``positions`` (levels: the rows holding them)."""
+        if self._weights is None or self.codes is None:
             return [_plain(i) for i in self.index[positions[:k]]]
         hit = np.flatnonzero(np.isin(self.codes, positions))[:k]
         return [_plain(i) for i in self.index[hit]]
@@ -208,7 +209,8 @@ def _cell_text(v: object) -> str | None:
     if isinstance(v, float | np.floating):
         if np.isnan(v):
             return None
-        return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
+        x = float(v)
+        return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
     if isinstance(v, dt.datetime | pd.Timestamp):
         return v.isoformat(sep=" ")
     return str(v)

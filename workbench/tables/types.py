@@ -315,6 +315,7 @@ def _objects(
         numbers = pd.to_numeric(col, errors="coerce").astype("float64")
         return _numeric(name, numbers, st, force)
     if inferred in ("boolean", "datetime", "datetime64", "date"):
+        typed: pd.Series
         if inferred == "boolean":
             kind, typed = ColumnKind.BOOLEAN, col.astype("boolean")
             typed = typed.astype(bool) if not typed.isna().any() else typed

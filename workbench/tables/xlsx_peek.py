@@ -202,7 +202,7 @@ def peek_rows(
     date_styles = _date_styles(zf, book)
     cells: dict[tuple[int, int], object] = {}
     shared: dict[tuple[int, int], int] = {}
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
     row_idx = -1
     col_idx = -1
     done = False
@@ -212,7 +212,10 @@ def peek_rows(
             if not chunk:
                 break
             parser.feed(chunk)
-            for event, el in parser.read_events():
+            for item in parser.read_events():
+                event, el = item[0], item[-1]
+                if not isinstance(el, ET.Element):  # namespace events, not asked for
+                    continue
                 tag = _local(el.tag)
                 if event == "start":
                     if tag == "row":
@@ -250,8 +253,8 @@ def peek_rows(
     height = max(r for r, _c in cells) + 1
     width = max(c for _r, c in cells) + 1
     grid: list[list[object]] = [[None] * width for _ in range(height)]
-    for (r, c), v in cells.items():
-        grid[r][c] = v
+    for (row, col), v in cells.items():
+        grid[row][col] = v
     return grid
 
 

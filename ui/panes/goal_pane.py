@@ -475,9 +475,8 @@ def demo_project() -> Any:
     import threading
     from pathlib import Path
 
-    from workbench.workflow import load_data
-
     from workbench.analysis import make_goal
+    from workbench.pipeline import load_data
     from workbench.project import Project
     from workbench.tables.table import LoadOptions
 

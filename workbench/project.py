@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.feedback.actions import Action
 from workbench.steps.goal import ColumnRole, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe, RecipeCache
@@ -71,7 +72,10 @@ class Project:
     goal: Goal | None = None
     roles: dict[str, ColumnRole] = field(default_factory=dict)  # the user's explicit roles
     settings: ModelSettings = field(default_factory=ModelSettings)  # defaults until changed
-    actions: list[Any] = field(default_factory=list)  # Action records (plain dicts when read)
+    # The action log: Actions made in this session; entries read from a file stay plain dicts
+    # until a pane or command reads them (actions_from_json), so one damaged entry never
+    # stops a project from opening.
+    actions: list[Action | dict[str, Any]] = field(default_factory=list)
     notes: str = ""
     _results: dict[Section, Stamped] = field(default_factory=dict, repr=False)
     _revisions: dict[Section, int] = field(default_factory=dict, repr=False)

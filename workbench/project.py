@@ -13,15 +13,17 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from workbench.feedback.actions import Action
 from workbench.steps.goal import ColumnRole, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe, RecipeCache
 from workbench.tables.table import ColumnKind, LoadedTable
+
+if TYPE_CHECKING:  # only annotates the action log; loading a project does not need it
+    from workbench.feedback.actions import Action
 
 Listener = Callable[["Section"], None]
 

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,6 +23,9 @@ from workbench.steps.model_settings import ModelSettings
 from workbench.steps.recipe import Recipe, RecipeCache
 from workbench.tables.table import ColumnKind, LoadedTable
 from workbench.vocabulary import ColumnRole
+
+if TYPE_CHECKING:  # only annotates the action log; loading a project does not need it
+    from workbench.feedback.actions import Action
 
 Listener = Callable[["Section"], None]
 
@@ -73,7 +76,10 @@ class Project:
     goal: Goal | None = None
     roles: dict[str, ColumnRole] = field(default_factory=dict)  # the user's explicit roles
     settings: ModelSettings = field(default_factory=ModelSettings)  # defaults until changed
-    actions: list[Any] = field(default_factory=list)  # Action records (plain dicts when read)
+    # The action log: Actions made in this session; entries read from a file stay plain dicts
+    # until a pane or command reads them (actions_from_json), so one damaged entry never
+    # stops a project from opening.
+    actions: list[Action | dict[str, Any]] = field(default_factory=list)
     notes: str = ""
     _results: dict[Section, Stamped] = field(default_factory=dict, repr=False)
     _revisions: dict[Section, int] = field(default_factory=dict, repr=False)

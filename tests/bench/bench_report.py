@@ -25,7 +25,8 @@ import pandas as pd
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
-from workbench.analysis import AnalysisResult, run_analysis
+from workbench.analysis import run_analysis
+from workbench.analysis_result import AnalysisResult
 from workbench.report.report_xlsx import write_report
 from workbench.steps.model_settings import ModelSettings
 from workbench.tables.table import ColumnKind, LoadedTable, LoadOptions, SourceInfo

@@ -1,0 +1,264 @@
+"""The what-if profiler's core: ICE curves and their average, the range warning, the band,
+the claim that recomputes, and the action that carries the prediction to the report."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from workbench.analysis import run_analysis
+from workbench.claim_rows import Selection
+from workbench.claims import audit_claims
+from workbench.errors import AnalysisError
+from workbench.feedback.evidence_wording import signed
+from workbench.steps import whatif_wording as words
+from workbench.steps.model_settings import ModelSettings
+from workbench.steps.whatif import (
+    GRID_POINTS,
+    evaluate_setting,
+    group_selection,
+    profile_rows,
+    recompute_whatif,
+)
+from workbench.steps.whatif_band import fit_band_models
+from workbench.steps.whatif_claim import WhatIfClaim, effect_text, whatif_holds, whatif_texts
+
+CONTROLLABLE = ["belt_speed", "firing_temp", "recipe"]
+
+
+def line_table(n: int = 800, seed: int = 3, binary: bool = False) -> pd.DataFrame:
+    """A line where faster belts raise efficiency (+2 per unit), firing away from 800 lowers
+    it, recipe B adds 0.5, and humidity (outside the line's control) lowers it."""
+    rng = np.random.default_rng(seed)
+    belt = rng.uniform(1.8, 2.8, n)
+    temp = rng.normal(800, 10, n)
+    hum = rng.uniform(30, 70, n)
+    recipe = rng.choice(["A", "B", "C"], n)
+    eff = (
+        20
+        + 2.0 * (belt - 2.3)
+        - 0.03 * np.abs(temp - 800)
+        - 0.02 * (hum - 50)
+        + np.where(recipe == "B", 0.5, 0)
+        + rng.normal(0, 0.2, n)
+    )
+    out = pd.DataFrame(
+        {
+            "belt_speed": belt.round(3),
+            "firing_temp": temp.round(1),
+            "습도": hum.round(1),
+            "recipe": recipe,
+            "efficiency": eff.round(3),
+        }
+    )
+    if binary:
+        out["efficiency"] = np.where(eff < np.quantile(eff, 0.3), "불량", "양호")
+    return out
+
+
+def analyse(path, *, binary: bool = False, controllable=CONTROLLABLE):
+    return run_analysis(
+        path,
+        target="efficiency",
+        controllable=controllable,
+        uncontrollable=["습도"],
+        settings=ModelSettings(effort="quick"),
+        **({"focus": "class:불량"} if binary else {}),
+    )
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    path = tmp_path_factory.mktemp("whatif") / "line.csv"
+    line_table().to_csv(path, index=False, encoding="cp949")  # a Korean header, as MES exports
+    return analyse(path)
+
+
+@pytest.fixture(scope="module")
+def band(result):
+    return fit_band_models(result.fit)
+
+
+@pytest.fixture(scope="module")
+def profile(result, band):
+    return profile_rows(
+        result.fit,
+        result.frame,
+        result.roles,
+        group_selection(1),
+        groups=result.causes.labels,
+        band=band,
+    )
+
+
+def test_curves_for_controllable_factors_only_and_the_average_is_the_mean_of_ice(result, profile):
+    assert [c.column for c in profile.curves] == CONTROLLABLE
+    assert profile.held == ["습도"]
+    group_rows = int((result.causes.labels == 1).sum())
+    assert profile.n == profile.total == group_rows
+    for curve in profile.curves:
+        assert curve.ice.shape == (group_rows, len(curve.grid))
+        np.testing.assert_allclose(curve.average, curve.ice.mean(axis=0), rtol=0, atol=1e-12)
+        # the band holds the fitted model's own average
+        assert np.all(curve.band_low <= curve.average + 1e-12)
+        assert np.all(curve.average <= curve.band_high + 1e-12)
+    belt = profile.curve("belt_speed")
+    assert len(belt.grid) == GRID_POINTS
+    assert belt.range.low <= min(belt.grid) and max(belt.grid) <= belt.range.high  # inside
+    # the model learned that a faster belt raises efficiency (+2 per unit: about +1.6 here)
+    assert belt.average[-1] - belt.average[0] > 1.0
+    recipe = profile.curve("recipe")
+    assert sorted(recipe.grid) == ["A", "B", "C"]
+    b = recipe.grid.index("B")
+    assert recipe.average[b] > max(a for i, a in enumerate(recipe.average) if i != b)
+
+
+def test_other_factors_are_held_at_the_rows_observed_values(result):
+    """Setting one row's factor to its own value predicts exactly what the model says now."""
+    label = result.frame.index[7]
+    own = float(result.frame.loc[label, "belt_speed"])
+    claim = evaluate_setting(result.fit, result.frame, "belt_speed", own, Selection(), row=label)
+    assert claim.total == claim.n == 1
+    assert claim.predicted == pytest.approx(claim.now, abs=1e-12)
+    assert claim.now == pytest.approx(float(result.fit.predict(result.frame.loc[[label]])[0]))
+    assert words.rows_phrase(claim) == f"row {label}"
+
+
+def test_a_setting_outside_the_data_is_answered_with_a_plain_warning(result, profile):
+    rows, groups = group_selection(1), result.causes.labels
+    inside = evaluate_setting(result.fit, result.frame, "belt_speed", 2.5, rows, groups=groups)
+    assert not inside.outside and words.warnings(inside) == []
+    far = evaluate_setting(result.fit, result.frame, "belt_speed", 3.6, rows, groups=groups)
+    assert far.outside and far.similar.n == 0
+    (warning,) = words.warnings(far)
+    assert "outside the range seen in the data (1.80 to 2.80)" in warning
+    assert "guess" in warning
+    unseen = evaluate_setting(result.fit, result.frame, "recipe", "Z", rows, groups=groups)
+    assert unseen.outside and "never occurs in the data" in words.warnings(unseen)[0]
+
+
+def test_the_claim_states_its_numbers_and_recomputes(result, band, profile):
+    rows, groups = group_selection(1), result.causes.labels
+    claim = evaluate_setting(
+        result.fit,
+        result.frame,
+        "belt_speed",
+        2.6,
+        rows,
+        groups=groups,
+        band=band,
+        step=profile.step,
+    )
+    sentence = words.setting_sentence(claim)
+    assert sentence.startswith("Set belt_speed to 2.60 on group 1's")
+    for text in whatif_texts(claim)[:4]:
+        assert text in sentence
+    # similar rows: the data near the setting, counted where the target is known
+    cond = claim.similar.rows.conditions[0]
+    x = result.frame["belt_speed"]
+    assert claim.similar.n == int(((x >= cond["low"]) & (x <= cond["high"])).sum())
+    assert claim.similar.value == pytest.approx(
+        result.frame.loc[(x >= cond["low"]) & (x <= cond["high"]), "efficiency"].mean()
+    )
+    assert audit_claims(result.frame, [claim.similar]) == (1, 0)
+    # through JSON (as the project file stores it) and back, then computed again
+    stored = WhatIfClaim.from_dict(json.loads(json.dumps(claim.to_dict())))
+    again = recompute_whatif(stored, result.frame, result.fit, groups, fit_band_models(result.fit))
+    assert whatif_holds(claim, again)
+    assert again.band == pytest.approx(claim.band)
+    # ... and a claim whose prediction was changed does not hold
+    lying = WhatIfClaim.from_dict({**claim.to_dict(), "predicted": claim.predicted + 0.5})
+    assert not whatif_holds(lying, recompute_whatif(lying, result.frame, result.fit, groups))
+
+
+def test_the_band_is_stated_with_its_method_and_costs_little(result, band):
+    assert band.count == 5 and band.rows == len(result.fit.features.y)
+    claim = evaluate_setting(
+        result.fit,
+        result.frame,
+        "firing_temp",
+        800.0,
+        group_selection(1),
+        groups=result.causes.labels,
+        band=band,
+    )
+    low, high = claim.band
+    assert low <= claim.predicted <= high
+    text = words.band_sentence(claim)
+    assert "5 refits" in text and "bootstrap" in text
+    # the cost, recorded: five refits against the fit they shadow (not a timing assertion)
+    print(f"band: {band.seconds:.3f}s for {band.count} refits; fit: {result.fit.timings}")
+
+
+def test_no_controllable_factor_is_a_plain_refusal(tmp_path):
+    path = tmp_path / "line.csv"
+    line_table(400).to_csv(path, index=False)
+    result = analyse(path, controllable=[])
+    with pytest.raises(AnalysisError) as err:
+        profile_rows(result.fit, result.frame, result.roles, Selection())
+    assert "controllable" in err.value.message and "Goal step" in err.value.hint
+
+
+def test_a_class_goal_speaks_of_the_share_of_the_class(tmp_path):
+    path = tmp_path / "defects.csv"
+    line_table(900, seed=5, binary=True).to_csv(path, index=False, encoding="cp949")
+    result = analyse(path, binary=True)
+    profile = profile_rows(result.fit, result.frame, result.roles, Selection(base="all"))
+    assert profile.label == "불량"
+    belt = profile.curve("belt_speed")
+    assert np.all((belt.ice >= 0) & (belt.ice <= 1))
+    assert belt.average[0] > belt.average[-1]  # faster belts: fewer defects
+    claim = evaluate_setting(result.fit, result.frame, "belt_speed", 2.7, Selection())
+    assert claim.effect < 0
+    sentence = words.setting_sentence(claim)
+    assert "predicted share of efficiency = 불량" in sentence and "points" in sentence
+    assert claim.similar.kind == "rate" and audit_claims(result.frame, [claim.similar]) == (1, 0)
+
+
+def test_an_action_from_a_setting_carries_the_prediction_to_the_report(result, tmp_path):
+    from workbench.feedback.actions import Action, actions_from_json, update_action
+    from workbench.feedback.evidence import compare
+    from workbench.feedback.whatif_action import action_from_whatif
+    from workbench.project import Section
+    from workbench.report.report_wording import label
+    from workbench.report.report_xlsx import write_report
+    from workbench.store.project_file import open_project, project_from_analysis, save_project
+
+    group = result.causes.groups[0]
+    claim = evaluate_setting(
+        result.fit, result.frame, "belt_speed", 2.6, group_selection(1), groups=result.causes.labels
+    )
+    action = action_from_whatif(claim, goal=result.goal, group=group, current=2.31)
+    assert action.title == "Set belt_speed to 2.60 (what-if, group 1)"
+    assert action.changes == [{"factor": "belt_speed", "from": "2.31", "to": "2.60"}]
+    assert action.source_group is not None and action.source_group.group_id == 1
+    assert action.expected_effect is None  # a prediction is not the data's measured claim
+    assert WhatIfClaim.from_dict(action.predicted_effect) == claim
+    assert words.setting_sentence(claim) in action.hypothesis
+    # an action saved before the field existed still opens
+    old = {k: v for k, v in action.to_dict().items() if k != "predicted_effect"}
+    assert Action.from_dict(old).predicted_effect is None
+
+    evidence = compare([20.1, 20.3, 20.2, 20.0, 20.4, 20.2], [20.6, 20.9, 20.7, 21.0, 20.8, 20.7])
+    logged = update_action(action, outcome="improved", evidence=evidence.to_dict())
+    project = project_from_analysis(result, name="whatif")
+    project.actions = [logged]
+    reopened = open_project(save_project(project, tmp_path / "p.wbproj"))
+    (back,) = actions_from_json(reopened.actions)
+    assert back.predicted_effect == logged.predicted_effect
+    assert reopened.result(Section.MODEL) is not None
+
+    ws = load_workbook(write_report(reopened, tmp_path / "r.xlsx"))["Actions"]
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "#")
+    predicted_at = header.index(label("col_predicted"))
+    measured_at = header.index(label("col_measured"))
+    assert measured_at == predicted_at + 1  # side by side
+    row = next(r for r in ws.iter_rows(values_only=True) if r[1] == action.title)
+    assert row[predicted_at].startswith(effect_text(claim) + " (")
+    assert "belt_speed at 2.60" in row[predicted_at]
+    measured = row[measured_at]
+    assert measured.startswith(signed(evidence.difference, 2)) and "95% CI" in measured

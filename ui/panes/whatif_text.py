@@ -1,0 +1,30 @@
+"""Every sentence the what-if panel shows (the setting's own sentences come from
+:mod:`workbench.steps.whatif_wording`)."""
+
+from __future__ import annotations
+
+from workbench.i18n import _
+
+TAB = _("What if…")
+DRIVERS_TAB = _("Drivers")
+INTRO = _(
+    "Move a factor the line can set and see the predicted {target} move. Thin lines: one per "
+    "row; thick line: their average; orange band: the same average from models refitted on "
+    "resampled rows; grey area: where most rows of the data lie (5–95%); dashed line: the "
+    "prediction now. The curves stay inside the data."
+)
+ROWS_LABEL = _("Rows:")
+ROWS_CHOICES = {
+    "group": _("The selected cause group"),
+    "focus": _("All focus rows"),
+    "all": _("All rows"),
+    "row": _("One row:"),
+}
+ROW_TOOLTIP = _("The row's number in the analysed table (as in the exported clusters).")
+COMPUTING = _("Computing the what-if curves…")
+NO_GROUP = _("Select a cause group on the left, or choose other rows above.")
+SET_LABEL = _("Set to:")
+CREATE_ACTION = _("Create action from this setting…")
+ACTION_CREATED = _("Added the action “{title}” to the log.")
+FAILED = _("The what-if could not be computed: {message}")
+UNIT_RATE = _("share of {label} (%)")

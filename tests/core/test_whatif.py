@@ -262,3 +262,18 @@ def test_an_action_from_a_setting_carries_the_prediction_to_the_report(result, t
     assert "belt_speed at 2.60" in row[predicted_at]
     measured = row[measured_at]
     assert measured.startswith(signed(evidence.difference, 2)) and "95% CI" in measured
+
+
+def test_the_audit_and_the_action_log_see_a_whatif_action(result):
+    from workbench.claims import analysis_claims, audit_result
+    from workbench.feedback.actions_wording import action_details
+    from workbench.feedback.whatif_action import action_from_whatif
+
+    claim = evaluate_setting(result.fit, result.frame, "firing_temp", 805.0, Selection())
+    action = action_from_whatif(claim, goal=result.goal)
+    assert action.source_group is None and action.title == "Set firing_temp to 805 (what-if)"
+    assert claim.similar in analysis_claims(result, [action])
+    before, wrong_before = audit_result(result)
+    assert audit_result(result, [action]) == (before + 1, wrong_before)
+    lines = action_details(action)
+    assert any(line.strip().startswith("Predicted by the what-if:") for line in lines)

@@ -127,3 +127,33 @@ def test_korean_wording(pane, qtbot):
         set_language("en")
     assert korean != words.setting_sentence(panel.claim)
     assert any("\uac00" <= ch <= "\ud7a3" for ch in korean)
+
+
+def test_the_proposed_action_keeps_the_prediction_through_the_dialog(line_result, qtbot):
+    from ui.main_window import MainWindow
+    from ui.panes.actions_pane import ActionsPane
+    from workbench.steps.whatif_wording import predicted_short
+
+    controller = ProjectController()
+    controller.replace_project(project_from_analysis(line_result, name="line"))
+    pane = CausesPane(controller)
+    actions_pane = ActionsPane(controller)
+    window = MainWindow(controller, [pane, actions_pane])
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: pane.groups.count() > 0)
+    panel = _open_whatif(pane, qtbot)
+    panel.set_value("belt_speed", 2.5)
+    qtbot.waitUntil(lambda: panel.claim.value == 2.5)
+    panel.create_button.click()
+    dialog = actions_pane.dialog
+    assert dialog is not None and window.stack.currentWidget() is actions_pane
+    assert dialog.predicted_label.text() == predicted_short(panel.claim)
+    assert "belt_speed at 2.50" in dialog.predicted_label.text()
+    dialog.owner_edit.setText("Kim")
+    with qtbot.waitSignal(pane.action_created) as made:
+        dialog.accept()
+    action = made.args[0]
+    assert action.owner == "Kim"
+    assert WhatIfClaim.from_dict(action.predicted_effect) == panel.claim
+    controller.runner.shutdown()

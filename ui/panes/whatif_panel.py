@@ -251,6 +251,7 @@ class WhatIfPanel(QWidget):
         if curve.range.categorical:
             combo = QComboBox()
             combo.addItems([str(v) for v in curve.grid])
+            combo.setCurrentText(str(curve.current if curve.current is not None else curve.grid[0]))
             combo.activated.connect(
                 lambda _i, c=curve.column, w=combo: self.set_value(c, w.currentText())
             )
@@ -263,6 +264,7 @@ class WhatIfPanel(QWidget):
             # Wider than the data on purpose: a value outside it is answered with a warning.
             spin.setRange(rng.low - width, rng.high + width)
             spin.setSingleStep(width / 50)
+            spin.setValue(float(curve.current if curve.current is not None else curve.grid[0]))
             spin.editingFinished.connect(
                 lambda c=curve.column, w=spin: self.set_value(c, w.value())
             )

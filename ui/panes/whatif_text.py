@@ -8,10 +8,9 @@ from workbench.i18n import _
 TAB = _("What if…")
 DRIVERS_TAB = _("Drivers")
 INTRO = _(
-    "Move a factor the line can set and see the predicted {target} move. Thin lines: one per "
-    "row; thick line: their average; orange band: the same average from models refitted on "
-    "resampled rows; grey area: where most rows of the data lie (5–95%); dashed line: the "
-    "prediction now. The curves stay inside the data."
+    "Move a factor the line can set and see the predicted {target} follow. Thin lines: one "
+    "per row; thick: their average; orange: the band of refitted models; grey: where 5–95% of "
+    "the rows lie; dashed: the prediction now."
 )
 ROWS_LABEL = _("Rows:")
 ROWS_CHOICES = {

@@ -283,6 +283,9 @@ class WhatIfPanel(QWidget):
         """Set ``column`` to ``value`` (the user moved a marker or typed) and ask the model."""
         if self.profile is None or column not in self.plots:
             return
+        editor = self.editors[column]
+        if isinstance(editor, QDoubleSpinBox):  # a dragged marker: the box's precision
+            value = round(float(value), editor.decimals())
         self.active = column
         self._show_value(column, value)
         band = self._band[1] if self._band else None

@@ -6,10 +6,12 @@ by :mod:`workbench.steps.whatif_claim`, so the texts a test recomputes are the o
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from workbench.claim_format import format_value
 from workbench.i18n import _, ngettext
+from workbench.numbers_format import format_number
 from workbench.steps.causes_wording import fmt_number
 from workbench.steps.whatif_claim import (
     MIN_SIMILAR,
@@ -91,8 +93,18 @@ def rows_phrase(claim: Any) -> str:
 
 
 def value_text(value: Any) -> str:
-    """A setting as the sentences write it: a number with sensible digits, or a category."""
-    return str(value) if isinstance(value, str) else fmt_number(float(value))
+    """A setting as the sentences write it: a category, or a number with sensible digits —
+    more when those would round the setting (803.4 is not written 803)."""
+    if isinstance(value, str):
+        return value
+    text = fmt_number(float(value))
+    try:
+        shown = float(text.replace(",", ""))
+    except ValueError:
+        return text
+    if not math.isclose(shown, float(value), rel_tol=1e-9, abs_tol=1e-12):
+        text = format_number(float(value), digits=6)
+    return text
 
 
 # -- the setting ----------------------------------------------------------------------------------

@@ -95,12 +95,29 @@ def _shoot_size(app, language: str, width: int, height: int) -> None:
         if dialog is not None:
             grab("action_from_group_dialog", dialog)
             dialog.reject()
+    _shoot_whatif(app, window, grab)
     window.choose_library_folder()
     grab("library_folder_dialog", window.library_dialog)
     window.library_dialog.reject()
     window.project.dirty = False
     window.close()
     _wait(app, window)
+
+
+def _shoot_whatif(app, window, grab) -> None:
+    """The what-if tab of the Causes step for the first group, one factor set up the curve."""
+    causes = window.pane_named("CausesPane")
+    window.go(window.panes.index(causes))
+    causes.right_tabs.setCurrentWidget(causes.whatif)
+    _wait(app, window)
+    panel = causes.whatif
+    if panel.profile is not None:
+        numbers = [c for c in panel.profile.curves if not c.range.categorical]
+        curve = (numbers or panel.profile.curves)[0]
+        panel.set_value(curve.column, curve.grid[(3 * len(curve.grid)) // 4])
+        _wait(app, window)
+        grab("whatif_profiler")
+    causes.right_tabs.setCurrentIndex(0)
 
 
 #: The README's pictures (docs/screenshots/*.png and ko/*.png) refreshed from the 1280×720 set.

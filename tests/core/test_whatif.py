@@ -3,6 +3,7 @@ the claim that recomputes, and the action that carries the prediction to the rep
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -246,11 +247,19 @@ def test_an_action_from_a_setting_carries_the_prediction_to_the_report(result, t
     evidence = compare([20.1, 20.3, 20.2, 20.0, 20.4, 20.2], [20.6, 20.9, 20.7, 21.0, 20.8, 20.7])
     logged = update_action(action, outcome="improved", evidence=evidence.to_dict())
     project = project_from_analysis(result, name="whatif")
+    project.set_goal(dataclasses.replace(project.goal, success=0.3))  # +0.3 efficiency points
     project.actions = [logged]
     reopened = open_project(save_project(project, tmp_path / "p.wbproj"))
     (back,) = actions_from_json(reopened.actions)
     assert back.predicted_effect == logged.predicted_effect
-    assert reopened.result(Section.MODEL) is not None
+    # the reopened project's model answers the same question the same way (no refit)
+    again_result = reopened.result(Section.MODEL)
+    stored = WhatIfClaim.from_dict(back.predicted_effect)
+    again = recompute_whatif(
+        stored, again_result.frame, again_result.fit, again_result.causes.labels
+    )
+    assert whatif_holds(stored, again)
+    assert again.predicted == pytest.approx(claim.predicted, abs=1e-9)
 
     ws = load_workbook(write_report(reopened, tmp_path / "r.xlsx"))["Actions"]
     header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "#")
@@ -262,6 +271,9 @@ def test_an_action_from_a_setting_carries_the_prediction_to_the_report(result, t
     assert "belt_speed at 2.60" in row[predicted_at]
     measured = row[measured_at]
     assert measured.startswith(signed(evidence.difference, 2)) and "95% CI" in measured
+    # ... and the success check judges the same evidence against the goal's +0.3
+    success_at = header.index(label("col_success"))
+    assert "+0.30" in row[success_at] and "met" in row[success_at]
 
 
 def test_the_audit_and_the_action_log_see_a_whatif_action(result):

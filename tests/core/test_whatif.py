@@ -289,3 +289,38 @@ def test_the_audit_and_the_action_log_see_a_whatif_action(result):
     assert audit_result(result, [action]) == (before + 1, wrong_before)
     lines = action_details(action)
     assert any(line.strip().startswith("Predicted by the what-if:") for line in lines)
+
+
+def test_the_command_line_answers_from_a_saved_project(result, tmp_path, capsys):
+    from workbench.cli import run_command
+    from workbench.feedback.actions import actions_from_json
+    from workbench.store.project_file import open_project, project_from_analysis, save_project
+
+    path = save_project(project_from_analysis(result, name="line"), tmp_path / "line.wbproj")
+    out = tmp_path / "whatif.json"
+    setting = ["--factor", "belt_speed", "--value", "2.6", "--group", "1"]
+    code = run_command(["whatif", str(path), *setting, "--json", str(out), "--add-action"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    claim = WhatIfClaim.from_dict(doc["whatif"])
+    assert printed.startswith(words.setting_sentence(claim))
+    assert "5 refits" in printed and "Similar rows:" in printed
+    same = evaluate_setting(
+        result.fit, result.frame, "belt_speed", 2.6, group_selection(1), groups=result.causes.labels
+    )
+    assert claim.predicted == pytest.approx(same.predicted, abs=1e-9)
+    (action,) = actions_from_json(open_project(path).actions)
+    assert WhatIfClaim.from_dict(action.predicted_effect) == claim
+
+    # plain refusals, nothing written
+    before = path.read_bytes()
+    for args, said in (
+        (["--factor", "습도", "--value", "50"], "not a controllable factor"),
+        (["--factor", "belt_speed", "--value", "fast"], "is not a number"),
+        (["--factor", "belt_speed", "--value", "2", "--group", "9"], "no cause group 9"),
+        (["--factor", "belt_speed", "--value", "2", "--row", "999999"], "not in the analysed"),
+    ):
+        assert run_command(["whatif", str(path), *args, "--add-action"]) == 2
+        assert said in capsys.readouterr().err
+    assert path.read_bytes() == before

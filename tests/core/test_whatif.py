@@ -324,3 +324,28 @@ def test_the_command_line_answers_from_a_saved_project(result, tmp_path, capsys)
         assert run_command(["whatif", str(path), *args, "--add-action"]) == 2
         assert said in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_several_classes_speak_of_the_class_in_focus(tmp_path):
+    table = line_table(900, seed=8)
+    table["efficiency"] = pd.cut(table["efficiency"], 3, labels=["low", "mid", "high"])
+    path = tmp_path / "classes.csv"
+    table.to_csv(path, index=False)
+    result = run_analysis(
+        path,
+        target="efficiency",
+        controllable=CONTROLLABLE,
+        uncontrollable=["습도"],
+        settings=ModelSettings(effort="quick"),
+        focus="class:high",
+    )
+    assert result.fit.task == "multiclass"
+    band = fit_band_models(result.fit)
+    profile = profile_rows(result.fit, result.frame, result.roles, Selection(), band=band)
+    assert profile.label == "high"
+    belt = profile.curve("belt_speed")
+    assert belt.average[-1] - belt.average[0] > 0.3  # fast belts: far more "high" runs
+    claim = evaluate_setting(result.fit, result.frame, "belt_speed", 2.7, Selection(), band=band)
+    assert 0 <= claim.band[0] <= claim.predicted <= claim.band[1] <= 1
+    assert "predicted share of efficiency = high" in words.setting_sentence(claim)
+    assert audit_claims(result.frame, [claim.similar]) == (1, 0)

@@ -94,7 +94,6 @@ def fit_band_models(
         return BandModels(rows=0, seed=seed)
     x = x.loc[rows]
     y_arr = y.loc[rows].to_numpy(dtype=np.float64)
-    matrix = as_matrix(x)
     categorical = [c for c in x.columns if c in fit.features.levels]
     size = min(len(rows), max_rows)
     params = {k: v for k, v in fit.params.items() if k not in _RECORD_KEYS}
@@ -104,8 +103,9 @@ def fit_band_models(
     for k in range(n_models):
         ctx.progress(k / n_models, words.progress_band(k + 1, n_models))
         pick = np.random.default_rng(seed + k).integers(0, len(rows), size)
+        # Only the drawn rows become a matrix (a million-row table is never copied whole).
         data = lgb.Dataset(
-            matrix[pick],
+            as_matrix(x.iloc[pick]),
             label=y_arr[pick],
             feature_name=list(x.columns),
             categorical_feature=categorical,

@@ -16,6 +16,7 @@ that still hold. Both need only the table (and, for a group's rows, the group la
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -315,7 +316,8 @@ def analysis_claims(result: Any, actions: Iterable[Any] = ()) -> list[Claim]:
             claims.append(Claim.from_dict(doc["expected_effect"]))
         predicted = doc.get("predicted_effect")  # a what-if: its similar rows are data
         if isinstance(predicted, Mapping) and isinstance(predicted.get("similar"), Mapping):
-            claims.append(Claim.from_dict(predicted["similar"]))
+            with contextlib.suppress(KeyError, TypeError, ValueError):  # a damaged record
+                claims.append(Claim.from_dict(predicted["similar"]))
     return claims
 
 

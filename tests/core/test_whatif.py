@@ -349,3 +349,23 @@ def test_several_classes_speak_of_the_class_in_focus(tmp_path):
     assert 0 <= claim.band[0] <= claim.predicted <= claim.band[1] <= 1
     assert "predicted share of efficiency = high" in words.setting_sentence(claim)
     assert audit_claims(result.frame, [claim.similar]) == (1, 0)
+
+
+def test_a_damaged_prediction_record_is_left_unsaid(result, tmp_path):
+    from workbench.claims import audit_result
+    from workbench.feedback.actions import Action
+    from workbench.feedback.actions_wording import action_details
+    from workbench.project import Project, Section
+    from workbench.report.report_xlsx import write_report
+
+    doc = {"title": "Hand-edited", "predicted_effect": {"column": "belt_speed", "similar": {}}}
+    action = Action.from_dict(doc)
+    assert words.predicted_short(action.predicted_effect) == ""
+    assert not any("what-if" in line for line in action_details(action))
+    assert audit_result(result, [action]) == audit_result(result)
+    project = Project(name="damaged")
+    project.set_result(Section.MODEL, result)
+    project.actions = [action]
+    ws = load_workbook(write_report(project, tmp_path / "r.xlsx"))["Actions"]
+    row = next(r for r in ws.iter_rows(values_only=True) if r[1] == "Hand-edited")
+    assert row[11] is None and row[12] is None

@@ -219,8 +219,8 @@ class ActionDialog(QDialog):
         self.expected_label.setWordWrap(True)
         if effect:  # the measured claim behind the hypothesis' numbers, read-only
             form.addRow(LABELS["expected_effect"], self.expected_label)
-        predicted = getattr(action, "predicted_effect", None) if action is not None else None
-        self.predicted_label = QLabel(predicted_short(predicted) if predicted else "")
+        predicted = predicted_short(getattr(action, "predicted_effect", None))
+        self.predicted_label = QLabel(predicted)
         self.predicted_label.setObjectName("predicted_effect")
         self.predicted_label.setWordWrap(True)
         if predicted:  # the what-if setting the action came from, read-only

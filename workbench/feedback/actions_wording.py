@@ -326,13 +326,11 @@ def action_details(action: Any, goal: Any = None) -> list[str]:
     expected = expected_effect_short(getattr(action, "expected_effect", None))
     if expected:
         lines.append(_("   Expected from the data: {effect}").format(effect=expected))
-    predicted = getattr(action, "predicted_effect", None)
-    if predicted:
-        from workbench.steps.whatif_wording import predicted_short
+    from workbench.steps.whatif_wording import predicted_short
 
-        lines.append(
-            _("   Predicted by the what-if: {effect}").format(effect=predicted_short(predicted))
-        )
+    predicted = predicted_short(getattr(action, "predicted_effect", None))
+    if predicted:
+        lines.append(_("   Predicted by the what-if: {effect}").format(effect=predicted))
     if action.reason_not_tried:
         lines.append(_("   Why not tried: {reason}").format(reason=action.reason_not_tried))
     if action.evidence:

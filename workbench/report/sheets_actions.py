@@ -184,12 +184,7 @@ def _predicted(action: dict[str, Any]) -> str | None:
     from workbench.steps.whatif_wording import predicted_short
 
     doc = action.get("predicted_effect")
-    if not isinstance(doc, dict):
-        return None
-    try:
-        return predicted_short(doc) or None
-    except (KeyError, TypeError, ValueError):  # a damaged record: say nothing rather than guess
-        return None
+    return predicted_short(doc) or None if isinstance(doc, dict) else None
 
 
 def _measured(action: dict[str, Any]) -> str | None:

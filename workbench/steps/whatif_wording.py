@@ -262,7 +262,10 @@ def predicted_short(doc: Any) -> str:
     """A what-if prediction in a table cell: "+0.80 (20.40 → 21.20), band +0.6 to +1.0"."""
     if not doc:
         return ""
-    claim = doc if isinstance(doc, WhatIfClaim) else WhatIfClaim.from_dict(doc)
+    try:
+        claim = doc if isinstance(doc, WhatIfClaim) else WhatIfClaim.from_dict(doc)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return ""  # a damaged record (a hand-edited file): say nothing rather than guess
     text = _("{effect} ({now} → {predicted}) with {column} at {value}").format(
         effect=effect_text(claim) + (_(" points") if claim.is_rate else ""),
         now=prediction_text(claim, claim.now),

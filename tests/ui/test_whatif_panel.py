@@ -157,3 +157,21 @@ def test_the_proposed_action_keeps_the_prediction_through_the_dialog(line_result
     assert action.owner == "Kim"
     assert WhatIfClaim.from_dict(action.predicted_effect) == panel.claim
     controller.runner.shutdown()
+
+
+def test_all_rows_and_back_to_no_group_and_a_group_again(pane, qtbot, line_result):
+    from ui.panes.whatif_text import NO_GROUP
+
+    panel = _open_whatif(pane, qtbot)
+    panel.rows_combo.setCurrentIndex(panel.rows_combo.findData("all"))
+    panel.rows_combo.activated.emit(panel.rows_combo.currentIndex())
+    qtbot.waitUntil(lambda: panel.claim is not None and panel.claim.total == len(line_result.frame))
+    assert f"on all {len(line_result.frame)} rows" in panel.sentence.text()
+    panel.rows_combo.setCurrentIndex(panel.rows_combo.findData("group"))
+    pane.groups.setCurrentRow(-1)
+    panel.rows_combo.activated.emit(panel.rows_combo.currentIndex())
+    assert panel.status.text() == NO_GROUP and not panel.plots
+    assert not panel.create_button.isEnabled()
+    pane.groups.setCurrentRow(0)
+    qtbot.waitUntil(lambda: panel.claim is not None, timeout=30_000)
+    assert panel.claim.group == pane.selected_group().id

@@ -190,6 +190,7 @@ class WhatIfPanel(QWidget):
             return
         request = self._request()
         if request is None:
+            self._asked = None
             self._clear(text.NO_GROUP)
             return
         rows, row = request
@@ -298,7 +299,7 @@ class WhatIfPanel(QWidget):
             value,
             band,
             on_success=lambda claim, p=self.profile: self._on_setting_succeeded(p, claim),
-            on_failure=self._on_job_failed,
+            on_failure=self._on_setting_failed,
         )
 
     def _show_value(self, column: str, value: Any) -> None:
@@ -322,8 +323,16 @@ class WhatIfPanel(QWidget):
         self.create_button.setEnabled(True)
 
     def _on_job_failed(self, failure: JobFailure) -> None:
-        message = failure.message + (f" {failure.hint}" if failure.hint else "")
-        self._clear(message if failure.expected else text.FAILED.format(message=failure.message))
+        self._clear(_failure_text(failure))
+
+    def _on_setting_failed(self, failure: JobFailure) -> None:
+        """The curves stay; the setting's answer is replaced by what went wrong."""
+        self.claim = None
+        self.sentence.clear()
+        self.details.clear()
+        self.warning.setText(_failure_text(failure))
+        self.warning.setVisible(True)
+        self.create_button.setEnabled(False)
 
     # -- user intent -----------------------------------------------------------------------------
     def _on_rows_combo_activated(self, _index: int) -> None:
@@ -344,6 +353,12 @@ class WhatIfPanel(QWidget):
             self.claim, goal=self._result.goal, group=group, current=curve.current
         )
         self.action_requested.emit(action)
+
+
+def _failure_text(failure: JobFailure) -> str:
+    if failure.expected:
+        return failure.message + (f" {failure.hint}" if failure.hint else "")
+    return text.FAILED.format(message=failure.message)
 
 
 def _decimals(width: float) -> int:

@@ -15,9 +15,9 @@ band is the spread of the fitted model and its bootstrap refits
 answered with ``outside`` set, and the sentence warns (trees repeat their edge value beyond
 the data: no silent extrapolation). :func:`recompute_whatif` computes a claim again.
 
-*Similar rows* (:func:`similar_condition`): rows of the analysed table whose factor lies within
-±5% of the factor's usual span (1st to 99th percentile) of the setting, or that have the
-category — the data the prediction at that setting rests on.
+*Similar rows* (:func:`workbench.steps.whatif_range.similar_condition`): rows of the analysed
+table whose factor lies within ±5% of the factor's usual span (1st to 99th percentile) of the
+setting, or that have the category — the data the prediction at that setting rests on.
 """
 
 from __future__ import annotations
@@ -40,42 +40,13 @@ from workbench.steps.fit_result import FitResult
 from workbench.steps.goal import ColumnRole, Task
 from workbench.steps.whatif_band import BandModels, base_matrix, predict_with
 from workbench.steps.whatif_claim import WhatIfClaim
+from workbench.steps.whatif_range import FactorRange, factor_range, similar_condition
 
 #: Rows predicted at most; more are a fixed random sample (seed 0), and the sentence says so.
 MAX_ROWS = 2_000
 #: Rows the band along a curve is measured on (a setting's band uses every predicted row).
 BAND_CURVE_ROWS = 300
 GRID_POINTS = 25
-MAX_LEVELS = 20
-#: Similar rows lie within this share of the factor's usual span of the setting (each side).
-SIMILAR_SHARE = 0.05
-
-
-@dataclass(frozen=True)
-class FactorRange:
-    """Where a factor's values lie in the analysed table."""
-
-    column: str
-    categorical: bool
-    low: float = float("nan")  # observed min and max (numbers)
-    high: float = float("nan")
-    usual: tuple[float, float] = (float("nan"), float("nan"))  # 5th-95th percentile
-    span: tuple[float, float] = (float("nan"), float("nan"))  # 1st-99th percentile: the grid
-    levels: tuple[str, ...] = ()  # categories seen, most common first
-
-    def outside(self, value: float | str) -> bool:
-        """True for a number outside the observed range, or a category the data never show."""
-        if self.categorical:
-            return str(value) not in self.levels
-        return not (self.low <= float(value) <= self.high)
-
-    @property
-    def window(self) -> float:
-        """Half the width of the similar-rows window."""
-        width = self.span[1] - self.span[0]
-        if not np.isfinite(width) or width <= 0:
-            width = abs(self.high - self.low) or 1.0
-        return SIMILAR_SHARE * width
 
 
 @dataclass
@@ -149,7 +120,7 @@ def chosen_rows(
     """(positions predicted, rows chosen): one row, or ``rows``; above :data:`MAX_ROWS` a
     fixed random sample of positions."""
     if row is not None:
-        at = frame.index.get_indexer([row])
+        at = frame.index.get_indexer(pd.Index([row]))
         if at[0] < 0:
             raise AnalysisError(words.no_such_row(str(row)), words.no_such_row_hint())
         return at.astype(np.int64), 1
@@ -160,31 +131,6 @@ def chosen_rows(
     if total > MAX_ROWS:
         positions = np.sort(np.random.default_rng(0).choice(positions, MAX_ROWS, replace=False))
     return positions, total
-
-
-def factor_range(frame: pd.DataFrame, fit: FitResult, column: str) -> FactorRange:
-    """Where ``column``'s values lie in ``frame`` (numbers: range and percentiles)."""
-    safe = fit.features.safe[column]
-    values = frame[column]
-    if safe in fit.features.levels:
-        known = {str(v) for v in fit.features.levels[safe]}
-        text = values.dropna().map(format_label).astype(str)
-        counts = text[text.isin(known)].value_counts()
-        return FactorRange(column, True, levels=tuple(str(v) for v in counts.index[:MAX_LEVELS]))
-    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        raise AnalysisError(words.no_values(column), words.no_values_hint())
-    p1, p5, p95, p99 = np.quantile(x, [0.01, 0.05, 0.95, 0.99])
-    return FactorRange(column, False, float(x.min()), float(x.max()), (p5, p95), (p1, p99))
-
-
-def similar_condition(rng: FactorRange, value: float | str) -> dict[str, Any]:
-    """The condition "near the setting" (see the module docstring)."""
-    if rng.categorical:
-        return {"column": rng.column, "kind": "in", "levels": [str(value)]}
-    v, h = float(value), rng.window
-    return {"column": rng.column, "kind": "between", "low": v - h, "high": v + h}
 
 
 # ---------------------------------------------------------------------------------------------

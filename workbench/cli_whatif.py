@@ -29,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--value", required=True, help=_("the value to set it to"))
     rows = p.add_mutually_exclusive_group()
     rows.add_argument("--group", type=int, help=_("only the rows of this cause group"))
-    rows.add_argument("--row", type=int, help=_("only this row (its number in the table)"))
+    rows.add_argument("--row", type=int, help=_("only this row (its number in the data grid)"))
     rows.add_argument("--focus", action="store_true", help=_("only the focus rows"))
     p.add_argument("--json", metavar="FILE", help=_("write the prediction as JSON"))
     p.add_argument(
@@ -53,7 +53,7 @@ def _rows(args: argparse.Namespace, result: Any) -> tuple[Any, Any]:
     if args.focus:
         goal = result.goal
         return Selection(base="focus", focus=str(goal.focus), target=goal.target), None
-    return Selection(), args.row
+    return Selection(), None if args.row is None else args.row - 1  # the grid counts from 1
 
 
 def run_whatif(args: argparse.Namespace, ctx: JobContext) -> int:

@@ -126,7 +126,7 @@ def test_other_factors_are_held_at_the_rows_observed_values(result):
     assert claim.total == claim.n == 1
     assert claim.predicted == pytest.approx(claim.now, abs=1e-12)
     assert claim.now == pytest.approx(float(result.fit.predict(result.frame.loc[[label]])[0]))
-    assert words.rows_phrase(claim) == f"row {label}"
+    assert words.rows_phrase(claim) == f"row {label + 1}"  # as the data grid numbers it
 
 
 def test_a_setting_outside_the_data_is_answered_with_a_plain_warning(result, profile):
@@ -313,13 +313,19 @@ def test_the_command_line_answers_from_a_saved_project(result, tmp_path, capsys)
     (action,) = actions_from_json(open_project(path).actions)
     assert WhatIfClaim.from_dict(action.predicted_effect) == claim
 
+    # --row counts as the data grid does, from 1
+    one = ["--factor", "recipe", "--value", "B", "--row", "13", "--json", str(out)]
+    assert run_command(["whatif", str(path), *one]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["whatif"]["row"] == 12
+    assert "on row 13 →" in capsys.readouterr().out
+
     # plain refusals, nothing written
     before = path.read_bytes()
     for args, said in (
         (["--factor", "습도", "--value", "50"], "not a controllable factor"),
         (["--factor", "belt_speed", "--value", "fast"], "is not a number"),
         (["--factor", "belt_speed", "--value", "2", "--group", "9"], "no cause group 9"),
-        (["--factor", "belt_speed", "--value", "2", "--row", "999999"], "not in the analysed"),
+        (["--factor", "belt_speed", "--value", "2", "--row", "999999"], "Row 999,999 is not"),
     ):
         assert run_command(["whatif", str(path), *args, "--add-action"]) == 2
         assert said in capsys.readouterr().err

@@ -90,13 +90,14 @@ def test_moving_a_factor_updates_the_sentence_and_warns_outside_the_data(pane, q
 def test_other_rows_one_row_and_the_focus(pane, qtbot, line_result):
     panel = _open_whatif(pane, qtbot)
     panel.rows_combo.setCurrentIndex(panel.rows_combo.findData("row"))
-    panel.row_spin.setValue(int(line_result.frame.index[12]))
+    panel.row_spin.setValue(int(line_result.frame.index[12]) + 1)  # the grid's number
     panel.rows_combo.activated.emit(panel.rows_combo.currentIndex())
     qtbot.waitUntil(lambda: panel.claim is not None and panel.claim.row is not None)
     assert panel.profile.total == 1
     ice = panel.profile.curve("belt_speed").ice
     np.testing.assert_allclose(panel.profile.curve("belt_speed").average, ice[0])
-    assert f"row {line_result.frame.index[12]}" in panel.sentence.text()
+    assert panel.claim.row == line_result.frame.index[12]
+    assert f"row {line_result.frame.index[12] + 1}" in panel.sentence.text()
 
 
 def test_create_action_from_a_setting(pane, qtbot):

@@ -155,7 +155,8 @@ class WhatIfPanel(QWidget):
             index = result.frame.index if result is not None else None
             if index is not None and len(index) and str(index.dtype).startswith("int"):
                 with QSignalBlocker(self.row_spin):
-                    self.row_spin.setRange(int(index.min()), int(index.max()))
+                    # numbered as the data grid numbers rows: the label + 1
+                    self.row_spin.setRange(int(index.min()) + 1, int(index.max()) + 1)
         self._result, self._group = result, group
         if result is not None:
             self.intro.setText(text.INTRO.format(target=result.goal.target))
@@ -178,7 +179,7 @@ class WhatIfPanel(QWidget):
             goal = result.goal
             return Selection(base="focus", focus=str(goal.focus), target=goal.target), None
         if choice == "row":
-            return Selection(), int(self.row_spin.value())
+            return Selection(), int(self.row_spin.value()) - 1
         return Selection(), None
 
     def _update(self) -> None:

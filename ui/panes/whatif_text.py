@@ -19,7 +19,7 @@ ROWS_CHOICES = {
     "all": _("All rows"),
     "row": _("One row:"),
 }
-ROW_TOOLTIP = _("The row's number in the analysed table (as in the exported clusters).")
+ROW_TOOLTIP = _("The row's number as the data grid shows it.")
 COMPUTING = _("Computing the what-if curves…")
 NO_GROUP = _("Select a cause group on the left, or choose other rows above.")
 SET_LABEL = _("Set to:")

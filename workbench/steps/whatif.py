@@ -122,7 +122,7 @@ def chosen_rows(
     if row is not None:
         at = frame.index.get_indexer(pd.Index([row]))
         if at[0] < 0:
-            raise AnalysisError(words.no_such_row(str(row)), words.no_such_row_hint())
+            raise AnalysisError(words.no_such_row(words.row_number(row)), words.no_such_row_hint())
         return at.astype(np.int64), 1
     positions = np.flatnonzero(rows_mask(rows, frame, groups))
     total = len(positions)

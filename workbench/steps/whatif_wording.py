@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from workbench.claim_format import format_value
 from workbench.i18n import _, ngettext
 from workbench.numbers_format import format_number
@@ -77,10 +79,17 @@ def no_values_hint() -> str:
 # -- which rows ---------------------------------------------------------------------------------
 
 
+def row_number(label: Any) -> str:
+    """A row as the data grid numbers it: its label (a 0-based position) + 1."""
+    if isinstance(label, int | np.integer) and not isinstance(label, bool):
+        return format_value("count", int(label) + 1)
+    return str(label)
+
+
 def rows_phrase(claim: Any) -> str:
     """ "group 1's 210 rows", "the 503 focus rows", "all 10,000 rows", "row 17"."""
     if claim.row is not None:
-        return _("row {row}").format(row=claim.row)
+        return _("row {row}").format(row=row_number(claim.row))
     n = format_value("count", claim.total)
     base = claim.rows.base
     if base == "group":

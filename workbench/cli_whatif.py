@@ -98,7 +98,7 @@ def run_whatif(args: argparse.Namespace, ctx: JobContext) -> int:
         result.fit, result.frame, args.factor, value, rows, row=row, groups=labels, band=band
     )
     lines = [words.setting_sentence(claim), words.similar_sentence(claim)]
-    lines += [words.band_sentence(claim), *words.warnings(claim)]
+    lines += [words.band_sentence(claim), *words.warnings(claim), words.caveat()]
     print("\n".join(lines))
     if args.json:
         write_json(Path(args.json), {"schema": 1, "whatif": claim.to_dict(), "text": lines})

@@ -375,3 +375,25 @@ def test_a_damaged_prediction_record_is_left_unsaid(result, tmp_path):
     ws = load_workbook(write_report(project, tmp_path / "r.xlsx"))["Actions"]
     row = next(r for r in ws.iter_rows(values_only=True) if r[1] == "Hand-edited")
     assert row[11] is None and row[12] is None
+
+
+def test_a_factor_that_moves_with_another_is_said(tmp_path):
+    """Setting belt_speed alone when the line always runs n2_flow with it is a combination the
+    data do not show: the answer says so."""
+    table = line_table(500, seed=11)
+    rng = np.random.default_rng(0)
+    table["n2_flow"] = (table["belt_speed"] * 10 + rng.normal(0, 0.4, len(table))).round(2)
+    path = tmp_path / "together.csv"
+    table.to_csv(path, index=False)
+    result = analyse(path)
+    claim = evaluate_setting(result.fit, result.frame, "belt_speed", 2.6, Selection())
+    ((column, r),) = claim.together
+    assert column == "n2_flow" and r > 0.9
+    x = result.frame[["belt_speed", "n2_flow"]]
+    assert r == pytest.approx(x.rank().corr().iloc[0, 1])
+    (warning,) = words.warnings(claim)
+    assert "moves together with n2_flow (+0.9" in warning
+    again = WhatIfClaim.from_dict(json.loads(json.dumps(claim.to_dict())))
+    assert again.together == claim.together
+    firing = evaluate_setting(result.fit, result.frame, "firing_temp", 800.0, Selection())
+    assert firing.together == ()

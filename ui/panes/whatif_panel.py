@@ -318,7 +318,9 @@ class WhatIfPanel(QWidget):
             return
         self.claim = claim
         self.sentence.setText(words.setting_sentence(claim))
-        self.details.setText(words.similar_sentence(claim) + "\n" + words.band_sentence(claim))
+        self.details.setText(
+            "\n".join([words.similar_sentence(claim), words.band_sentence(claim), words.caveat()])
+        )
         self.warning.setText("\n".join(words.warnings(claim)))
         self.warning.setVisible(bool(self.warning.text()))
         self.create_button.setEnabled(True)

@@ -38,6 +38,7 @@ def action_from_whatif(
     """
     start = "" if current is None else words.value_text(current)
     lines = [words.setting_sentence(claim), words.band_sentence(claim), *words.warnings(claim)]
+    lines.append(words.caveat())
     defaults: dict[str, Any] = {
         "hypothesis": " ".join(lines),
         "changes": [make_change(claim.column, start, words.value_text(claim.value))],

@@ -40,7 +40,12 @@ from workbench.steps.fit_result import FitResult
 from workbench.steps.goal import ColumnRole, Task
 from workbench.steps.whatif_band import BandModels, base_matrix, predict_with
 from workbench.steps.whatif_claim import WhatIfClaim
-from workbench.steps.whatif_range import FactorRange, factor_range, similar_condition
+from workbench.steps.whatif_range import (
+    FactorRange,
+    factor_range,
+    moves_with,
+    similar_condition,
+)
 
 #: Rows predicted at most; more are a fixed random sample (seed 0), and the sentence says so.
 MAX_ROWS = 2_000
@@ -331,6 +336,7 @@ def evaluate_setting(
         outside=rng.outside(value),
         step=step,
         group=rows.group if rows.base == "group" else None,
+        together=tuple(moves_with(frame, fit, column)),
     )
 
 

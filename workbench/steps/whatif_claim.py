@@ -48,6 +48,8 @@ class WhatIfClaim:
     outside: bool = False  # the setting lies outside ``observed`` (or is an unseen category)
     step: float | None = None  # display precision of the predictions
     group: int | None = None  # the cause group asked for (also in ``rows``)
+    # factors that move with this one in the data: (column, rank correlation)
+    together: tuple[tuple[str, float], ...] = ()
 
     @property
     def effect(self) -> float:
@@ -81,6 +83,7 @@ class WhatIfClaim:
             "outside": bool(self.outside),
             "step": self.step,
             "group": self.group,
+            "together": [[c, _num(r)] for c, r in self.together],
         }
 
     @classmethod
@@ -107,6 +110,7 @@ class WhatIfClaim:
             outside=bool(doc.get("outside", False)),
             step=doc.get("step"),
             group=None if doc.get("group") is None else int(doc["group"]),
+            together=tuple((str(c), _float(r)) for c, r in doc.get("together") or ()),
         )
 
 

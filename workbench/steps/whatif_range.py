@@ -75,3 +75,32 @@ def similar_condition(rng: FactorRange, value: float | str) -> dict[str, Any]:
         return {"column": rng.column, "kind": "in", "levels": [str(value)]}
     v, h = float(value), rng.window
     return {"column": rng.column, "kind": "between", "low": v - h, "high": v + h}
+
+
+#: A factor "moves with" another when their rank correlation is at least this strong.
+TOGETHER = 0.7
+#: Rows the correlations are measured on at most (a fixed random sample of a longer table).
+TOGETHER_ROWS = 20_000
+
+
+def moves_with(frame: pd.DataFrame, fit: FitResult, column: str) -> list[tuple[str, float]]:
+    """The model's other numeric factors whose values go up and down with ``column``'s in the
+    data (Spearman's rank correlation, |r| ≥ :data:`TOGETHER`), strongest first. Moving one of
+    them alone asks the model about combinations the data seldom show."""
+    if column in fit.features.categorical or column in fit.features.derived:
+        return []
+    others = [
+        c
+        for c in fit.features.columns
+        if c != column and c not in fit.features.categorical and c not in fit.features.derived
+    ]
+    if not others:
+        return []
+    data = frame[[column, *others]]
+    if len(data) > TOGETHER_ROWS:
+        data = data.sample(TOGETHER_ROWS, random_state=0)
+    numbers = data.apply(pd.to_numeric, errors="coerce")
+    r = numbers.rank().corr()[column].drop(column)  # Spearman: Pearson of the ranks
+    strong = r[r.abs() >= TOGETHER].dropna()
+    order = strong.abs().sort_values(ascending=False).index
+    return [(str(c), float(strong[c])) for c in order]

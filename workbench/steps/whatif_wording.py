@@ -236,6 +236,18 @@ def warnings(claim: Any) -> list[str]:
                 int(claim.similar.n),
             ).format(n=format_value("count", claim.similar.n))
         )
+    if claim.together:
+        others = ", ".join(
+            _("{column} ({r})").format(column=c, r=f"{r:+.2f}".replace("-", "−"))
+            for c, r in claim.together
+        )
+        out.append(
+            _(
+                "In the data, {column} moves together with {others} (rank correlation): "
+                "setting it alone, as here, asks the model about combinations the data seldom "
+                "show. On the line they may have to be moved together."
+            ).format(column=claim.column, others=others)
+        )
     if claim.n < claim.total:
         out.append(
             _("Predicted on a fixed random sample of {n} of the {total} rows.").format(
@@ -243,6 +255,14 @@ def warnings(claim: Any) -> list[str]:
             )
         )
     return out
+
+
+def caveat() -> str:
+    """What a what-if is, and what it is not."""
+    return _(
+        "This is what the model learned from the data, not a proven effect: confirm it with a "
+        "trial on the line."
+    )
 
 
 def held_sentence(held: list[str]) -> str:

@@ -8,9 +8,8 @@ from workbench.i18n import _
 TAB = _("What if…")
 DRIVERS_TAB = _("Drivers")
 INTRO = _(
-    "Move a factor the line can set and see the predicted {target} follow. Thin lines: one "
-    "per row; thick: their average; orange: the band of refitted models; grey: where 5–95% of "
-    "the rows lie; dashed: the prediction now."
+    "Predicted {target} as one factor moves, the others as observed. Thin lines: each row; "
+    "thick: their average; orange: refitted models; grey: 5–95% of the rows; dashed: now."
 )
 ROWS_LABEL = _("Rows:")
 ROWS_CHOICES = {

@@ -397,3 +397,17 @@ def test_a_factor_that_moves_with_another_is_said(tmp_path):
     assert again.together == claim.together
     firing = evaluate_setting(result.fit, result.frame, "firing_temp", 800.0, Selection())
     assert firing.together == ()
+
+
+def test_a_model_without_signal_gives_no_what_if(tmp_path):
+    table = line_table(400, seed=2)
+    table["efficiency"] = np.random.default_rng(1).normal(20, 1, len(table)).round(3)
+    path = tmp_path / "noise.csv"
+    table.to_csv(path, index=False)
+    result = analyse(path)
+    assert result.fit.verdict == "no_signal"
+    with pytest.raises(AnalysisError) as err:
+        evaluate_setting(result.fit, result.frame, "belt_speed", 2.5, Selection())
+    assert "no better than a simple average" in err.value.message
+    with pytest.raises(AnalysisError):
+        profile_rows(result.fit, result.frame, result.roles, Selection())

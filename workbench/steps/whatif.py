@@ -163,6 +163,8 @@ def _ice(fit: FitResult, booster: Any, matrix: np.ndarray, j: int, codes: np.nda
 def _setup(
     fit: FitResult, frame: pd.DataFrame, rows: Selection, row: Any, groups: pd.Series | None
 ) -> tuple[np.ndarray, int, np.ndarray, str | None]:
+    if not fit.has_signal:  # it predicts about the average whatever is set: no answer
+        raise AnalysisError(words.no_signal(fit.target), words.no_signal_hint())
     positions, total = chosen_rows(frame, rows, row, groups)
     matrix = base_matrix(fit, frame.iloc[positions])
     return positions, total, matrix, outcome_label(fit)

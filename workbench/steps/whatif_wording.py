@@ -48,6 +48,17 @@ def no_controllable_hint() -> str:
     )
 
 
+def no_signal(target: str) -> str:
+    return _(
+        "The model predicts {target} no better than a simple average, so it cannot say what a "
+        "setting would do."
+    ).format(target=target)
+
+
+def no_signal_hint() -> str:
+    return _("Improve the model first (more rows, the factors that matter), then ask again.")
+
+
 def not_a_factor(column: str) -> str:
     return _("“{column}” is not a factor the model uses.").format(column=column)
 

@@ -98,6 +98,7 @@ def _shoot_size(app, language: str, width: int, height: int) -> None:
             grab("action_from_group_dialog", dialog)
             dialog.reject()
     _shoot_apply(app, window, grab)
+    _shoot_whatif(app, window, grab)
     window.choose_library_folder()
     grab("library_folder_dialog", window.library_dialog)
     window.library_dialog.reject()
@@ -117,6 +118,24 @@ def _shoot_apply(app, window, grab) -> None:
         grab("apply_to_new_data", window.apply_dialog)
         window.apply_dialog.close()
     window.project.dirty = False
+
+
+def _shoot_whatif(app, window, grab) -> None:
+    """The what-if tab of the Causes step for the first group, one factor set up the curve."""
+    from ui.panes.causes_pane import CausesPane
+
+    causes = window.pane(CausesPane)
+    window.go(window.panes.index(causes))
+    causes.right_tabs.setCurrentWidget(causes.whatif)
+    _wait(app, window)
+    panel = causes.whatif
+    if panel.profile is not None:
+        numbers = [c for c in panel.profile.curves if not c.range.categorical]
+        curve = (numbers or panel.profile.curves)[0]
+        panel.set_value(curve.column, curve.grid[(3 * len(curve.grid)) // 4])
+        _wait(app, window)
+        grab("whatif_profiler")
+    causes.right_tabs.setCurrentIndex(0)
 
 
 #: The README's pictures (docs/screenshots/*.png and ko/*.png) refreshed from the 1280×720 set.

@@ -16,6 +16,7 @@ that still hold. Both need only the table (and, for a group's rows, the group la
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -361,8 +362,10 @@ class ClaimSet:
 
 
 def analysis_claims(result: Any, actions: Iterable[Any] = ()) -> list[Claim]:
-    """Every claim an analysis (``AnalysisResult``) states: its cause groups' claims, and the
-    expected effects of ``actions`` (``Action`` objects or their dicts) made from them."""
+    """Every claim an analysis (``AnalysisResult``) states: its cause groups' claims, the
+    expected effects of ``actions`` (``Action`` objects or their dicts) made from them, and the
+    similar rows of the what-if settings actions were made from (the model's predictions
+    themselves need the model: :func:`workbench.steps.whatif.recompute_whatif`)."""
     claims: list[Claim] = []
     causes = getattr(result, "causes", None)
     for group in getattr(causes, "groups", None) or []:
@@ -371,6 +374,10 @@ def analysis_claims(result: Any, actions: Iterable[Any] = ()) -> list[Claim]:
         doc = action if isinstance(action, Mapping) else action.to_dict()
         if isinstance(doc.get("expected_effect"), Mapping):
             claims.append(Claim.from_dict(doc["expected_effect"]))
+        predicted = doc.get("predicted_effect")  # a what-if: its similar rows are data
+        if isinstance(predicted, Mapping) and isinstance(predicted.get("similar"), Mapping):
+            with contextlib.suppress(KeyError, TypeError, ValueError):  # a damaged record
+                claims.append(Claim.from_dict(predicted["similar"]))
     return claims
 
 

@@ -18,7 +18,7 @@ from workbench.i18n import _
 from workbench.jobs import Cancelled, JobContext
 from workbench.steps.pii_wording import mask_option
 
-COMMANDS = ("profile", "analyze", "info", "report", "rerun", "actions", "library")
+COMMANDS = ("profile", "analyze", "info", "report", "rerun", "actions", "library", "whatif")
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 EXIT_CANCELLED = 130
@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_rerun_parser(sub)
 
     add_action_parsers(sub)  # actions, library
+    from workbench.cli_whatif import add_parser as add_whatif_parser
+
+    add_whatif_parser(sub)
     return parser
 
 
@@ -253,6 +256,12 @@ def _run_library(args: argparse.Namespace, ctx: JobContext) -> int:
     return run_library(args, ctx)
 
 
+def _run_whatif(args: argparse.Namespace, ctx: JobContext) -> int:
+    from workbench.cli_whatif import run_whatif
+
+    return run_whatif(args, ctx)
+
+
 def run_command(argv: Sequence[str]) -> int:
     """Run a headless command; returns the process exit code (never raises)."""
     args = build_parser().parse_args(list(argv))
@@ -267,6 +276,7 @@ def run_command(argv: Sequence[str]) -> int:
             "rerun": _run_rerun,
             "actions": _run_actions,
             "library": _run_library,
+            "whatif": _run_whatif,
         }[args.command]
         code = runner(args, ctx)
         sys.stdout.flush()  # the last lines may still be buffered: a closed pipe shows here

@@ -42,6 +42,7 @@ from workbench.feedback.actions_wording import (
 )
 from workbench.feedback.evidence import evidence_sentence
 from workbench.i18n import _
+from workbench.steps.whatif_wording import predicted_short
 from workbench.vocabulary import Outcome, Status, result_label, status_label
 
 # -- the dialog's sentences ----------------------------------------------------------------------
@@ -59,6 +60,7 @@ LABELS = {
     "notes": _("Notes"),
     "reason_not_tried": _("Reason it could not be tried"),
     "expected_effect": _("Expected from the data"),
+    "predicted_effect": _("Predicted by the what-if"),
 }
 EXPECTED_NOTE = _(
     "{effect}. Measured over the whole table; each row was checked against conditions found "
@@ -216,6 +218,12 @@ class ActionDialog(QDialog):
         self.expected_label.setWordWrap(True)
         if effect:  # the measured claim behind the hypothesis' numbers, read-only
             form.addRow(LABELS["expected_effect"], self.expected_label)
+        predicted = predicted_short(getattr(action, "predicted_effect", None))
+        self.predicted_label = QLabel(predicted)
+        self.predicted_label.setObjectName("predicted_effect")
+        self.predicted_label.setWordWrap(True)
+        if predicted:  # the what-if setting the action came from, read-only
+            form.addRow(LABELS["predicted_effect"], self.predicted_label)
         form.addRow(LABELS["owner"], self.owner_edit)
         form.addRow(LABELS["planned_date"], date_row)
         form.addRow(LABELS["status"], self.status_combo)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +57,9 @@ from ui.panes.causes_text import (
     comparison_rows,
     group_item_text,
 )
+from ui.panes.whatif_panel import WhatIfPanel
+from ui.panes.whatif_text import DRIVERS_TAB
+from ui.panes.whatif_text import TAB as WHATIF_TAB
 from ui.plots.beeswarm_plot import MAX_LANES, BeeswarmWidget
 from ui.plots.dependence_plot import DependencePlot
 from ui.plots.importance_plot import ImportancePlot
@@ -136,6 +140,8 @@ class CausesPane(Pane):
         self.compare_note.setWordWrap(True)
         self.create_button = QPushButton(CREATE_ACTION)
         self.create_button.clicked.connect(self._on_create_button_clicked)
+        self.whatif = WhatIfPanel(controller)  # the what-if profiler, in its own tab
+        self.whatif.action_requested.connect(self._propose)
         self._build_layout()
 
     def _build_layout(self) -> None:
@@ -182,9 +188,12 @@ class CausesPane(Pane):
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
 
+        self.right_tabs = QTabWidget()
+        self.right_tabs.addTab(right, DRIVERS_TAB)
+        self.right_tabs.addTab(self.whatif, WHATIF_TAB)
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(left)
-        body.addWidget(right)
+        body.addWidget(self.right_tabs)
         body.setStretchFactor(0, 4)
         body.setStretchFactor(1, 5)
         body.setSizes([560, 700])
@@ -253,6 +262,7 @@ class CausesPane(Pane):
             self.importance.clear()
             self.beeswarm.plot.clear()
             self.dependence.clear_plot()
+            self.whatif.show_for(None, None)
             return
         scope = self.scope_combo.currentData()
         if self._shown is None or self._shown[0] is not result or self._shown[1] != scope:
@@ -261,6 +271,7 @@ class CausesPane(Pane):
             self._shown = (result, scope)
         else:
             self._refresh_tried_lines()  # an outcome logged since may now be "tried before"
+        self.whatif.show_for(result, self.selected_group())
 
     def _shown_shap(self, result: Any, scope: str) -> Any:
         """The SHAP values drawn: all explained rows of ``scope``, or a fixed random sample of
@@ -386,6 +397,7 @@ class CausesPane(Pane):
 
     def _on_groups_current_row_changed(self, _row: int) -> None:
         self._fill_comparison()
+        self.whatif.show_for(self._result(), self.selected_group())
 
     def _on_create_button_clicked(self) -> None:
         """Open the Actions step with the action dialog pre-filled from the selected group:
@@ -395,8 +407,11 @@ class CausesPane(Pane):
         group = self.selected_group()
         if group is None:
             return
+        self._propose(action_from_group(group, goal=self.project.goal, roles=self.project.roles))
+
+    def _propose(self, action: Any) -> None:
+        """Open the Actions step with ``action`` proposed (from a group or a what-if setting)."""
         project = self.project
-        action = action_from_group(group, goal=project.goal, roles=project.roles)
         if self.isSignalConnected(QMetaMethod.fromSignal(self.action_proposed)):
             self.action_proposed.emit(action)  # the window opens it in the Actions step
             return

@@ -97,6 +97,10 @@ class Action:
     # The claim behind the hypothesis' numbers (workbench.claims.Claim.to_dict): the target
     # over all rows meeting the action's conditions against the rest, measured out of fold.
     expected_effect: dict[str, Any] | None = None
+    # The what-if setting it came from (workbench.steps.whatif_claim.WhatIfClaim.to_dict): the
+    # model's predicted change, kept apart from the data's claim above (a prediction is not a
+    # measurement), so the report can set it beside the measured change.
+    predicted_effect: dict[str, Any] | None = None
     created: str = field(default_factory=now_iso)
     history: tuple[HistoryEntry, ...] = ()
     # What action_from_group wrote and from what, so an unedited title, hypothesis and list of
@@ -149,6 +153,7 @@ class Action:
             "source_group": None if self.source_group is None else self.source_group.to_dict(),
             "goal": None if self.goal is None else dict(self.goal),
             "expected_effect": None if self.expected_effect is None else dict(self.expected_effect),
+            "predicted_effect": _mapping(self.predicted_effect),
             "created": self.created,
             "history": [dict(h) for h in self.history],
             "generated": None if self.generated is None else dict(self.generated),
@@ -199,6 +204,7 @@ class Action:
             expected_effect=dict(data["expected_effect"])
             if isinstance(data.get("expected_effect"), Mapping)
             else None,
+            predicted_effect=_mapping(data.get("predicted_effect")),
             created=str(data.get("created") or now_iso()),
             history=tuple(
                 HistoryEntry(

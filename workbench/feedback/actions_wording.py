@@ -318,6 +318,11 @@ def action_details(action: Any, goal: Any = None) -> list[str]:
     expected = expected_effect_short(getattr(action, "expected_effect", None))
     if expected:
         lines.append(_("   Expected from the data: {effect}").format(effect=expected))
+    from workbench.steps.whatif_wording import predicted_short
+
+    predicted = predicted_short(getattr(action, "predicted_effect", None))
+    if predicted:
+        lines.append(_("   Predicted by the what-if: {effect}").format(effect=predicted))
     if action.reason_not_tried:
         lines.append(_("   Why not tried: {reason}").format(reason=action.reason_not_tried))
     if action.evidence:

@@ -86,6 +86,8 @@ LABELS: dict[str, str] = {
     "col_notes": N_("Notes"),
     "col_expected": N_("Expected from the data (out of fold)"),
     "col_success": N_("Against the success criterion"),
+    "col_predicted": N_("Predicted by the what-if (model)"),
+    "col_measured": N_("Measured (after − before)"),
     "dictionary_intro": N_(
         "Every column of the data, how it was read, and what the analysis did with it."
     ),
@@ -355,6 +357,11 @@ def label_overall(target: str, label: str | None) -> str:
 
 
 # -- actions ---------------------------------------------------------------------------------
+
+
+def measured_change(diff: str, low: str, high: str) -> str:
+    """The measured change of an action beside the what-if's prediction."""
+    return _("{diff} (95% CI {low} to {high})").format(diff=diff, low=low, high=high)
 
 
 def reason_not_tried(reason: str) -> str:

@@ -31,7 +31,23 @@ from workbench.report.sheets_common import (
 from workbench.report.xlsx_style import OUTCOME_FILLS, write_table
 from workbench.vocabulary import Result, result_label, status_label
 
-WIDTHS = {1: 6, 2: 34, 3: 12, 4: 30, 5: 14, 6: 13, 7: 16, 8: 12, 9: 40, 10: 30, 11: 36}
+WIDTHS = {
+    1: 6,
+    2: 34,
+    3: 12,
+    4: 30,
+    5: 14,
+    6: 13,
+    7: 16,
+    8: 12,
+    9: 40,
+    10: 30,
+    11: 36,
+    12: 30,
+    13: 24,
+}
+#: The what-if's predicted change and the measured change sit side by side (columns 12, 13).
+WRAPPED = (2, 4, 9, 10, 11, 12, 13)
 #: The order of the results in the summary's count; actions with none logged come last.
 RESULT_ORDER: tuple[Result | None, ...] = (*Result, None)
 
@@ -92,7 +108,42 @@ def action_row(i: int, action: Action, goal: Any = None) -> list[Any]:
         _notes(action),
         expected or None,
         None if check is None else check.text,
+        _predicted(action),
+        _measured(action),
     ]
+
+
+def _predicted(action: Action) -> str | None:
+    """The what-if's predicted change the action was made from (None: not from a what-if)."""
+    from workbench.steps.whatif_wording import predicted_short
+
+    doc = action.predicted_effect
+    return (predicted_short(doc) or None) if doc else None
+
+
+def _measured(action: Action) -> str | None:
+    """The measured change (after − before) with its 95% interval, from the evidence; else the
+    logged measured effect; None when nothing was measured."""
+    from workbench.feedback.evidence_wording import decimals_for, signed
+
+    ev = action.evidence
+    if ev:
+        try:
+            diff, low, high = (float(ev[k]) for k in ("difference", "ci_low", "ci_high"))
+        except (KeyError, TypeError, ValueError):
+            diff = low = high = float("nan")
+        if diff == diff:
+            scale = 100.0 if ev.get("kind") == "proportion" else 1.0
+            d = decimals_for((high - low) * scale)
+            unit = " %p" if scale == 100.0 else (f" {ev['unit']}" if ev.get("unit") else "")
+            return w.measured_change(
+                signed(diff * scale, d) + unit, signed(low * scale, d), signed(high * scale, d)
+            )
+    if action.measured_effect is not None:
+        from workbench.claim_format import format_value
+
+        return format_value("difference", float(action.measured_effect))
+    return None
 
 
 def write_actions(wb: Any, title: str, data: ReportData) -> Worksheet:
@@ -118,19 +169,19 @@ def write_actions(wb: Any, title: str, data: ReportData) -> Worksheet:
         w.label("col_notes"),
         w.label("col_expected"),
         w.label("col_success"),
+        w.label("col_predicted"),
+        w.label("col_measured"),
     ]
     goal = data.current_goal
     rows = [action_row(i, a, goal) for i, a in enumerate(data.actions, start=1)]
-    last = write_table(
-        ws, top, head, rows, wrap_columns=(2, 4, 9, 10, 11), number_formats={8: "yyyy-mm-dd"}
-    )
+    last = write_table(ws, top, head, rows, wrap_columns=WRAPPED, number_formats={8: "yyyy-mm-dd"})
     wrap_header(ws, top, len(head), WIDTHS)
     for r, action in enumerate(data.actions, start=top + 1):
         fill = None if action.result_kind is None else OUTCOME_FILLS[action.result_kind]
         if fill is not None:
             ws.cell(row=r, column=7).fill = fill
-    wrapped = {c: WIDTHS[c] for c in (2, 4, 9, 10, 11)}
+    wrapped = {c: WIDTHS[c] for c in WRAPPED}
     fit_table_heights(ws, top + 1, last, wrapped)
     freeze_below(ws, top + 1)
-    ws.auto_filter.ref = f"A{top}:K{last}"
+    ws.auto_filter.ref = f"A{top}:M{last}"
     return ws

@@ -97,10 +97,12 @@ def check_quality(
 ) -> Any:
     """Job: the quality report of the cleaned table (target checks when a target is set;
     ``focus`` is the goal's focus rule, for the leakage check)."""
+    from workbench.steps.predicted_target import keep_measured_target
     from workbench.steps.quality import assess_quality
 
     keep_out = frozenset({target}) if target else frozenset()
     cleaned = cleaned_table(ctx.sub(0.0, 0.3), table, recipe, keep_out)
+    cleaned = keep_measured_target(cleaned, target)  # a predicted outcome is no measurement
     columns = cleaned.frame.columns
     return assess_quality(
         cleaned.frame,
@@ -150,9 +152,11 @@ def run_model(ctx: JobContext, inputs: ModelInputs, *, in_process: bool = True) 
     GUI stays responsive; the CLI passes False.
     """
     from workbench.analysis import run_analysis
+    from workbench.steps.predicted_target import keep_measured_target
 
     keep_out = inputs.keep_out | {inputs.goal.target}
     cleaned = cleaned_table(ctx.sub(0.0, 0.1), inputs.table, inputs.recipe, keep_out)
+    cleaned = keep_measured_target(cleaned, inputs.goal.target)  # not fitted on its own guesses
     table = replace(inputs.table, frame=cleaned.frame, kinds=dict(cleaned.kinds))
     goal = inputs.goal
     result = run_analysis(

@@ -1,0 +1,265 @@
+"""The predict_missing recipe step: real LightGBM fits on small data, with a confidence per cell."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench.errors import WorkbenchError
+from workbench.steps.goal import Goal
+from workbench.steps.recipe import Recipe, RecipeCache, apply_recipe
+from workbench.steps.recipe_check import validate_step
+from workbench.tables.table import ColumnKind
+
+
+def line_data(n: int = 1200, seed: int = 1) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
+    """``belt_speed`` follows two settings and the grade (R² ≈ 0.99); ``efficiency`` (the goal)
+    follows belt_speed; ``eff_pct`` is a near-copy of the goal. 20% of belt_speed is missing."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(0, 1, n), rng.normal(0, 1, n)
+    grade = rng.choice(["A", "B", "C"], n)
+    speed = 2 + 0.5 * a - 0.3 * b + (grade == "B") * 0.4 + rng.normal(0, 0.05, n)
+    eff = 20 + speed + rng.normal(0, 0.1, n)
+    frame = pd.DataFrame(
+        {"pressure": a, "temp": b, "grade": grade, "belt_speed": speed, "efficiency": eff}
+    )
+    frame["eff_pct"] = frame["efficiency"] * 1.01
+    truth = frame["belt_speed"].copy()
+    holes = rng.random(n) < 0.2
+    frame.loc[holes, "belt_speed"] = np.nan
+    return frame, truth, holes
+
+
+def predict(frame, keep_out=("efficiency", "eff_pct"), **step):
+    recipe = Recipe([{"op": "predict_missing", "column": "belt_speed", **step}])
+    return apply_recipe(frame, {}, recipe, keep_out=set(keep_out))
+
+
+def test_numbers_are_filled_close_with_a_calibrated_80_percent_range():
+    frame, truth, holes = line_data()
+    result = predict(frame)
+    (report,) = result.reports
+    mark = result.predicted["belt_speed"]
+    assert report.details["filled"] == holes.sum() == mark.n_filled and mark.n_left_empty == 0
+    assert not result.frame["belt_speed"].isna().any()
+    true = truth.to_numpy()[holes]
+    filled = result.frame["belt_speed"].to_numpy()[holes]
+    assert np.abs(filled - true).mean() < 0.15 * truth.std()  # close: the column is predictable
+    assert np.array_equal(mark.rows, np.flatnonzero(holes))  # rows named by index label
+    inside = (true >= mark.low) & (true <= mark.high)
+    assert 0.72 <= inside.mean() <= 0.93  # the stated 80% range holds about 80% of true values
+    assert np.all((mark.confidence >= 0) & (mark.confidence <= 1))
+    assert np.median(mark.confidence) > 0.7
+    assert "80%" in report.effect and "Filled 2" in report.effect
+
+
+def test_the_goal_and_its_leaks_are_never_predictors():
+    frame, _, holes = line_data()
+    # without the guard, the goal and its copy would be read (they track belt_speed closely)
+    unguarded = predict(frame, keep_out=())
+    assert {"efficiency", "eff_pct"} <= set(unguarded.reports[0].details["features"])
+    details = predict(frame).reports[0].details
+    assert details["features"] == ["pressure", "temp", "grade"]
+    assert details["not_predictors"] == ["eff_pct", "efficiency"]
+    # the step's own exclude list is kept out too (the GUI records the leaks there)
+    excluded = predict(frame, keep_out=(), exclude=["efficiency", "eff_pct", "grade"])
+    assert excluded.reports[0].details["features"] == ["pressure", "temp"]
+    assert frame["belt_speed"].isna().sum() == holes.sum()  # the input frame is untouched
+
+
+def test_the_flagged_leak_of_a_real_project_is_kept_out(tmp_path):
+    from workbench.project import Project, Section
+    from workbench.steps.quality import assess_quality
+    from workbench.tables.loader import load_table
+    from workbench.workflow import ModelInputs, cleaned_table, not_predictors
+
+    frame, _, _ = line_data(600)
+    path = tmp_path / "line.csv"
+    frame.to_csv(path, index=False, encoding="cp949")
+    project = Project()
+    project.set_table(load_table(path))
+    project.set_goal(Goal("efficiency"))
+    project.set_recipe(Recipe([{"op": "predict_missing", "column": "belt_speed"}]))
+    table = project.table
+    report = assess_quality(table.frame, dict(table.kinds), target="efficiency")
+    project.set_result(Section.QUALITY, report)
+    assert "eff_pct" in not_predictors(project)  # flagged as leaking the goal
+    inputs = ModelInputs.from_project(project)
+    cleaned = cleaned_table(None, inputs.table, inputs.recipe, inputs.keep_out)
+    used = cleaned.reports[0].details["features"]
+    assert "eff_pct" not in used and "efficiency" not in used and "belt_speed" not in used
+
+
+def test_replay_gives_identical_fills_also_from_a_saved_recipe():
+    frame, _, _ = line_data(800)
+    first = predict(frame, min_confidence=0.8)
+    saved = Recipe.from_json(Recipe([first.reports[0].step]).to_json())
+    again = apply_recipe(frame, {}, saved, keep_out={"efficiency", "eff_pct"})
+    assert first.frame.equals(again.frame)
+    a, b = first.predicted["belt_speed"], again.predicted["belt_speed"]
+    assert np.array_equal(a.values, b.values) and np.array_equal(a.confidence, b.confidence)
+    assert np.array_equal(a.low, b.low) and np.array_equal(a.filled, b.filled)
+
+
+def test_a_confidence_threshold_leaves_low_confidence_cells_empty():
+    frame, _, _ = line_data()
+    everything = predict(frame).predicted["belt_speed"]
+    threshold = float(np.quantile(everything.confidence, 0.3))
+    result = predict(frame, min_confidence=threshold)
+    mark = result.predicted["belt_speed"]
+    assert mark.n_left_empty > 0 and mark.n_filled > 0
+    assert np.all(mark.confidence[mark.filled] >= threshold - 1e-9)
+    assert np.all(mark.confidence[~mark.filled] < threshold)
+    column = result.frame["belt_speed"]
+    assert column.loc[mark.rows[~mark.filled]].isna().all()
+    assert column.loc[mark.rows[mark.filled]].notna().all()
+    assert result.reports[0].cells_changed == mark.n_filled
+    pct = f"{round(100 * threshold)}%"
+    assert f"({mark.n_left_empty} left empty: confidence below {pct})" in result.reports[0].effect
+
+
+def test_labels_get_the_models_probability():
+    rng = np.random.default_rng(3)
+    n = 900
+    temp = rng.normal(0, 1, n)
+    line = np.where(temp > 0.3, "hot", np.where(temp < -0.3, "cold", "mid"))
+    frame = pd.DataFrame({"temp": temp, "noise": rng.normal(0, 1, n), "line": line})
+    frame["line"] = frame["line"].astype("category")
+    truth = frame["line"].astype(str).to_numpy()
+    holes = rng.random(n) < 0.25
+    frame.loc[holes, "line"] = None
+    recipe = Recipe([{"op": "predict_missing", "column": "line", "min_confidence": 0.9}])
+    result = apply_recipe(frame, {}, recipe)
+    mark = result.predicted["line"]
+    assert mark.kind == "label" and mark.low is None
+    assert isinstance(result.frame["line"].dtype, pd.CategoricalDtype)
+    right = mark.values.astype(str) == truth[holes]
+    assert right[mark.filled].mean() > 0.9  # confident fills are right
+    assert right.mean() > 0.8
+    assert mark.n_left_empty > 0  # near the borders the model is unsure
+    assert "probability" in result.reports[0].effect
+
+
+def test_marks_follow_renames_and_dropped_rows():
+    frame, _, holes = line_data(600)
+    steps = [
+        {"op": "predict_missing", "column": "belt_speed"},
+        {"op": "rename", "column": "belt_speed", "to": "speed"},
+        {"op": "filter_rows", "column": "grade", "operator": "!=", "value": "A"},
+    ]
+    result = apply_recipe(frame, {}, Recipe(steps), keep_out={"efficiency", "eff_pct"})
+    mark = result.predicted["speed"]
+    assert set(mark.rows) <= set(result.frame.index) and mark.column == "speed"
+    kept = (frame["grade"] != "A").to_numpy() & holes
+    assert mark.n_filled == kept.sum()
+    dropped = apply_recipe(
+        frame,
+        {},
+        Recipe([steps[0], {"op": "drop_columns", "columns": ["belt_speed"]}]),
+        keep_out={"efficiency"},
+    )
+    assert dropped.predicted == {}
+
+
+def test_cache_keeps_the_marks():
+    frame, _, _ = line_data(500)
+    cache = RecipeCache()
+    recipe = Recipe([{"op": "predict_missing", "column": "belt_speed"}])
+    first = apply_recipe(frame, {}, recipe, cache=cache, keep_out={"efficiency"})
+    recipe.add({"op": "drop_columns", "columns": ["temp"]})
+    second = apply_recipe(frame, {}, recipe, cache=cache, keep_out={"efficiency"})
+    assert cache.hits == 1
+    assert np.array_equal(
+        first.predicted["belt_speed"].values, second.predicted["belt_speed"].values
+    )
+
+
+def test_too_few_known_values_or_free_text_skip_with_a_reason():
+    frame, _, _ = line_data(200)
+    frame.loc[frame.index[25:], "belt_speed"] = np.nan
+    (report,) = predict(frame).reports
+    assert report.skipped and "at least 30" in report.warning
+    text = pd.DataFrame({"memo": [None, "a b", "c d"] * 20, "x": range(60)})
+    kinds = {"memo": ColumnKind.TEXT, "x": ColumnKind.NUMERIC}
+    result = apply_recipe(text, kinds, Recipe([{"op": "predict_missing", "column": "memo"}]))
+    assert result.reports[0].skipped and "free text" in result.reports[0].warning
+
+
+@pytest.mark.parametrize(
+    "step, words",
+    [
+        ({"min_confidence": 80}, "between 0 and 1"),
+        ({"min_confidence": "high"}, "between 0 and 1"),
+        ({"exclude": "efficiency"}, "list of column names"),
+        ({"train_on_predicted": "yes"}, "true or false"),
+        ({"method": "model"}, "does not use"),
+    ],
+)
+def test_bad_steps_are_refused_in_plain_words(step, words):
+    with pytest.raises(WorkbenchError, match=words):
+        validate_step({"op": "predict_missing", "column": "belt_speed", **step})
+
+
+def test_predicted_target_rows_stay_out_of_the_model_unless_asked():
+    from workbench.steps.predicted_target import blank_predicted_target, keep_measured_target
+
+    frame, _, _ = line_data(600)
+    unmeasured = frame["belt_speed"].notna() & (np.arange(600) % 7 == 0)
+    frame.loc[unmeasured, "efficiency"] = np.nan  # outcomes never measured
+    recipe = Recipe([{"op": "predict_missing", "column": "efficiency"}])
+    cleaned = apply_recipe(frame, {}, recipe, keep_out={"efficiency", "eff_pct"})
+    assert cleaned.reports[0].details["features"] == ["pressure", "temp", "grade", "belt_speed"]
+    n = int(frame["efficiency"].isna().sum())
+    kept = keep_measured_target(cleaned, "efficiency")
+    assert len(kept.frame) == len(frame) - n
+    assert kept.frame["efficiency"].notna().all()
+    assert f"{n} rows whose ‘efficiency’ was predicted" in kept.reports[0].effect
+    assert (
+        frame["efficiency"].isna().sum()
+        == blank_predicted_target(cleaned, "efficiency")["efficiency"].isna().sum()
+    )
+    trusting = Recipe([{**recipe[0], "train_on_predicted": True}])
+    used = apply_recipe(frame, {}, trusting, keep_out={"efficiency", "eff_pct"})
+    assert len(keep_measured_target(used, "efficiency").frame) == len(frame)
+    assert "as if measured" in keep_measured_target(used, "efficiency").reports[0].effect
+
+
+def test_export_carries_the_marks(tmp_path):
+    from openpyxl import load_workbook
+
+    from workbench.jobs import JobContext
+    from workbench.tables.table_export import export_table
+
+    frame, _, holes = line_data(300)
+    result = predict(frame, min_confidence=0.85)
+    mark = result.predicted["belt_speed"]
+    csv = export_table(result.frame, tmp_path / "out.csv", JobContext(), result.predicted)
+    back = pd.read_csv(csv, encoding="utf-8-sig", keep_default_na=False)
+    cols = list(back.columns)
+    at = cols.index("belt_speed")
+    assert cols[at + 1 : at + 3] == ["belt_speed (predicted)", "belt_speed (80% range)"]
+    marked = back["belt_speed (predicted)"] != ""
+    assert marked.sum() == holes.sum()  # every predicted cell, filled or left empty
+    assert (back.loc[~marked, "belt_speed"] != "").all()  # measured cells untouched
+    first = int(np.flatnonzero(holes)[0])
+    assert back.loc[first, "belt_speed (predicted)"] == f"{round(100 * mark.confidence[0])}%"
+    left = mark.rows[~mark.filled]
+    assert (back.loc[left, "belt_speed"] == "").all()
+
+    xlsx = export_table(result.frame, tmp_path / "out.xlsx", JobContext(), result.predicted)
+    book = load_workbook(xlsx)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    conf_col = header.index("belt_speed (predicted)") + 1
+    cell = sheet.cell(row=first + 2, column=conf_col)
+    assert cell.number_format == "0%" and abs(cell.value - mark.confidence[0]) < 1e-9
+    filled_row = int(mark.rows[mark.filled][0]) + 2
+    value_cell = sheet.cell(row=filled_row, column=header.index("belt_speed") + 1)
+    assert value_cell.fill.start_color.rgb.endswith("DDEBF7")
+    assert len(book.worksheets) == 2 and "predicted by Workbench" in str(
+        book.worksheets[1].cell(row=1, column=1).value
+    )
+    # without predictions the export is as before
+    plain = export_table(frame, tmp_path / "plain.csv", JobContext())
+    assert list(pd.read_csv(plain, encoding="utf-8-sig").columns) == list(frame.columns)

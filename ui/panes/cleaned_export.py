@@ -35,13 +35,18 @@ def written(path: Path, rows: int) -> str:
     ).format(path=path, rows=rows)
 
 
-def export_cleaned_job(ctx: JobContext, table: Any, recipe: Any, path: Path) -> tuple[Path, int]:
-    """Job: replay the recipe on ``table`` and write the result to ``path``."""
+def export_cleaned_job(
+    ctx: JobContext, table: Any, recipe: Any, path: Path, keep_out: frozenset[str] = frozenset()
+) -> tuple[Path, int]:
+    """Job: replay the recipe on ``table`` and write the result to ``path``; predicted cells
+    get a confidence column. ``keep_out``: never read when filling by model (as in the model
+    run, so the exported fills are the ones the model saw)."""
     from workbench.tables.table_export import export_table
     from workbench.workflow import cleaned_table
 
-    frame = cleaned_table(ctx.sub(0.0, 0.5), table, recipe).frame
-    return export_table(frame, path, ctx.sub(0.5, 1.0)), len(frame)
+    cleaned = cleaned_table(ctx.sub(0.0, 0.5), table, recipe, keep_out)
+    frame = cleaned.frame
+    return export_table(frame, path, ctx.sub(0.5, 1.0), cleaned.predicted), len(frame)
 
 
 def default_export_path(project: Any) -> Path:
@@ -77,6 +82,8 @@ class CleanedExportButton(QPushButton):
         target = Path(path)
         if not target.suffix:
             target = target.with_name(target.name + ".csv")
+        from workbench.workflow import not_predictors
+
         self.setEnabled(False)
         self.controller.runner.start(
             JOB,
@@ -84,6 +91,7 @@ class CleanedExportButton(QPushButton):
             project.table,
             project.recipe,
             target,
+            not_predictors(project),
             on_success=self._on_written,
             on_failure=self._on_failed,
             on_cancel=lambda: self.setEnabled(True),

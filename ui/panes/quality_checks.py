@@ -36,8 +36,10 @@ def assess_job(
 ) -> Any:
     """Job: the quality report of the cleaned table (target checks when a target is set;
     ``focus``, the goal's focus rule, says which rows a one-sided leak flag marks)."""
+    from workbench.steps.predicted_target import keep_measured_target
     from workbench.steps.quality import assess_quality
 
+    cleaned = keep_measured_target(cleaned, target)  # a predicted outcome is no measurement
     columns = cleaned.frame.columns
     return assess_quality(
         cleaned.frame,

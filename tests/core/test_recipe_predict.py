@@ -263,3 +263,57 @@ def test_export_carries_the_marks(tmp_path):
     # without predictions the export is as before
     plain = export_table(frame, tmp_path / "plain.csv", JobContext())
     assert list(pd.read_csv(plain, encoding="utf-8-sig").columns) == list(frame.columns)
+
+
+def _project_with_unmeasured_outcomes(tmp_path, train_on_predicted=False):
+    from workbench.project import Project
+    from workbench.tables.loader import load_table
+
+    frame, _, _ = line_data(500)
+    frame["belt_speed"] = frame["belt_speed"].fillna(2.0)
+    frame.loc[frame.index % 5 == 0, "efficiency"] = np.nan  # 100 outcomes never measured
+    frame = frame.drop(columns=["eff_pct"])
+    path = tmp_path / "line.csv"
+    frame.to_csv(path, index=False, encoding="cp949")
+    project = Project()
+    project.set_table(load_table(path))
+    project.set_goal(Goal("efficiency"))
+    step = {"op": "predict_missing", "column": "efficiency", "exclude": ["efficiency"]}
+    if train_on_predicted:
+        step["train_on_predicted"] = True
+    project.set_recipe(Recipe([step]))
+    return project
+
+
+@pytest.mark.parametrize("train_on_predicted", [False, True])
+def test_the_model_run_does_not_fit_on_predicted_outcomes_by_default(tmp_path, train_on_predicted):
+    from workbench.steps.model_settings import ModelSettings
+    from workbench.jobs import JobContext
+    from workbench.workflow import ModelInputs, run_model
+
+    project = _project_with_unmeasured_outcomes(tmp_path, train_on_predicted)
+    project.set_settings(ModelSettings(effort="quick", n_folds=3))
+    result = run_model(JobContext(), ModelInputs.from_project(project), in_process=False)
+    rows = result.fit.summary()["rows"]
+    (report,) = result.cleaning
+    assert report.details["filled"] == 100
+    if train_on_predicted:
+        assert rows == 500 and "as if measured" in report.effect
+    else:
+        assert rows == 400 and len(result.frame) == 400
+        assert "100 rows whose ‘efficiency’ was predicted" in report.effect
+        assert set(result.focus_rows) <= set(result.frame.index)
+
+
+def test_a_saved_project_replays_the_same_fills(tmp_path):
+    from workbench.store.project_file import open_project, save_project
+    from workbench.workflow import cleaned_table, not_predictors
+
+    project = _project_with_unmeasured_outcomes(tmp_path)
+    before = cleaned_table(None, project.table, project.recipe, not_predictors(project))
+    reopened = open_project(save_project(project, tmp_path / "line.wbproj"))
+    after = cleaned_table(None, reopened.table, reopened.recipe, not_predictors(reopened))
+    assert reopened.recipe == project.recipe
+    assert before.frame.equals(after.frame)
+    a, b = before.predicted["efficiency"], after.predicted["efficiency"]
+    assert np.array_equal(a.values, b.values) and np.array_equal(a.confidence, b.confidence)

@@ -287,8 +287,8 @@ def _project_with_unmeasured_outcomes(tmp_path, train_on_predicted=False):
 
 @pytest.mark.parametrize("train_on_predicted", [False, True])
 def test_the_model_run_does_not_fit_on_predicted_outcomes_by_default(tmp_path, train_on_predicted):
-    from workbench.steps.model_settings import ModelSettings
     from workbench.jobs import JobContext
+    from workbench.steps.model_settings import ModelSettings
     from workbench.workflow import ModelInputs, run_model
 
     project = _project_with_unmeasured_outcomes(tmp_path, train_on_predicted)

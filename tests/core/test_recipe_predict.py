@@ -317,3 +317,24 @@ def test_a_saved_project_replays_the_same_fills(tmp_path):
     assert before.frame.equals(after.frame)
     a, b = before.predicted["efficiency"], after.predicted["efficiency"]
     assert np.array_equal(a.values, b.values) and np.array_equal(a.confidence, b.confidence)
+
+
+def test_a_rerun_measures_model_drift_on_measured_outcomes_only(tmp_path):
+    from pathlib import Path
+
+    from workbench.rerun import rerun_project
+    from workbench.store.project_file import open_project
+    from workbench.tables.loader import load_table
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo"
+    rows = pd.read_csv(demo / "solar_cells.csv").drop_duplicates().sample(600, random_state=4)
+    rows.loc[rows.index % 4 == 0, "efficiency"] = np.nan  # not measured yet
+    path = tmp_path / "next.csv"
+    rows.to_csv(path, index=False, encoding="cp949")
+    project = open_project(demo / "demo.wbproj")
+    recipe = Recipe(project.recipe.steps if project.recipe is not None else [])
+    recipe.add({"op": "predict_missing", "column": "efficiency"})
+    project.set_recipe(recipe)
+    result = rerun_project(project, load_table(path))
+    measured = int(rows["efficiency"].notna().sum())
+    assert result.model_drift is not None and result.model_drift.rows == measured

@@ -30,9 +30,10 @@ def explanation(column: str, missing: int, known: int) -> str:
         "Workbench learns ‘{column}’ from the {known:,} rows where it is known and fills its "
         "{missing:,} missing cells. It reads the other columns only: never the goal's column, "
         "nor the columns flagged as leaking it.\n\nEach filled cell gets a confidence. For a "
-        "label: the model's probability for it. For a number: how much narrower its 80% range "
-        "is than the column's usual spread. Filled cells are shaded in the data grid and marked "
-        "in exports; the data file is never changed."
+        "label: its chance of being right, measured on rows held out of the model. For a "
+        "number: how much narrower its 80% range is than the column's usual spread. Filled "
+        "cells are shaded in the data grid and marked in exports; the data file is never "
+        "changed."
     ).format(column=column, known=known, missing=missing)
 
 

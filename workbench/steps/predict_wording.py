@@ -80,7 +80,12 @@ def effect(details: dict[str, Any], column: str) -> str:
             ).format(width=f"{details.get('median_width', 0):.4g}")
         )
     elif details.get("kind") == "label" and details.get("filled"):
-        parts.append(_("Each filled label carries the model's probability for it."))
+        parts.append(
+            _(
+                "Each filled label carries its chance of being right, measured on rows held out "
+                "of the model."
+            )
+        )
     if details.get("target_rows_kept_out"):
         parts.append(target_rows_kept_out(column, int(details["target_rows_kept_out"])))
     elif details.get("target_rows_used"):

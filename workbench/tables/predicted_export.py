@@ -97,7 +97,8 @@ def with_marks(
     if out.notes:
         out.notes.append(
             _(
-                "Confidence: for a label, the model's probability for it; for a number, how much "
+                "Confidence: for a label, its chance of being right (measured on rows held out "
+                "of the model); for a number, how much "
                 "narrower its 80% range is than the column's own spread (10th to 90th "
                 "percentile). A confidence with an empty value: predicted, but below the "
                 "confidence asked for, so left empty."

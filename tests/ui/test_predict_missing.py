@@ -105,6 +105,7 @@ def test_predict_button_fills_says_so_and_the_grid_marks_the_cells(qtbot, panes,
     assert "confidence" in model.data(index, Qt.ItemDataRole.ToolTipRole)
     assert "80% range" in model.data(index, Qt.ItemDataRole.ToolTipRole)
     assert model.data(index, Qt.ItemDataRole.DisplayRole) != ""
+    assert model.data(index, Qt.ItemDataRole.FontRole).italic()
     measured = int(np.flatnonzero(model.frame["belt_speed"].notna().to_numpy())[0])
     plain = model.index(measured, column)
     assert model.data(plain, Qt.ItemDataRole.BackgroundRole) is None

@@ -1,4 +1,4 @@
-"""The data grid with predicted cells marked: shaded light blue, the value shown, a tooltip.
+"""The data grid with predicted cells marked: light blue, italic, the value shown, a tooltip.
 
 The grid shows the data as loaded, so a cell a recipe step predicted is empty there. With the
 marks of the last replay (:class:`workbench.steps.predicted_cells.PredictedCells`) such a cell
@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from ui.widgets.frame_model import (
     _BACKGROUND,
@@ -28,6 +29,9 @@ from workbench.steps.predict_wording import percent
 
 PREDICTED_BACKGROUND = QColor(221, 235, 247)  # light blue; the Excel export uses the same
 _PREDICTED_BRUSH = QBrush(PREDICTED_BACKGROUND)
+_FONT = Qt.ItemDataRole.FontRole.value
+_ITALIC = QFont()
+_ITALIC.setItalic(True)  # a second cue besides colour: it survives greyscale printing
 
 FILLED_TIP = _("Predicted by Workbench, not measured: {value} (confidence {pct}).")
 RANGE_TIP = _("80% range: {low} to {high}.")
@@ -88,7 +92,7 @@ class PredictedFrameModel(FrameModel):
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         role = getattr(role, "value", role)
-        if self._marks and role in (_DISPLAY, _BACKGROUND, _TOOLTIP) and index.isValid():
+        if self._marks and role in (_DISPLAY, _BACKGROUND, _TOOLTIP, _FONT) and index.isValid():
             hit = self.mark_at(index.row(), index.column())
             if hit is not None:
                 return self._marked(hit[0], hit[1], role)
@@ -97,6 +101,8 @@ class PredictedFrameModel(FrameModel):
     def _marked(self, mark: Any, position: int, role: int) -> Any:
         cell = mark.cell(position)
         value = _text(cell["value"])
+        if role == _FONT:
+            return _ITALIC if cell["filled"] else None
         if not cell["filled"]:
             if role == _TOOLTIP:
                 return LEFT_EMPTY_TIP.format(

@@ -359,3 +359,57 @@ def test_a_rerun_measures_model_drift_on_measured_outcomes_only(tmp_path):
     result = rerun_project(project, load_table(path))
     measured = int(rows["efficiency"].notna().sum())
     assert result.model_drift is not None and result.model_drift.rows == measured
+
+
+def _cli(*args):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root), WORKBENCH_LANG="en")
+    return subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "predict", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=str(root),
+    )
+
+
+def test_the_command_line_predicts_exports_and_saves(tmp_path):
+    import json
+
+    from workbench.project import Project
+    from workbench.store.project_file import open_project, save_project
+    from workbench.tables.loader import load_table
+
+    frame, _, holes = line_data(400)
+    path = tmp_path / "line.csv"
+    frame.to_csv(path, index=False, encoding="cp949")
+    project = Project()
+    project.set_table(load_table(path))
+    project.set_goal(Goal("efficiency"))
+    saved = save_project(project, tmp_path / "line.wbproj")
+    out = tmp_path / "out"
+    run = _cli(
+        str(saved), "--column", "belt_speed", "--min-confidence", "80%",
+        "--table", f"{out}.csv", "--project", f"{out}.wbproj", "--json", f"{out}.json",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    summary = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert summary["missing"] == holes.sum() and summary["min_confidence"] == 0.8
+    assert "efficiency" not in summary["features"]
+    expected = f"Filled {summary['filled']} of {summary['missing']} missing ‘belt_speed’ values"
+    assert expected in run.stdout and summary["message"] in run.stdout
+    table = pd.read_csv(f"{out}.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert (table["belt_speed (predicted)"] != "").sum() == holes.sum()
+    step = open_project(f"{out}.wbproj").recipe[0]
+    assert step["op"] == "predict_missing" and step["exclude"] == ["efficiency"]
+
+    missing_column = _cli(str(saved), "--column", "nope")
+    assert missing_column.returncode == 2 and "no column “nope”" in missing_column.stderr
+    bad = _cli(str(saved), "--column", "belt_speed", "--min-confidence", "high")
+    assert bad.returncode == 2 and "not a confidence" in bad.stderr

@@ -128,6 +128,9 @@ def run_predict(args: argparse.Namespace, ctx: JobContext) -> int:
     sentence = words.filled_sentence(
         args.column, d["filled"], d["missing"], d["left_empty"], d.get("min_confidence")
     )
+    said = words.confidence_sentence(args.column, d.get("median_confidence"))
+    if said:
+        sentence += " " + said
     goal = project.goal
     if goal is not None and str(goal.target) == args.column and d["filled"]:
         said = words.target_rows_used if args.train_on_predicted else words.target_rows_kept_out
@@ -143,7 +146,8 @@ def run_predict(args: argparse.Namespace, ctx: JobContext) -> int:
         save_project(project, Path(args.out_project))
         print(_("Saved the project {path}.").format(path=args.out_project))
     if args.json:
-        keys = ("missing", "filled", "left_empty", "min_confidence", "kind", "features")
+        keys = ("missing", "filled", "left_empty", "min_confidence", "median_confidence", "kind")
+        keys += ("features",)
         summary = {"column": args.column, **{k: d.get(k) for k in keys}}
         summary.update({"not_predictors": d.get("not_predictors", []), "message": sentence})
         write_json(Path(args.json), summary)

@@ -413,3 +413,17 @@ def test_the_command_line_predicts_exports_and_saves(tmp_path):
     assert missing_column.returncode == 2 and "no column “nope”" in missing_column.stderr
     bad = _cli(str(saved), "--column", "belt_speed", "--min-confidence", "high")
     assert bad.returncode == 2 and "not a confidence" in bad.stderr
+
+
+def test_an_unpredictable_column_is_said_to_be_little_better_than_a_guess():
+    rng = np.random.default_rng(9)
+    n = 600
+    frame = pd.DataFrame({"a": rng.normal(0, 1, n), "b": rng.normal(0, 1, n)})
+    frame["weather"] = rng.normal(20, 3, n)  # unrelated to a and b
+    frame.loc[rng.random(n) < 0.2, "weather"] = np.nan
+    result = apply_recipe(frame, {}, Recipe([{"op": "predict_missing", "column": "weather"}]))
+    (report,) = result.reports
+    assert report.details["median_confidence"] < 0.3
+    assert "say little about ‘weather’" in report.effect
+    good, _, _ = line_data(600)
+    assert "say little" not in predict(good).reports[0].effect

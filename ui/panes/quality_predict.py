@@ -124,6 +124,9 @@ def sentence(report: Any, project: Project) -> str:
         int(details.get("left_empty", 0)),
         details.get("min_confidence"),
     )
+    said = words.confidence_sentence(column, details.get("median_confidence"))
+    if said:
+        text = f"{text} {said}"
     goal = project.goal
     filled = int(details.get("filled", 0))
     if goal is not None and str(goal.target) == column and filled:

@@ -52,6 +52,22 @@ def filled_sentence(
     return _("{head}.").format(head=head)
 
 
+LOW_CONFIDENCE = 0.3  # below this median, say that the other columns say little
+
+
+def confidence_sentence(column: str, median: float | None) -> str:
+    """The typical confidence, and a warning when the fills are little better than a guess."""
+    if median is None:
+        return ""
+    text = _("Median confidence {pct}.").format(pct=percent(median))
+    if median < LOW_CONFIDENCE:
+        text += " " + _(
+            "The other columns say little about {column}: most predictions are hardly better "
+            "than guessing from its usual values."
+        ).format(column=_q(column))
+    return text
+
+
 def effect(details: dict[str, Any], column: str) -> str:
     """What the step did, from its report's details."""
     parts = [
@@ -63,6 +79,9 @@ def effect(details: dict[str, Any], column: str) -> str:
             details.get("min_confidence"),
         )
     ]
+    said = confidence_sentence(column, details.get("median_confidence"))
+    if said:
+        parts.append(said)
     features = details.get("features") or []
     if features:
         parts.append(

@@ -106,7 +106,8 @@ def predict_missing(
         width = high - low
         confidence = 1.0 - width / spread if spread > 0 else (width <= 0).astype("float64")
         confidence = np.clip(confidence, 0.0, 1.0)
-        values: np.ndarray = guess
+        # an integer column holds whole numbers: the mark shows the value the cell holds
+        values: np.ndarray = np.round(guess) if pd.api.types.is_integer_dtype(col) else guess
         details.update({"kind": "number", "median_width": float(np.median(width))})
     else:
         codes, uniques = codes_and_uniques(col)
@@ -133,7 +134,13 @@ def predict_missing(
         train_on_predicted=bool(step.get("train_on_predicted", False)),
     )
     n_filled = int(filled.sum())
-    details.update({"filled": n_filled, "left_empty": len(predict_at) - n_filled})
+    details.update(
+        {
+            "filled": n_filled,
+            "left_empty": len(predict_at) - n_filled,
+            "median_confidence": float(np.median(confidence)),
+        }
+    )
     return Outcome(
         replace_column(frame, name, new),
         dict(kinds),

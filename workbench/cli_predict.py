@@ -119,7 +119,9 @@ def run_predict(args: argparse.Namespace, ctx: JobContext) -> int:
     steps = project.recipe.steps if project.recipe is not None else []
     kept = [s for s in steps if not (s["op"] == "predict_missing" and s["column"] == args.column)]
     recipe = Recipe([*kept, step])  # a second run replaces the column's earlier step
-    cleaned = cleaned_table(ctx.sub(0.1, 0.8), project.table, recipe, not_predictors(project))
+    table = project.table
+    assert table is not None  # _step refused a project without data
+    cleaned = cleaned_table(ctx.sub(0.1, 0.8), table, recipe, not_predictors(project))
     report = cleaned.reports[-1]
     if report.skipped:
         print(_("Error: {message}").format(message=report.warning), file=sys.stderr)
@@ -133,8 +135,8 @@ def run_predict(args: argparse.Namespace, ctx: JobContext) -> int:
         sentence += " " + said
     goal = project.goal
     if goal is not None and str(goal.target) == args.column and d["filled"]:
-        said = words.target_rows_used if args.train_on_predicted else words.target_rows_kept_out
-        sentence += " " + said(args.column, d["filled"])
+        rows = words.target_rows_used if args.train_on_predicted else words.target_rows_kept_out
+        sentence += " " + rows(args.column, d["filled"])
     print(sentence)
     if args.table:
         from workbench.tables.table_export import export_table
@@ -146,8 +148,10 @@ def run_predict(args: argparse.Namespace, ctx: JobContext) -> int:
         save_project(project, Path(args.out_project))
         print(_("Saved the project {path}.").format(path=args.out_project))
     if args.json:
-        keys = ("missing", "filled", "left_empty", "min_confidence", "median_confidence", "kind")
-        keys += ("features",)
+        keys = (
+            *("missing", "filled", "left_empty", "min_confidence", "median_confidence"),
+            *("kind", "features"),
+        )
         summary = {"column": args.column, **{k: d.get(k) for k in keys}}
         summary.update({"not_predictors": d.get("not_predictors", []), "message": sentence})
         write_json(Path(args.json), summary)

@@ -99,6 +99,8 @@ def predict_missing(
             "not_predictors": sorted(c for c in not_predictors if c in frame.columns and c != name),
         }
     )
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
     if regress:
         y = col.to_numpy(dtype="float64", na_value=np.nan)[train]
         guess, low, high = _predict_numbers(x_train, y, x_missing, ctx)
@@ -115,7 +117,6 @@ def predict_missing(
             raise StepSkipped(words.one_label(name))
         chosen, confidence = _predict_labels(x_train, codes[train], x_missing, ctx)
         values = np.asarray(uniques, dtype=object)[chosen]
-        low = high = None
         details["kind"] = "label"
     filled = np.ones(len(predict_at), dtype=bool)
     if threshold:

@@ -310,6 +310,7 @@ def _project_with_unmeasured_outcomes(tmp_path, train_on_predicted=False):
 def test_the_model_run_does_not_fit_on_predicted_outcomes_by_default(tmp_path, train_on_predicted):
     from workbench.jobs import JobContext
     from workbench.steps.model_settings import ModelSettings
+    from workbench.steps.predicted_target import model_note
     from workbench.workflow import ModelInputs, run_model
 
     project = _project_with_unmeasured_outcomes(tmp_path, train_on_predicted)
@@ -318,11 +319,13 @@ def test_the_model_run_does_not_fit_on_predicted_outcomes_by_default(tmp_path, t
     rows = result.fit.summary()["rows"]
     (report,) = result.cleaning
     assert report.details["filled"] == 100
+    note = model_note(result.cleaning, "efficiency")  # said on the Model step
     if train_on_predicted:
-        assert rows == 500 and "as if measured" in report.effect
+        assert rows == 500 and "as if measured" in report.effect and "as if measured" in note
     else:
         assert rows == 400 and len(result.frame) == 400
         assert "100 rows whose ‘efficiency’ was predicted" in report.effect
+        assert "100 rows whose ‘efficiency’ was predicted" in note
         assert set(result.focus_rows) <= set(result.frame.index)
 
 

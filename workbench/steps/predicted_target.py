@@ -14,10 +14,11 @@ import dataclasses
 
 import pandas as pd
 
-from workbench.steps.recipe_report import RecipeResult
+from workbench.steps import predict_wording as words
+from workbench.steps.recipe_report import RecipeResult, StepReport
 from workbench.steps.recipe_wording import describe_effect
 
-__all__ = ["blank_predicted_target", "keep_measured_target"]
+__all__ = ["blank_predicted_target", "keep_measured_target", "model_note"]
 
 
 def keep_measured_target(cleaned: RecipeResult, target: str | None) -> RecipeResult:
@@ -52,3 +53,16 @@ def blank_predicted_target(cleaned: RecipeResult, target: str | None) -> pd.Data
     out = frame.copy(deep=False)
     out[target] = frame[target].mask(frame.index.isin(rows))
     return out
+
+
+def model_note(cleaning: list[StepReport], target: str) -> str:
+    """For the Model step: what happened to rows whose ``target`` was predicted ("" if none)."""
+    for report in reversed(cleaning):
+        step = report.step or {}
+        if report.op != "predict_missing" or step.get("column") != target:
+            continue
+        if report.details.get("target_rows_kept_out"):
+            return words.target_rows_kept_out(target, int(report.details["target_rows_kept_out"]))
+        if report.details.get("target_rows_used"):
+            return words.target_rows_used(target, int(report.details["target_rows_used"]))
+    return ""

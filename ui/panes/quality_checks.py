@@ -23,12 +23,47 @@ JOB_OWNER = "quality"
 REPLAY_SHARE = 0.3  # of the progress bar, when a check follows the replay
 
 
-def replay_job(ctx: JobContext, table: Any, recipe: Any, keep_out: Any = frozenset()) -> Any:
+def replay_job(
+    ctx: JobContext, table: Any, recipe: Any, keep_out: Any = frozenset(), cache: Any = None
+) -> Any:
     """Job: the recipe replayed on the loaded table (a RecipeResult); ``keep_out``: columns
-    filling by model never reads (the target and its leaks)."""
+    filling by model never reads (the target and its leaks). ``cache``: a :class:`ReplayCache`
+    keeping the table after model steps, so editing a later step does not fit them again."""
     from workbench.workflow import cleaned_table
 
-    return cleaned_table(ctx, table, recipe, keep_out)
+    if cache is None:
+        return cleaned_table(ctx, table, recipe, keep_out)
+    from workbench.steps.recipe import Recipe, apply_recipe
+
+    with cache.lock:  # a cancelled replay may still be finishing: one at a time
+        return apply_recipe(
+            table.frame,
+            dict(table.kinds),
+            recipe or Recipe([]),
+            ctx,
+            cache=cache.recipe_cache,
+            keep_out=keep_out,
+        )
+
+
+class ReplayCache:
+    """The Quality pane's :class:`~workbench.steps.recipe.RecipeCache` and its lock.
+
+    Replays run one after another in jobs; a cancelled one may still be finishing when the next
+    starts, so the cache is only touched under the lock. Measured: predicting a column at 1M
+    rows takes ~20 s (tests/bench/bench_predict.py); with the checkpoint after it, adding or
+    editing a later step replays only the steps after it. At most two checkpoints are kept:
+    unchanged columns are shared with the loaded table, so each costs only the columns its
+    steps changed (a full copy after a row filter).
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        from workbench.steps.recipe import RecipeCache
+
+        self.lock = threading.Lock()
+        self.recipe_cache = RecipeCache(max_checkpoints=2)
 
 
 def assess_job(
@@ -76,6 +111,7 @@ class QualityChecks(QObject):
         super().__init__(parent)
         self.controller = controller
         self._replay: Replay | None = None
+        self.cache = ReplayCache()  # model steps are not fitted again when a later step changes
         self._running: Any = None  # the inputs of the job under way (see _wanted)
         self._failed: Any = None  # the inputs whose check failed (no retry loop)
 
@@ -162,6 +198,7 @@ class QualityChecks(QObject):
             table,
             project.recipe,
             not_predictors(project),
+            self.cache,
             on_success=done,
             on_failure=self._on_failed,
             on_progress=lambda f, m: self.progress.emit(f * share, m),

@@ -430,3 +430,25 @@ def test_an_unpredictable_column_is_said_to_be_little_better_than_a_guess():
     assert "say little about ‘weather’" in report.effect
     good, _, _ = line_data(600)
     assert "say little" not in predict(good).reports[0].effect
+
+
+def test_whole_numbers_by_a_clear_rule_get_narrow_ranges_and_infinity_is_not_learned():
+    """LightGBM's quantile models stay put on tied values unless the ties are broken."""
+    rng = np.random.default_rng(0)
+    n = 300
+    frame = pd.DataFrame({"a": rng.normal(0, 1, n), "b": rng.normal(0, 1, n)})
+    frame["setting"] = pd.array(np.where(frame["a"] > 0, 1, 5), dtype="Int64")
+    frame.loc[::7, "setting"] = pd.NA
+    frame.loc[3, "setting"] = 5
+    frame["reading"] = frame["a"] * 2.0
+    frame.loc[1, "reading"] = np.inf  # a broken sensor value
+    frame.loc[::9, "reading"] = np.nan
+    steps = [{"op": "predict_missing", "column": c} for c in ("setting", "reading")]
+    result = apply_recipe(frame, {}, Recipe(steps))
+    setting = result.predicted["setting"]
+    assert str(result.frame["setting"].dtype) == "Int64"
+    assert np.median(setting.high - setting.low) < 0.1 and np.median(setting.confidence) > 0.9
+    assert set(setting.values.tolist()) <= {1.0, 5.0}
+    reading = result.predicted["reading"]
+    assert np.isfinite(reading.values).all() and np.median(reading.confidence) > 0.5
+    assert result.reports[1].details["trained_on"] == int(np.isfinite(frame["reading"]).sum())

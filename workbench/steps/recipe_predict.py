@@ -75,7 +75,10 @@ def predict_missing(
         or pd.api.types.is_datetime64_any_dtype(col)
     ):
         raise StepSkipped(words.cannot_predict_kind(name))
-    known = np.flatnonzero(~missing)
+    usable = ~missing
+    if regress:  # an infinite reading cannot be learned from (it stays as it is)
+        usable &= np.isfinite(col.to_numpy(dtype="float64", na_value=np.nan))
+    known = np.flatnonzero(usable)
     if len(known) < MIN_ROWS_FOR_MODEL:
         raise StepSkipped(words.too_few_known(name, len(known), MIN_ROWS_FOR_MODEL))
     train = known
@@ -164,6 +167,20 @@ def _folds(n: int) -> np.ndarray:
     return fold
 
 
+def _untied(y: np.ndarray) -> np.ndarray:
+    """``y`` with a jitter of a millionth of its spread (fixed seed) for the quantile models.
+
+    LightGBM's quantile objective does not move off its starting value when the values are
+    tied (whole numbers, settings with a few levels): a column that is 1 or 5 by a clear rule
+    got the range 1-5 everywhere. A millionth of the spread breaks the ties and changes no
+    range visibly (tested)."""
+    scale = float(np.quantile(y, _HIGH_Q) - np.quantile(y, _LOW_Q))
+    if scale <= 0:
+        scale = float(np.max(np.abs(y))) or 1.0
+    jitter = np.random.default_rng(SEED).uniform(-0.5, 0.5, len(y))
+    return y + jitter * scale * 1e-6
+
+
 def _quantile_model(alpha: float, n_train: int) -> Any:
     import lightgbm as lgb
 
@@ -188,19 +205,20 @@ def _predict_numbers(
 
     point = fit(lgb.LGBMRegressor(**{**_params(len(y)), "n_estimators": POINT_TREES}), x, y)
     guess = point.predict(x_new)
+    yq = _untied(y)
     # conformal scores on held-out folds: how far outside its range each known value fell
     fold = _folds(len(y))
     scores = np.empty(len(y))
     for k in range(FOLDS):
         held, rest = fold == k, fold != k
-        lo = fit(_quantile_model(_LOW_Q, int(rest.sum())), x[rest], y[rest]).predict(x[held])
-        hi = fit(_quantile_model(_HIGH_Q, int(rest.sum())), x[rest], y[rest]).predict(x[held])
+        lo = fit(_quantile_model(_LOW_Q, int(rest.sum())), x[rest], yq[rest]).predict(x[held])
+        hi = fit(_quantile_model(_HIGH_Q, int(rest.sum())), x[rest], yq[rest]).predict(x[held])
         lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)
         scores[held] = np.maximum(lo - y[held], y[held] - hi)
     level = min(1.0, np.ceil(INTERVAL_COVERAGE * (len(y) + 1)) / len(y))
     widen = float(np.quantile(scores, level, method="higher"))
-    low = fit(_quantile_model(_LOW_Q, len(y)), x, y).predict(x_new)
-    high = fit(_quantile_model(_HIGH_Q, len(y)), x, y).predict(x_new)
+    low = fit(_quantile_model(_LOW_Q, len(y)), x, yq).predict(x_new)
+    high = fit(_quantile_model(_HIGH_Q, len(y)), x, yq).predict(x_new)
     low, high = np.minimum(low, high) - widen, np.maximum(low, high) + widen
     # the fill always lies inside its own range
     low, high = np.minimum(low, guess), np.maximum(high, guess)

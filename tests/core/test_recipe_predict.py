@@ -452,3 +452,18 @@ def test_whole_numbers_by_a_clear_rule_get_narrow_ranges_and_infinity_is_not_lea
     reading = result.predicted["reading"]
     assert np.isfinite(reading.values).all() and np.median(reading.confidence) > 0.5
     assert result.reports[1].details["trained_on"] == int(np.isfinite(frame["reading"]).sum())
+
+
+def test_a_column_with_too_many_labels_is_skipped_with_a_reason():
+    rng = np.random.default_rng(2)
+    n = 400
+    frame = pd.DataFrame({"a": rng.normal(0, 1, n), "lot": [f"L{i % 80:02d}" for i in range(n)]})
+    frame.loc[::5, "lot"] = None  # 16 of the 80 lots are never known
+    (report,) = apply_recipe(
+        frame, {}, Recipe([{"op": "predict_missing", "column": "lot"}])
+    ).reports
+    assert (
+        report.skipped
+        and "64 different labels" in report.warning
+        and "at most 50" in report.warning
+    )

@@ -171,3 +171,13 @@ def one_label(column: str) -> str:
         "this step was skipped.",
         column=_q(column),
     )
+
+
+def too_many_labels(column: str, n: int, limit: int) -> str:
+    return say(
+        "{column} holds {n} different labels; Workbench predicts labels for columns with at most "
+        "{limit}, so this step was skipped.",
+        column=_q(column),
+        n=f"{n:,}",
+        limit=limit,
+    )

@@ -43,6 +43,7 @@ from workbench.tables.table import ColumnKind
 
 FOLDS = 3  # held-out folds that calibrate a number's range
 QUANTILE_TREES = 80  # quantile models move slowly from their start: more, smaller steps
+MAX_LABELS = 50  # more distinct labels than this: not predicted (one model per label)
 POINT_TREES = 200  # the fill itself: closer than impute's 40 trees (tests/bench/bench_predict.py)
 _LOW_Q = (1 - INTERVAL_COVERAGE) / 2  # 0.1
 _HIGH_Q = 1 - _LOW_Q  # 0.9
@@ -116,8 +117,11 @@ def predict_missing(
         details.update({"kind": "number", "median_width": float(np.median(width))})
     else:
         codes, uniques = codes_and_uniques(col)
-        if len(np.unique(codes[train])) < 2:
+        n_labels = len(np.unique(codes[train]))
+        if n_labels < 2:
             raise StepSkipped(words.one_label(name))
+        if n_labels > MAX_LABELS:
+            raise StepSkipped(words.too_many_labels(name, n_labels, MAX_LABELS))
         chosen, confidence = _predict_labels(x_train, codes[train], x_missing, ctx)
         values = np.asarray(uniques, dtype=object)[chosen]
         details["kind"] = "label"
@@ -238,8 +242,13 @@ def _predict_labels(
     import lightgbm as lgb
     from sklearn.isotonic import IsotonicRegression
 
+    # one set of trees per label: fewer rounds when there are many labels, so the time stays
+    # near that of two labels
+    n_labels = len(np.unique(codes))
+    trees = min(POINT_TREES, max(40, 400 // n_labels))
+
     def model() -> Any:
-        return lgb.LGBMClassifier(**{**_params(len(codes)), "n_estimators": POINT_TREES})
+        return lgb.LGBMClassifier(**{**_params(len(codes)), "n_estimators": trees})
 
     steps = FOLDS + 1
     fold = _folds(len(codes))

@@ -146,3 +146,21 @@ def test_the_goals_own_column_offers_training_on_predictions_off_by_default(qtbo
     qtbot.waitUntil(lambda: quality.predict.sentence.text().startswith("Filled"), timeout=30_000)
     assert "kept out of the model fit and the cause groups" in quality.predict.sentence.text()
     _wait_checked(qtbot, quality)
+
+
+def test_the_cleaned_export_carries_the_confidence_column(qtbot, panes, tmp_path):
+    quality, _ = panes
+    _wait_checked(qtbot, quality)
+    quality.select_column("belt_speed")
+    quality.predict.add(quality.predict.dialog().step())
+    qtbot.waitUntil(lambda: quality.predict.sentence.text().startswith("Filled"), timeout=30_000)
+    _wait_checked(qtbot, quality)
+    messages: list[str] = []
+    quality.controller.status_message.connect(messages.append)
+    quality.export_button.export(tmp_path / "cleaned.csv")
+    qtbot.waitUntil(lambda: any("written" in m for m in messages), timeout=30_000)
+    table = pd.read_csv(tmp_path / "cleaned.csv", encoding="utf-8-sig", keep_default_na=False)
+    missing = int(quality.project.table.frame["belt_speed"].isna().sum())
+    assert (table["belt_speed (predicted)"] != "").sum() == missing
+    assert (table["belt_speed"] != "").all()  # no threshold: every cell filled
+    assert "belt_speed (80% range)" in table.columns

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -21,6 +22,7 @@ class ProjectController(QObject):
     library_changed = Signal()  # another library folder was chosen
     section_changed = Signal(str)  # a Section value
     status_message = Signal(str)
+    predicted_changed = Signal()  # a recipe replay found other predicted cells
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +33,7 @@ class ProjectController(QObject):
         self.library_path: str | None = None
         self.project_path: Path | None = None
         self._project = Project()
+        self._predicted: tuple[Any, dict[str, Any]] = (None, {})
         self._unsubscribe = self._project.subscribe(self._on_project_section)
 
     @property
@@ -45,6 +48,16 @@ class ProjectController(QObject):
         self._project = project
         self._unsubscribe = project.subscribe(self._on_project_section)
         self.project_replaced.emit(project)
+
+    def set_predicted(self, table: Any, predicted: dict[str, Any]) -> None:
+        """The cells the recipe's predict steps filled on ``table`` (from the last replay)."""
+        self._predicted = (table, dict(predicted))
+        self.predicted_changed.emit()
+
+    def predicted_for(self, table: Any) -> dict[str, Any]:
+        """Predicted cells of ``table`` (empty when the last replay was of another table)."""
+        known, predicted = self._predicted
+        return predicted if known is table and table is not None else {}
 
     def _on_project_section(self, section: Section) -> None:
         self.section_changed.emit(str(section))

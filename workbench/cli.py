@@ -18,7 +18,17 @@ from workbench.i18n import _
 from workbench.jobs import Cancelled, JobContext
 from workbench.steps.pii_wording import mask_option
 
-COMMANDS = ("profile", "analyze", "info", "report", "rerun", "actions", "library", "whatif")
+COMMANDS = (
+    "profile",
+    "analyze",
+    "info",
+    "report",
+    "rerun",
+    "actions",
+    "library",
+    "whatif",
+    "predict",
+)
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
 EXIT_CANCELLED = 130
@@ -86,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     from workbench.cli_rerun import add_parser as add_rerun_parser
 
     add_rerun_parser(sub)
+    from workbench.cli_predict import add_parser as add_predict_parser
+
+    add_predict_parser(sub)
 
     add_action_parsers(sub)  # actions, library
     from workbench.cli_whatif import add_parser as add_whatif_parser
@@ -244,6 +257,12 @@ def _run_rerun(args: argparse.Namespace, ctx: JobContext) -> int:
     return run_rerun(args, ctx)
 
 
+def _run_predict(args: argparse.Namespace, ctx: JobContext) -> int:
+    from workbench.cli_predict import run_predict
+
+    return run_predict(args, ctx)
+
+
 def _run_actions(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.cli_actions import run_actions
 
@@ -277,6 +296,7 @@ def run_command(argv: Sequence[str]) -> int:
             "actions": _run_actions,
             "library": _run_library,
             "whatif": _run_whatif,
+            "predict": _run_predict,
         }[args.command]
         code = runner(args, ctx)
         sys.stdout.flush()  # the last lines may still be buffered: a closed pipe shows here

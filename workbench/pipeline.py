@@ -163,8 +163,10 @@ def assess_cleaned(
 ) -> QualityReport:
     """Job: the quality report of a cleaned table (target checks when a target is set;
     ``focus``, the goal's focus rule, says which rows a one-sided leak flag marks)."""
+    from workbench.steps.predicted_target import keep_measured_target
     from workbench.steps.quality import assess_quality
 
+    cleaned = keep_measured_target(cleaned, target)  # a predicted outcome is no measurement
     columns = cleaned.frame.columns
     has_target = target is not None and target in columns
     return assess_quality(
@@ -233,6 +235,7 @@ def run_pipeline(
     from workbench.steps.explain import DEFAULT_SAMPLE_SIZE, explain_model
     from workbench.steps.goal import select_focus
     from workbench.steps.modeling import fit_model
+    from workbench.steps.predicted_target import keep_measured_target
     from workbench.steps.roles import assign_roles, check_columns
 
     ctx = ensure_context(ctx)
@@ -246,6 +249,7 @@ def run_pipeline(
     started = t0 = _time.perf_counter()
     keep_out = inputs.keep_out | {target}
     cleaned = clean_table(part("clean"), inputs.table, inputs.recipe, keep_out, inputs.cache)
+    cleaned = keep_measured_target(cleaned, target)  # not fitted on its own guesses
     frame, kinds = cleaned.frame, dict(cleaned.kinds)
     timings["clean"] = _time.perf_counter() - t0
     check_columns([target, *inputs.roles], frame.columns)

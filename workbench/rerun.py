@@ -205,7 +205,9 @@ def rerun_project(
         ctx.sub(0.05, 0.2),
         keep_out={fit.target},
     )
-    frame = cleaned.frame
+    from workbench.steps.predicted_target import blank_predicted_target
+
+    frame = blank_predicted_target(cleaned, fit.target)  # model drift on measured outcomes only
     drift_columns = [c for c in fs.columns if c not in fs.derived]
     if fit.target not in drift_columns:
         drift_columns.append(fit.target)

@@ -36,15 +36,22 @@ def written(path: Path, rows: int) -> str:
 
 
 def export_cleaned_job(
-    ctx: JobContext, table: Any, recipe: Any, path: Path, cache: Any = None
+    ctx: JobContext,
+    table: Any,
+    recipe: Any,
+    path: Path,
+    keep_out: frozenset[str] = frozenset(),
+    cache: Any = None,
 ) -> tuple[Path, int]:
     """Job: replay the recipe on ``table`` (through the project's ``cache``) and write the
-    result to ``path``."""
+    result to ``path``; predicted cells get a confidence column. ``keep_out``: never read when
+    filling by model (as in the model run, so the exported fills are the ones the model saw)."""
     from workbench.pipeline import clean_table
     from workbench.tables.table_export import export_table
 
-    frame = clean_table(ctx.sub(0.0, 0.5), table, recipe, cache=cache).frame
-    return export_table(frame, path, ctx.sub(0.5, 1.0)), len(frame)
+    cleaned = clean_table(ctx.sub(0.0, 0.5), table, recipe, keep_out, cache)
+    frame = cleaned.frame
+    return export_table(frame, path, ctx.sub(0.5, 1.0), cleaned.predicted), len(frame)
 
 
 def default_export_path(project: Any) -> Path:
@@ -80,6 +87,8 @@ class CleanedExportButton(QPushButton):
         target = Path(path)
         if not target.suffix:
             target = target.with_name(target.name + ".csv")
+        from workbench.pipeline import not_predictors
+
         self.setEnabled(False)
         self.controller.runner.start(
             JOB,
@@ -87,6 +96,7 @@ class CleanedExportButton(QPushButton):
             project.table,
             project.recipe,
             target,
+            not_predictors(project),
             project.recipe_cache,
             on_success=self._on_written,
             on_failure=self._on_failed,

@@ -63,7 +63,7 @@ from ui.panes.data_text import (
     source_lines,
 )
 from ui.widgets.failure_banner import FailureBanner
-from ui.widgets.frame_model import FrameModel
+from ui.widgets.predicted_model import PredictedFrameModel
 from workbench.jobs import JobContext
 from workbench.tables.table import ColumnKind, LoadedTable, LoadOptions
 
@@ -112,7 +112,8 @@ class DataPane(Pane):
         self.cancel_button.clicked.connect(lambda: self.controller.runner.cancel(JOB_OWNER))
         self.banner = FailureBanner()
 
-        self.model = FrameModel()
+        self.model = PredictedFrameModel()  # shades the cells a recipe step predicted
+        controller.predicted_changed.connect(self._on_controller_predicted_changed)
         self.grid = QTableView()
         self.grid.setModel(self.model)
         self.grid.setAlternatingRowColors(True)
@@ -186,6 +187,7 @@ class DataPane(Pane):
         if self.model.frame is not (None if table is None else table.frame):
             self.model.set_frame(None if table is None else table.frame)
             self._size_columns()
+            self._on_controller_predicted_changed()
         if table is None:
             self.path_label.setText(NO_FILE)
             self.sheet_combo.clear()
@@ -213,6 +215,9 @@ class DataPane(Pane):
         self.sheet_label.setVisible(self.sheet_combo.count() > 0)
         self.header_spin.setEnabled(table is not None)
         del blockers
+
+    def _on_controller_predicted_changed(self) -> None:
+        self.model.set_marks(self.controller.predicted_for(self.project.table))
 
     def _size_columns(self) -> None:
         """Fit each column to its name and first rows (measured here: Qt's own sizing asks

@@ -247,7 +247,7 @@ class ModelPane(Pane):
         self.keep_out_button.setText(KEEP_OUT.format(columns=", ".join(giveaway)))
         self.keep_out_button.setVisible(fit.verdict == "too_good" and bool(giveaway))
         self.keep_out_button.setEnabled(not self.is_running())
-        self.validation_label.setText(fit.validation_message)
+        self.validation_label.setText(_with_predicted_note(fit.validation_message, result))
         self._binary = None
         if fit.task == Task.REGRESSION:
             actual = result.frame.loc[fit.oof_pred.index, fit.target].to_numpy(dtype=float)
@@ -445,6 +445,14 @@ def _defect_project() -> Any:
     project.set_table(load_data(JobContext(None, threading.Event()), path, LoadOptions()))
     project.set_goal(make_goal(project.table.frame, "defect"))
     return project
+
+
+def _with_predicted_note(text: str, result: Any) -> str:
+    """The validation sentence, plus what happened to rows whose outcome was predicted."""
+    from workbench.steps.predicted_target import model_note
+
+    note = model_note(list(getattr(result, "cleaning", None) or []), str(result.goal.target))
+    return f"{text} {note}" if note else text
 
 
 def main(argv: list[str]) -> int:

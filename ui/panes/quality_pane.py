@@ -37,6 +37,7 @@ from ui.panes.data_text import KIND_LABELS
 from ui.panes.quality_alerts import AlertCard, AlertGroupCard, severity_icon
 from ui.panes.quality_checks import JOB_OWNER, QualityChecks
 from ui.panes.quality_groups import AlertGroup, group_alerts
+from ui.panes.quality_predict import PredictMissing
 from ui.panes.quality_text import (
     ALERTS_TITLE,
     CHECKING,
@@ -116,6 +117,7 @@ class QualityPane(Pane):
         self.profile_table.itemSelectionChanged.connect(self._on_profile_selection_changed)
         self.column_plot = ColumnPlot()
         self.missing_map = MissingMapPlot()
+        self.predict = PredictMissing(controller, self)
         self._build_layout()
 
     def _build_layout(self) -> None:
@@ -139,7 +141,7 @@ class QualityPane(Pane):
         left.setSizes([520, 260])
 
         columns = QSplitter(Qt.Orientation.Vertical)
-        columns.addWidget(self.profile_table)
+        columns.addWidget(self._with_predict_row(self.profile_table))
         columns.addWidget(self.column_plot)
         columns.setSizes([400, 300])
         self.tabs = QTabWidget()
@@ -158,6 +160,17 @@ class QualityPane(Pane):
         layout.addLayout(head)
         layout.addWidget(self.banner)
         layout.addWidget(body, 1)
+
+    def _with_predict_row(self, table: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(table, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.predict.button)
+        row.addWidget(self.predict.sentence, 1)
+        layout.addLayout(row)
+        return box
 
     # -- Pane ------------------------------------------------------------------------------
     def is_available(self) -> bool:
@@ -349,6 +362,9 @@ class QualityPane(Pane):
 
     def _on_profile_selection_changed(self) -> None:
         column = self.selected_column()
+        report = self.project.result(Section.QUALITY)
+        profiles = {p.name: p for p in report.profiles} if report is not None else {}
+        self.predict.set_column(profiles.get(column) if column is not None else None)
         replay = self._current_replay()
         frame = replay.frame if replay is not None else self.project.frame
         if column is None or frame is None or column not in frame.columns:
@@ -424,6 +440,7 @@ class QualityPane(Pane):
             self.banner.clear()
 
     def _on_checks_replayed(self) -> None:
+        self.predict.on_replayed(self._current_replay())
         self._fill_recipe()
         self._on_profile_selection_changed()
 

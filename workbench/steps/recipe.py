@@ -18,6 +18,8 @@ Step schema (shared with the quality alerts' ``fix_step``)::
     {"op": "rename", "column": c, "to": new}
     {"op": "merge_categories", "column": c, "mapping": {"finishing ": "finishing"}}
     {"op": "clip", "column": c, "lower": x | null, "upper": y | null}
+    {"op": "predict_missing", "column": c, "min_confidence": 0..1 (optional),
+     "exclude": [..] (optional), "train_on_predicted": bool (optional)}
 
 Every step may also carry ``"note"`` (why the user added it) and ``"source"`` (what proposed it,
 e.g. the alert kind). Loading a recipe only parses JSON and checks each step against this schema
@@ -45,6 +47,7 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.jobs import JobContext, ensure_context
 from workbench.steps import recipe_ops, recipe_wording
+from workbench.steps.predicted_cells import PredictedCells, restrict_all
 from workbench.steps.profile import fallback_kind
 from workbench.steps.recipe_check import (
     COMMON_OPTIONAL,
@@ -171,6 +174,12 @@ def _refuse_constant(name: str) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
+# a table after some steps: frame, kinds, step reports, predicted cells
+_Checkpoint = tuple[
+    pd.DataFrame, dict[str, ColumnKind], list[StepReport], dict[str, PredictedCells]
+]
+
+
 class RecipeCache:
     """Keeps the table after slow steps so that editing a later step replays only the rest.
 
@@ -191,9 +200,7 @@ class RecipeCache:
         self._lock = threading.Lock()
         self._source: pd.DataFrame | None = None
         self._source_kinds: dict[str, ColumnKind] = {}
-        self._checkpoints: OrderedDict[
-            str, tuple[pd.DataFrame, dict[str, ColumnKind], list[StepReport]]
-        ] = OrderedDict()
+        self._checkpoints: OrderedDict[str, _Checkpoint] = OrderedDict()
 
     def clear(self) -> None:
         with self._lock:
@@ -203,7 +210,7 @@ class RecipeCache:
 
     def _lookup(
         self, source: pd.DataFrame, kinds: dict[str, ColumnKind], keys: list[str]
-    ) -> tuple[int, tuple[pd.DataFrame, dict[str, ColumnKind], list[StepReport]] | None]:
+    ) -> tuple[int, _Checkpoint | None]:
         """The longest cached prefix of ``keys`` for ``source`` (another source: start over)."""
         with self._lock:
             if self._source is not source or self._source_kinds != kinds:
@@ -225,11 +232,12 @@ class RecipeCache:
         frame: pd.DataFrame,
         kinds: dict[str, ColumnKind],
         reports: list[StepReport],
+        predicted: dict[str, PredictedCells],
     ) -> None:
         with self._lock:
             if self._source is not source:  # another table was bound meanwhile
                 return
-            self._checkpoints[key] = (frame, dict(kinds), list(reports))
+            self._checkpoints[key] = (frame, dict(kinds), list(reports), dict(predicted))
             self._checkpoints.move_to_end(key)
             while len(self._checkpoints) > self.max_checkpoints:
                 self._checkpoints.popitem(last=False)
@@ -269,6 +277,7 @@ def apply_recipe(
     current = frame.copy(deep=False)  # copy-on-write: columns are shared until changed
     current_kinds = {c: _kind(frame, kinds, c) for c in frame.columns}
     reports: list[StepReport] = []
+    predicted: dict[str, PredictedCells] = {}
     start = 0
     keys = _prefix_keys(steps)
     if not_predictors:  # another set of kept-out columns gives other model fillings
@@ -276,7 +285,8 @@ def apply_recipe(
     if cache is not None:
         start, hit = cache._lookup(frame, kinds, keys)
         if hit is not None:
-            current, current_kinds, reports = hit[0].copy(deep=False), dict(hit[1]), list(hit[2])
+            current, current_kinds = hit[0].copy(deep=False), dict(hit[1])
+            reports, predicted = list(hit[2]), dict(hit[3])
     for i in range(start, n):
         step = steps[i]
         sub = ctx.sub(i / n, (i + 1) / n)
@@ -285,7 +295,7 @@ def apply_recipe(
         rows_before = len(current)
         started = time.perf_counter()
         run = step
-        if not_predictors and step["op"] == "impute" and step["method"] == "model":
+        if not_predictors and _by_model(step):
             run = {**step, "not_predictors": not_predictors}
         try:
             outcome = recipe_ops.run_step(current, current_kinds, run, sub)
@@ -296,6 +306,7 @@ def apply_recipe(
             skipped = False
         elapsed = time.perf_counter() - started
         current, current_kinds = outcome.frame, outcome.kinds
+        predicted = _follow_marks(predicted, outcome)
         report = StepReport(
             index=i,
             op=step["op"],
@@ -314,13 +325,38 @@ def apply_recipe(
         report = _with_effect(report)
         reports.append(report)
         sub.progress(1.0, description)
-        if cache is not None and (
-            elapsed >= cache.min_seconds or (step["op"] == "impute" and step["method"] == "model")
-        ):
-            cache._store(frame, keys[i], current, current_kinds, reports)
+        if cache is not None and (elapsed >= cache.min_seconds or _by_model(step)):
+            cache._store(frame, keys[i], current, current_kinds, reports, predicted)
     ctx.progress(1.0, "")
     # a shallow copy: the caller may change the result without touching a cached checkpoint
-    return RecipeResult(current.copy(deep=False), dict(current_kinds), reports, len(current))
+    return RecipeResult(
+        current.copy(deep=False),
+        dict(current_kinds),
+        reports,
+        len(current),
+        restrict_all(predicted, current),
+    )
+
+
+def _by_model(step: dict[str, Any]) -> bool:
+    """Steps that fit a model: they never read the kept-out columns, and are worth caching."""
+    return step["op"] == "predict_missing" or (step["op"] == "impute" and step["method"] == "model")
+
+
+def _follow_marks(
+    predicted: dict[str, PredictedCells], outcome: Outcome
+) -> dict[str, PredictedCells]:
+    """The predicted-cell marks after a step: new ones added, renamed and removed columns
+    followed (rows a later step removed are dropped at the end)."""
+    out = {c: m for c, m in predicted.items() if c not in outcome.columns_removed}
+    for old, new in (outcome.details.get("renamed") or {}).items():
+        if old in out:
+            out[new] = out.pop(old).renamed(new)
+    mark = outcome.predicted
+    if mark is not None:
+        earlier = out.get(mark.column)
+        out[mark.column] = mark if earlier is None else earlier.merged(mark)
+    return out
 
 
 def _with_effect(report: StepReport) -> StepReport:

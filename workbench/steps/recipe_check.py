@@ -55,6 +55,7 @@ _FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rename": (("column", "to"), ()),
     "merge_categories": (("column", "mapping"), ()),
     "clip": (("column",), ("lower", "upper")),
+    "predict_missing": (("column",), ("min_confidence", "exclude", "train_on_predicted")),
 }
 OPS = tuple(_FIELDS)
 
@@ -307,6 +308,29 @@ def _check_clip(step: dict[str, Any], out: dict[str, Any], pos: int | None) -> N
     out["upper"] = upper
 
 
+def _check_predict(step: dict[str, Any], out: dict[str, Any], pos: int | None) -> None:
+    threshold = step.get("min_confidence")
+    if threshold is not None:
+        if not _is_number(threshold) or not 0 <= threshold <= 1:
+            raise refuse(
+                pos,
+                _(
+                    "‘min_confidence’ must be a share between 0 and 1 (0.8 for 80%), not {value}."
+                ).format(value=_shown(threshold)),
+            )
+        out["min_confidence"] = float(threshold)
+    exclude = step.get("exclude")
+    if exclude is not None:
+        if not isinstance(exclude, list | tuple):
+            raise refuse(pos, _("‘exclude’ must be a list of column names."))
+        out["exclude"] = [_check_text(pos, "exclude", c) for c in exclude]
+    train = step.get("train_on_predicted")
+    if train is not None:
+        if not isinstance(train, bool):
+            raise refuse(pos, _("‘train_on_predicted’ must be true or false."))
+        out["train_on_predicted"] = train
+
+
 _CHECKERS = {
     "drop_columns": _check_drop_columns,
     "drop_duplicate_rows": _check_nothing,
@@ -317,4 +341,5 @@ _CHECKERS = {
     "rename": _check_rename,
     "merge_categories": _check_merge,
     "clip": _check_clip,
+    "predict_missing": _check_predict,
 }

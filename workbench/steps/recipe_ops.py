@@ -352,6 +352,14 @@ def impute(
     return recipe_impute.impute(frame, kinds, col, step, ctx)
 
 
+def predict_missing(
+    frame: pd.DataFrame, kinds: dict[str, ColumnKind], step: dict[str, Any], ctx: JobContext
+) -> Outcome:
+    from workbench.steps import recipe_predict  # LightGBM loads on demand
+
+    return recipe_predict.predict_missing(frame, kinds, step, ctx)
+
+
 OPS: dict[
     str, Callable[[pd.DataFrame, dict[str, ColumnKind], dict[str, Any], JobContext], Outcome]
 ] = {
@@ -364,6 +372,7 @@ OPS: dict[
     "rename": rename,
     "merge_categories": merge_categories,
     "clip": clip,
+    "predict_missing": predict_missing,
 }
 
 

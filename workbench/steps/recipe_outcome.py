@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.steps.predicted_cells import PredictedCells
 from workbench.tables.table import ColumnKind
 
 
@@ -32,6 +33,7 @@ class Outcome:
     columns_removed: list[str] = field(default_factory=list)
     warning: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    predicted: PredictedCells | None = None  # the cells a predict_missing step filled
 
 
 def replace_column(frame: pd.DataFrame, name: str, values: pd.Series) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.i18n import say_again
+from workbench.steps.predicted_cells import PredictedCells
 from workbench.tables.table import ColumnKind
 
 __all__ = ["RecipeResult", "StepReport"]
@@ -70,12 +71,16 @@ class StepReport:
 
 @dataclass
 class RecipeResult:
-    """The cleaned frame, its column kinds, and one report per step."""
+    """The cleaned frame, its column kinds, and one report per step.
+
+    ``predicted``: per column, the cells a ``predict_missing`` step filled or left empty, with
+    their confidence (rebuilt by every replay, never saved)."""
 
     frame: pd.DataFrame
     kinds: dict[str, ColumnKind]
     reports: list[StepReport]
     rows_left: int
+    predicted: dict[str, PredictedCells] = field(default_factory=dict)
 
     @property
     def warnings(self) -> list[str]:

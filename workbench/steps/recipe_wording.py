@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from workbench.i18n import N_, _, ngettext, say, say_n
+from workbench.steps import predict_wording
 
 if TYPE_CHECKING:
     from workbench.steps.recipe_report import StepReport
@@ -125,6 +126,8 @@ def describe_step(step: dict[str, Any]) -> str:
         return _("Fill missing {column} with values predicted from the other columns").format(
             column=c
         )
+    if op == "predict_missing":
+        return predict_wording.describe(step)
     if op == "filter_rows":
         return _filter_sentence(str(column), step["operator"], step.get("value"))
     if op == "cast":
@@ -178,6 +181,8 @@ def describe_effect(report: StepReport) -> str:
     """One or two sentences with the step's numbers, e.g. "Removed 12 rows (988 left)."."""
     if report.skipped:
         return _("Skipped: nothing was changed.")
+    if report.op == "predict_missing" and report.step is not None:
+        return predict_wording.effect(report.details, report.step["column"])
     parts: list[str] = []
     if report.columns_removed:
         parts.append(

@@ -71,6 +71,7 @@ class AnalysisResult:
     causes: CauseGroups | None
     causes_message: str = ""  # why there are no groups (no signal, focus too small, ...)
     timings: dict[str, float] = field(default_factory=dict)
+    sampling: Any = None  # SampleStatement when trained on a sample of a larger file
 
     # ----------------------------------------------------------------------------------------
     def reword(self) -> None:
@@ -98,6 +99,10 @@ class AnalysisResult:
                 "rows": fit_summary.get("rows"),
             }
         )
+        if self.sampling is not None:  # a file larger than memory (workbench.big_analysis)
+            from workbench.steps.sampling_wording import sample_sentence
+
+            model["sample"] = dict(self.sampling.to_dict(), message=sample_sentence(self.sampling))
         drivers = self.explanation.drivers() if self.explanation is not None else []
         clusters = []
         if self.causes is not None:
@@ -168,7 +173,7 @@ class AnalysisResult:
             "path": t.source.path,
             "format": t.source.format,
             "sha256": t.source.sha256,
-            "rows": t.n_rows,
+            "rows": t.n_rows if self.sampling is None else self.sampling.rows_total,
             "columns": t.n_columns,
             "rows_analyzed": len(self.frame),
             "sheet": t.options.sheet,
@@ -190,8 +195,9 @@ class AnalysisResult:
     def text_report(self) -> str:
         """A readable summary for an engineer: data, quality, model, drivers, groups."""
         t = self.table
+        rows = t.n_rows if self.sampling is None else self.sampling.rows_total
         lines = [
-            words.report_data(Path(t.source.path).name, t.n_rows, t.n_columns, t.source.format),
+            words.report_data(Path(t.source.path).name, rows, t.n_columns, t.source.format),
             "",
         ]
         alerts = list(self.quality.alerts)
@@ -214,6 +220,10 @@ class AnalysisResult:
         lines.append("  " + self.fit.verdict_message)
         if getattr(self.fit, "validation_message", ""):
             lines.append("  " + self.fit.validation_message)
+        if self.sampling is not None:
+            from workbench.steps.sampling_wording import sample_sentence
+
+            lines.append("  " + sample_sentence(self.sampling))
         lines.append("")
         if self.explanation is not None:
             lines.append(words.report_drivers_headline(self.explanation.describe()))
@@ -394,6 +404,7 @@ def run_analysis(
     settings: Any = None,
     sample_size: int | None = None,
     in_process: bool = False,
+    quality: Any = None,
     ctx: JobContext | None = None,
 ) -> AnalysisResult:
     """Run the whole analysis on a data file (or an already loaded table).
@@ -402,6 +413,8 @@ def run_analysis(
     :class:`~workbench.errors.WorkbenchError` for anything the user must fix; a model with no
     usable signal is not an error: the result says so and shows no cause groups.
     ``in_process`` clusters in a worker process (the GUI's choice: HDBSCAN holds the GIL).
+    ``quality``: a report made elsewhere (every row of a file larger than memory, when ``data``
+    is its training sample: see :mod:`workbench.big_analysis`); None checks ``data`` here.
     """
     from workbench.steps.explain import DEFAULT_SAMPLE_SIZE, explain_model
     from workbench.steps.modeling import fit_model
@@ -437,14 +450,15 @@ def run_analysis(
     the_goal = make_goal(frame, target, goal, focus, positive_class)
 
     t0 = _time.perf_counter()
-    quality = assess_quality(
-        frame,
-        dict(table.kinds),
-        target=target,
-        time=time,
-        focus=the_goal.focus_rule,
-        ctx=part("quality"),
-    )
+    if quality is None:
+        quality = assess_quality(
+            frame,
+            dict(table.kinds),
+            target=target,
+            time=time,
+            focus=the_goal.focus_rule,
+            ctx=part("quality"),
+        )
     timings["quality"] = _time.perf_counter() - t0
 
     t0 = _time.perf_counter()

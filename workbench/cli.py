@@ -11,6 +11,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.cli_json import write_json
+from workbench.cli_sample import add_sample_options
 from workbench.cli_values import add_load_options, check_sheet, group_size
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE", help=_("write the Excel report for managers (.xlsx)")
     )
     ana.add_argument("--mask-personal", action="store_true", help=mask_option())
+    add_sample_options(ana)  # files larger than memory (workbench.big_analysis)
 
     info = sub.add_parser("info", help=_("print what a project file (.wbproj) holds"))
     info.add_argument("project", help=_("the project file to describe"))
@@ -167,11 +169,15 @@ def _data_summary(table: Any) -> dict[str, Any]:
 
 
 def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
-    from workbench.analysis import run_analysis, write_cluster_rows
+    from workbench.analysis import write_cluster_rows
+    from workbench.big_analysis import analyze_file
+    from workbench.cli_sample import sample_choice, tell
 
     check_sheet(args)
-    result = run_analysis(
+    result = analyze_file(
         args.data,
+        choice=sample_choice(args),
+        notify=tell,
         target=args.target,
         sheet=args.sheet,
         header_row=args.header_row,

@@ -246,7 +246,10 @@ class ModelPane(Pane):
         self.keep_out_button.setText(KEEP_OUT.format(columns=", ".join(giveaway)))
         self.keep_out_button.setVisible(fit.verdict == "too_good" and bool(giveaway))
         self.keep_out_button.setEnabled(not self.is_running())
-        self.validation_label.setText(fit.validation_message)
+        from workbench.steps.sampling_wording import sampled_sentence_of
+
+        sampled = sampled_sentence_of(result)  # trained on a sample of a larger file
+        self.validation_label.setText(" ".join(t for t in (fit.validation_message, sampled) if t))
         self._binary = None
         if fit.task == Task.REGRESSION:
             actual = result.frame.loc[fit.oof_pred.index, fit.target].to_numpy(dtype=float)

@@ -31,17 +31,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.analysis import AnalysisResult, make_goal, run_analysis
+from workbench.errors import AnalysisError
 from workbench.jobs import JobContext, ensure_context
-from workbench.steps.goal import Goal, Task, infer_task, select_focus
+from workbench.steps.goal import FocusRule, Goal, Task, infer_task, select_focus
 from workbench.steps.quality import QualityReport
 from workbench.steps.sampling import (
     SampleChoice,
-    SamplePlan,
+    SampleStatement,
     month_strata,
     plan_sample,
+    sample_focus,
     sample_rows,
+    state_sample,
     target_strata,
 )
+from workbench.steps.sampling_wording import focus_too_rare
 from workbench.tables.big_source import BigSource, estimate_frame_bytes, open_big_source
 from workbench.tables.table import LoadedTable, LoadNote, LoadOptions
 
@@ -52,11 +56,12 @@ MIN_MONTHS = 2  # fewer months than this stratify nothing: the target's deciles 
 class SampledFile:
     """A file larger than memory, read for analysis."""
 
-    table: LoadedTable  # the training sample; its index holds the rows' positions in the file
+    table: LoadedTable  # the training sample, cleaned; its index holds the rows' file positions
     quality: QualityReport  # every row (see workbench.steps.stream_quality)
-    plan: SamplePlan
+    statement: SampleStatement  # the claim record of the sentence that states the sample
     goal: Goal  # the user's goal
-    sample_goal: Goal  # the same focus rows, said as a share of the sample
+    sample_goal: Goal  # the same focus rows, said as a share of the cleaned sample
+    cleaning: list[Any]  # StepReport of each clean-up applied to the sample
 
 
 def plan_for_file(
@@ -107,6 +112,7 @@ def analyze_file(
         goal=kwargs.pop("goal", None),
         focus=kwargs.pop("focus", None),
         positive_class=kwargs.pop("positive_class", None),
+        clean=kwargs.pop("clean", True),
         size=size,
         ctx=ctx.sub(0.0, 0.4),
     )
@@ -115,11 +121,13 @@ def analyze_file(
         target=target,
         goal=sampled.sample_goal,
         quality=sampled.quality,
+        clean=False,  # done on the sample before its focus share was fixed
         ctx=ctx.sub(0.4, 1.0),
         **kwargs,
     )
+    result.cleaning = sampled.cleaning
     result.goal = sampled.goal  # the groups were found on the same rows: say them with it
-    result.sampling = sampled.plan.statement
+    result.sampling = sampled.statement
     result.reword()
     return result
 
@@ -133,6 +141,7 @@ def read_sampled(
     focus: str | None,
     positive_class: str | None,
     size: int,
+    clean: bool = True,
     seed: int = 0,
     uniform_rows: int | None = None,
     ctx: JobContext | None = None,
@@ -173,15 +182,65 @@ def read_sampled(
     )
     train = frame.loc[plan.positions]
     del frame, uniform
+    cleaning: list[Any] = []
+    if clean:
+        train, kinds, cleaning = _clean(train, kinds, quality, target, ctx)
+    sample_rule, trimmed = _exact_focus(train, target, rule, focus_positions, seed)
+    statement = plan.statement
+    if len(trimmed):
+        train = train.drop(index=trimmed)
+        positions = np.setdiff1d(plan.positions, trimmed)
+        is_focus = np.zeros(len(strata.codes), dtype=bool)
+        is_focus[focus_positions] = True
+        statement = state_sample(strata, positions, is_focus, rule, target, seed)
     table = LoadedTable(
         frame=train,
         kinds=kinds,
         source=_fingerprint(source),
         options=source.options,
-        notes=[*typed.notes, _sample_note(plan)],
+        notes=[*typed.notes, _sample_note(statement)],
     )
-    sample_goal = dataclasses.replace(the_goal, focus=plan.focus_rule.to_text())
-    return SampledFile(table, quality, plan, the_goal, sample_goal)
+    sample_goal = dataclasses.replace(the_goal, focus=sample_rule.to_text())
+    return SampledFile(table, quality, statement, the_goal, sample_goal, cleaning)
+
+
+def _clean(
+    train: pd.DataFrame,
+    kinds: dict[str, Any],
+    quality: QualityReport,
+    target: str,
+    ctx: JobContext,
+) -> tuple[pd.DataFrame, dict[str, Any], list[Any]]:
+    """The analysis's usual clean-ups (duplicates, sentinels), on the sample."""
+    from workbench.analysis import clean_up_recipe
+    from workbench.steps.recipe import apply_recipe
+
+    recipe = clean_up_recipe(quality, target)
+    if not len(recipe):
+        return train, kinds, []
+    cleaned = apply_recipe(train, kinds, recipe, ctx)
+    reports = [r for r in cleaned.reports if not r.skipped]
+    return cleaned.frame, dict(cleaned.kinds), reports
+
+
+def _exact_focus(
+    train: pd.DataFrame, target: str, rule: FocusRule, focus_positions: np.ndarray, seed: int
+) -> tuple[FocusRule, np.ndarray]:
+    """The share that picks exactly the file's focus rows left in the (cleaned) sample, and the
+    few other rows to leave out so that a share written with four decimals says it."""
+    none = np.empty(0, dtype=np.int64)
+    if rule.kind == "class":
+        return rule, none
+    valid = train[target].notna().to_numpy()
+    in_focus = train.index.isin(focus_positions) & valid
+    n_focus, n_valid = int(in_focus.sum()), int(valid.sum())
+    others = train.index[valid & ~in_focus].to_numpy()
+    order = np.random.default_rng(seed + 1).permutation(len(others))
+    for drop in range(min(20_000, len(others) + 1)):
+        found = sample_focus(rule, n_focus, n_valid - drop)
+        if found is not None:
+            return found, np.sort(others[order[:drop]])
+    raise AnalysisError(*focus_too_rare(n_focus, n_valid))
 
 
 def _series(column: pa.ChunkedArray, name: str, options: LoadOptions) -> pd.Series:
@@ -235,10 +294,11 @@ def _fingerprint(source: BigSource) -> Any:
     return fingerprint(source.path, source.format)
 
 
-def _sample_note(plan: SamplePlan) -> LoadNote:
+def _sample_note(statement: SampleStatement) -> LoadNote:
+    """The sample's sentence, kept with the table (a reopened project says it again)."""
     from workbench.steps.sampling_wording import sample_sentence
 
-    return LoadNote("sampled", sample_sentence(plan.statement), details=plan.statement.to_dict())
+    return LoadNote("sampled", sample_sentence(statement), details=statement.to_dict())
 
 
 __all__ = ["SampledFile", "analyze_file", "plan_for_file", "read_sampled"]

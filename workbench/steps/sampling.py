@@ -13,6 +13,9 @@ proportion to its size (largest remainders), chosen uniformly within it with a f
 A top/bottom focus is a share of the rows (top 5%). In the sample the focus rows make a larger
 share; the analysis of the sample uses the share that selects exactly the whole file's focus
 rows there (:func:`sample_focus`), so every later step (claims included) sees the same rows.
+That share is written as the user would (four decimals of a percent), so the number of other
+rows is nudged by a few until it says the focus exactly (``workbench.big_analysis`` nudges again
+after the clean-ups, which may drop duplicate rows); the statement counts the final rows.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench.errors import AnalysisError, WorkbenchError
 from workbench.steps.goal import FocusRule, parse_focus
+from workbench.steps.sampling_wording import focus_too_rare
 
 DEFAULT_SAMPLE_ROWS = 2_000_000
 MIN_SAMPLE_ROWS = 10_000
@@ -142,7 +147,10 @@ def sample_focus(rule: FocusRule, focus: int, n: int) -> FocusRule | None:
     written as the user would (four decimals of a percent), cannot say it exactly."""
     if rule.kind == "class":
         return rule
-    candidate = parse_focus(f"{rule.kind}:{100.0 * focus / n:.4f}%")
+    try:
+        candidate = parse_focus(f"{rule.kind}:{100.0 * focus / n:.4f}%")
+    except WorkbenchError:  # rounds to 0%: too small a share to write down
+        return None
     return candidate if _share_selects(candidate, focus, n) else None
 
 
@@ -186,28 +194,29 @@ def plan_sample(
     target: str,
     seed: int = 0,
 ) -> SamplePlan:
-    """All focus rows, plus ``size`` minus their number of the other rows, by stratum."""
-    n_total = len(strata.codes)
+    """All focus rows, plus ``size`` minus their number of the other rows, by stratum.
+
+    The number of other rows is nudged up (by a few rows at most) until a share written as the
+    user would picks exactly the focus rows in the sample (see :func:`sample_focus`).
+    """
     usable = strata.codes >= 0
-    is_focus = np.zeros(n_total, dtype=bool)
+    is_focus = np.zeros(len(strata.codes), dtype=bool)
     is_focus[focus_positions] = True
-    usable_focus = int((is_focus & usable).sum())
     other = usable & ~is_focus
     n_other = int(other.sum())
     n_focus = int(is_focus.sum())
-    wanted = min(n_other, max(size - n_focus, min(n_focus, n_other)))
+    wanted = min(n_other, max(size - n_focus, min(size // 2, n_other)))
     sample_rule = rule
     if wanted < n_other and rule.kind != "class":
         found = None
         for extra in range(0, min(20_000, n_other - wanted + 1)):
-            found = sample_focus(rule, usable_focus, usable_focus + wanted + extra)
+            found = sample_focus(rule, n_focus, n_focus + wanted + extra)
             if found is not None:
                 wanted += extra
                 break
-        if found is None:  # no share says it: take every row (never happens below ~10^8)
-            wanted = n_other
-        else:
-            sample_rule = found
+        if found is None:  # fewer than ~1 focus row per million sampled rows
+            raise AnalysisError(*focus_too_rare(n_focus, n_focus + wanted))
+        sample_rule = found
     rng = np.random.default_rng(seed)
     n_strata = len(strata.labels)
     other_codes = strata.codes[other]
@@ -222,19 +231,32 @@ def plan_sample(
         if quota[s]:
             chosen.append(rng.choice(members, size=int(quota[s]), replace=False))
     positions = np.sort(np.concatenate(chosen))
-    focus_sizes = np.bincount(strata.codes[is_focus & usable], minlength=n_strata)
+    statement = state_sample(strata, positions, is_focus, rule, target, seed)
+    return SamplePlan(positions, statement, sample_rule)
+
+
+def state_sample(
+    strata: Strata,
+    positions: np.ndarray,
+    is_focus: np.ndarray,
+    rule: FocusRule,
+    target: str,
+    seed: int = 0,
+) -> SampleStatement:
+    """The claim record of the sample at ``positions``, counted from the rows themselves."""
+    n_strata = len(strata.labels)
+    usable = strata.codes >= 0
+    in_file = np.bincount(strata.codes[usable], minlength=n_strata)
+    codes = strata.codes[positions]
+    in_sample = np.bincount(codes[codes >= 0], minlength=n_strata)
     table = [
-        {
-            "label": strata.labels[s],
-            "rows": int(sizes[s] + focus_sizes[s]),
-            "sampled": int(quota[s] + focus_sizes[s]),
-        }
+        {"label": strata.labels[s], "rows": int(in_file[s]), "sampled": int(in_sample[s])}
         for s in range(n_strata)
     ]
-    statement = SampleStatement(
-        rows_total=n_total,
+    return SampleStatement(
+        rows_total=len(strata.codes),
         rows_sampled=len(positions),
-        focus_rows=n_focus,
+        focus_rows=int(is_focus.sum()),
         focus=rule.to_text(),
         target=target,
         strata_kind=strata.kind,
@@ -243,4 +265,3 @@ def plan_sample(
         rows_without_target=int((~usable & ~is_focus).sum()),
         seed=seed,
     )
-    return SamplePlan(positions, statement, sample_rule)

@@ -7,6 +7,7 @@ Numbers come from claim records (:class:`workbench.steps.sampling.SampleStatemen
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from workbench.i18n import _, ngettext
@@ -32,6 +33,17 @@ def big_file_notice(rows: int, sample: int) -> str:
         "This file has {rows} rows — more than fits in memory. Workbench will check every row "
         "for quality and train on a stratified sample of {sample} rows, keeping every focus row."
     ).format(rows=_about(rows), sample=_count(sample))
+
+
+def focus_too_rare(focus: int, sample: int) -> tuple[str, str]:
+    """Why a focus this small cannot be kept whole in a sample this large: message and hint."""
+    return (
+        _(
+            "The focus holds {focus} rows, too few to be stated as a share of a sample of "
+            "{sample} rows."
+        ).format(focus=_count(focus), sample=_count(sample)),
+        _("Choose a larger focus (e.g. top:1%), or a smaller sample with --sample."),
+    )
 
 
 def strata_words(statement: SampleStatement) -> str:
@@ -99,16 +111,13 @@ def sampled_sentence_of(result: Any) -> str:
     A fresh result carries the claim record (``result.sampling``); a reopened project keeps it
     in the load note ``sampled`` of its table, and the sentence is said again from its numbers.
     """
-    from workbench.steps.sampling import SampleStatement as Statement
-
     statement = getattr(result, "sampling", None)
     if statement is None:
         table = getattr(result, "table", None)
         for note in getattr(table, "notes", None) or []:
             if getattr(note, "kind", None) == "sampled" and note.details:
-                try:
-                    statement = Statement.from_dict(dict(note.details))
-                except (TypeError, KeyError, ValueError):
+                try:  # the note's details are the claim record's fields
+                    return sample_sentence(SimpleNamespace(**note.details))
+                except (TypeError, KeyError, ValueError, AttributeError):
                     return str(note.message)
-                break
     return "" if statement is None else sample_sentence(statement)

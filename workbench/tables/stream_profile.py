@@ -299,6 +299,6 @@ def scan_file(
 
 
 def _progress(source: BigSource, done: int) -> str:
-    return _("Checking every row of {name}: {done:,} of about {total:,}").format(
-        name=source.path.name, done=done, total=max(done, source.rows)
+    return _("Checking every row of {name}: {done} of about {total}").format(
+        name=source.path.name, done=f"{done:,}", total=f"{max(done, source.rows):,}"
     )

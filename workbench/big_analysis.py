@@ -104,7 +104,9 @@ def analyze_file(
     if notify is not None:
         from workbench.steps.sampling_wording import big_file_notice
 
-        notify(big_file_notice(source.rows, size))
+        notify(
+            big_file_notice(source.rows, size, asked=(choice or SampleChoice()).rows is not None)
+        )
     sampled = read_sampled(
         source,
         target=target,

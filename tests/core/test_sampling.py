@@ -185,6 +185,9 @@ def test_the_notice_before_reading():
     text = big_file_notice(31_536_000, 2_000_000)
     assert text.startswith("This file has about 32 million rows — more than fits in memory.")
     assert "train on a stratified sample of 2,000,000 rows, keeping every focus row" in text
+    asked = big_file_notice(123_456, 20_000, asked=True)
+    assert asked.startswith("This file has about 120,000 rows. As asked, Workbench will check")
+    assert "memory" not in asked
 
 
 # ---- the command line ----------------------------------------------------------------------

@@ -27,8 +27,14 @@ def _about(n: int) -> str:
     return _("about {n}").format(n=_count(round(n, -digits)))
 
 
-def big_file_notice(rows: int, sample: int) -> str:
-    """What the app and the command line say before reading a file that does not fit."""
+def big_file_notice(rows: int, sample: int, *, asked: bool = False) -> str:
+    """What the app and the command line say before reading a file that does not fit (or,
+    ``asked``, one the user asked to sample with ``--sample``)."""
+    if asked:
+        return _(
+            "This file has {rows} rows. As asked, Workbench will check every row for quality "
+            "and train on a stratified sample of {sample} rows, keeping every focus row."
+        ).format(rows=_about(rows), sample=_count(sample))
     return _(
         "This file has {rows} rows — more than fits in memory. Workbench will check every row "
         "for quality and train on a stratified sample of {sample} rows, keeping every focus row."

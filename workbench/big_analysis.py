@@ -38,6 +38,7 @@ from workbench.steps.quality import QualityReport
 from workbench.steps.sampling import (
     SampleChoice,
     SampleStatement,
+    memory_budget,
     month_strata,
     plan_sample,
     sample_focus,
@@ -50,6 +51,9 @@ from workbench.tables.big_source import BigSource, estimate_frame_bytes, open_bi
 from workbench.tables.table import LoadedTable, LoadNote, LoadOptions
 
 MIN_MONTHS = 2  # fewer months than this stratify nothing: the target's deciles are used
+# A file this many times smaller than the budget fits whatever it holds (Parquet compresses a
+# table about 8x; the analysis peaks at 4x the frame): not looked into.
+SMALL_FILE = 64
 
 
 @dataclass
@@ -67,13 +71,23 @@ class SampledFile:
 def plan_for_file(
     path: str | os.PathLike[str], choice: SampleChoice, options: LoadOptions | None = None
 ) -> tuple[BigSource, int] | None:
-    """The open source and the sample size when ``path`` should be sampled; else None."""
+    """The open source and the sample size when ``path`` should be sampled; else None.
+
+    A file far smaller than the memory budget is not looked into; one the batch reader cannot
+    read (uneven rows, a damaged file) goes the usual way, whose reader says what is wrong.
+    """
+    from workbench.errors import DataLoadError
     from workbench.tables.file_format import detect_format
 
     if choice.off or detect_format(path) not in ("parquet", "csv"):
         return None
-    source = open_big_source(path, options)
-    size = sample_rows(choice, estimate_frame_bytes(source), source.rows)
+    if choice.rows is None and os.path.getsize(path) * SMALL_FILE < memory_budget(choice):
+        return None
+    try:
+        source = open_big_source(path, options)
+        size = sample_rows(choice, estimate_frame_bytes(source), source.rows)
+    except (DataLoadError, pa.ArrowException, OSError, ValueError):
+        return None
     return None if size is None else (source, size)
 
 
@@ -144,11 +158,15 @@ def read_sampled(
     positive_class: str | None,
     size: int,
     clean: bool = True,
+    recipe: Any = None,
     seed: int = 0,
     uniform_rows: int | None = None,
     ctx: JobContext | None = None,
 ) -> SampledFile:
-    """Read ``source`` in two passes (see the module docstring)."""
+    """Read ``source`` in two passes (see the module docstring).
+
+    ``recipe``: the user's cleaning recipe, applied to the sample instead of the usual
+    clean-ups (``clean``)."""
     from workbench.steps.roles import check_columns
     from workbench.steps.stream_quality import whole_file_quality
     from workbench.tables.stream_profile import UNIFORM_ROWS, scan_file
@@ -175,7 +193,7 @@ def read_sampled(
     del target_values
     plan = plan_sample(strata, focus_positions, size, rule, target, seed)
     wanted = np.union1d(plan.positions, scan.uniform_positions)
-    raw = _gather(source, wanted, ctx.sub(0.6, 0.8))
+    raw = gather_rows(source, wanted, ctx.sub(0.6, 0.8))
     typed = settle_kinds(raw, source.options, ctx.sub(0.8, 0.85))
     frame, kinds = typed.frame, dict(typed.kinds)
     uniform = frame.loc[scan.uniform_positions]
@@ -185,8 +203,8 @@ def read_sampled(
     train = frame.loc[plan.positions]
     del frame, uniform
     cleaning: list[Any] = []
-    if clean:
-        train, kinds, cleaning = _clean(train, kinds, quality, target, ctx)
+    if recipe is not None or clean:
+        train, kinds, cleaning = _clean(train, kinds, quality, target, recipe, ctx)
     sample_rule, trimmed = _exact_focus(train, target, rule, focus_positions, seed)
     statement = plan.statement
     if len(trimmed):
@@ -211,16 +229,18 @@ def _clean(
     kinds: dict[str, Any],
     quality: QualityReport,
     target: str,
+    recipe: Any,
     ctx: JobContext,
 ) -> tuple[pd.DataFrame, dict[str, Any], list[Any]]:
-    """The analysis's usual clean-ups (duplicates, sentinels), on the sample."""
+    """The user's ``recipe``, else the analysis's usual clean-ups (duplicates, sentinels), on
+    the sample (filling by model never reads the target)."""
     from workbench.analysis import clean_up_recipe
     from workbench.steps.recipe import apply_recipe
 
-    recipe = clean_up_recipe(quality, target)
+    recipe = clean_up_recipe(quality, target) if recipe is None else recipe
     if not len(recipe):
         return train, kinds, []
-    cleaned = apply_recipe(train, kinds, recipe, ctx)
+    cleaned = apply_recipe(train, kinds, recipe, ctx, keep_out=frozenset({target}))
     reports = [r for r in cleaned.reports if not r.skipped]
     return cleaned.frame, dict(cleaned.kinds), reports
 
@@ -271,7 +291,7 @@ def _month_keys(column: pa.ChunkedArray) -> np.ndarray | None:
     return np.where(np.isnan(values), -1, values).astype(np.int64)
 
 
-def _gather(source: BigSource, positions: np.ndarray, ctx: JobContext) -> pd.DataFrame:
+def gather_rows(source: BigSource, positions: np.ndarray, ctx: JobContext) -> pd.DataFrame:
     """The rows at ``positions`` (sorted), read batch by batch; indexed by position."""
     from workbench.tables.parquet_reader import arrow_to_frame
 

@@ -101,6 +101,10 @@ def check_quality(
 
     keep_out = frozenset({target}) if target else frozenset()
     cleaned = cleaned_table(ctx.sub(0.0, 0.3), table, recipe, keep_out)
+    if table.whole_file is not None:  # a file larger than memory: see workbench.big_table
+        from workbench.big_table import check_big_quality
+
+        return check_big_quality(ctx.sub(0.3, 1.0), table, cleaned, target, time, focus)
     columns = cleaned.frame.columns
     return assess_quality(
         cleaned.frame,
@@ -151,6 +155,11 @@ def run_model(ctx: JobContext, inputs: ModelInputs, *, in_process: bool = True) 
     """
     from workbench.analysis import run_analysis
 
+    if inputs.table.whole_file is not None:  # a file larger than memory: see workbench.big_table
+        from workbench.big_table import run_big_model
+
+        roles = _role_lists(inputs.roles)
+        return run_big_model(ctx, inputs, time_column(inputs.roles), roles, in_process=in_process)
     keep_out = inputs.keep_out | {inputs.goal.target}
     cleaned = cleaned_table(ctx.sub(0.0, 0.1), inputs.table, inputs.recipe, keep_out)
     table = replace(inputs.table, frame=cleaned.frame, kinds=dict(cleaned.kinds))

@@ -12,6 +12,7 @@ from typing import Any
 from workbench import __version__
 from workbench.cli_json import write_json
 from workbench.cli_sample import add_sample_options
+from workbench.cli_text import file_rows
 from workbench.cli_values import add_load_options, check_sheet, group_size
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
@@ -112,14 +113,13 @@ class _ConsoleProgress:
 
 
 def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
+    from workbench.cli_sample import load_for_profile, profile_quality
     from workbench.cli_text import format_profile
-    from workbench.steps.quality import assess_quality
-    from workbench.tables.loader import load_table
     from workbench.tables.table import LoadOptions
 
     check_sheet(args)
     options = LoadOptions(sheet=args.sheet, header_row=args.header_row)
-    table = load_table(args.data, options, ctx.sub(0.0, 0.6))
+    table = load_for_profile(args.data, options, ctx.sub(0.0, 0.6))  # larger than memory too
     for name in (args.target, args.time):
         if name and name not in table.frame.columns:
             raise WorkbenchError(
@@ -130,9 +130,7 @@ def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
                     columns=", ".join(map(str, table.frame.columns))
                 ),
             )
-    report = assess_quality(
-        table.frame, table.kinds, target=args.target, time=args.time, ctx=ctx.sub(0.6, 1.0)
-    )
+    report = profile_quality(table, args.target, args.time, ctx.sub(0.6, 1.0))
     print(format_profile(table, report))
     if args.json:
         from workbench.steps.pii import note_message, personal_columns
@@ -161,7 +159,7 @@ def _data_summary(table: Any) -> dict[str, Any]:
         "path": table.source.path,
         "format": table.source.format,
         "sha256": table.source.sha256,
-        "rows": table.n_rows,
+        "rows": file_rows(table),
         "columns": table.n_columns,
         "options": table.options.to_dict(),
         "kinds": {str(k): str(v) for k, v in table.kinds.items()},

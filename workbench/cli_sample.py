@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from workbench.i18n import _
+from workbench.jobs import JobContext
 from workbench.steps.sampling import MIN_SAMPLE_ROWS, SampleChoice
 
 
@@ -52,3 +54,29 @@ def tell(message: str) -> None:
     summary on stdout stays the same for scripts)."""
     print(message, file=sys.stderr)
     sys.stderr.flush()
+
+
+def load_for_profile(path: str, options: Any, ctx: JobContext) -> Any:
+    """``workbench profile``'s table: the usual load, or, for a file larger than memory, a
+    uniform sample with the whole-file scan beside it (said first, on stderr)."""
+    from workbench.big_table import load_big_table, probe
+    from workbench.tables.loader import load_table
+
+    big = probe(path, options)
+    if big is None:
+        return load_table(path, options, ctx)
+    tell(big[1])
+    return load_big_table(ctx, path, options, big[0])
+
+
+def profile_quality(table: Any, target: str | None, time: str | None, ctx: JobContext) -> Any:
+    """The quality report ``workbench profile`` prints: of every row of the file."""
+    if table.whole_file is None:
+        from workbench.steps.quality import assess_quality
+
+        return assess_quality(table.frame, table.kinds, target=target, time=time, ctx=ctx)
+    from workbench.steps.stream_quality import whole_file_quality
+
+    return whole_file_quality(
+        table.whole_file, table.frame, dict(table.kinds), target=target, time=time, ctx=ctx
+    )

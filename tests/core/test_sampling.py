@@ -224,3 +224,20 @@ def test_cli_analyze_states_the_sample(parquet, frame, tmp_path, monkeypatch):
     assert set(rows) == kept
     assert set(whole_focus) & set(copies)  # the test sees that case
     assert doc["quality"]["duplicate_rows"] >= 40  # counted over every row
+
+
+def test_cli_profile_reports_every_row(parquet, frame, tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_BUDGET, "1000")
+    out, err = io.StringIO(), io.StringIO()
+    target = tmp_path / "p.json"
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["profile", str(parquet), "--target", "yield", "--json", str(target)])
+    assert code == 0, err.getvalue()
+    assert "more than fits in memory" in err.getvalue()
+    assert "30,000 rows × 8 columns (parquet)" in out.getvalue()
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    assert doc["data"]["rows"] == ROWS and doc["quality"]["n_rows"] == ROWS
+    profiles = {p["name"]: p for p in doc["quality"]["profiles"]}
+    assert profiles["a"]["missing"] == int(frame["a"].isna().sum())
+    assert profiles["yield"]["max"] == float(frame["yield"].max())
+    assert doc["quality"]["duplicate_rows"] == int(frame.duplicated().sum())

@@ -208,7 +208,7 @@ def read_sampled(
     sample_rule, trimmed = _exact_focus(train, target, rule, focus_positions, seed)
     statement = plan.statement
     if len(trimmed):
-        train = train.drop(index=trimmed)
+        train = train.drop(index=pd.Index(trimmed))
         positions = np.setdiff1d(plan.positions, trimmed)
         is_focus = np.zeros(len(strata.codes), dtype=bool)
         is_focus[focus_positions] = True

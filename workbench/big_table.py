@@ -108,7 +108,7 @@ def run_big_model(
     ctx: JobContext,
     inputs: Any,
     time: str | None,
-    roles: dict[str, list[str]],
+    roles: dict[str, Any],
     *,
     in_process: bool = True,
 ) -> Any:

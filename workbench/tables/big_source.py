@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -40,7 +41,7 @@ class BigSource:
     rows: int  # exact for Parquet; for CSV estimated from the size and the first rows
     rows_exact: bool
     options: LoadOptions = field(default_factory=LoadOptions)
-    _plan: object | None = None  # the CSV plan
+    _plan: Any = None  # the CSV plan (workbench.tables.csv_plan.CsvPlan)
 
     def batches(self, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
         """The file's rows in order, batch by batch (only ``columns``, when given)."""
@@ -73,21 +74,21 @@ class BigSource:
         names = list(self.columns)
         read = pacsv.ReadOptions(
             column_names=names,
-            skip_rows=plan.data_line,  # type: ignore[attr-defined]
+            skip_rows=plan.data_line,
             block_size=CSV_BLOCK,
-            encoding=plan.encoding.codec,  # type: ignore[attr-defined]
+            encoding=plan.encoding.codec,
         )
         parse = pacsv.ParseOptions(
-            delimiter=plan.delimiter,  # type: ignore[attr-defined]
-            newlines_in_values=plan.multiline,  # type: ignore[attr-defined]
+            delimiter=plan.delimiter,
+            newlines_in_values=plan.multiline,
         )
         convert = pacsv.ConvertOptions(
             null_values=[""],
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
-            decimal_point=plan.decimal,  # type: ignore[attr-defined]
+            decimal_point=plan.decimal,
             include_columns=columns,
-            column_types={names[j]: pa.string() for j in plan.string_columns},  # type: ignore[attr-defined]
+            column_types={names[j]: pa.string() for j in plan.string_columns},
         )
         with pacsv.open_csv(
             self.path, read_options=read, parse_options=parse, convert_options=convert

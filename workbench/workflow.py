@@ -101,7 +101,7 @@ def check_quality(
 
     keep_out = frozenset({target}) if target else frozenset()
     cleaned = cleaned_table(ctx.sub(0.0, 0.3), table, recipe, keep_out)
-    if table.whole_file is not None:  # a file larger than memory: see workbench.big_table
+    if getattr(table, "whole_file", None) is not None:  # larger than memory: workbench.big_table
         from workbench.big_table import check_big_quality
 
         return check_big_quality(ctx.sub(0.3, 1.0), table, cleaned, target, time, focus)
@@ -155,7 +155,7 @@ def run_model(ctx: JobContext, inputs: ModelInputs, *, in_process: bool = True) 
     """
     from workbench.analysis import run_analysis
 
-    if inputs.table.whole_file is not None:  # a file larger than memory: see workbench.big_table
+    if getattr(inputs.table, "whole_file", None) is not None:  # see workbench.big_table
         from workbench.big_table import run_big_model
 
         roles = _role_lists(inputs.roles)

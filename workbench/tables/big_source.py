@@ -1,8 +1,9 @@
 """A data file read in record batches, never whole: the way in for files larger than memory.
 
-Parquet is scanned with ``pyarrow.dataset`` (only the columns asked for are read; the row count
-comes from the file's metadata). A CSV/TSV file is planned from its first bytes exactly as the
-in-memory reader plans it (:func:`workbench.tables.csv_plan.make_plan`: encoding, separator,
+Parquet is read row group by row group (``pyarrow.parquet.ParquetFile.iter_batches``: only the
+columns asked for are read; the row count comes from the file's metadata; measured against
+``pyarrow.dataset`` in :meth:`BigSource._parquet_batches`). A CSV/TSV file is planned from its
+first bytes exactly as the in-memory reader plans it (:func:`workbench.tables.csv_plan.make_plan`: encoding, separator,
 header row, decimal mark) and streamed by pyarrow's CSV reader, which converts each block to the
 types it inferred from the first block. A column whose values change type further down (numbers,
 then text) stops the stream with a plain message: the in-memory reader would read it as text.
@@ -62,10 +63,15 @@ class BigSource:
             ) from exc
 
     def _parquet_batches(self, columns: list[str] | None) -> Iterator[pa.RecordBatch]:
-        import pyarrow.dataset as ds
+        import pyarrow.parquet as pq
 
-        dataset = ds.dataset(self.path, format="parquet")
-        yield from dataset.to_batches(columns=columns, batch_size=BATCH_ROWS, use_threads=True)
+        # Row group by row group. Measured on 10M x 50 (1.5 GB file, 2 busy cores): peak
+        # 520 MB in 20 s, against 3,931 MB in 42 s for pyarrow.dataset's scanner with its
+        # default read-ahead (2,122-2,467 MB with read-ahead cut to 1-4 batches).
+        with pq.ParquetFile(self.path, pre_buffer=False) as parquet:
+            yield from parquet.iter_batches(
+                batch_size=BATCH_ROWS, columns=columns, use_threads=True
+            )
 
     def _csv_batches(self, columns: list[str] | None) -> Iterator[pa.RecordBatch]:
         import pyarrow.csv as pacsv

@@ -3,9 +3,9 @@
 Parquet is read row group by row group (``pyarrow.parquet.ParquetFile.iter_batches``: only the
 columns asked for are read; the row count comes from the file's metadata; measured against
 ``pyarrow.dataset`` in :meth:`BigSource._parquet_batches`). A CSV/TSV file is planned from its
-first bytes exactly as the in-memory reader plans it (:func:`workbench.tables.csv_plan.make_plan`: encoding, separator,
-header row, decimal mark) and streamed by pyarrow's CSV reader, which converts each block to the
-types it inferred from the first block. A column whose values change type further down (numbers,
+first bytes exactly as the in-memory reader plans it (:func:`workbench.tables.csv_plan.make_plan`:
+encoding, separator, header row, decimal mark) and streamed by pyarrow's CSV reader, which
+converts each block to the types it inferred from the first block. A column whose values change type further down (numbers,
 then text) stops the stream with a plain message: the in-memory reader would read it as text.
 
 :func:`estimate_frame_bytes` tells how much memory the loaded table would take, from a sample

@@ -5,8 +5,9 @@ columns asked for are read; the row count comes from the file's metadata; measur
 ``pyarrow.dataset`` in :meth:`BigSource._parquet_batches`). A CSV/TSV file is planned from its
 first bytes exactly as the in-memory reader plans it (:func:`workbench.tables.csv_plan.make_plan`:
 encoding, separator, header row, decimal mark) and streamed by pyarrow's CSV reader, which
-converts each block to the types it inferred from the first block. A column whose values change type further down (numbers,
-then text) stops the stream with a plain message: the in-memory reader would read it as text.
+converts each block to the types it inferred from the first block. A column whose values change
+type further down (numbers, then text) stops the stream with a plain message: the in-memory
+reader would read it as text.
 
 :func:`estimate_frame_bytes` tells how much memory the loaded table would take, from a sample
 of its first rows, so the caller can decide between loading it and sampling it.

@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 from workbench.analysis import AnalysisResult, make_goal, run_analysis
 from workbench.errors import AnalysisError
 from workbench.jobs import JobContext, ensure_context
-from workbench.steps.goal import FocusRule, Goal, Task, infer_task, select_focus
+from workbench.steps.goal import FocusRule, Goal, Task, infer_task, parse_focus, select_focus
 from workbench.steps.quality import QualityReport
 from workbench.steps.sampling import (
     SampleChoice,
@@ -180,7 +180,7 @@ def read_sampled(
     )
     target_values = _series(scan.kept[target], target, source.options)
     the_goal = make_goal(target_values.to_frame(), target, goal, focus, positive_class)
-    rule = the_goal.focus_rule
+    rule = focus_of(the_goal)
     focus_positions = select_focus(target_values, rule).to_numpy()
     strata = None
     if time:
@@ -220,7 +220,7 @@ def read_sampled(
         options=source.options,
         notes=[*typed.notes, _sample_note(statement)],
     )
-    sample_goal = dataclasses.replace(the_goal, focus=sample_rule.to_text())
+    sample_goal = with_focus(the_goal, sample_rule)
     return SampledFile(table, quality, statement, the_goal, sample_goal, cleaning)
 
 
@@ -237,7 +237,7 @@ def _clean(
     from workbench.analysis import clean_up_recipe
     from workbench.steps.recipe import apply_recipe
 
-    recipe = clean_up_recipe(quality, target) if recipe is None else recipe
+    recipe = clean_up_recipe(quality) if recipe is None else recipe
     if not len(recipe):
         return train, kinds, []
     cleaned = apply_recipe(train, kinds, recipe, ctx, keep_out=frozenset({target}))
@@ -263,6 +263,18 @@ def _exact_focus(
         if found is not None:
             return found, np.sort(others[order[:drop]])
     raise AnalysisError(*focus_too_rare(n_focus, n_valid))
+
+
+def focus_of(goal: Goal) -> FocusRule:
+    """The goal's focus rule, whether the goal holds it parsed or as its text."""
+    focus: Any = goal.focus
+    return focus if isinstance(focus, FocusRule) else parse_focus(str(focus))
+
+
+def with_focus(goal: Goal, rule: FocusRule) -> Goal:
+    """The goal with another focus, held the way the goal holds its own (parsed or text)."""
+    focus: Any = rule if isinstance(goal.focus, FocusRule) else rule.to_text()
+    return dataclasses.replace(goal, focus=focus)
 
 
 def _series(column: pa.ChunkedArray, name: str, options: LoadOptions) -> pd.Series:

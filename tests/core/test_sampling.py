@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from tests.core.test_stream_profile import plant_frame, write_cp949_csv, write_parquet
-from workbench.big_analysis import plan_for_file, read_sampled
+from workbench.big_analysis import focus_of, plan_for_file, read_sampled
 from workbench.cli import main
 from workbench.steps.goal import parse_focus, select_focus
 from workbench.steps.sampling import (
@@ -120,8 +120,8 @@ def test_focus_rows_complete_after_the_clean_ups(parquet, frame):
     kept = set(whole_focus) - copies
     assert kept <= set(sample.index) and not copies & set(whole_focus) & set(sample.index)
     # in the sample, the sample's rule picks exactly the file's focus rows
-    assert set(select_focus(sample["yield"], sampled.sample_goal.focus_rule)) == kept
-    assert sampled.goal.focus == "top:5%" and sampled.statement.focus == "top:5%"
+    assert set(select_focus(sample["yield"], focus_of(sampled.sample_goal))) == kept
+    assert focus_of(sampled.goal) == parse_focus("top:5%") and sampled.statement.focus == "top:5%"
     assert [r.op for r in sampled.cleaning] == ["sentinel_to_missing", "drop_duplicate_rows"]
     # the rows are the file's rows, at their positions
     pd.testing.assert_series_equal(
@@ -137,7 +137,7 @@ def test_the_sample_is_stratified_by_month_and_stated(parquet, frame):
     statement = sampled.statement
     whole_focus = select_focus(frame["yield"], parse_focus("top:5%"))
     assert set(whole_focus) <= set(sample.index)
-    assert set(select_focus(sample["yield"], sampled.sample_goal.focus_rule)) == set(whole_focus)
+    assert set(select_focus(sample["yield"], focus_of(sampled.sample_goal))) == set(whole_focus)
     # the sentence's numbers, recomputed from the sample
     assert statement.rows_total == ROWS and statement.rows_sampled == len(sample)
     assert statement.focus_rows == len(whole_focus)
@@ -170,7 +170,7 @@ def test_a_class_focus_keeps_every_row_of_the_class(tmp_path, frame):
     assert {s["label"]: s["sampled"] for s in statement.strata} == sample[
         "defect"
     ].value_counts().to_dict()
-    assert sampled.sample_goal.focus == "class:NG"
+    assert focus_of(sampled.sample_goal) == parse_focus("class:NG")
 
 
 def test_without_a_time_column_the_target_deciles_stratify(parquet, frame):

@@ -14,6 +14,7 @@ from ui.controller import ProjectController
 from ui.panes.data_pane import DataPane
 from ui.panes.model_pane import ModelPane
 from workbench.analysis import make_goal
+from workbench.big_analysis import focus_of
 from workbench.big_table import BIG_FILE_NOTE
 from workbench.jobs import JobContext
 from workbench.project import Section
@@ -100,7 +101,7 @@ def test_the_model_step_trains_on_the_stated_sample(qtbot, controller, big_file,
     assert statement.strata_kind == "month"
     whole_focus = set(select_focus(frame["yield"], parse_focus("top:5%")))
     assert set(result.focus_rows) == whole_focus  # the recipe is empty: nothing was dropped
-    assert result.goal.focus == "top:5%"
+    assert focus_of(result.goal) == parse_focus("top:5%")
     text = pane.validation_label.text()
     assert f"Trained on {statement.rows_sampled:,} of 30,000 rows" in text
     assert "stratified by month of time" in text

@@ -404,7 +404,6 @@ def run_analysis(
     settings: Any = None,
     sample_size: int | None = None,
     in_process: bool = False,
-    quality: Any = None,
     ctx: JobContext | None = None,
 ) -> AnalysisResult:
     """Run the whole analysis on a data file (or an already loaded table).
@@ -413,8 +412,6 @@ def run_analysis(
     :class:`~workbench.errors.WorkbenchError` for anything the user must fix; a model with no
     usable signal is not an error: the result says so and shows no cause groups.
     ``in_process`` clusters in a worker process (the GUI's choice: HDBSCAN holds the GIL).
-    ``quality``: a report made elsewhere (every row of a file larger than memory, when ``data``
-    is its training sample: see :mod:`workbench.big_analysis`); None checks ``data`` here.
     """
     from workbench.steps.explain import DEFAULT_SAMPLE_SIZE, explain_model
     from workbench.steps.modeling import fit_model
@@ -450,15 +447,14 @@ def run_analysis(
     the_goal = make_goal(frame, target, goal, focus, positive_class)
 
     t0 = _time.perf_counter()
-    if quality is None:
-        quality = assess_quality(
-            frame,
-            dict(table.kinds),
-            target=target,
-            time=time,
-            focus=the_goal.focus_rule,
-            ctx=part("quality"),
-        )
+    quality = assess_quality(
+        frame,
+        dict(table.kinds),
+        target=target,
+        time=time,
+        focus=the_goal.focus_rule,
+        ctx=part("quality"),
+    )
     timings["quality"] = _time.perf_counter() - t0
 
     t0 = _time.perf_counter()

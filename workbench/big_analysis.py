@@ -10,9 +10,10 @@ batches, never whole:
 2. the rows of the training sample (all focus rows + a stratified share of the others,
    :func:`workbench.steps.sampling.plan_sample`) and of the uniform sample.
 
-Then the usual :func:`workbench.analysis.run_analysis` runs on the training sample, with the
-whole-file quality report (:func:`workbench.steps.stream_quality.whole_file_quality`); the
-result carries the sample's claim record (``result.sampling``). Row labels stay the rows'
+Then the usual :func:`workbench.analysis.run_analysis` runs on the training sample (checking the
+sample's quality to assign the roles); the result then carries the whole-file quality report
+(:func:`workbench.steps.stream_quality.whole_file_quality`) and the sample's claim record
+(``result.sampling``). Row labels stay the rows'
 positions in the file, so ``--clusters`` points at the user's rows. Anything else (a workbook,
 a file that fits) goes to ``run_analysis`` unchanged.
 """
@@ -136,13 +137,20 @@ def analyze_file(
         sampled.table,
         target=target,
         goal=sampled.sample_goal,
-        quality=sampled.quality,
         clean=False,  # done on the sample before its focus share was fixed
         ctx=ctx.sub(0.4, 1.0),
         **kwargs,
     )
+    return state_result(result, sampled)
+
+
+def state_result(result: AnalysisResult, sampled: SampledFile) -> AnalysisResult:
+    """The analysis of the sample, said about the file: the whole-file quality report (the run
+    checked the sample to assign roles), the sample's clean-ups, the user's goal (the groups
+    were found on exactly its focus rows) and the sample's claim record."""
+    result.quality = sampled.quality
     result.cleaning = sampled.cleaning
-    result.goal = sampled.goal  # the groups were found on the same rows: say them with it
+    result.goal = sampled.goal
     result.sampling = sampled.statement
     result.reword()
     return result

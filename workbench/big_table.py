@@ -104,36 +104,28 @@ def check_big_quality(
     )
 
 
-def run_big_model(
-    ctx: JobContext,
-    inputs: Any,
-    time: str | None,
-    roles: dict[str, Any],
-    *,
-    in_process: bool = True,
-) -> Any:
+def run_big_model(ctx: JobContext, inputs: Any, *, in_process: bool = True) -> Any:
     """Job: the stratified sample for the goal now set, the recipe, then the usual analysis.
 
-    ``inputs`` is the Model step's :class:`~workbench.workflow.ModelInputs`; ``roles`` the role
-    lists :func:`~workbench.analysis.run_analysis` takes (``id_columns``, ``exclude``, ...).
+    ``inputs`` is the Model step's snapshot of the project (table, goal, recipe, roles,
+    settings).
     """
     from workbench.analysis import run_analysis
-    from workbench.big_analysis import read_sampled
+    from workbench.big_analysis import read_sampled, state_result
     from workbench.steps.recipe import Recipe
     from workbench.tables.big_source import open_big_source
 
-    table = inputs.table
-    goal = inputs.goal
-    size = _sample_size(table)
+    table, goal = inputs.table, inputs.goal
+    time, roles = _role_lists(inputs.roles)
     source = open_big_source(table.source.path, table.options)
     sampled = read_sampled(
         source,
         target=goal.target,
         time=time,
         goal=goal,
-        focus=goal.focus,
+        focus=None,
         positive_class=goal.positive_class,
-        size=size,
+        size=_sample_size(table),
         recipe=inputs.recipe or Recipe([]),
         ctx=ctx.sub(0.0, 0.4),
     )
@@ -144,16 +136,32 @@ def run_big_model(
         time=time,
         clean=False,
         settings=inputs.settings,
-        quality=sampled.quality,
         in_process=in_process,
         ctx=ctx.sub(0.4, 1.0),
         **roles,
     )
-    result.cleaning = sampled.cleaning
-    result.goal = inputs.goal
-    result.sampling = sampled.statement
-    result.reword()
-    return result
+    return state_result(result, sampled)
+
+
+def _role_lists(roles: Any) -> tuple[str | None, dict[str, list[str]]]:
+    """The time column and the role lists ``run_analysis`` takes (``id_columns``, ...)."""
+    from workbench.steps.goal import ColumnRole
+
+    keys = {
+        ColumnRole.ID: "id_columns",
+        ColumnRole.EXCLUDED: "exclude",
+        ColumnRole.CONTROLLABLE: "controllable",
+        ColumnRole.UNCONTROLLABLE: "uncontrollable",
+        ColumnRole.FEATURE: "features",  # a flagged column put back stays in the model
+    }
+    lists: dict[str, list[str]] = {key: [] for key in keys.values()}
+    time = None
+    for column, role in roles.items():
+        if ColumnRole(role) == ColumnRole.TIME:
+            time = str(column)
+        elif (key := keys.get(ColumnRole(role))) is not None:
+            lists[key].append(str(column))
+    return time, lists
 
 
 def _sample_size(table: LoadedTable) -> int:

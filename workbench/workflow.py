@@ -158,8 +158,7 @@ def run_model(ctx: JobContext, inputs: ModelInputs, *, in_process: bool = True) 
     if getattr(inputs.table, "whole_file", None) is not None:  # see workbench.big_table
         from workbench.big_table import run_big_model
 
-        roles = _role_lists(inputs.roles)
-        return run_big_model(ctx, inputs, time_column(inputs.roles), roles, in_process=in_process)
+        return run_big_model(ctx, inputs, in_process=in_process)
     keep_out = inputs.keep_out | {inputs.goal.target}
     cleaned = cleaned_table(ctx.sub(0.0, 0.1), inputs.table, inputs.recipe, keep_out)
     table = replace(inputs.table, frame=cleaned.frame, kinds=dict(cleaned.kinds))

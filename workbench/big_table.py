@@ -6,9 +6,8 @@ focus rows are not known yet). Instead:
 - **Data** (:func:`load_big_table`): every row is read once for the whole-file profile
   (:class:`~workbench.tables.stream_profile.StreamScan`, kept on the table as ``whole_file``);
   the rows shown and cleaned are a uniform random sample of the planned sample size.
-- **Quality** (:func:`check_big_quality`): the whole-file report
-  (:func:`~workbench.steps.stream_quality.whole_file_quality`), its row-level checks on the
-  cleaned sample.
+- **Quality** (:func:`~workbench.steps.stream_quality.whole_file_report`): the whole-file
+  report, its row-level checks on the cleaned sample.
 - **Model** (:func:`run_big_model`): the file is read again for the stratified training sample
   that keeps every focus row of the goal now set, the user's cleaning recipe is applied to it,
   and the usual analysis runs on it; the result states the sample.
@@ -79,29 +78,6 @@ def big_notice(table: LoadedTable | None) -> str:
         if note.kind == BIG_FILE_NOTE:
             return str(note.message)
     return ""
-
-
-def check_big_quality(
-    ctx: JobContext,
-    table: LoadedTable,
-    cleaned: Any,
-    target: str | None,
-    time: str | None,
-    focus: Any = None,
-) -> Any:
-    """Job part: the whole-file quality report (``cleaned``: the RecipeResult of the sample)."""
-    from workbench.steps.stream_quality import whole_file_quality
-
-    columns = cleaned.frame.columns
-    return whole_file_quality(
-        table.whole_file,
-        cleaned.frame,
-        dict(cleaned.kinds),
-        target=target if target in columns else None,
-        time=time if time in columns else None,
-        focus=focus if target in columns else None,
-        ctx=ctx,
-    )
 
 
 def run_big_model(ctx: JobContext, inputs: Any, *, in_process: bool = True) -> Any:

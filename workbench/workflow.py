@@ -102,9 +102,9 @@ def check_quality(
     keep_out = frozenset({target}) if target else frozenset()
     cleaned = cleaned_table(ctx.sub(0.0, 0.3), table, recipe, keep_out)
     if getattr(table, "whole_file", None) is not None:  # larger than memory: workbench.big_table
-        from workbench.big_table import check_big_quality
+        from workbench.steps.stream_quality import whole_file_report
 
-        return check_big_quality(ctx.sub(0.3, 1.0), table, cleaned, target, time, focus)
+        return whole_file_report(ctx.sub(0.3, 1.0), table, cleaned, target, time, focus)
     columns = cleaned.frame.columns
     return assess_quality(
         cleaned.frame,

@@ -88,6 +88,29 @@ def whole_file_quality(
     )
 
 
+def whole_file_report(
+    ctx: JobContext,
+    table: Any,
+    cleaned: Any,
+    target: str | None,
+    time: str | None,
+    focus: Any = None,
+) -> QualityReport:
+    """Job part: the report of a table read from a file larger than memory (``table.whole_file``
+    holds its scan; ``cleaned``: the RecipeResult of its uniform sample, see
+    :mod:`workbench.big_table`)."""
+    columns = cleaned.frame.columns
+    return whole_file_quality(
+        table.whole_file,
+        cleaned.frame,
+        dict(cleaned.kinds),
+        target=target if target in columns else None,
+        time=time if time in columns else None,
+        focus=focus if target in columns else None,
+        ctx=ctx,
+    )
+
+
 def _alert(finding: checks.Finding, personal: set[str]) -> Alert:
     if finding.column in personal:
         finding = dataclasses.replace(

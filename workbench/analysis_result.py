@@ -28,6 +28,7 @@ from workbench.steps.recipe import Recipe
 from workbench.steps.recipe_report import StepReport
 from workbench.steps.recipe_wording import reword_report
 from workbench.steps.roles import RoleAssignment
+from workbench.steps.sampling import SampleStatement
 from workbench.tables.table import ColumnKind, LoadedTable
 
 if TYPE_CHECKING:  # numba and scikit-learn load with these; a result read from a file needs neither
@@ -55,6 +56,7 @@ class AnalysisResult:
     causes_message: str = ""  # why there are no groups (no signal, focus too small, ...)
     timings: dict[str, float] = field(default_factory=dict)
     recipe: Recipe | None = None  # the cleaning steps replayed on ``table`` to give ``frame``
+    sampling: SampleStatement | None = None  # trained on a sample of a larger file
 
     # ----------------------------------------------------------------------------------------
     def reword(self) -> None:
@@ -82,6 +84,10 @@ class AnalysisResult:
                 "rows": fit_summary.get("rows"),
             }
         )
+        if self.sampling is not None:  # a file larger than memory (workbench.big_analysis)
+            from workbench.steps.sampling_wording import sample_sentence
+
+            model["sample"] = dict(self.sampling.to_dict(), message=sample_sentence(self.sampling))
         drivers = self.explanation.drivers() if self.explanation is not None else []
         clusters = []
         if self.causes is not None:
@@ -152,7 +158,7 @@ class AnalysisResult:
             "path": t.source.path,
             "format": t.source.format,
             "sha256": t.source.sha256,
-            "rows": t.n_rows,
+            "rows": t.n_rows if self.sampling is None else self.sampling.rows_total,
             "columns": t.n_columns,
             "rows_analyzed": len(self.frame),
             "sheet": t.options.sheet,
@@ -174,8 +180,9 @@ class AnalysisResult:
     def text_report(self) -> str:
         """A readable summary for an engineer: data, quality, model, drivers, groups."""
         t = self.table
+        rows = t.n_rows if self.sampling is None else self.sampling.rows_total
         lines = [
-            words.report_data(Path(t.source.path).name, t.n_rows, t.n_columns, t.source.format),
+            words.report_data(Path(t.source.path).name, rows, t.n_columns, t.source.format),
             "",
         ]
         alerts = list(self.quality.alerts)
@@ -198,6 +205,10 @@ class AnalysisResult:
         lines.append("  " + self.fit.verdict_message)
         if getattr(self.fit, "validation_message", ""):
             lines.append("  " + self.fit.validation_message)
+        if self.sampling is not None:
+            from workbench.steps.sampling_wording import sample_sentence
+
+            lines.append("  " + sample_sentence(self.sampling))
         lines.append("")
         if self.explanation is not None:
             lines.append(words.report_drivers_headline(self.explanation.describe()))

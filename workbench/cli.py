@@ -8,15 +8,20 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench import __version__
 from workbench.cli_json import write_json
+from workbench.cli_sample import add_sample_options
+from workbench.cli_text import file_rows
 from workbench.cli_values import add_load_options, check_sheet, group_size
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.jobs import Cancelled, JobContext
 from workbench.steps.pii_wording import mask_option
+
+if TYPE_CHECKING:
+    from workbench.project import Project
 
 COMMANDS = (
     "profile",
@@ -83,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE", help=_("write the Excel report for managers (.xlsx)")
     )
     ana.add_argument("--mask-personal", action="store_true", help=mask_option())
+    add_sample_options(ana)  # files larger than memory (workbench.big_analysis)
 
     info = sub.add_parser("info", help=_("print what a project file (.wbproj) holds"))
     info.add_argument("project", help=_("the project file to describe"))
@@ -127,14 +133,13 @@ class _ConsoleProgress:
 
 
 def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
+    from workbench.cli_sample import load_for_profile, profile_quality
     from workbench.cli_text import format_profile
-    from workbench.steps.quality import assess_quality
-    from workbench.tables.loader import load_table
     from workbench.tables.table import LoadOptions
 
     check_sheet(args)
     options = LoadOptions(sheet=args.sheet, header_row=args.header_row)
-    table = load_table(args.data, options, ctx.sub(0.0, 0.6))
+    table = load_for_profile(args.data, options, ctx.sub(0.0, 0.6))  # larger than memory too
     for name in (args.target, args.time):
         if name and name not in table.frame.columns:
             raise WorkbenchError(
@@ -145,9 +150,7 @@ def _run_profile(args: argparse.Namespace, ctx: JobContext) -> int:
                     columns=", ".join(map(str, table.frame.columns))
                 ),
             )
-    report = assess_quality(
-        table.frame, table.kinds, target=args.target, time=args.time, ctx=ctx.sub(0.6, 1.0)
-    )
+    report = profile_quality(table, args.target, args.time, ctx.sub(0.6, 1.0))
     print(format_profile(table, report))
     if args.json:
         from workbench.steps.pii import note_message, personal_columns
@@ -176,7 +179,7 @@ def _data_summary(table: Any) -> dict[str, Any]:
         "path": table.source.path,
         "format": table.source.format,
         "sha256": table.source.sha256,
-        "rows": table.n_rows,
+        "rows": file_rows(table),
         "columns": table.n_columns,
         "options": table.options.to_dict(),
         "kinds": {str(k): str(v) for k, v in table.kinds.items()},
@@ -185,30 +188,12 @@ def _data_summary(table: Any) -> dict[str, Any]:
 
 def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
     """The options become a Project; the pipeline the GUI runs analyses it (and stores the
-    cleaned table's quality report and the analysis on it, as the GUI's model run does)."""
-    from workbench.analysis import add_load_time, project_from_options, write_cluster_rows
-    from workbench.pipeline import analyze_project
+    cleaned table's quality report and the analysis on it, as the GUI's model run does). A file
+    larger than memory goes the sampled path, which runs the same pipeline on a stated sample."""
+    from workbench.analysis import write_cluster_rows
 
     check_sheet(args)
-    started = time.perf_counter()
-    project = project_from_options(
-        args.data,
-        target=args.target,
-        sheet=args.sheet,
-        header_row=args.header_row,
-        goal=args.goal,
-        focus=args.focus,
-        id_columns=_split_list(args.id_columns),
-        time=args.time,
-        exclude=_split_list(args.exclude),
-        controllable=_split_list(args.controllable),
-        uncontrollable=_split_list(args.uncontrollable),
-        name=Path(args.project).stem if args.project else "",
-        ctx=ctx.sub(0.0, 0.15),
-    )
-    prepared = time.perf_counter() - started
-    result = analyze_project(project, ctx.sub(0.15, 1.0), min_group_size=args.min_group_size)
-    add_load_time(result, prepared)
+    project, result = _analyze_sampled(args, ctx) or _analyze_in_memory(args, ctx)
     print(result.text_report())
     if args.json:
         write_json(args.json, result.summary())
@@ -232,6 +217,68 @@ def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
         write_report(result, Path(args.report))
         print(_("Wrote the report {path}.").format(path=args.report))
     return 0
+
+
+def _role_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The analyze command's goal and role options, as the analysis takes them."""
+    return {
+        "goal": args.goal,
+        "focus": args.focus,
+        "id_columns": _split_list(args.id_columns),
+        "time": args.time,
+        "exclude": _split_list(args.exclude),
+        "controllable": _split_list(args.controllable),
+        "uncontrollable": _split_list(args.uncontrollable),
+    }
+
+
+def _analyze_in_memory(args: argparse.Namespace, ctx: JobContext) -> tuple[Project, Any]:
+    from workbench.analysis import add_load_time, project_from_options
+    from workbench.pipeline import analyze_project
+
+    started = time.perf_counter()
+    project = project_from_options(
+        args.data,
+        target=args.target,
+        sheet=args.sheet,
+        header_row=args.header_row,
+        name=Path(args.project).stem if args.project else "",
+        ctx=ctx.sub(0.0, 0.15),
+        **_role_options(args),
+    )
+    prepared = time.perf_counter() - started
+    result = analyze_project(project, ctx.sub(0.15, 1.0), min_group_size=args.min_group_size)
+    add_load_time(result, prepared)
+    return project, result
+
+
+def _analyze_sampled(args: argparse.Namespace, ctx: JobContext) -> tuple[Project, Any] | None:
+    """A file larger than memory: every row checked, a stated sample trained on (None: the
+    file fits, analyse it whole)."""
+    from workbench.big_analysis import analyze_file, plan_for_file
+    from workbench.cli_sample import sample_choice, tell
+    from workbench.pipeline import project_from_analysis
+    from workbench.tables.table import LoadOptions
+
+    options = LoadOptions(sheet=args.sheet, header_row=args.header_row)
+    planned = plan_for_file(args.data, sample_choice(args), options)
+    if planned is None:
+        return None
+    result = analyze_file(
+        args.data,
+        choice=sample_choice(args),
+        planned=planned,
+        notify=tell,
+        target=args.target,
+        sheet=args.sheet,
+        header_row=args.header_row,
+        min_group_size=args.min_group_size,
+        ctx=ctx,
+        **_role_options(args),
+    )
+    return project_from_analysis(
+        result, name=Path(args.project).stem if args.project else ""
+    ), result
 
 
 def _run_report(args: argparse.Namespace, ctx: JobContext) -> int:

@@ -16,6 +16,12 @@ from workbench.text_width import pad, terminal_width
 _SEVERITY_MARK = {"error": "✖", "warning": "!", "info": "·"}
 
 
+def file_rows(table: Any) -> int:
+    """The rows of the file a table was read from (a sample's file has more)."""
+    scan = getattr(table, "whole_file", None)
+    return table.n_rows if scan is None else int(scan.n_rows)
+
+
 def format_load(table: Any, personal: Sequence[str] = ()) -> str:
     """What was read, from where, and what the loader decided (cells quoted from the
     ``personal`` data columns masked)."""
@@ -24,8 +30,8 @@ def format_load(table: Any, personal: Sequence[str] = ()) -> str:
         ngettext(
             "{rows:,} row × {cols} columns ({fmt})",
             "{rows:,} rows × {cols} columns ({fmt})",
-            table.n_rows,
-        ).format(rows=table.n_rows, cols=table.n_columns, fmt=table.source.format),
+            rows := file_rows(table),  # a file larger than memory: all its rows
+        ).format(rows=rows, cols=table.n_columns, fmt=table.source.format),
     ]
     if table.options.sheet:
         lines.append(_("Sheet: {sheet}").format(sheet=table.options.sheet))

@@ -160,9 +160,16 @@ def assess_cleaned(
     target: str | None,
     time: str | None,
     focus: FocusRule | None = None,
+    table: LoadedTable | None = None,
 ) -> QualityReport:
     """Job: the quality report of a cleaned table (target checks when a target is set;
-    ``focus``, the goal's focus rule, says which rows a one-sided leak flag marks)."""
+    ``focus``, the goal's focus rule, says which rows a one-sided leak flag marks). ``table``:
+    the loaded table, when it is the sample of a file larger than memory whose every row the
+    report covers (see :mod:`workbench.big_table`)."""
+    if table is not None and table.whole_file is not None:
+        from workbench.steps.stream_quality import whole_file_report
+
+        return whole_file_report(ensure_context(ctx), table, cleaned, target, time, focus)
     from workbench.steps.predicted_target import keep_measured_target
     from workbench.steps.quality import assess_quality
 

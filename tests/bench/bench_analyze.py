@@ -1,7 +1,9 @@
 """End-to-end benchmark: ``run_analysis`` against a careful notebook, at 100k and 1M rows.
 
 Run: ``python tests/bench/bench_analyze.py [--rows 100000,1000000] [--skip-reference]
-[--reference-timeout 1200] [--json FILE]``.
+[--reference-timeout 1200] [--json FILE] [--sampled-rows 10000000 [--sample N]]``.
+``--sampled-rows`` adds the Parquet files larger than memory, via the sampled in-process path
+(:mod:`tests.bench.bench_sampled`; ``--rows ""`` runs only those).
 
 The first run writes CSVs of N rows × 50 columns (a run id, 44 numeric process columns with a
 few missing values, 4 categorical columns with Hangul levels, and the target ``yield``) into
@@ -289,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=DATA_DIR / "bench_analyze.json")
     parser.add_argument("--child", choices=["ours", "reference"], help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--sampled-rows", default="", help="Parquet sizes for the sampled path")
+    parser.add_argument("--sample", type=int, help="sampled path: force this sample size")
     args = parser.parse_args(argv)
 
     if args.child == "ours":
@@ -385,6 +389,12 @@ def main(argv: list[str] | None = None) -> int:
             f" | {o.get('groups')} ({o.get('noise_rows')}) | {r.get('groups')} "
             f"({r.get('noise_rows')}) | |"
         )
+    if args.sampled_rows:  # files larger than memory: the sampled in-process path
+        sys.path.insert(0, str(ROOT))
+        from tests.bench.bench_sampled import run as run_sampled
+
+        sampled = [int(s) for s in args.sampled_rows.split(",") if s]
+        results["sampled"] = run_sampled(sampled, DATA_DIR, args.sample, args.root)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(f"\nResults written to {args.json}")

@@ -116,13 +116,13 @@ def test_predict_button_fills_says_so_and_the_grid_marks_the_cells(qtbot, panes,
     # a later step replays from the checkpoint after the prediction: no new fit, same fills
     from workbench.steps.recipe import Recipe
 
-    hits = quality.checks.cache.recipe_cache.hits
+    hits = quality.project.recipe_cache.hits
     recipe = Recipe(quality.project.recipe.steps)
     recipe.add({"op": "drop_columns", "columns": ["temp"]})
     quality.project.set_recipe(recipe)
     _wait_checked(qtbot, quality)
     replay = quality.checks.current_replay()
-    assert replay is not None and quality.checks.cache.recipe_cache.hits == hits + 1
+    assert replay is not None and quality.project.recipe_cache.hits == hits + 1
     again = replay.predicted["belt_speed"]
     assert np.array_equal(again.values, marks.values) and "temp" not in replay.frame.columns
 

@@ -69,20 +69,34 @@ from workbench.tables.table import ColumnKind, LoadedTable, LoadOptions
 
 JOB_OWNER = "data"
 SIZE_SAMPLE_ROWS = 50  # rows looked at to size the preview's columns
-FILE_FILTER = "*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods"
+FILE_FILTER = "*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods *.parquet"
 
 
 # -- the job --------------------------------------------------------------------------------
-def load_job(ctx: JobContext, path: str, options: LoadOptions) -> LoadedTable:
-    """Job: read ``path`` and make sure a workbook's sheet names are known."""
+def load_job(
+    ctx: JobContext, path: str, options: LoadOptions, big: int | None = None
+) -> LoadedTable:
+    """Job: read ``path`` and make sure a workbook's sheet names are known; ``big``: the
+    sample size of a file larger than memory (see :mod:`workbench.big_table`)."""
     from workbench.pipeline import load_data
     from workbench.tables.excel_book import list_sheets
     from workbench.tables.file_format import EXCEL_FORMATS
 
+    if big is not None:
+        from workbench.big_table import load_big_table
+
+        return load_big_table(ctx, path, options, big)
     table = load_data(ctx, path, options)
     if not table.sheets and table.source.format in EXCEL_FORMATS:
         table.sheets = list_sheets(path)
     return table
+
+
+def probe_job(ctx: JobContext, path: str, options: LoadOptions) -> tuple[int, str] | None:
+    """Job: ``(sample size, notice)`` when ``path`` is larger than memory, else None."""
+    from workbench.big_table import probe
+
+    return probe(path, options)
 
 
 class DataPane(Pane):
@@ -111,6 +125,7 @@ class DataPane(Pane):
         self.cancel_button = QPushButton(CANCEL)
         self.cancel_button.clicked.connect(lambda: self.controller.runner.cancel(JOB_OWNER))
         self.banner = FailureBanner()
+        self._probe: Any = None  # the quick look that tells a file larger than memory apart
 
         self.model = PredictedFrameModel()  # shades the cells a recipe step predicted
         controller.predicted_changed.connect(self._on_controller_predicted_changed)
@@ -249,15 +264,33 @@ class DataPane(Pane):
 
     # -- loading ---------------------------------------------------------------------------
     def load_file(self, path: str | os.PathLike[str], options: LoadOptions | None = None) -> None:
-        """Read ``path`` in a job; on success it becomes the project's table."""
+        """Read ``path`` in a job; on success it becomes the project's table. A file larger
+        than memory is told apart first (a quick look), and the pane says so before reading."""
         path = str(path)
         options = options or LoadOptions()
         self._set_busy(True, LOADING.format(name=Path(path).name))
+        self._probe = self.controller.runner.start(
+            JOB_OWNER,
+            probe_job,
+            path,
+            options,
+            on_success=lambda big: self._read_file(path, options, big),
+            on_failure=self._on_load_failed,
+            on_cancel=self._on_load_cancelled,
+        )
+
+    def _read_file(self, path: str, options: LoadOptions, big: tuple[int, str] | None) -> None:
+        if self._probe is not None and self._probe.is_cancelled:  # Cancel came as it finished
+            self._on_load_cancelled()
+            return
+        if big is not None:
+            self.banner.show_text(big[1])  # before the long read starts
         self.controller.runner.start(
             JOB_OWNER,
             load_job,
             path,
             options,
+            None if big is None else big[0],
             on_success=self._on_load_succeeded,
             on_failure=self._on_load_failed,
             on_progress=self._on_load_progress,
@@ -271,8 +304,12 @@ class DataPane(Pane):
         self.load_file(table.source.path, dataclasses.replace(table.options, **changes))
 
     def _on_load_succeeded(self, table: LoadedTable) -> None:
+        from workbench.big_table import big_notice
+
         self._set_busy(False)
         self.banner.clear()
+        if notice := big_notice(table):  # the notice stays while this table is shown
+            self.banner.show_text(notice)
         self.project.set_table(table)
         self.refresh()
         self.controller.status_message.emit(

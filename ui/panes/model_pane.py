@@ -247,7 +247,11 @@ class ModelPane(Pane):
         self.keep_out_button.setText(KEEP_OUT.format(columns=", ".join(giveaway)))
         self.keep_out_button.setVisible(fit.verdict == "too_good" and bool(giveaway))
         self.keep_out_button.setEnabled(not self.is_running())
-        self.validation_label.setText(_with_predicted_note(fit.validation_message, result))
+        from workbench.steps.sampling_wording import sampled_sentence_of
+
+        sampled = sampled_sentence_of(result)  # trained on a sample of a larger file
+        said = _with_predicted_note(fit.validation_message, result)
+        self.validation_label.setText(" ".join(t for t in (said, sampled) if t))
         self._binary = None
         if fit.task == Task.REGRESSION:
             actual = result.frame.loc[fit.oof_pred.index, fit.target].to_numpy(dtype=float)
@@ -333,9 +337,14 @@ class ModelPane(Pane):
             return
         self.progress.setValue(0)
         self.progress_label.setText(STARTING)
+        job: Any = run_pipeline
+        if inputs.table.whole_file is not None:  # larger than memory: a stated sample
+            from workbench.big_table import run_big_model
+
+            job = run_big_model
         self.controller.runner.start(
             "model",
-            run_pipeline,
+            job,
             inputs,
             in_process=self.cluster_in_worker,
             on_success=lambda result, inputs=inputs: self._on_run_succeeded(result, inputs),

@@ -163,6 +163,7 @@ class QualityChecks(QObject):
             None if goal is None else goal.target,
             time_column(self.project.roles),
             None if goal is None else goal.focus,
+            self.project.table,
             on_success=lambda report: self._on_assessed(report, stamp),
             on_failure=self._on_failed,
             on_progress=lambda f, m: self.progress.emit(start + (1.0 - start) * f, m),

@@ -179,6 +179,10 @@ def _model(ws: Worksheet, row: int, result: Any) -> int:
     row = paragraph(ws, row, fit.verdict_message or w.verdict_word(fit.verdict), FULL)
     if getattr(fit, "validation_message", ""):
         row = paragraph(ws, row, fit.validation_message, FULL)
+    from workbench.steps.sampling_wording import sampled_sentence_of
+
+    if sampled := sampled_sentence_of(result):  # trained on a sample of a larger file
+        row = paragraph(ws, row, sampled, FULL)
     rows = model_rows(fit)
     if rows:
         head = w.labels("col_measure", "col_model", "col_baseline")

@@ -13,6 +13,7 @@ from workbench.i18n import _
 from workbench.tables.source import unreadable
 
 EXCEL_FORMATS = frozenset({"xlsx", "xlsm", "xls", "ods"})
+_PARQUET_MAGIC = b"PAR1"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -21,7 +22,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     """Tell the file's real format from its first bytes, not its name.
 
     People send a .xls renamed to .xlsx, or a CSV saved as .xls; the bytes decide.
-    Returns one of ``xlsx``, ``xlsm``, ``xls``, ``ods``, ``encrypted`` or ``csv``.
+    Returns one of ``xlsx``, ``xlsm``, ``xls``, ``ods``, ``encrypted``, ``parquet`` or ``csv``.
     """
     p = Path(path)
     suffix = p.suffix.lower().lstrip(".")
@@ -34,6 +35,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         return "encrypted" if _is_encrypted_ooxml(p) else "xls"
     if head.startswith(_ZIP_MAGIC):
         return _zip_format(p, suffix)
+    if head.startswith(_PARQUET_MAGIC):
+        return "parquet"
     return "csv"
 
 

@@ -49,6 +49,10 @@ def _read_format(
         from workbench.tables.excel_worker import read_excel_isolated
 
         return read_excel_isolated(path, fmt, options, ctx)
+    if fmt == "parquet":
+        from workbench.tables.parquet_reader import read_parquet_raw
+
+        return read_parquet_raw(path, options, ctx, on_read)
     from workbench.tables.csv_reader import read_csv_raw
 
     return read_csv_raw(path, options, ctx, on_read)
@@ -57,7 +61,7 @@ def _read_format(
 def load_table(
     path: str | os.PathLike[str], options: LoadOptions | None = None, ctx: JobContext | None = None
 ) -> LoadedTable:
-    """Load a CSV/TSV/TXT or Excel/ODS file; never changes the file.
+    """Load a CSV/TSV/TXT, Excel/ODS or Parquet file; never changes the file.
 
     Raises :class:`DataLoadError` with a plain-language message for anything unreadable.
     """

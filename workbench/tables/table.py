@@ -127,6 +127,9 @@ class LoadedTable:
     options: LoadOptions  # the options actually used: detected values filled in
     notes: list[LoadNote] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # all sheets of a workbook
+    # A file larger than memory: its whole-file scan (StreamScan); the frame is then a uniform
+    # sample of its rows (workbench.big_table). Not saved: a reopened project has the sample.
+    whole_file: Any = None
 
     @property
     def n_rows(self) -> int:

@@ -1,0 +1,204 @@
+"""The sampled in-process path on a Parquet file larger than memory (run from bench_analyze.py).
+
+``python tests/bench/bench_analyze.py --sampled-rows 2000000,10000000 [--sample N]`` writes
+(once) ``tests/bench/_data/analyze_<N>x50.parquet`` in chunks of 500,000 rows with pyarrow (the
+table is never whole in memory): the columns of the CSV bench — a run id, 4 categorical columns
+with Hangul levels, the numeric process columns and the target ``yield`` with its three planted
+routes — with the last sensor replaced by a ``time`` column (one row every 3 s from 2025-01-01,
+so 10M rows span a year: the sample is stratified by month).
+
+Ours: :func:`workbench.big_analysis.analyze_file` (target ``yield``, focus ``top:5%``, run id as
+ID, ``time`` as time), deciding from the machine's memory unless ``--sample N`` forces a size.
+Reference, in the same run: one plain ``pyarrow.dataset`` scan of every column of the file
+(the least any tool must spend to look at every row once). Each runs in its own subprocess;
+peak memory is the subprocess's maximum resident set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+CHUNK = 500_000
+ROW_GROUP = 262_144
+
+
+def parquet_path(data_dir: Path, n: int) -> Path:
+    return data_dir / f"analyze_{n}x50.parquet"
+
+
+def make_parquet(data_dir: Path, n: int, seed: int = 0) -> Path:
+    """Write the table in chunks (once) and return its path."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tests.bench import bench_analyze as b
+
+    path = parquet_path(data_dir, n)
+    if path.exists():
+        return path
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    writer = None
+    start_time = np.datetime64("2025-01-01T00:00:00", "s")
+    for k, start in enumerate(range(0, n, CHUNK)):
+        m = min(CHUNK, n - start)
+        rng = np.random.default_rng([seed, k])
+        num = rng.normal(size=(m, b.N_NUMERIC))
+        thickness = 18 + 1.5 * num[:, 0]
+        temp = 800 + 10 * num[:, 1]
+        speed = 120 + 15 * num[:, 2]
+        humidity = 50 + 12 * num[:, 3]
+        gas = 10 + 2 * num[:, 4]
+        values = [thickness, temp, speed, humidity, gas] + [
+            num[:, j] for j in range(5, b.N_NUMERIC)
+        ]
+        cats = {name: rng.choice(levels, size=m) for name, levels in b.CATEGORICAL.items()}
+        route_a = (cats["supplier"] == "S2") & (thickness < 17.0)
+        route_b = (temp > 812) & (speed < 110)
+        route_c = (np.abs(humidity - 40) < 6) & (gas > 12)
+        y = (
+            18.0
+            + 0.15 * num[:, 5]
+            - 0.1 * num[:, 6]
+            + 0.05 * (cats["line"] == "L2")
+            + 1.6 * route_a
+            + 1.6 * route_b
+            + 1.6 * route_c
+            + rng.normal(0, 0.35, m)
+        )
+        rows = np.arange(start, start + m)
+        cols: dict[str, object] = {
+            "run_id": np.char.add("R", rows.astype(str)),
+            "time": start_time + rows * np.timedelta64(3, "s"),
+        }
+        for name, v in zip(b.NUMERIC_NAMES[:-1], values[:-1], strict=True):  # time replaces one
+            v = np.round(v, 4)
+            if name in ("humidity [%]", "sensor_07", "sensor_21"):
+                v = np.where(rng.random(m) < 0.02, np.nan, v)
+            cols[name] = v
+        cols.update(cats)
+        cols[b.TARGET] = np.round(y, 4)
+        table = pa.table(cols)
+        if writer is None:
+            writer = pq.ParquetWriter(tmp, table.schema)
+        writer.write_table(table, row_group_size=ROW_GROUP)
+    assert writer is not None
+    writer.close()
+    tmp.replace(path)
+    return path
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_sampled(path: Path, sample: int | None) -> dict:
+    """Ours: the whole analysis of the file via the sampled path."""
+    from workbench.big_analysis import analyze_file
+    from workbench.steps.sampling import SampleChoice
+
+    notices: list[str] = []
+    t0 = time.perf_counter()
+    result = analyze_file(
+        path,
+        target="yield",
+        focus="top:5%",
+        id_columns="run_id",
+        time="time",
+        choice=SampleChoice(rows=sample),
+        notify=notices.append,
+    )
+    wall = time.perf_counter() - t0
+    summary = result.summary()
+    analysis = result.timings.get("total", 0.0)
+    statement = result.sampling.to_dict() if result.sampling is not None else None
+    if statement:
+        statement.pop("strata", None)
+    return {
+        "wall_s": round(wall, 2),
+        "read_and_sample_s": round(wall - analysis, 2),
+        "steps": {k: round(v, 2) for k, v in result.timings.items()},
+        "peak_mb": round(_peak_mb()),
+        "sampled": statement,
+        "notice": notices[0] if notices else None,
+        "r2": round(float(result.fit.score), 4) if result.fit.score is not None else None,
+        "validation": getattr(result.fit, "validation", None),
+        "focus_rows": len(result.focus_rows),
+        "groups": len(summary.get("clusters", [])),
+        "noise_rows": summary.get("noise_rows"),
+        "duplicate_rows": summary["quality"]["duplicate_rows"],
+        "top_drivers": [d["column"] for d in summary.get("drivers", [])[:6]],
+    }
+
+
+def child_scan(path: Path) -> dict:
+    """Reference: one plain scan of every column of every row."""
+    import pyarrow.dataset as ds
+
+    t0 = time.perf_counter()
+    rows = 0
+    for batch in ds.dataset(path, format="parquet").to_batches(batch_size=ROW_GROUP):
+        rows += batch.num_rows
+    return {
+        "wall_s": round(time.perf_counter() - t0, 2),
+        "rows": rows,
+        "peak_mb": round(_peak_mb()),
+    }
+
+
+def run_child(kind: str, path: Path, sample: int | None, root: Path) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), kind, str(path), str(sample or 0)]
+    env = {**os.environ, "PYTHONPATH": str(root), "OMP_WAIT_POLICY": "PASSIVE"}
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    out: dict = {"elapsed_s": round(time.perf_counter() - started, 2)}
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if lines:
+        out.update(json.loads(lines[-1]))
+    if proc.returncode:
+        out["error"] = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+    return out
+
+
+def run(sizes: list[int], data_dir: Path, sample: int | None, root: Path) -> list[dict]:
+    """Generate, then ours and the reference scan per size; prints a table, returns the runs."""
+    runs = []
+    for n in sizes:
+        t0 = time.perf_counter()
+        path = make_parquet(data_dir, n)
+        size_mb = path.stat().st_size / 2**20
+        print(
+            f"\n## {n:,} rows × 50 columns from Parquet ({size_mb:,.0f} MB, ready in "
+            f"{time.perf_counter() - t0:.0f} s), sampled in-process path"
+        )
+        scan = run_child("scan", path, None, root)
+        ours = run_child("sampled", path, sample, root)
+        print(f"reference scan: {scan}")
+        print(f"ours: {json.dumps(ours, ensure_ascii=False)}")
+        runs.append({"rows": n, "file_mb": round(size_mb), "scan": scan, "sampled": ours})
+    print("\n| rows | sample | read + sample s | analysis s | process s | peak MB | one scan s |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for r in runs:
+        o, s = r["sampled"], r["scan"]
+        rows = (o.get("sampled") or {}).get("rows_sampled")
+        print(
+            f"| {r['rows']:,} | {rows if rows is None else f'{rows:,}'} | "
+            f"{o.get('read_and_sample_s')} | {o.get('steps', {}).get('total')} | "
+            f"{o.get('elapsed_s')} | {o.get('peak_mb')} | {s.get('wall_s')} |"
+        )
+    return runs
+
+
+if __name__ == "__main__":
+    kind, file, size = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+    data = child_scan(file) if kind == "scan" else child_sampled(file, size or None)
+    print(json.dumps(data, default=str), flush=True)

@@ -1,0 +1,99 @@
+"""What every partition does before the model sees it: the same clean-ups as the rows on this
+computer, the same feature encoding, the same target encoding, and a seeded holdout flag.
+
+Functions here run on the workers (shipped by dask); they import only pandas/numpy and the
+product's own steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench.steps.features import FeatureSet
+from workbench.steps.goal import Task
+from workbench.tables.table import ColumnKind
+
+HOLDOUT_COLUMN = "__holdout__"
+TARGET_COLUMN = "__y__"
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def holdout_flags(labels: np.ndarray, share: float, seed: int) -> np.ndarray:
+    """True for the rows in the holdout: a hash of the row label, so a row lands on the same
+    side wherever it is computed (a worker, or this computer for the baselines)."""
+    x = labels.astype(np.uint64) + np.uint64(seed) * _MIX + _MIX
+    with np.errstate(over="ignore"):  # splitmix64: wrap-around is the point
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        x = x ^ (x >> np.uint64(31))
+    return (x >> np.uint64(11)).astype(np.float64) / float(1 << 53) < share
+
+
+@dataclass
+class RowPlan:
+    """How a partition becomes model input (pickled to the workers once per task graph)."""
+
+    kinds: dict[str, ColumnKind]
+    sentinel_steps: list[dict[str, Any]]  # row-wise clean-ups (sentinel values to missing)
+    dropped: np.ndarray  # labels of rows the clean-ups dropped (duplicates)
+    features: FeatureSet  # holds only the encoding (X/y emptied before shipping)
+    target: str
+    task: Task
+    classes: list[str] | None
+    positive_class: str | None
+    holdout_share: float
+    seed: int
+    columns: list[str] = field(default_factory=list)  # X's safe names
+
+    def clean(self, part: pd.DataFrame) -> pd.DataFrame:
+        """The clean-ups of the rows on this computer, applied to one partition."""
+        if len(self.dropped):
+            part = part[~part.index.isin(self.dropped)]
+        if self.sentinel_steps:
+            from workbench.steps.recipe import Recipe, apply_recipe
+
+            part = apply_recipe(part, dict(self.kinds), Recipe(list(self.sentinel_steps))).frame
+        return part
+
+    def encode_target(self, series: pd.Series) -> pd.Series:
+        """The target as the model learns it (NaN where it is missing)."""
+        from workbench.numbers_format import format_label
+
+        if self.task == Task.REGRESSION:
+            return pd.to_numeric(series, errors="coerce").astype(float)
+        labels = series.map(lambda v: None if pd.isna(v) else format_label(v))
+        if self.task == Task.BINARY:
+            out = (labels == self.positive_class).astype(float)
+        else:
+            codes = {c: float(i) for i, c in enumerate(self.classes or [])}
+            out = labels.map(codes).astype(float)
+        return out.where(labels.notna())
+
+    def model_rows(self, part: pd.DataFrame) -> pd.DataFrame:
+        """X (safe names), the encoded target and the holdout flag of the modeled rows."""
+        part = self.clean(part)
+        y = self.encode_target(part[self.target])
+        keep = y.notna().to_numpy()
+        part = part[keep]
+        out = self.features.transform(part)
+        out[TARGET_COLUMN] = y[keep].to_numpy()
+        out[HOLDOUT_COLUMN] = holdout_flags(part.index.to_numpy(), self.holdout_share, self.seed)
+        return out
+
+
+def shipped_features(features: FeatureSet) -> FeatureSet:
+    """The encoding without the client's rows (workers need the recipe, not the data)."""
+    return FeatureSet(
+        X=features.X.iloc[:0],
+        y=features.y.iloc[:0],
+        display=dict(features.display),
+        safe=dict(features.safe),
+        categorical=list(features.categorical),
+        derived=dict(features.derived),
+        levels={k: list(v) for k, v in features.levels.items()},
+        lumped=dict(features.lumped),
+    )

@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE", help=_("write the Excel report for managers (.xlsx)")
     )
     ana.add_argument("--mask-personal", action="store_true", help=mask_option())
+    from workbench.compute.command import add_dask_option
+
+    add_dask_option(ana)
 
     info = sub.add_parser("info", help=_("print what a project file (.wbproj) holds"))
     info.add_argument("project", help=_("the project file to describe"))
@@ -170,21 +173,25 @@ def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.analysis import run_analysis, write_cluster_rows
 
     check_sheet(args)
-    result = run_analysis(
-        args.data,
-        target=args.target,
-        sheet=args.sheet,
-        header_row=args.header_row,
-        goal=args.goal,
-        focus=args.focus,
-        id_columns=_split_list(args.id_columns),
-        time=args.time,
-        exclude=_split_list(args.exclude),
-        controllable=_split_list(args.controllable),
-        uncontrollable=_split_list(args.uncontrollable),
-        min_group_size=args.min_group_size,
-        ctx=ctx,
-    )
+    options = {
+        "target": args.target,
+        "goal": args.goal,
+        "focus": args.focus,
+        "id_columns": _split_list(args.id_columns),
+        "time": args.time,
+        "exclude": _split_list(args.exclude),
+        "controllable": _split_list(args.controllable),
+        "uncontrollable": _split_list(args.uncontrollable),
+        "min_group_size": args.min_group_size,
+    }
+    if args.dask:  # the same analysis on a Dask cluster (workbench/compute)
+        from workbench.compute.command import analyze_on_cluster
+
+        result = analyze_on_cluster(args, ctx, **options)
+    else:
+        result = run_analysis(
+            args.data, sheet=args.sheet, header_row=args.header_row, ctx=ctx, **options
+        )
     print(result.text_report())
     if args.json:
         write_json(args.json, result.summary())

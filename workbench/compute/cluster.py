@@ -36,7 +36,9 @@ class ClusterSession:
 
 
 @contextlib.contextmanager
-def open_cluster(target: ComputeTarget) -> Iterator[ClusterSession]:
+def open_cluster(
+    target: ComputeTarget, *, connect_timeout: str = CONNECT_TIMEOUT
+) -> Iterator[ClusterSession]:
     """Yield a :class:`ClusterSession`; plain :class:`WorkbenchError` when it cannot connect."""
     require_cluster_extra()
     from distributed import Client, LocalCluster
@@ -56,7 +58,7 @@ def open_cluster(target: ComputeTarget) -> Iterator[ClusterSession]:
         client = Client(cluster)
     else:
         try:
-            client = Client(target.address, timeout=CONNECT_TIMEOUT)
+            client = Client(target.address, timeout=connect_timeout)
         except (OSError, TimeoutError) as exc:
             raise WorkbenchError(*words.cannot_connect(str(target.address), str(exc))) from exc
     try:

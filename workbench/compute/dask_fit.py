@@ -17,6 +17,7 @@ holdout, and the kept model is exactly the one scored. Differences, and why:
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,7 +39,7 @@ def _estimator(task: Task, params: dict[str, Any], max_trees: int, client: Any) 
 
     kept = {k: v for k, v in params.items() if k not in ("num_threads", "metric")}
     cls = DaskLGBMRegressor if task == Task.REGRESSION else DaskLGBMClassifier
-    return cls(client=client, n_estimators=max_trees, n_jobs=1, **kept)
+    return cls(client=client, n_estimators=max_trees, **kept)
 
 
 def _best_round(model: Any, task: Task) -> int:
@@ -118,13 +119,15 @@ def fit_on_cluster(
     test = rows[rows[HOLDOUT_COLUMN]]
     model = _estimator(task, params, int(resolved["max_trees"]), session.client)
     categorical = [c for c in columns if c in features.levels]
-    model.fit(
-        train[columns],
-        train[TARGET_COLUMN],
-        eval_X=(test[columns],),
-        eval_y=(test[TARGET_COLUMN],),
-        categorical_feature=categorical or "auto",
-    )
+    with warnings.catch_warnings():  # "n_jobs will be ignored": the workers' threads rule
+        warnings.filterwarnings("ignore", message="Parameter .* will be ignored")
+        model.fit(
+            train[columns],
+            train[TARGET_COLUMN],
+            eval_X=(test[columns],),
+            eval_y=(test[TARGET_COLUMN],),
+            categorical_feature=categorical or "auto",
+        )
     ctx.check()
     n_trees = _best_round(model, task)
     booster = boosting.with_levels(boosting._cut(model.booster_, n_trees), features, categorical)

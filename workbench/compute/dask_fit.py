@@ -42,6 +42,15 @@ def _estimator(task: Task, params: dict[str, Any], max_trees: int, client: Any) 
     return cls(client=client, n_estimators=max_trees, **kept)
 
 
+def _eval_args(model: Any, x: Any, y: Any) -> dict[str, Any]:
+    """The holdout as LightGBM's version wants it (``eval_X``/``eval_y`` from 4.7 on)."""
+    import inspect
+
+    if "eval_X" in inspect.signature(model.fit).parameters:
+        return {"eval_X": (x,), "eval_y": (y,)}
+    return {"eval_set": [(x, y)]}
+
+
 def _best_round(model: Any, task: Task) -> int:
     """The round with the lowest holdout loss (the first, on ties)."""
     results = getattr(model, "evals_result_", {}) or {}
@@ -124,9 +133,8 @@ def fit_on_cluster(
         model.fit(
             train[columns],
             train[TARGET_COLUMN],
-            eval_X=(test[columns],),
-            eval_y=(test[TARGET_COLUMN],),
             categorical_feature=categorical or "auto",
+            **_eval_args(model, test[columns], test[TARGET_COLUMN]),
         )
     ctx.check()
     n_trees = _best_round(model, task)

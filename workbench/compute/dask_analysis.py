@@ -17,10 +17,10 @@ import time as _time
 from collections.abc import Iterable
 from typing import Any
 
-from workbench.analysis import AnalysisResult, _names, clean_up_recipe, make_goal
+from workbench.analysis import AnalysisResult, _names, make_goal
 from workbench.compute import wording as words
 from workbench.compute.cluster import ClusterSession
-from workbench.compute.dask_quality import count_table, use_whole_table_counts
+from workbench.compute.dask_checks import check_and_clean
 from workbench.compute.dask_rows import RowPlan, shipped_features
 from workbench.compute.dask_table import gather_rows, read_dask_table
 from workbench.jobs import JobContext, ensure_context
@@ -59,17 +59,20 @@ def run_dask_analysis(
     features: Iterable[str] | str | None = None,
     min_group_size: int | None = None,
     clean: bool = True,
+    recipe: Any = None,
     settings: Any = None,
     client_rows: int = CLIENT_ROWS,
     ctx: JobContext | None = None,
 ) -> AnalysisResult:
-    """Run the analysis of ``data`` with ``session``'s cluster (see the module docstring)."""
+    """Run the analysis of ``data`` with ``session``'s cluster (see the module docstring).
+
+    ``recipe`` (the app's cleaning recipe) is replayed before the checks, as the app's model run
+    does; without it the automatic clean-ups apply (``clean=True``), as in ``analyze``.
+    """
     from workbench.compute.dask_fit import fit_on_cluster, kinds_of
     from workbench.compute.dask_shap import explain_on_cluster
     from workbench.steps.model_settings import ModelSettings
     from workbench.steps.modeling import _learnable_target, _model_features
-    from workbench.steps.quality import assess_quality
-    from workbench.steps.recipe import apply_recipe
     from workbench.steps.roles import assign_roles, check_columns, explicit_roles
 
     ctx = ensure_context(ctx)
@@ -110,29 +113,10 @@ def run_dask_analysis(
     the_goal = make_goal(frame, target, goal, focus, positive_class)
 
     t0 = _time.perf_counter()
-    part("quality").progress(0.0, words.progress_counting())
-    counts = count_table(table.frame)
-    quality = assess_quality(
-        frame,
-        dict(kinds),
-        target=target,
-        time=time,
-        focus=the_goal.focus_rule,
-        ctx=part("quality"),
+    checked = check_and_clean(
+        table, frame, kinds, the_goal, recipe, clean, sampled, time, part("quality")
     )
-    if sampled:
-        use_whole_table_counts(quality, counts)
-    cleaning: list[Any] = []
-    model_frame, model_kinds = frame, dict(kinds)
-    steps: list[dict[str, Any]] = []
-    if clean:
-        recipe = clean_up_recipe(quality, target)
-        if len(recipe):
-            cleaned = apply_recipe(frame, kinds, recipe)
-            model_frame, model_kinds = cleaned.frame, dict(cleaned.kinds)
-            cleaning = [r for r in cleaned.reports if not r.skipped]
-            steps = [s for s in recipe.steps if s.get("op") == "sentinel_to_missing"]
-    dropped = frame.index.difference(model_frame.index).to_numpy()
+    model_frame, model_kinds, quality = checked.frame, checked.kinds, checked.quality
     roles = assign_roles(model_frame, model_kinds, target, quality=quality, explicit=explicit)
     timings["quality"] = _time.perf_counter() - t0
 
@@ -142,9 +126,8 @@ def run_dask_analysis(
         model_frame, model_kinds, the_goal, roles, learn.y, settings
     )
     plan_rows = RowPlan(
-        kinds=dict(kinds),
-        sentinel_steps=steps,
-        dropped=dropped,
+        replay=checked.replay,
+        dropped=checked.dropped,
         features=shipped_features(feature_set),
         target=target,
         task=learn.task,
@@ -200,7 +183,7 @@ def run_dask_analysis(
         quality=quality,
         frame=model_frame,
         kinds=model_kinds,
-        cleaning=cleaning,
+        cleaning=checked.cleaning,
         roles=roles,
         fit=fit,
         explanation=explanation,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -54,3 +55,21 @@ def use_whole_table_counts(report: Any, counts: TableCounts) -> None:
             profile.missing = counts.missing[profile.name]
             profile.count = counts.rows - profile.missing
             profile.missing_pct = round(100.0 * profile.missing / max(counts.rows, 1), 4)
+
+
+def _hashes_with_labels(part: pd.DataFrame, replay: Any) -> pd.DataFrame:
+    part = replay(part)
+    return pd.DataFrame({"hash": _row_hashes(part).to_numpy()}, index=part.index)
+
+
+def duplicate_labels(frame: Any, replay: Any) -> np.ndarray:
+    """Labels of the rows equal (after ``replay``) to a row with a smaller label: what
+    ``drop_duplicate_rows`` drops, found over every row of the table on the cluster."""
+    meta = pd.DataFrame({"hash": pd.Series(dtype="uint64")}, index=pd.RangeIndex(0))
+    hashes = frame.map_partitions(_hashes_with_labels, replay, meta=meta)
+    counts = hashes["hash"].value_counts()
+    repeated = counts[counts > 1].index.compute().to_numpy()
+    if not len(repeated):
+        return np.zeros(0, dtype=np.int64)
+    rows = hashes[hashes["hash"].isin(repeated)].compute().sort_index()
+    return rows.index[rows["hash"].duplicated(keep="first").to_numpy()].to_numpy(np.int64)

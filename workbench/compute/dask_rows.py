@@ -33,13 +33,28 @@ def holdout_flags(labels: np.ndarray, share: float, seed: int) -> np.ndarray:
     return (x >> np.uint64(11)).astype(np.float64) / float(1 << 53) < share
 
 
+@dataclass(frozen=True)
+class Replay:
+    """The row-wise cleaning steps (:func:`workbench.compute.dask_recipe.split_recipe`),
+    replayed on one partition; what duplicate rows are judged on."""
+
+    kinds: dict[str, ColumnKind]
+    steps: list[dict[str, Any]]
+
+    def __call__(self, part: pd.DataFrame) -> pd.DataFrame:
+        if not self.steps:
+            return part
+        from workbench.steps.recipe import Recipe, apply_recipe
+
+        return apply_recipe(part, dict(self.kinds), Recipe(list(self.steps))).frame
+
+
 @dataclass
 class RowPlan:
     """How a partition becomes model input (pickled to the workers once per task graph)."""
 
-    kinds: dict[str, ColumnKind]
-    sentinel_steps: list[dict[str, Any]]  # row-wise clean-ups (sentinel values to missing)
-    dropped: np.ndarray  # labels of rows the clean-ups dropped (duplicates)
+    replay: Replay
+    dropped: np.ndarray  # labels of duplicate rows the recipe drops (found on every row)
     features: FeatureSet  # holds only the encoding (X/y emptied before shipping)
     target: str
     task: Task
@@ -50,13 +65,10 @@ class RowPlan:
     columns: list[str] = field(default_factory=list)  # X's safe names
 
     def clean(self, part: pd.DataFrame) -> pd.DataFrame:
-        """The clean-ups of the rows on this computer, applied to one partition."""
+        """The cleaning recipe, replayed on one partition (duplicates dropped by label)."""
+        part = self.replay(part)
         if len(self.dropped):
             part = part[~part.index.isin(self.dropped)]
-        if self.sentinel_steps:
-            from workbench.steps.recipe import Recipe, apply_recipe
-
-            part = apply_recipe(part, dict(self.kinds), Recipe(list(self.sentinel_steps))).frame
         return part
 
     def encode_target(self, series: pd.Series) -> pd.Series:

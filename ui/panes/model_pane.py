@@ -332,11 +332,19 @@ class ModelPane(Pane):
             return
         self.progress.setValue(0)
         self.progress_label.setText(STARTING)
+        # Settings ▸ Compute: on a Dask cluster when one is chosen (ui/compute_settings.py)
+        compute = getattr(self.controller, "compute", "")
+        if compute:
+            from workbench.compute.model_job import run_model_on_cluster
+
+            job: tuple[Any, ...] = (run_model_on_cluster, inputs, compute)
+            options: dict[str, Any] = {}
+        else:
+            job, options = (run_model, inputs), {"in_process": self.cluster_in_worker}
         self.controller.runner.start(
             "model",
-            run_model,
-            inputs,
-            in_process=self.cluster_in_worker,
+            *job,
+            **options,
             on_success=lambda result, stamp=inputs.stamp: self._on_run_succeeded(result, stamp),
             on_failure=self._on_run_failed,
             on_progress=self._on_run_progress,

@@ -1,0 +1,54 @@
+"""The app's model run on a cluster (Settings → Compute): the project's goal, roles, recipe and
+settings, with the data file read on the cluster. Same result type as
+:func:`workbench.workflow.run_model`, so the panes and the project file do not change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.jobs import JobContext
+
+
+def run_model_on_cluster(ctx: JobContext, inputs: Any, where: str) -> Any:
+    """Job: ``inputs`` (a :class:`workbench.workflow.ModelInputs`) analysed on the cluster
+    ``where`` (``local:N`` or a scheduler address); returns an AnalysisResult."""
+    from workbench.compute.target import parse_target, require_cluster_extra
+    from workbench.workflow import _role_lists, time_column
+
+    target = parse_target(where)
+    require_cluster_extra()
+    from workbench.compute.cluster import open_cluster
+    from workbench.compute.dask_analysis import run_dask_analysis
+
+    goal = inputs.goal
+    ctx.progress(0.0, "")
+    with open_cluster(target) as session:
+        return run_dask_analysis(
+            inputs.table.source.path,
+            session,
+            target=goal.target,
+            goal=goal,
+            focus=goal.focus,
+            positive_class=goal.positive_class,
+            time=time_column(inputs.roles),
+            recipe=inputs.recipe,
+            clean=False,
+            settings=inputs.settings,
+            ctx=ctx,
+            **_role_lists(inputs.roles),
+        )
+
+
+def check_cluster(ctx: JobContext, where: str) -> tuple[int, str]:
+    """Job for the Settings dialog: connect (or start) and say how many workers and the
+    dashboard link; a plain error when it cannot."""
+    from workbench.compute.target import parse_target, require_cluster_extra
+
+    target = parse_target(where)
+    require_cluster_extra()
+    from workbench.compute import wording as words
+    from workbench.compute.cluster import open_cluster
+
+    ctx.progress(0.0, words.progress_connecting(target.to_text()))
+    with open_cluster(target) as session:
+        return session.workers, session.dashboard

@@ -102,6 +102,9 @@ def read_dask_table(path: str | os.PathLike[str], client: Any) -> DaskTable:
             frame = dd.read_csv(
                 str(p), blocksize=BLOCK_SIZE, assume_missing=True, sample=_HEAD_BYTES, **opts
             )
+        workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+        if frame.npartitions < 2 * workers:  # a small file is one partition: one busy worker
+            frame = frame.repartition(npartitions=2 * workers)
         lengths = frame.map_partitions(len).compute().tolist()
     except (OSError, ValueError) as exc:
         raise DataLoadError(*words.not_shared_file(str(p))) from exc

@@ -187,6 +187,7 @@ def test_the_cli_runs_on_a_scheduler_address_and_saves_a_project(
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "Cluster dashboard: http" in captured.err
+    assert "Computed on a Dask cluster" in captured.out and "2 workers" in captured.out
     summary = json.loads(out.read_text(encoding="utf-8"))
     assert summary["model"]["validation"] == "holdout" and len(summary["clusters"]) >= 3
     reopened = open_project(project)

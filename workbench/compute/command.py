@@ -38,4 +38,9 @@ def analyze_on_cluster(args: argparse.Namespace, ctx: JobContext, **options: Any
                 _("Cluster dashboard: {link}").format(link=session.dashboard),
                 file=sys.stderr,
             )
-        return run_dask_analysis(args.data, session, ctx=ctx, **options)
+        result = run_dask_analysis(args.data, session, ctx=ctx, **options)
+        print(session.describe())
+        for note in result.table.notes:
+            if note.kind == "cluster_sample":
+                print(note.message)
+        return result

@@ -194,3 +194,21 @@ def test_the_cli_runs_on_a_scheduler_address_and_saves_a_project(
     assert reopened is not None
     assert (tmp_path / "r.xlsx").stat().st_size > 0
     assert session.workers == 2  # someone else's cluster is left as it was
+
+
+def test_a_time_column_holds_out_the_latest_rows(session, tmp_path):
+    frame = planted_table(6_000).drop(columns=["grade"])
+    frame["time"] = pd.date_range("2026-01-01", periods=len(frame), freq="min")
+    path = tmp_path / "timed.parquet"
+    frame.to_parquet(path, row_group_size=2_000)
+    options = {"target": "yield", "time": "time", "exclude": "noise_a"}
+    local = _in_process(path, **options)
+    cluster = run_dask_analysis(path, session, **options)
+    fit = cluster.fit
+    assert fit.validation == local.fit.validation == "time-ordered"
+    tested = frame.loc[fit.oof_pred.index, "time"]
+    trained = frame.loc[fit.features.X.index.difference(fit.oof_pred.index), "time"]
+    assert tested.min() > trained.max()  # checked on later rows only
+    assert 0.17 * fit.rows <= len(tested) <= 0.23 * fit.rows
+    assert "latest" in fit.validation_message and "time" in fit.validation_message
+    assert abs(fit.score - local.fit.score) <= 0.05

@@ -135,6 +135,7 @@ def run_dask_analysis(
         positive_class=learn.positive_class,
         holdout_share=settings.holdout_share,
         seed=settings.seed,
+        time_column=assignment.time,
     )
     fit = fit_on_cluster(
         session,

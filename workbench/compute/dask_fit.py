@@ -5,9 +5,11 @@ random holdout (20%), the model trained on the other rows, its number of trees c
 holdout, and the kept model is exactly the one scored. Differences, and why:
 
 * LightGBM's Dask interface cannot stop early (each worker would stop at a different round and
-  the training sockets break), so the model grows ``max_trees`` rounds while the holdout is
-  evaluated, and is then cut back to the best round — what early stopping would have kept.
-* The holdout flag is a hash of the row label, so it is the same on every worker and on this
+  the training sockets break), so the model grows ``max_trees`` rounds and is then cut back to
+  the round with the lowest loss over every held-out row (:mod:`workbench.compute.dask_curve`)
+  — what early stopping would have kept.
+* The holdout flag is a hash of the row label (with a time column: the latest 20% of rows by
+  time, as the laptop's time-ordered check), so it is the same on every worker and on this
   computer, where the baselines (mean / majority, best one-column rule) are scored on the
   gathered rows' share of the same split.
 * Predictions of every held-out row are computed on the cluster; only (label, y, prediction)
@@ -25,13 +27,15 @@ import numpy as np
 import pandas as pd
 
 from workbench.compute import wording as words
-from workbench.compute.dask_rows import HOLDOUT_COLUMN, TARGET_COLUMN, RowPlan, holdout_flags
+from workbench.compute.dask_curve import best_round, non_empty
+from workbench.compute.dask_models import booster_from_text
+from workbench.compute.dask_rows import HOLDOUT_COLUMN, TARGET_COLUMN, RowPlan, time_key
 from workbench.errors import AnalysisError
 from workbench.jobs import JobContext
 from workbench.steps.fit_result import FitResult
 from workbench.steps.goal import Goal, Task
 from workbench.steps.model_settings import ModelSettings
-from workbench.steps.validation import HOLDOUT, ValidationPlan
+from workbench.steps.validation import HOLDOUT, TIME_ORDERED, ValidationPlan
 
 
 def _estimator(task: Task, params: dict[str, Any], max_trees: int, client: Any) -> Any:
@@ -42,25 +46,9 @@ def _estimator(task: Task, params: dict[str, Any], max_trees: int, client: Any) 
     return cls(client=client, n_estimators=max_trees, **kept)
 
 
-def _eval_args(model: Any, x: Any, y: Any) -> dict[str, Any]:
-    """The holdout as LightGBM's version wants it (``eval_X``/``eval_y`` from 4.7 on)."""
-    import inspect
-
-    if "eval_X" in inspect.signature(model.fit).parameters:
-        return {"eval_X": (x,), "eval_y": (y,)}
-    return {"eval_set": [(x, y)]}
-
-
-def _best_round(model: Any, task: Task) -> int:
-    """The round with the lowest holdout loss (the first, on ties)."""
-    results = getattr(model, "evals_result_", {}) or {}
-    curve = next(iter(next(iter(results.values()), {}).values()), [])
-    return int(np.argmin(curve)) + 1 if len(curve) else int(model.booster_.current_iteration())
-
-
 def _predict_part(part: pd.DataFrame, model_text: str, columns: list[str], task: Task) -> Any:
     """Label, target and prediction (P(class) per class for classes) of held-out rows."""
-    booster = _booster(model_text)
+    booster = booster_from_text(model_text)
     pred = np.asarray(booster.predict(part[columns])) if len(part) else np.zeros((0,))
     out = pd.DataFrame({"y": part[TARGET_COLUMN].to_numpy()}, index=part.index)
     if task == Task.MULTICLASS:
@@ -72,25 +60,28 @@ def _predict_part(part: pd.DataFrame, model_text: str, columns: list[str], task:
     return out
 
 
-_BOOSTERS: dict[int, Any] = {}
-
-
-def _booster(model_text: str) -> Any:
-    """A worker parses a model once per task graph, not once per partition."""
-    import lightgbm as lgb
-
-    key = hash(model_text)
-    if key not in _BOOSTERS:
-        _BOOSTERS.clear()
-        _BOOSTERS[key] = lgb.Booster(model_str=model_text)
-    return _BOOSTERS[key]
-
-
-def _holdout_plan(y: pd.Series, share: float, seed: int) -> ValidationPlan:
-    """The same split on this computer's rows, for the baselines and the FitResult."""
-    flags = holdout_flags(y.index.to_numpy(), share, seed)
+def _holdout_plan(frame: pd.DataFrame, y: pd.Series, plan_rows: RowPlan) -> ValidationPlan:
+    """The same split on this computer's rows, for the baselines."""
+    flags = plan_rows.holdout(frame.loc[y.index])
     positions = np.arange(len(y))
-    return ValidationPlan(HOLDOUT, [(positions[~flags], positions[flags])], share)
+    kind = HOLDOUT if plan_rows.time_cutoff is None else TIME_ORDERED
+    return ValidationPlan(kind, [(positions[~flags], positions[flags])], plan_rows.holdout_share)
+
+
+def _time_cutoff(table: Any, plan_rows: RowPlan) -> float | None:
+    """The time from which the latest ``holdout_share`` of rows begins (None: no usable time)."""
+    if plan_rows.time_column is None:
+        return None
+    keys = table.frame[plan_rows.time_column].map_partitions(
+        lambda s: pd.Series(time_key(s), index=s.index), meta=(None, "float64")
+    )
+    keys = keys.dropna()
+    count = int(keys.count().compute())
+    if not count:
+        return None
+    # exact, unlike dask's quantile: the time of the k-th latest row (ties go to the holdout)
+    k = max(1, int(np.ceil(plan_rows.holdout_share * count)))
+    return float(keys.nlargest(k).min().compute())
 
 
 def fit_on_cluster(
@@ -115,6 +106,7 @@ def fit_on_cluster(
     target, features = prepared
     task, classes = target.task, target.classes
     ctx.progress(0.0, words.progress_fitting())
+    plan_rows.time_cutoff = _time_cutoff(table, plan_rows)  # a time column: the latest rows
     meta = plan_rows.model_rows(table.frame._meta)
     rows = table.frame.map_partitions(plan_rows.model_rows, meta=meta)
     rows = session.client.persist(rows)
@@ -124,20 +116,16 @@ def fit_on_cluster(
         raise AnalysisError(words.holdout_on_cluster(n_test, n_rows - n_test, 0))
     resolved = settings.resolved()
     params = boosting.params(task, target.n_classes, n_rows, len(columns), settings, settings.seed)
-    train = rows[~rows[HOLDOUT_COLUMN]]
+    train = non_empty(rows[~rows[HOLDOUT_COLUMN]])
     test = rows[rows[HOLDOUT_COLUMN]]
     model = _estimator(task, params, int(resolved["max_trees"]), session.client)
     categorical = [c for c in columns if c in features.levels]
     with warnings.catch_warnings():  # "n_jobs will be ignored": the workers' threads rule
         warnings.filterwarnings("ignore", message="Parameter .* will be ignored")
-        model.fit(
-            train[columns],
-            train[TARGET_COLUMN],
-            categorical_feature=categorical or "auto",
-            **_eval_args(model, test[columns], test[TARGET_COLUMN]),
-        )
+        model.fit(train[columns], train[TARGET_COLUMN], categorical_feature=categorical or "auto")
     ctx.check()
-    n_trees = _best_round(model, task)
+    ctx.progress(0.7, words.progress_scoring())
+    n_trees = best_round(test, model.booster_, columns, task)
     booster = boosting.with_levels(boosting._cut(model.booster_, n_trees), features, categorical)
     fit_seconds = time.perf_counter() - started
 
@@ -160,7 +148,7 @@ def fit_on_cluster(
         classes=classes,
         threshold=settings.threshold,
     )
-    plan = _holdout_plan(target.y, settings.holdout_share, settings.seed)
+    plan = _holdout_plan(frame, target.y, plan_rows)
     baseline = compute_baselines(
         features, task, plan.folds, classes=classes, seed=settings.seed, ctx=ctx.sub(0.9, 1.0)
     )
@@ -190,7 +178,7 @@ def fit_on_cluster(
         booster=booster,
         features=features,
         excluded=excluded,
-        validation=HOLDOUT,
+        validation=plan.kind,
         metric=metric,
         score=score,
         baseline_score=baseline_score,
@@ -210,14 +198,18 @@ def fit_on_cluster(
         rows=n_rows,
         trained_rows=trained,
         rows_without_target=int(table.n_rows - n_rows),
-        validation_message=words.holdout_on_cluster(n_test, trained, n_trees),
+        validation_message=(
+            words.holdout_on_cluster(n_test, trained, n_trees)
+            if plan.kind == HOLDOUT
+            else words.latest_on_cluster(n_test, trained, n_trees, str(plan_rows.time_column))
+        ),
         rule_column=baseline.rule_column,
         forced=list(forced),
         oof_proba=proba,
         plan=None,  # the split lives on the cluster; the message above says it
         params={**params, "num_boost_round": n_trees, "engine": "lightgbm.dask"},
         timings={"fit": fit_seconds, "total": time.perf_counter() - started},
-        time_column=None,
+        time_column=plan_rows.time_column,
         giveaway=giveaway,
     )
 

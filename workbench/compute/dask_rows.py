@@ -7,7 +7,7 @@ product's own steps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,18 @@ def holdout_flags(labels: np.ndarray, share: float, seed: int) -> np.ndarray:
         x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         x = x ^ (x >> np.uint64(31))
     return (x >> np.uint64(11)).astype(np.float64) / float(1 << 53) < share
+
+
+def time_key(series: pd.Series) -> np.ndarray:
+    """A time column as ordered floats (dates as nanoseconds; NaN where there is no time)."""
+    from workbench.steps.time_order import as_time
+
+    t = as_time(series)
+    if pd.api.types.is_datetime64_any_dtype(t):
+        values = t.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
+        values[pd.isna(t).to_numpy()] = np.nan
+        return values
+    return pd.to_numeric(t, errors="coerce").to_numpy(dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,15 @@ class RowPlan:
     positive_class: str | None
     holdout_share: float
     seed: int
-    columns: list[str] = field(default_factory=list)  # X's safe names
+    time_column: str | None = None  # the time role: the holdout is then the latest rows
+    time_cutoff: float | None = None  # rows at or after this time key are held out
+
+    def holdout(self, part: pd.DataFrame) -> np.ndarray:
+        """The rows held out: the latest by time (from ``time_cutoff``), else a hashed share."""
+        if self.time_column is not None and self.time_cutoff is not None:
+            key = time_key(part[self.time_column])
+            return np.nan_to_num(key, nan=-np.inf) >= self.time_cutoff
+        return holdout_flags(part.index.to_numpy(), self.holdout_share, self.seed)
 
     def clean(self, part: pd.DataFrame) -> pd.DataFrame:
         """The cleaning recipe, replayed on one partition (duplicates dropped by label)."""
@@ -93,7 +113,7 @@ class RowPlan:
         part = part[keep]
         out = self.features.transform(part)
         out[TARGET_COLUMN] = y[keep].to_numpy()
-        out[HOLDOUT_COLUMN] = holdout_flags(part.index.to_numpy(), self.holdout_share, self.seed)
+        out[HOLDOUT_COLUMN] = self.holdout(part)
         return out
 
 

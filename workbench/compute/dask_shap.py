@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.compute import wording as words
-from workbench.compute.dask_fit import _booster
+from workbench.compute.dask_models import booster_from_text
 from workbench.compute.dask_rows import RowPlan
 from workbench.jobs import JobContext
 from workbench.steps.explain import (
@@ -43,7 +43,7 @@ def _shap_part(
         return pd.DataFrame({**{c: [] for c in columns}, BASE_COLUMN: []}, dtype=float)
     X = plan_rows.features.transform(part)  # noqa: N806
     shap = compute_shap(
-        _booster(model_text),
+        booster_from_text(model_text),
         X,
         None,
         class_index=class_index,

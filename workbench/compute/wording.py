@@ -102,3 +102,10 @@ def holdout_on_cluster(tested: int, trained: int, trees: int) -> str:
         "Checked on {tested:,} held-out rows on the cluster; the model kept is the one "
         "checked: trained on the other {trained:,} rows ({trees} trees)."
     ).format(tested=tested, trained=trained, trees=trees)
+
+
+def latest_on_cluster(tested: int, trained: int, trees: int, time: str) -> str:
+    return _(
+        "Checked on the latest {tested:,} rows by {time}, on the cluster; the model kept is the "
+        "one checked: trained on the {trained:,} earlier rows ({trees} trees)."
+    ).format(tested=tested, trained=trained, trees=trees, time=time)

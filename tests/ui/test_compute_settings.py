@@ -123,3 +123,21 @@ def test_settings_compute_in_the_window_is_kept_and_used(qtbot):
     window.compute_dialog.here.setChecked(True)
     window.compute_dialog.accept()
     assert window.controller.compute == "" and load_preferences().compute == ""
+
+
+def test_a_file_changed_since_loading_is_refused_in_plain_words(tmp_path):
+    from workbench.compute.model_job import run_model_on_cluster
+    from workbench.errors import WorkbenchError
+    from workbench.workflow import ModelInputs
+
+    path = tmp_path / "line.csv"
+    planted_table(300).to_csv(path, index=False)
+    project = Project()
+    project.set_table(load_data(JobContext(None, threading.Event()), path, LoadOptions()))
+    project.set_goal(make_goal(project.table.frame, "yield"))
+    path.write_text(path.read_text(encoding="utf-8") + "1,2,3,4,5,S1,주간,0,20,good\n", "utf-8")
+    with pytest.raises(WorkbenchError) as err:
+        run_model_on_cluster(
+            JobContext(None, threading.Event()), ModelInputs.from_project(project), "local:1"
+        )
+    assert "changed since it was loaded" in err.value.message

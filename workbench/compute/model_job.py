@@ -22,6 +22,7 @@ def run_model_on_cluster(ctx: JobContext, inputs: Any, where: str) -> Any:
 
     goal = inputs.goal
     ctx.progress(0.0, "")
+    _check_unchanged(inputs.table.source)
     with open_cluster(target) as session:
         return run_dask_analysis(
             inputs.table.source.path,
@@ -52,3 +53,19 @@ def check_cluster(ctx: JobContext, where: str) -> tuple[int, str]:
     ctx.progress(0.0, words.progress_connecting(target.to_text()))
     with open_cluster(target) as session:
         return session.workers, session.dashboard
+
+
+def _check_unchanged(source: Any) -> None:
+    """The cluster reads the file again: it must still be the file the Data step loaded."""
+    from pathlib import Path
+
+    from workbench.compute import wording as words
+    from workbench.compute.dask_table import file_format, fingerprint
+    from workbench.errors import DataLoadError
+
+    path = Path(source.path)
+    if not path.exists():
+        raise DataLoadError(*words.not_shared_file(str(path)))
+    now = fingerprint(path, file_format(path))
+    if source.sha256 and now.sha256 != source.sha256:
+        raise DataLoadError(*words.file_changed(path.name))

@@ -109,3 +109,12 @@ def latest_on_cluster(tested: int, trained: int, trees: int, time: str) -> str:
         "Checked on the latest {tested:,} rows by {time}, on the cluster; the model kept is the "
         "one checked: trained on the {trained:,} earlier rows ({trees} trees)."
     ).format(tested=tested, trained=trained, trees=trees, time=time)
+
+
+def file_changed(name: str) -> tuple[str, str]:
+    return (
+        _("{name} changed since it was loaded; the cluster would analyse other data.").format(
+            name=name
+        ),
+        _("Load the file again on the Data step, then fit the model."),
+    )

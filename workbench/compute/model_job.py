@@ -23,6 +23,7 @@ def run_model_on_cluster(ctx: JobContext, inputs: Any, where: str) -> Any:
     goal = inputs.goal
     ctx.progress(0.0, "")
     _check_unchanged(inputs.table.source)
+    roles = _role_lists(inputs.roles)
     with open_cluster(target) as session:
         return run_dask_analysis(
             inputs.table.source.path,
@@ -35,8 +36,12 @@ def run_model_on_cluster(ctx: JobContext, inputs: Any, where: str) -> Any:
             recipe=inputs.recipe,
             clean=False,
             settings=inputs.settings,
+            id_columns=roles["id_columns"],
+            exclude=roles["exclude"],
+            controllable=roles["controllable"],
+            uncontrollable=roles["uncontrollable"],
+            features=roles["features"],
             ctx=ctx,
-            **_role_lists(inputs.roles),
         )
 
 

@@ -36,8 +36,11 @@ def _curve_part(
 ) -> pd.DataFrame:
     out = np.zeros(rounds)
     if len(part):
+        from workbench.steps.shap_native import to_lightgbm_matrix
+
         booster = booster_from_text(model_text)
-        x, y = part[columns], part[TARGET_COLUMN].to_numpy()
+        # one matrix for every round: a DataFrame would be converted again on each predict
+        x, y = to_lightgbm_matrix(booster, part[columns]), part[TARGET_COLUMN].to_numpy()
         raw = None
         for i in range(rounds):
             step = np.asarray(

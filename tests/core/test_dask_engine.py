@@ -212,3 +212,31 @@ def test_a_time_column_holds_out_the_latest_rows(session, tmp_path):
     assert 0.17 * fit.rows <= len(tested) <= 0.23 * fit.rows
     assert "latest" in fit.validation_message and "time" in fit.validation_message
     assert abs(fit.score - local.fit.score) <= 0.05
+
+
+def test_a_cancel_stops_the_fit_on_the_cluster(session, parquet):
+    """Cancelled during lightgbm.dask's fit: the own client is closed (its tasks released) and
+    Cancelled comes back promptly; the cluster itself keeps running for others."""
+    import threading
+    import time
+
+    from distributed import Client
+
+    from workbench.compute import wording
+    from workbench.compute.cluster import ClusterSession
+    from workbench.jobs import Cancelled, JobContext
+
+    own = ClusterSession(Client(session.client.scheduler.address), session.target, "")
+    cancelled_at: list[float] = []
+
+    def progress(_fraction: float, message: str) -> None:
+        if message == wording.progress_fitting() and not cancelled_at:
+            cancelled_at.append(time.perf_counter())
+            threading.Timer(0.5, ctx.cancel).start()
+
+    ctx = JobContext(progress)
+    with pytest.raises(Cancelled):
+        run_dask_analysis(parquet, own, target="yield", exclude="grade", ctx=ctx)
+    assert cancelled_at and time.perf_counter() - cancelled_at[0] < 20
+    assert own.client.status == "closed"  # closed by the cancel, in the middle of the fit
+    assert session.workers == 2

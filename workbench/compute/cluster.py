@@ -67,3 +67,34 @@ def open_cluster(
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def run_cancellable(session: ClusterSession, ctx: Any, work: Any, poll: float = 0.25) -> Any:
+    """``work()`` (a blocking call into the cluster, e.g. ``lightgbm.dask``'s fit) on a thread,
+    while this one watches ``ctx``: a cancel closes the client, which releases every task it
+    asked for (the scheduler drops work nobody wants), and raises :class:`Cancelled`. A task
+    already running on a worker (one LightGBM training part) still runs to its end there; its
+    result is dropped."""
+    import threading
+
+    from workbench.jobs import Cancelled
+
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="cluster-work", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(poll)
+        if ctx.is_cancelled:
+            session.client.close()
+            thread.join(30)
+            raise Cancelled()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

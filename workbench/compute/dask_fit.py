@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.compute import wording as words
+from workbench.compute.cluster import run_cancellable
 from workbench.compute.dask_curve import best_round, non_empty
 from workbench.compute.dask_models import booster_from_text
 from workbench.compute.dask_rows import HOLDOUT_COLUMN, TARGET_COLUMN, RowPlan, time_key
@@ -122,7 +123,13 @@ def fit_on_cluster(
     categorical = [c for c in columns if c in features.levels]
     with warnings.catch_warnings():  # "n_jobs will be ignored": the workers' threads rule
         warnings.filterwarnings("ignore", message="Parameter .* will be ignored")
-        model.fit(train[columns], train[TARGET_COLUMN], categorical_feature=categorical or "auto")
+        run_cancellable(  # a cancel in the app stops the fit, not only the steps around it
+            session,
+            ctx,
+            lambda: model.fit(
+                train[columns], train[TARGET_COLUMN], categorical_feature=categorical or "auto"
+            ),
+        )
     ctx.check()
     ctx.progress(0.7, words.progress_scoring())
     n_trees = best_round(test, model.booster_, columns, task)

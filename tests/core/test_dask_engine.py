@@ -240,3 +240,26 @@ def test_a_cancel_stops_the_fit_on_the_cluster(session, parquet):
     assert cancelled_at and time.perf_counter() - cancelled_at[0] < 20
     assert own.client.status == "closed"  # closed by the cancel, in the middle of the fit
     assert session.workers == 2
+
+
+def test_the_apps_recipe_is_replayed_on_every_partition(session, parquet):
+    from workbench.errors import AnalysisError
+    from workbench.steps.recipe import Recipe
+
+    recipe = Recipe(
+        [
+            {"op": "sentinel_to_missing", "column": "noise_a", "values": [-999]},
+            {"op": "drop_duplicate_rows"},
+            {"op": "drop_columns", "columns": ["grade"]},
+        ]
+    )
+    result = run_dask_analysis(parquet, session, target="yield", recipe=recipe, clean=False)
+    assert len(result.frame) == ROWS and "grade" not in result.frame.columns
+    assert not (result.frame["noise_a"] == -999).any()
+    assert "grade" not in result.fit.features.columns
+    # the model saw every row once on the cluster: the duplicates were dropped there too
+    assert result.fit.rows == ROWS
+    refused = Recipe([{"op": "impute", "column": "humidity", "method": "median"}])
+    with pytest.raises(AnalysisError) as err:
+        run_dask_analysis(parquet, session, target="yield", recipe=refused, clean=False)
+    assert "humidity" in err.value.message and "fixed value" in err.value.hint

@@ -55,6 +55,7 @@ class WorkbenchWindow(ApplyToNewData, ProjectFiles, MainWindow):
         super().__init__(controller, panes)
         self.prefs = prefs
         controller.set_library_path(prefs.library_folder or None)
+        controller.compute = prefs.compute
         self.path = None  # where the open project was last saved by the user
         self._close_confirmed = False
         self._restart_on_close = False  # set by a language change that asked to restart
@@ -181,6 +182,8 @@ class WorkbenchWindow(ApplyToNewData, ProjectFiles, MainWindow):
             _("Experiment &library folder…"), self.choose_library_folder
         )
         settings_menu.addAction(self.action_library_folder)
+        self.action_compute = self._action(_("&Compute…"), self.choose_compute)
+        settings_menu.addAction(self.action_compute)
         self.action_hints = QAction(_("Show &tips"), self)
         self.action_hints.setCheckable(True)
         self.action_hints.setChecked(self.prefs.show_hints)
@@ -206,6 +209,21 @@ class WorkbenchWindow(ApplyToNewData, ProjectFiles, MainWindow):
         dialog.accepted.connect(lambda: self._set_library_folder(dialog.folder))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+
+    def choose_compute(self) -> None:
+        """Settings: fit models on this computer or on a Dask cluster (ui/compute_settings)."""
+        from ui.compute_settings import ComputeSettingsDialog
+
+        dialog = ComputeSettingsDialog(self.prefs.compute, self.controller.runner, self)
+        self.compute_dialog = dialog  # tests drive it
+        dialog.accepted.connect(lambda: self._set_compute(dialog.choice))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _set_compute(self, choice: str) -> None:
+        self.prefs.compute = choice
+        save_preferences(self.prefs)
+        self.controller.compute = choice
 
     def _set_library_folder(self, folder: str) -> None:
         self.prefs.library_folder = folder

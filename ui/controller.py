@@ -32,6 +32,7 @@ class ProjectController(QObject):
         # both are the app's, not the project's, and go with every library entry written.
         self.library_path: str | None = None
         self.project_path: Path | None = None
+        self.compute = ""  # where model runs go (Settings ▸ Compute): "" = this computer
         self._project = Project()
         self._predicted: tuple[Any, dict[str, Any]] = (None, {})
         self._unsubscribe = self._project.subscribe(self._on_project_section)

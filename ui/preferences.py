@@ -1,4 +1,4 @@
-"""App preferences: recent files, language, window geometry, tips, library folder — JSON.
+"""App preferences: recent files, language, window geometry, tips, library folder, compute — JSON.
 
 Kept as a small JSON file (``<user data>/preferences.json``; ``WORKBENCH_HOME`` redirects it
 in tests) rather than QSettings, so it is readable, portable between machines, and testable
@@ -29,6 +29,7 @@ class Preferences:
     autosave_seconds: int = 120
     show_hints: bool = True  # the tips shown above each step
     library_folder: str = ""  # "" = the personal library; else a shared team folder
+    compute: str = ""  # where models run: "" = this computer; else local:N or a cluster address
 
     def add_recent(self, path: str | Path) -> None:
         """Put ``path`` first in the recent files (no duplicates, at most MAX_RECENT)."""

@@ -89,10 +89,11 @@ def run_big_model(ctx: JobContext, inputs: Any, *, in_process: bool = True) -> A
     from workbench.analysis import run_analysis
     from workbench.big_analysis import read_sampled, state_result
     from workbench.steps.recipe import Recipe
+    from workbench.steps.roles import role_lists
     from workbench.tables.big_source import open_big_source
 
     table, goal = inputs.table, inputs.goal
-    time, roles = _role_lists(inputs.roles)
+    time, roles = inputs.time, role_lists(inputs.roles)
     source = open_big_source(table.source.path, table.options)
     sampled = read_sampled(
         source,
@@ -121,27 +122,6 @@ def run_big_model(ctx: JobContext, inputs: Any, *, in_process: bool = True) -> A
         features=roles["features"],
     )
     return state_result(result, sampled)
-
-
-def _role_lists(roles: Any) -> tuple[str | None, dict[str, list[str]]]:
-    """The time column and the role lists ``run_analysis`` takes (``id_columns``, ...)."""
-    from workbench.vocabulary import ColumnRole
-
-    keys = {
-        ColumnRole.ID: "id_columns",
-        ColumnRole.EXCLUDED: "exclude",
-        ColumnRole.CONTROLLABLE: "controllable",
-        ColumnRole.UNCONTROLLABLE: "uncontrollable",
-        ColumnRole.FEATURE: "features",  # a flagged column put back stays in the model
-    }
-    lists: dict[str, list[str]] = {key: [] for key in keys.values()}
-    time = None
-    for column, role in roles.items():
-        if ColumnRole(role) == ColumnRole.TIME:
-            time = str(column)
-        elif (key := keys.get(ColumnRole(role))) is not None:
-            lists[key].append(str(column))
-    return time, lists
 
 
 def _sample_size(table: LoadedTable) -> int:

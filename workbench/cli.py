@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ana.add_argument("--mask-personal", action="store_true", help=mask_option())
     add_sample_options(ana)  # files larger than memory (workbench.big_analysis)
+    from workbench.compute.command import add_dask_option
+
+    add_dask_option(ana)
 
     info = sub.add_parser("info", help=_("print what a project file (.wbproj) holds"))
     info.add_argument("project", help=_("the project file to describe"))
@@ -193,7 +196,11 @@ def _run_analyze(args: argparse.Namespace, ctx: JobContext) -> int:
     from workbench.analysis import write_cluster_rows
 
     check_sheet(args)
-    project, result = _analyze_sampled(args, ctx) or _analyze_in_memory(args, ctx)
+    project, result = (
+        _analyze_on_cluster(args, ctx)
+        or _analyze_sampled(args, ctx)
+        or _analyze_in_memory(args, ctx)
+    )
     print(result.text_report())
     if args.json:
         write_json(args.json, result.summary())
@@ -250,6 +257,24 @@ def _analyze_in_memory(args: argparse.Namespace, ctx: JobContext) -> tuple[Proje
     result = analyze_project(project, ctx.sub(0.15, 1.0), min_group_size=args.min_group_size)
     add_load_time(result, prepared)
     return project, result
+
+
+def _analyze_on_cluster(args: argparse.Namespace, ctx: JobContext) -> tuple[Project, Any] | None:
+    """``--dask``: the same analysis with the heavy parts on a Dask cluster (None: not asked)."""
+    if not args.dask:
+        return None
+    from workbench.compute.command import analyze_on_cluster
+    from workbench.pipeline import project_from_analysis
+
+    result = analyze_on_cluster(
+        args,
+        ctx,
+        target=args.target,
+        min_group_size=args.min_group_size,
+        **_role_options(args),
+    )
+    name = Path(args.project).stem if args.project else ""
+    return project_from_analysis(result, name=name), result
 
 
 def _analyze_sampled(args: argparse.Namespace, ctx: JobContext) -> tuple[Project, Any] | None:

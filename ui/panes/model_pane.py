@@ -337,16 +337,22 @@ class ModelPane(Pane):
             return
         self.progress.setValue(0)
         self.progress_label.setText(STARTING)
-        job: Any = run_pipeline
-        if inputs.table.whole_file is not None:  # larger than memory: a stated sample
+        # Settings ▸ Compute: on a Dask cluster when one is chosen (ui/compute_settings.py); a
+        # file larger than memory: a stated sample (workbench.big_table); else the pipeline
+        job: tuple[Any, ...] = (run_pipeline, inputs)
+        options: dict[str, Any] = {"in_process": self.cluster_in_worker}
+        if self.controller.compute:
+            from workbench.compute.model_job import run_model_on_cluster
+
+            job, options = (run_model_on_cluster, inputs, self.controller.compute), {}
+        elif inputs.table.whole_file is not None:
             from workbench.big_table import run_big_model
 
-            job = run_big_model
+            job = (run_big_model, inputs)
         self.controller.runner.start(
             "model",
-            job,
-            inputs,
-            in_process=self.cluster_in_worker,
+            *job,
+            **options,
             on_success=lambda result, inputs=inputs: self._on_run_succeeded(result, inputs),
             on_failure=self._on_run_failed,
             on_progress=self._on_run_progress,

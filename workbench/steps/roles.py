@@ -150,6 +150,24 @@ def explicit_roles(
     return out
 
 
+def role_lists(roles: Mapping[str, ColumnRole]) -> dict[str, list[str]]:
+    """The roles as the analysis's keyword lists (``id_columns``, ``exclude``, ...), the way the
+    command line names them; the time column is :func:`workbench.pipeline.time_column`'s."""
+    keys = {
+        ColumnRole.ID: "id_columns",
+        ColumnRole.EXCLUDED: "exclude",
+        ColumnRole.CONTROLLABLE: "controllable",
+        ColumnRole.UNCONTROLLABLE: "uncontrollable",
+        ColumnRole.FEATURE: "features",  # a flagged column put back stays in the model
+    }
+    lists: dict[str, list[str]] = {key: [] for key in keys.values()}
+    for column, role in roles.items():
+        key = keys.get(ColumnRole(role))
+        if key is not None:
+            lists[key].append(str(column))
+    return lists
+
+
 def _as_list(names: Iterable[str] | str | None) -> list[str]:
     if names is None:
         return []

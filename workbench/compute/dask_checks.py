@@ -70,7 +70,7 @@ def check_and_clean(
         use_whole_table_counts(quality, count_table(counted))
     model_frame, model_kinds = checked_frame, checked_kinds
     if recipe is None and clean:
-        auto = clean_up_recipe(quality)  # a sentinel in the target is proposed like any other
+        auto = clean_up_recipe(quality, goal.target)
         if len(auto):
             row_steps, duplicates = split_recipe(auto.steps)
             replay = Replay(dict(kinds), row_steps)

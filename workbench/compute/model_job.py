@@ -10,10 +10,10 @@ from workbench.jobs import JobContext
 
 
 def run_model_on_cluster(ctx: JobContext, inputs: Any, where: str) -> Any:
-    """Job: ``inputs`` (the model run's snapshot: ``table``, ``goal``, ``roles``, ``recipe``,
-    ``settings``) analysed on the cluster
+    """Job: ``inputs`` (a :class:`workbench.workflow.ModelInputs`) analysed on the cluster
     ``where`` (``local:N`` or a scheduler address); returns an AnalysisResult."""
     from workbench.compute.target import parse_target, require_cluster_extra
+    from workbench.workflow import _role_lists, time_column
 
     target = parse_target(where)
     require_cluster_extra()
@@ -23,7 +23,7 @@ def run_model_on_cluster(ctx: JobContext, inputs: Any, where: str) -> Any:
     goal = inputs.goal
     ctx.progress(0.0, "")
     _check_unchanged(inputs.table.source)
-    roles = role_lists(inputs.roles)
+    roles = _role_lists(inputs.roles)
     with open_cluster(target) as session:
         return run_dask_analysis(
             inputs.table.source.path,
@@ -32,7 +32,7 @@ def run_model_on_cluster(ctx: JobContext, inputs: Any, where: str) -> Any:
             goal=goal,
             focus=goal.focus,
             positive_class=goal.positive_class,
-            time=roles["time"][0] if roles["time"] else None,
+            time=time_column(inputs.roles),
             recipe=inputs.recipe,
             clean=False,
             settings=inputs.settings,
@@ -58,26 +58,6 @@ def check_cluster(ctx: JobContext, where: str) -> tuple[int, str]:
     ctx.progress(0.0, words.progress_connecting(target.to_text()))
     with open_cluster(target) as session:
         return session.workers, session.dashboard
-
-
-def role_lists(roles: Any) -> dict[str, list[str]]:
-    """The project's roles as the lists ``analyze`` takes (``--id``, ``--exclude``, …)."""
-    from workbench.steps.goal import ColumnRole
-
-    keys = {
-        ColumnRole.ID: "id_columns",
-        ColumnRole.TIME: "time",
-        ColumnRole.EXCLUDED: "exclude",
-        ColumnRole.CONTROLLABLE: "controllable",
-        ColumnRole.UNCONTROLLABLE: "uncontrollable",
-        ColumnRole.FEATURE: "features",  # a flagged column put back stays in the model
-    }
-    lists: dict[str, list[str]] = {key: [] for key in keys.values()}
-    for column, role in dict(roles).items():
-        key = keys.get(ColumnRole(role))
-        if key:
-            lists[key].append(str(column))
-    return lists
 
 
 def _check_unchanged(source: Any) -> None:

@@ -232,6 +232,7 @@ def test_a_cancel_stops_the_fit_on_the_cluster(session, parquet):
     from workbench.compute import wording
     from workbench.compute.cluster import ClusterSession
     from workbench.jobs import Cancelled, JobContext
+    from workbench.steps.model_settings import ModelSettings
 
     own = ClusterSession(Client(session.client.scheduler.address), session.target, "")
     cancelled_at: list[float] = []
@@ -239,11 +240,12 @@ def test_a_cancel_stops_the_fit_on_the_cluster(session, parquet):
     def progress(_fraction: float, message: str) -> None:
         if message == wording.progress_fitting() and not cancelled_at:
             cancelled_at.append(time.perf_counter())
-            threading.Timer(0.5, ctx.cancel).start()
+            threading.Timer(0.3, ctx.cancel).start()
 
     ctx = JobContext(progress)
+    slow = ModelSettings(effort="thorough")  # up to 1,000 rounds: the cancel lands in the fit
     with pytest.raises(Cancelled):
-        run_dask_analysis(parquet, own, target="yield", exclude="grade", ctx=ctx)
+        run_dask_analysis(parquet, own, target="yield", exclude="grade", settings=slow, ctx=ctx)
     assert cancelled_at and time.perf_counter() - cancelled_at[0] < 20
     assert own.client.status == "closed"  # closed by the cancel, in the middle of the fit
     assert session.workers == 2

@@ -2,10 +2,11 @@
 
 demo project → next week's file (belt_speed shifted, a supplier never seen, o2_flow missing,
 the relationship turned on the measured rows) → ``rerun`` → drift said in words, scores
-exported, model drift measured on the labelled rows → [what-if: see the marked place] → an
-action with its expected effect → the outcome logged with before/after files → the report,
-read back with openpyxl: "What changed" and the success check, every number recomputed here
-from the rows it names (NumPy/SciPy, not the product's code).
+exported, model drift measured on the labelled rows → what-if on the belt-speed group's
+controllable factor → an action carrying the predicted effect → the outcome logged with
+before/after files → the report, read back with openpyxl: "What changed", predicted vs
+measured and the success check, every number recomputed here from the rows it names
+(NumPy/SciPy, not the product's code).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ import pytest
 from scipy import stats
 
 from tests.core.next_week import DEMO_PROJECT, ROOT, next_week_rows
-from workbench.feedback.actions import action_from_group, actions_from_json
+from workbench.feedback.actions import actions_from_json
+from workbench.feedback.whatif_action import action_from_whatif
 from workbench.project import Section
+from workbench.steps.whatif import evaluate_setting, group_selection
 from workbench.store.project_file import open_project, save_project
 
 NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?")
@@ -116,23 +119,30 @@ def test_next_week_file_to_success_check(tmp_path: Path) -> None:
     assert md["rows"] == int(labelled.sum()) and md["new_score"] == pytest.approx(r2)
     assert md["refit_recommended"] is True and "Refit recommended" in run.stdout
 
-    # 6. ---- WHAT-IF (issue 15; the profiler is being built in parallel) -------------------
-    # Replace this step when it lands: on group 2's rows set belt_speed back to its training
-    # range with the profiler, read the predicted efficiency, and make the action from that
-    # setting (its predicted effect becomes the expected effect); then assert below that the
-    # report shows predicted vs measured. Until then the action comes from the cause group,
-    # whose expected effect is the measured out-of-fold effect of its conditions.
+    # 6. What-if on the group whose route is belt speed: set belt_speed to the group's lower
+    # quartile on its rows, read the predicted efficiency, and make the action from that
+    # setting (the prediction travels with it; the report shows it beside the measured change).
     project = open_project(week)
     assert project.rerun is not None and project.rerun.file_name == "next_week.csv"
+    result = project.result(Section.MODEL)
     group = next(
-        g
-        for g in project.result(Section.MODEL).causes.groups
-        if any(c.column == "belt_speed" for c in g.conditions)
+        g for g in result.causes.groups if any(c.column == "belt_speed" for c in g.conditions)
     )
-    action = action_from_group(group, project.goal, project.roles, owner="박 과장")
-    # ---- end of the what-if place ----------------------------------------------------------
+    labels = result.causes.labels
+    on_group = result.frame.loc[labels[labels == group.id].index, "belt_speed"]
+    setting = float(on_group.quantile(0.25))
+    claim = evaluate_setting(
+        result.fit, result.frame, "belt_speed", setting, group_selection(group.id), groups=labels
+    )
+    assert claim.n == len(on_group) and not claim.outside
+    # the prediction recomputed from the rows it names: the model on the group's rows, belt
+    # speed set, every other column as observed
+    moved = result.frame.loc[on_group.index].assign(belt_speed=claim.value)
+    assert claim.predicted == pytest.approx(float(np.mean(result.fit.predict(moved))), rel=1e-9)
+    action = action_from_whatif(claim, project.goal, group=group, owner="박 과장")
+    assert action.predicted_effect is not None
     assert "belt_speed" in [c["factor"] for c in action.changes]
-    assert action.expected_effect is not None  # the action carries its expected effect
+    assert action.predicted_effect["predicted"] == pytest.approx(claim.predicted)
     project.actions.append(action)
     save_project(project, week)
 
@@ -174,12 +184,14 @@ def test_next_week_file_to_success_check(tmp_path: Path) -> None:
     row = next(
         r for ws in wb.worksheets for r in ws.iter_rows(values_only=True) if "박 과장" in r
     )  # this action's row of the action log (the demo's earlier one has the same title)
-    # expected (out-of-fold effect of its conditions) beside measured, both in the row
-    effect = action.expected_effect
-    expected = next(c for c in row if isinstance(c, str) and f"{effect['n']:,} rows meet" in c)
-    said = re.findall(r"[+-]\d+\.\d+", expected)  # "+1.81 … (95% interval +1.78 to +1.85; …"
-    assert _shown(said[0], effect["value"])
-    assert _shown(said[1], effect["interval"][0]) and _shown(said[2], effect["interval"][1])
+    # predicted by the what-if beside measured, both in the row, recomputed
+    predicted = next(c for c in row if isinstance(c, str) and "with belt_speed at" in c)
+    effect, now, then = re.findall(r"[+-]?\d+\.\d+", predicted)[:3]
+    assert _shown(effect, claim.predicted - claim.now)
+    assert _shown(now, claim.now) and _shown(then, claim.predicted)
+    measured = next(c for c in row if isinstance(c, str) and "95% CI" in c)
+    m_diff, m_low, m_high = re.findall(r"[+-]\d+\.\d+", measured)[:3]
+    assert _shown(m_diff, diff) and _shown(m_low, ci.low) and _shown(m_high, ci.high)
     success = next(c for c in row if isinstance(c, str) and c.startswith("Success criterion"))
     assert ": met" in success
     criterion, measured, low, high = re.findall(r"[+-]\d+\.\d+", success)[:4]

@@ -14,6 +14,7 @@ from workbench.steps.cause_consensus import (
     co_association,
     consensus_grouping,
     fold_values,
+    grouped_share,
     rerun_table,
 )
 from workbench.steps.cause_stability import fit_groups
@@ -55,6 +56,50 @@ def test_co_association_is_the_share_of_runs_that_saw_two_rows_together():
     assert co[1, 3] == pytest.approx(0.5)  # noise in the first run, together in the second
     assert co[2, 3] == 0.0
     assert co[0, 2] == 0.0 and co[2, 2] == 1.0  # row 2 seen by one run, grouped there
+
+
+def test_grouped_share_counts_only_the_runs_that_saw_the_row():
+    runs = [
+        (np.arange(4), np.array([0, 0, 1, -1])),
+        (np.array([0, 1, 3]), np.array([0, -1, 1])),  # a subsample: row 2 not seen
+    ]
+    assert grouped_share(runs, 4).tolist() == [1.0, 0.5, 1.0, 0.5]
+
+
+def _half_placed(n_edge: int = 8) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Six fits of three groups plus ``n_edge`` edge rows of group 0 that three fits put
+    inside group 1 and three set far from every group (noise there): the leak_one_sided case
+    of the truth corpus, where a few rows of one mechanism sat in a neighbour's group in the
+    runs that grouped them at all."""
+    values, truth = _blobs()
+    rng = np.random.default_rng(3)
+    edge = np.flatnonzero(truth == 0)[:n_edge]
+    fits = []
+    for i in range(6):
+        fit = values + rng.normal(0, 0.05, values.shape)
+        if i % 2 == 0:
+            fit[edge] = np.array([0, 3.0, 0, 0]) + rng.normal(0, 0.35, (n_edge, 4))
+        else:
+            fit[edge] = np.array([0, 0, 0, 40.0]) + rng.normal(0, 6.0, (n_edge, 4))
+        fits.append(fit)
+    return fits, truth, edge
+
+
+def test_rows_the_runs_group_in_half_of_them_are_set_aside_not_given_a_group(monkeypatch):
+    import workbench.steps.cause_consensus as consensus
+
+    fits, truth, edge = _half_placed()
+    share = grouped_share(consensus_grouping(fits, 12).reruns, len(truth))
+    assert (share[edge] < consensus.MIN_GROUPED_SHARE).all(), share[edge]
+    labels = consensus_grouping(fits, 12).labels
+    assert (labels[edge] == -1).all(), labels[edge]
+    rest = np.setdiff1d(np.arange(len(truth)), edge)
+    assert adjusted_rand_score(truth[rest], labels[rest]) >= 0.95
+    # without the rule the consensus gives them the neighbour's group
+    monkeypatch.setattr(consensus, "MIN_GROUPED_SHARE", 0.0)
+    before = consensus_grouping(fits, 12).labels
+    neighbour = np.bincount(before[truth == 1] + 1).argmax() - 1
+    assert neighbour >= 0 and (before[edge] == neighbour).all(), before[edge]
 
 
 def test_the_consensus_of_fits_is_closer_to_the_groups_than_any_single_fit():

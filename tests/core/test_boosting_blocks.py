@@ -20,10 +20,11 @@ def _table(n: int) -> tuple[pd.DataFrame, pd.Series]:
     return x, pd.Series(y, name="y")
 
 
-def test_blocks_bin_and_fit_exactly_as_one_matrix() -> None:
+def test_blocks_bin_and_fit_exactly_as_one_matrix(monkeypatch) -> None:
     # above LightGBM's 200,000-row bin sample, where the sample's seed matters
-    n = max(boosting.BLOCKED_FROM, 210_000)
+    n = 210_000
     x, y = _table(n)
+    monkeypatch.setattr(boosting, "BLOCKED_FROM_CELLS", x.size)
     params = {
         "objective": "regression",
         "max_bin": 255,

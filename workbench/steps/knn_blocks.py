@@ -25,10 +25,10 @@ class BlockKDTree(KDTree):
 
     def query(  # type: ignore[override]
         self,
-        X: Any,
+        X: Any,  # noqa: N803 - scikit-learn's name for it
         k: int = 1,
         return_distance: bool = True,
-        **options: Any,  # noqa: N803
+        **options: Any,
     ) -> Any:
         points = np.asarray(X)
         n = points.shape[0] if points.ndim == 2 else 0

@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING
 
 from workbench.analysis_result import AnalysisResult
 from workbench.errors import AnalysisError
-from workbench.free_memory import release_unused_memory
 from workbench.i18n import _
 from workbench.jobs import JobContext, ensure_context
 from workbench.project import Project, Section
 from workbench.steps import causes_wording as words
+from workbench.steps.free_memory import release_unused_memory
 from workbench.steps.goal import FocusRule, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.quality import QualityReport

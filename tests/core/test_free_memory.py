@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from workbench.free_memory import release_unused_memory
+from workbench.steps.free_memory import release_unused_memory
 
 
 def _rss_mb() -> float:

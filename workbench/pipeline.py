@@ -36,6 +36,7 @@ from workbench.i18n import _
 from workbench.jobs import JobContext, ensure_context
 from workbench.project import Project, Section
 from workbench.steps import causes_wording as words
+from workbench.steps.free_memory import release_unused_memory
 from workbench.steps.goal import FocusRule, Goal
 from workbench.steps.model_settings import ModelSettings
 from workbench.steps.quality import QualityReport
@@ -253,6 +254,9 @@ def run_pipeline(
         a, b = SLICES[name]
         return ctx.sub(a, b)
 
+    # Each big step starts with the memory the previous ones freed given back (the peak of a
+    # step would otherwise stack on the high-water mark of the one before: docs/scale.md).
+    release_unused_memory()  # the load's reader buffers
     started = t0 = _time.perf_counter()
     keep_out = inputs.keep_out | {target}
     cleaned = clean_table(part("clean"), inputs.table, inputs.recipe, keep_out, inputs.cache)
@@ -273,6 +277,7 @@ def run_pipeline(
 
     t0 = _time.perf_counter()
     fit = fit_model(frame, kinds, goal, roles, inputs.settings, ctx=part("fit"))
+    release_unused_memory()  # LightGBM's bins and the fit's row arrays
     timings["fit"] = _time.perf_counter() - t0
 
     focus_rows = select_focus(frame[target], goal.focus)
@@ -290,6 +295,7 @@ def run_pipeline(
             sample_size=inputs.sample_size or DEFAULT_SAMPLE_SIZE,
             ctx=part("explain"),
         )
+        release_unused_memory()  # before HDBSCAN's neighbour lists (~460 MB at 1M rows)
         timings["explain"] = _time.perf_counter() - t0
         t0 = _time.perf_counter()
         try:

@@ -97,6 +97,9 @@ def hdbscan_labels(values: np.ndarray, size: int, *, single: bool = False) -> np
     """Plain HDBSCAN labels (default ``min_samples`` = ``size``); -1 = noise."""
     import hdbscan
 
+    from workbench.steps.knn_blocks import use_block_queries
+
+    use_block_queries()  # its neighbour lists made once, not three times (~160 MB at 1M rows)
     n = values.shape[0]
     size = int(max(2, min(size, n)))
     if n < 2 * size or values.shape[1] == 0:

@@ -190,7 +190,9 @@ class RowBlocks(lgb.Sequence):
     def __len__(self) -> int:
         return len(self.x)
 
-    def __getitem__(self, idx: int | slice) -> np.ndarray:
+    def __getitem__(self, idx: int | slice | list[int]) -> np.ndarray:
+        if isinstance(idx, list):  # LightGBM asks for rows by position lists too
+            return np.ascontiguousarray(as_matrix(self.x.iloc[idx]))
         if isinstance(idx, slice):
             return np.ascontiguousarray(as_matrix(self.x.iloc[idx]))
         block, at = divmod(int(idx), self.batch_size)

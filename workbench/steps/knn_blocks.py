@@ -20,10 +20,10 @@ from sklearn.neighbors import KDTree
 BLOCK_CELLS = 2_000_000
 
 
-class BlockKDTree(KDTree):
+class BlockKDTree(KDTree):  # type: ignore[misc]  # scikit-learn ships no types
     """A :class:`sklearn.neighbors.KDTree` whose k-nearest query runs over blocks of points."""
 
-    def query(  # type: ignore[override]
+    def query(
         self,
         X: Any,  # noqa: N803 - scikit-learn's name for it
         k: int = 1,
@@ -48,4 +48,4 @@ def use_block_queries() -> None:
     """Make ``hdbscan``'s k-d tree Boruvka build its trees as :class:`BlockKDTree` (once)."""
     import hdbscan.hdbscan_ as hdbscan_module
 
-    hdbscan_module.KDTree = BlockKDTree  # type: ignore[misc]  # module global it builds from
+    hdbscan_module.KDTree = BlockKDTree  # the module global its Boruvka build reads

@@ -239,6 +239,11 @@ def _role_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _project_name(args: argparse.Namespace) -> str:
+    """The name a saved project gets: its file's stem (none when it is not saved)."""
+    return Path(args.project).stem if args.project else ""
+
+
 def _analyze_in_memory(args: argparse.Namespace, ctx: JobContext) -> tuple[Project, Any]:
     from workbench.analysis import add_load_time, project_from_options
     from workbench.pipeline import analyze_project
@@ -249,7 +254,7 @@ def _analyze_in_memory(args: argparse.Namespace, ctx: JobContext) -> tuple[Proje
         target=args.target,
         sheet=args.sheet,
         header_row=args.header_row,
-        name=Path(args.project).stem if args.project else "",
+        name=_project_name(args),
         ctx=ctx.sub(0.0, 0.15),
         **_role_options(args),
     )
@@ -273,8 +278,7 @@ def _analyze_on_cluster(args: argparse.Namespace, ctx: JobContext) -> tuple[Proj
         min_group_size=args.min_group_size,
         **_role_options(args),
     )
-    name = Path(args.project).stem if args.project else ""
-    return project_from_analysis(result, name=name), result
+    return project_from_analysis(result, name=_project_name(args)), result
 
 
 def _analyze_sampled(args: argparse.Namespace, ctx: JobContext) -> tuple[Project, Any] | None:
@@ -301,9 +305,7 @@ def _analyze_sampled(args: argparse.Namespace, ctx: JobContext) -> tuple[Project
         ctx=ctx,
         **_role_options(args),
     )
-    return project_from_analysis(
-        result, name=Path(args.project).stem if args.project else ""
-    ), result
+    return project_from_analysis(result, name=_project_name(args)), result
 
 
 def _run_report(args: argparse.Namespace, ctx: JobContext) -> int:

@@ -259,8 +259,8 @@ def run_pipeline(
     release_unused_memory()  # the load's reader buffers
     started = t0 = _time.perf_counter()
     keep_out = inputs.keep_out | {target}
-    cleaned = clean_table(part("clean"), inputs.table, inputs.recipe, keep_out, inputs.cache)
-    cleaned = keep_measured_target(cleaned, target)  # not fitted on its own guesses
+    replayed = clean_table(part("clean"), inputs.table, inputs.recipe, keep_out, inputs.cache)
+    cleaned = keep_measured_target(replayed, target)  # not fitted on its own guesses
     frame, kinds = cleaned.frame, dict(cleaned.kinds)
     timings["clean"] = _time.perf_counter() - t0
     check_columns([target, *inputs.roles], frame.columns)
@@ -268,7 +268,7 @@ def run_pipeline(
     t0 = _time.perf_counter()
     quality = inputs.quality
     if quality is None or quality.n_rows != len(frame):
-        quality = assess_cleaned(part("quality"), cleaned, target, inputs.time, goal.focus)
+        quality = assess_cleaned(part("quality"), replayed, target, inputs.time, goal.focus)
     timings["quality"] = _time.perf_counter() - t0
 
     t0 = _time.perf_counter()

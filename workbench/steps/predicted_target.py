@@ -28,8 +28,6 @@ def keep_measured_target(cleaned: RecipeResult, target: str | None) -> RecipeRes
     if mark is None or mark.n_filled == 0:
         return cleaned
     rows = pd.Index(mark.filled_rows).intersection(cleaned.frame.index)
-    if len(rows) == 0:  # already kept out (the pipeline's table reaching its quality check)
-        return cleaned
     if mark.train_on_predicted:
         frame, detail = cleaned.frame, {"target_rows_used": len(rows)}
     else:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from workbench.errors import WorkbenchError
@@ -95,6 +96,12 @@ class Job:
             self.signals.finished.emit()
 
 
+def _receiver_alive(callback: Callable[..., Any]) -> bool:
+    """False when ``callback`` is a method of a widget Qt has already deleted (a closed pane)."""
+    receiver = getattr(callback, "__self__", None)
+    return not isinstance(receiver, QObject) or shiboken6.isValid(receiver)
+
+
 class JobRunner(QObject):
     """Starts jobs per owner, keeps them alive until they finish, cancels them on close."""
 
@@ -130,7 +137,7 @@ class JobRunner(QObject):
                 if current.get(owner) is not job:
                     return
                 del current[owner]
-                if callback:
+                if callback and _receiver_alive(callback):
                     callback(*outcome)
 
             return deliver
@@ -170,7 +177,11 @@ class JobRunner(QObject):
             self.busy_changed.emit(False)
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Cancel every job and wait for the pool; True when all stopped in time."""
+        """Cancel every job and wait for the pool; True when all stopped in time.
+
+        Outcomes that arrive later are not delivered: their panes may be deleted by then.
+        """
+        self._current.clear()
         for job in list(self._alive):
             job.cancel()
         return self._pool.waitForDone(timeout_ms)

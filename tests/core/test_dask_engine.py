@@ -272,3 +272,26 @@ def test_the_apps_recipe_is_replayed_on_every_partition(session, parquet):
     with pytest.raises(AnalysisError) as err:
         run_dask_analysis(parquet, session, target="yield", recipe=refused, clean=False)
     assert "humidity" in err.value.message and "fixed value" in err.value.hint
+
+
+def test_training_ports_stay_on_the_worker_that_holds_them(session):
+    """The held socket must never need to travel: its getter is pinned like its opener."""
+    import distributed
+    import lightgbm.dask as lgb_dask
+
+    from workbench.compute.lgbm_ports import _assign_ports_pinned, pin_training_ports
+
+    pin_training_ports()
+    assert lgb_dask._assign_open_ports_to_workers is _assign_ports_pinned
+    client = session.client
+    workers = sorted(client.scheduler_info()["workers"])
+    sockets, ports = lgb_dask._assign_open_ports_to_workers(client=client, workers=workers)
+    assert sorted(ports) == workers and len(set(ports.values())) == len(workers)
+    keys = {w: f.key for w, f in sockets.items()}
+    distributed.wait(list(sockets.values()))
+
+    def restrictions(dask_scheduler, keys):
+        return {w: sorted(dask_scheduler.tasks[k].worker_restrictions) for w, k in keys.items()}
+
+    assert client.run_on_scheduler(restrictions, keys=keys) == {w: [w] for w in workers}
+    assert {w: client.who_has(f)[f.key] for w, f in sockets.items()} == {w: (w,) for w in workers}

@@ -72,3 +72,31 @@ def test_failures_become_plain_messages(qtbot):
     assert not failures[1].expected
     assert "ZeroDivisionError" in failures[1].details
     assert "Traceback" not in failures[1].message
+
+
+def _failing_when_released(ctx, release):
+    release.wait(10)
+    raise AnalysisError("the file changed")
+
+
+def test_an_outcome_for_a_closed_pane_is_dropped_not_raised(qtbot):
+    """A job that fails after its pane was deleted must not touch the dead widgets."""
+    import threading
+
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    class Pane(QLabel):
+        def on_failed(self, failure: JobFailure) -> None:
+            self.setText(failure.message)
+
+    runner = JobRunner()
+    pane = Pane()
+    release = threading.Event()
+    job = runner.start("pane", _failing_when_released, release, on_failure=pane.on_failed)
+    shiboken6.delete(pane)
+    release.set()
+    with qtbot.waitSignal(job.signals.finished, timeout=10_000):
+        pass
+    qtbot.wait(50)  # the delivery is queued to the GUI thread
+    assert not runner.is_running("pane")

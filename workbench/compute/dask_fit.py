@@ -42,6 +42,9 @@ from workbench.steps.validation import HOLDOUT, TIME_ORDERED, ValidationPlan
 def _estimator(task: Task, params: dict[str, Any], max_trees: int, client: Any) -> Any:
     from lightgbm.dask import DaskLGBMClassifier, DaskLGBMRegressor
 
+    from workbench.compute.lgbm_ports import pin_training_ports
+
+    pin_training_ports()
     kept = {k: v for k, v in params.items() if k not in ("num_threads", "metric")}
     cls = DaskLGBMRegressor if task == Task.REGRESSION else DaskLGBMClassifier
     return cls(client=client, n_estimators=max_trees, **kept)

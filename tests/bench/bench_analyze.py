@@ -1,9 +1,12 @@
 """End-to-end benchmark: ``run_analysis`` against a careful notebook, at 100k and 1M rows.
 
 Run: ``python tests/bench/bench_analyze.py [--rows 100000,1000000] [--skip-reference]
-[--reference-timeout 1200] [--json FILE] [--sampled-rows 10000000 [--sample N]]``.
+[--reference-timeout 1200] [--json FILE] [--sampled-rows 10000000 [--sample N]
+[--dask-workers 2 [--dask-timeout 3600]]]``.
 ``--sampled-rows`` adds the Parquet files larger than memory, via the sampled in-process path
-(:mod:`tests.bench.bench_sampled`; ``--rows ""`` runs only those).
+(:mod:`tests.bench.bench_sampled`; ``--rows ""`` runs only those); ``--dask-workers N`` runs
+the same files on a ``LocalCluster`` of N worker processes too (:mod:`tests.bench.bench_dask`:
+every row modelled, peak memory per worker).
 
 The first run writes CSVs of N rows × 50 columns (a run id, 44 numeric process columns with a
 few missing values, 4 categorical columns with Hangul levels, and the target ``yield``) into
@@ -293,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--sampled-rows", default="", help="Parquet sizes for the sampled path")
     parser.add_argument("--sample", type=int, help="sampled path: force this sample size")
+    parser.add_argument(
+        "--dask-workers", type=int, default=0, help="Parquet sizes also via --dask local:N"
+    )
+    parser.add_argument("--dask-timeout", type=float, default=3600.0)
     args = parser.parse_args(argv)
 
     if args.child == "ours":
@@ -394,7 +401,9 @@ def main(argv: list[str] | None = None) -> int:
         from tests.bench.bench_sampled import run as run_sampled
 
         sampled = [int(s) for s in args.sampled_rows.split(",") if s]
-        results["sampled"] = run_sampled(sampled, DATA_DIR, args.sample, args.root)
+        results["sampled"] = run_sampled(
+            sampled, DATA_DIR, args.sample, args.root, args.dask_workers, args.dask_timeout
+        )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(f"\nResults written to {args.json}")

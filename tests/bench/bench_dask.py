@@ -138,15 +138,21 @@ def child_in_process(path: Path) -> dict:
 
 
 def child_cluster(path: Path, workers: int) -> dict:
+    import pyarrow.parquet as pq
+
     from workbench.compute.cluster import open_cluster
     from workbench.compute.dask_analysis import run_dask_analysis
     from workbench.compute.target import ComputeTarget
 
+    # bench_sampled's files carry a ``time`` column: the same time-ordered check as its path
+    timed = {"time": "time"} if "time" in pq.read_schema(path).names else {}
     t0 = time.perf_counter()
     with open_cluster(ComputeTarget(workers=workers)) as session:
         started = time.perf_counter() - t0
         t1 = time.perf_counter()
-        result = run_dask_analysis(path, session, target=TARGET, focus=FOCUS, id_columns="run_id")
+        result = run_dask_analysis(
+            path, session, target=TARGET, focus=FOCUS, id_columns="run_id", **timed
+        )
         work = time.perf_counter() - t1
         worker_peaks = session.client.run(_worker_peak_mb)
     out = _summary(result, time.perf_counter() - t0)
@@ -157,7 +163,10 @@ def child_cluster(path: Path, workers: int) -> dict:
     return out
 
 
-def run_child(kind: str, path: Path, workers: int) -> dict:
+def run_child(kind: str, path: Path, workers: int, timeout: float | None = None) -> dict:
+    """One path in its own subprocess (and process group: a stopped run takes its workers)."""
+    import signal
+
     t0 = time.perf_counter()
     extra = f", {workers}" if kind == "cluster" else ""
     code = (
@@ -166,12 +175,24 @@ def run_child(kind: str, path: Path, workers: int) -> dict:
         f"print('RESULT ' + json.dumps(f(Path({str(path)!r}){extra})))"
     )
     env = dict(os.environ, WORKBENCH_LANG="en")
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
     )
-    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
-    if done.returncode != 0 or line is None:
-        raise SystemExit(f"{kind} failed:\n{done.stderr[-3000:]}")
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return {"timed_out": True, "process_s": round(time.perf_counter() - t0, 2)}
+    line = next((x for x in stdout.splitlines() if x.startswith("RESULT ")), None)
+    if proc.returncode != 0 or line is None:
+        raise SystemExit(f"{kind} failed:\n{stderr[-3000:]}")
     out = json.loads(line[len("RESULT ") :])
     out["process_s"] = round(time.perf_counter() - t0, 2)
     return out

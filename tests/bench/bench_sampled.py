@@ -169,8 +169,17 @@ def run_child(kind: str, path: Path, sample: int | None, root: Path) -> dict:
     return out
 
 
-def run(sizes: list[int], data_dir: Path, sample: int | None, root: Path) -> list[dict]:
-    """Generate, then ours and the reference scan per size; prints a table, returns the runs."""
+def run(
+    sizes: list[int],
+    data_dir: Path,
+    sample: int | None,
+    root: Path,
+    dask_workers: int = 0,
+    dask_timeout: float | None = None,
+) -> list[dict]:
+    """Generate, then ours and the reference scan per size; prints a table, returns the runs.
+
+    ``dask_workers``: also run the cluster path (``--dask local:N``) on the same file."""
     runs = []
     for n in sizes:
         t0 = time.perf_counter()
@@ -184,7 +193,15 @@ def run(sizes: list[int], data_dir: Path, sample: int | None, root: Path) -> lis
         ours = run_child("sampled", path, sample, root)
         print(f"reference scan: {scan}")
         print(f"ours: {json.dumps(ours, ensure_ascii=False)}")
-        runs.append({"rows": n, "file_mb": round(size_mb), "scan": scan, "sampled": ours})
+        run_ = {"rows": n, "file_mb": round(size_mb), "scan": scan, "sampled": ours}
+        if dask_workers:
+            from tests.bench.bench_dask import run_child as run_dask_child
+
+            cluster = run_dask_child("cluster", path, dask_workers, dask_timeout)
+            cluster.pop("labels", None)
+            print(f"cluster (local:{dask_workers}): {json.dumps(cluster, ensure_ascii=False)}")
+            run_["cluster"] = cluster
+        runs.append(run_)
     print("\n| rows | sample | read + sample s | analysis s | process s | peak MB | one scan s |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in runs:
@@ -194,6 +211,29 @@ def run(sizes: list[int], data_dir: Path, sample: int | None, root: Path) -> lis
             f"| {r['rows']:,} | {rows if rows is None else f'{rows:,}'} | "
             f"{o.get('read_and_sample_s')} | {o.get('steps', {}).get('total')} | "
             f"{o.get('elapsed_s')} | {o.get('peak_mb')} | {s.get('wall_s')} |"
+        )
+    clustered = [r for r in runs if "cluster" in r]
+    if clustered:
+        print(
+            "\n| rows | path | process s | work s | peak MB (this computer) | "
+            "peak MB per worker | rows modelled | R² | groups |"
+        )
+        print("|---:|---|---:|---:|---:|---|---:|---:|---:|")
+    for r in clustered:
+        o, c = r["sampled"], r["cluster"]
+        rows = (o.get("sampled") or {}).get("rows_sampled")
+        print(
+            f"| {r['rows']:,} | sampled, in process | {o.get('elapsed_s')} | "
+            f"{o.get('steps', {}).get('total')} | {o.get('peak_mb')} | — | {rows or 'all'} | "
+            f"{o.get('r2')} | {o.get('groups')} |"
+        )
+        if c.get("timed_out"):
+            print(f"| {r['rows']:,} | cluster | > {c['process_s']} (stopped) | | | | | | |")
+            continue
+        print(
+            f"| {r['rows']:,} | cluster local:{dask_workers} | {c.get('process_s')} | "
+            f"{c.get('work_s')} | {c.get('peak_mb')} | {c.get('worker_peak_mb')} | "
+            f"{c.get('rows_modeled')} | {c.get('r2')} | {c.get('groups')} |"
         )
     return runs
 

@@ -73,7 +73,7 @@ def run_dask_analysis(
     from workbench.compute.dask_fit import fit_on_cluster, kinds_of
     from workbench.compute.dask_shap import explain_on_cluster
     from workbench.steps.model_settings import ModelSettings
-    from workbench.steps.modeling import _learnable_target, _model_features
+    from workbench.steps.modeling import learnable_target, model_features
     from workbench.steps.roles import assign_roles, check_columns, explicit_roles
 
     ctx = ensure_context(ctx)
@@ -122,8 +122,8 @@ def run_dask_analysis(
     timings["quality"] = _time.perf_counter() - t0
 
     t0 = _time.perf_counter()
-    learn = _learnable_target(model_frame, model_kinds, the_goal)
-    assignment, feature_set, excluded = _model_features(
+    learn = learnable_target(model_frame, model_kinds, the_goal)
+    assignment, feature_set, excluded = model_features(
         model_frame, model_kinds, the_goal, roles, learn.y, settings
     )
     plan_rows = RowPlan(

@@ -137,7 +137,7 @@ def _check_classes(name: str, y: pd.Series, classes: list[str]) -> None:
 
 
 @dataclass
-class _Target:
+class LearnableTarget:
     """The target as the model learns it, and the class a multiclass model focuses on."""
 
     task: Task
@@ -151,7 +151,9 @@ class _Target:
         return len(self.classes) if self.classes else 1
 
 
-def _learnable_target(frame: pd.DataFrame, kinds: Mapping[str, ColumnKind], goal: Goal) -> _Target:
+def learnable_target(
+    frame: pd.DataFrame, kinds: Mapping[str, ColumnKind], goal: Goal
+) -> LearnableTarget:
     """The encoded target; refuses (:class:`AnalysisError`) one the model cannot learn."""
     target = _check_target(frame, kinds, goal)
     task = infer_task(target, goal, max_classes=MAX_CLASSES)
@@ -178,7 +180,7 @@ def _learnable_target(frame: pd.DataFrame, kinds: Mapping[str, ColumnKind], goal
     if task == Task.MULTICLASS and classes:
         positive_class = _focus_class(classes, positive, y)
         class_index = classes.index(positive_class)
-    return _Target(task, y, classes, positive_class, class_index)
+    return LearnableTarget(task, y, classes, positive_class, class_index)
 
 
 def _focus_class(classes: list[str], want: str | None, y: pd.Series) -> str:
@@ -224,7 +226,7 @@ def _model_columns(
     return assignment, columns, excluded
 
 
-def _model_features(
+def model_features(
     frame: pd.DataFrame,
     kinds: Mapping[str, ColumnKind],
     goal: Goal,
@@ -269,9 +271,9 @@ def fit_model(
     clock = _Stopwatch()
     ctx.progress(0.0, _("Preparing the model's input"))
 
-    target = _learnable_target(frame, kinds, goal)
+    target = learnable_target(frame, kinds, goal)
     task, y, classes = target.task, target.y, target.classes
-    assignment, features, excluded = _model_features(frame, kinds, goal, roles, y, settings)
+    assignment, features, excluded = model_features(frame, kinds, goal, roles, y, settings)
     time_column = assignment.time
     plan = _validation_plan(frame, target, time_column, settings)
     if time_column is not None and plan.kind != TIME_ORDERED:  # its values order no rows
@@ -401,7 +403,7 @@ def fit_model(
 
 
 def _validation_plan(
-    frame: pd.DataFrame, target: _Target, time_column: str | None, settings: ModelSettings
+    frame: pd.DataFrame, target: LearnableTarget, time_column: str | None, settings: ModelSettings
 ) -> ValidationPlan:
     """The folds; time-ordered is asked for in vain without a time column (then: auto)."""
     y = target.y
@@ -422,7 +424,7 @@ def _validation_plan(
 
 
 def _validation_predictions(
-    oof: np.ndarray, plan: ValidationPlan, target: _Target
+    oof: np.ndarray, plan: ValidationPlan, target: LearnableTarget
 ) -> tuple[pd.Series, pd.DataFrame | None]:
     """The tested rows' predictions (multiclass: of the class in focus, plus every class's)."""
     tested = plan.tested

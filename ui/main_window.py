@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         self.show_pane(actions)
         dialog = actions.propose(action)
         # After the pane added it (connected first): the action as the user accepted it.
-        dialog.accepted.connect(lambda: causes.action_created.emit(actions.actions()[-1]))
+        dialog.accepted.connect(lambda: causes.action_created.emit(actions.project_actions()[-1]))
 
     def show_progress(self, fraction: float, message: str) -> None:
         self.progress.show()

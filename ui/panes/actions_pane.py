@@ -190,7 +190,7 @@ class ActionsPane(Pane):
         layout.addWidget(details_box, 1)
 
     # -- state read from the project ----------------------------------------------------------
-    def actions(self) -> list[Action]:
+    def project_actions(self) -> list[Action]:
         """The project's actions as :class:`Action` objects (saved dicts are read, not changed)."""
         try:
             return actions_from_json(self.project.actions)
@@ -201,10 +201,10 @@ class ActionsPane(Pane):
         return True  # an action can be logged by hand at any time
 
     def is_complete(self) -> bool:
-        return any(a.is_logged for a in self.actions())
+        return any(a.is_logged for a in self.project_actions())
 
     def refresh(self) -> None:
-        actions = self.actions()
+        actions = self.project_actions()
         current = self.table.currentRow()
         with QSignalBlocker(self.table):
             self.table.setRowCount(len(actions))
@@ -227,7 +227,7 @@ class ActionsPane(Pane):
         self._show_details()
 
     def _show_details(self) -> None:
-        actions = self.actions()
+        actions = self.project_actions()
         row = self.table.currentRow()
         self.details.setText(
             action_details(actions[row], self.project.goal)
@@ -238,7 +238,7 @@ class ActionsPane(Pane):
     # -- user intent ------------------------------------------------------------------------------
     def open_editor(self, row: int | None) -> ActionDialog | None:
         """Open the dialog for action ``row`` (None: a new action); returns it (tests fill it)."""
-        actions = self.actions()
+        actions = self.project_actions()
         if row is not None and not 0 <= row < len(actions):
             return None
         action = None if row is None else actions[row]
@@ -267,19 +267,19 @@ class ActionsPane(Pane):
         except WorkbenchError as exc:
             QMessageBox.warning(self, TITLE, f"{exc.message}\n\n{exc.hint}")
             return
-        actions = self.actions()
+        actions = self.project_actions()
         actions.append(action)
         self.project.actions = actions
         self.project.touch(Section.ACTIONS)
         self.controller.status_message.emit(SAVED_NEW.format(title=action.title))
         if action.is_logged:
             self.record_in_library(action)
-        self.table.selectRow(len(self.actions()) - 1)
+        self.table.selectRow(len(self.project_actions()) - 1)
         self._show_details()
 
     def _apply_dialog(self, dialog: ActionDialog, row: int | None) -> None:
         project = self.project
-        actions = self.actions()
+        actions = self.project_actions()
         changes: dict[str, Any] = {}
         try:
             if row is None:
@@ -303,7 +303,7 @@ class ActionsPane(Pane):
         if action.is_logged and (row is None or LIBRARY_FIELDS & set(changes)):
             self.record_in_library(action)
         if row is None:
-            self.table.selectRow(len(self.actions()) - 1)
+            self.table.selectRow(len(self.project_actions()) - 1)
             self._show_details()
 
     def record_in_library(self, action: Action) -> None:

@@ -104,7 +104,7 @@ def fit_on_cluster(
     from workbench.steps import boosting
     from workbench.steps.baseline import compute_baselines
     from workbench.steps.metrics import score_predictions
-    from workbench.steps.verdict import judge, model_giveaway, verdict_message
+    from workbench.steps.verdict import judge_fit
 
     started = time.perf_counter()
     target, features = prepared
@@ -162,20 +162,17 @@ def fit_on_cluster(
     baseline = compute_baselines(
         features, task, plan.folds, classes=classes, seed=settings.seed, ctx=ctx.sub(0.9, 1.0)
     )
-    metric, score, baseline_score, judged = judge(task, metrics, baseline)
     flagged = {e.column for e in forced if e.reason == "leakage"}
-    giveaway = model_giveaway(booster, features.display, flagged, score, baseline, metric)
-    if giveaway and judged != "no_signal":
-        judged = "too_good"
-    message = verdict_message(
+    judged = judge_fit(
         task,
         goal.target,
-        judged,
         metrics,
-        baseline.to_dict(),
+        baseline,
+        booster,
+        features.display,
+        flagged,
         target.positive_class,
         classes,
-        giveaway,
     )
     if task == Task.MULTICLASS:
         proba = pd.DataFrame(pred, index=scored.index, columns=classes)
@@ -189,13 +186,13 @@ def fit_on_cluster(
         features=features,
         excluded=excluded,
         validation=plan.kind,
-        metric=metric,
-        score=score,
-        baseline_score=baseline_score,
+        metric=judged.metric,
+        score=judged.score,
+        baseline_score=judged.baseline_score,
         metrics=metrics,
         baseline=baseline.to_dict(),
-        verdict=judged,
-        verdict_message=message,
+        verdict=judged.verdict,
+        verdict_message=judged.message,
         oof_pred=oof_pred,
         classes=classes,
         positive_class=target.positive_class,
@@ -220,7 +217,7 @@ def fit_on_cluster(
         params={**params, "num_boost_round": n_trees, "engine": "lightgbm.dask"},
         timings={"fit": fit_seconds, "total": time.perf_counter() - started},
         time_column=plan_rows.time_column,
-        giveaway=giveaway,
+        giveaway=judged.giveaway,
     )
 
 

@@ -57,7 +57,7 @@ from workbench.steps.validation import (
     ValidationPlan,
     plan_validation,
 )
-from workbench.steps.verdict import judge, model_giveaway, verdict_message
+from workbench.steps.verdict import judge_fit
 from workbench.tables.table import ColumnKind
 from workbench.vocabulary import ColumnRole
 
@@ -343,20 +343,17 @@ def fit_model(
         ctx=ctx.sub(0.9, 1.0),
     )
     clock.lap("baseline")
-    metric, score, baseline_score, judged = judge(task, metrics, baseline)
     forced_leaks = {e.column for e in assignment.forced if e.reason == "leakage"}
-    giveaway = model_giveaway(booster, features.display, forced_leaks, score, baseline, metric)
-    if giveaway and judged != "no_signal":
-        judged = "too_good"
-    message = verdict_message(
+    judged = judge_fit(
         task,
         goal.target,
-        judged,
         metrics,
-        baseline.to_dict(),
+        baseline,
+        booster,
+        features.display,
+        forced_leaks,
         target.positive_class,
         classes,
-        giveaway,
     )
     oof_pred, proba = _validation_predictions(oof, plan, target)
     ctx.progress(1.0, _("Model ready"))
@@ -367,13 +364,13 @@ def fit_model(
         features=features,
         excluded=excluded,
         validation=plan.kind,
-        metric=metric,
-        score=score,
-        baseline_score=baseline_score,
+        metric=judged.metric,
+        score=judged.score,
+        baseline_score=judged.baseline_score,
         metrics=metrics,
         baseline=baseline.to_dict(),
-        verdict=judged,
-        verdict_message=message,
+        verdict=judged.verdict,
+        verdict_message=judged.message,
         oof_pred=oof_pred,
         classes=classes,
         positive_class=target.positive_class,
@@ -397,7 +394,7 @@ def fit_model(
         timings=clock.wall,
         cpu_timings=clock.cpu,
         time_column=time_column,
-        giveaway=giveaway,
+        giveaway=judged.giveaway,
         fold_boosters=[boosting.with_levels(b, features, categorical) for b in folds],
     )
 

@@ -11,6 +11,7 @@ them. :func:`verdict_message` puts the verdict and its numbers into words
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from workbench.steps import model_wording as words
@@ -28,8 +29,10 @@ __all__ = [
     "WEAK_AUC_GAIN",
     "WEAK_R2",
     "WEAK_R2_GAIN",
+    "FitJudgement",
     "giveaway_columns",
     "judge",
+    "judge_fit",
     "model_giveaway",
     "verdict",
     "verdict_message",
@@ -127,6 +130,42 @@ def judge(
     candidates = [s for s in (const_score, rule_score) if s is not None]
     baseline_score = max(candidates) if candidates else None
     return metric, score, baseline_score, verdict(task, score, const_score, rule_score)
+
+
+@dataclass(frozen=True)
+class FitJudgement:
+    """What :func:`judge_fit` concludes about a fitted model."""
+
+    metric: str
+    score: float | None
+    baseline_score: float | None
+    verdict: str
+    message: str
+    giveaway: list[str]
+
+
+def judge_fit(
+    task: Task,
+    target: str,
+    metrics: dict[str, Any],
+    baseline: BaselineResult,
+    booster: Any,
+    display: dict[str, str],
+    leak_flagged: set[str],
+    positive: str | None,
+    classes: list[str] | None,
+) -> FitJudgement:
+    """The verdict of a fit and its sentence, the same on this computer and on a cluster:
+    :func:`judge`, then ``too_good`` when the model reads its answer from giveaway columns
+    (``leak_flagged``: leakage-flagged columns the user put back in the model)."""
+    metric, score, baseline_score, judged = judge(task, metrics, baseline)
+    giveaway = model_giveaway(booster, display, leak_flagged, score, baseline, metric)
+    if giveaway and judged != "no_signal":
+        judged = "too_good"
+    message = verdict_message(
+        task, target, judged, metrics, baseline.to_dict(), positive, classes, giveaway
+    )
+    return FitJudgement(metric, score, baseline_score, judged, message, giveaway)
 
 
 def verdict_message(

@@ -65,24 +65,22 @@ def data_path(n: int) -> Path:
     return DATA_DIR / f"analyze_{n}x50.csv"
 
 
-def make_csv(n: int, seed: int = 0) -> Path:
-    """Write the benchmark table (once) and return its path."""
-    path = data_path(n)
-    if path.exists():
-        return path
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    rng = np.random.default_rng(seed)
-    cols: dict[str, object] = {"run_id": np.char.add("R", np.arange(n).astype(str))}
-    num = rng.normal(size=(n, N_NUMERIC))
+def planted_columns(
+    rng: np.random.Generator, rows: np.ndarray, time_start: np.datetime64 | None = None
+) -> dict[str, object]:
+    """The bench table's columns for the row numbers ``rows`` (the CSV, Parquet and cluster
+    benches all write this one table): a run id, the numeric process columns with a few
+    missing values, the categorical columns, the target with its three planted routes.
+    ``time_start``: a ``time`` column (one row every 3 s from then) replaces the last sensor."""
+    m = len(rows)
+    num = rng.normal(size=(m, N_NUMERIC))
     thickness = 18 + 1.5 * num[:, 0]
     temp = 800 + 10 * num[:, 1]
     speed = 120 + 15 * num[:, 2]
     humidity = 50 + 12 * num[:, 3]
     gas = 10 + 2 * num[:, 4]
     values = [thickness, temp, speed, humidity, gas] + [num[:, j] for j in range(5, N_NUMERIC)]
-    cats = {name: rng.choice(levels, size=n) for name, levels in CATEGORICAL.items()}
+    cats = {name: rng.choice(levels, size=m) for name, levels in CATEGORICAL.items()}
     route_a = (cats["supplier"] == "S2") & (thickness < 17.0)
     route_b = (temp > 812) & (speed < 110)
     route_c = (np.abs(humidity - 40) < 6) & (gas > 12)
@@ -94,15 +92,32 @@ def make_csv(n: int, seed: int = 0) -> Path:
         + 1.6 * route_a
         + 1.6 * route_b
         + 1.6 * route_c
-        + rng.normal(0, 0.35, n)
+        + rng.normal(0, 0.35, m)
     )
-    for name, v in zip(NUMERIC_NAMES, values, strict=True):
+    cols: dict[str, object] = {"run_id": np.char.add("R", rows.astype(str))}
+    names = NUMERIC_NAMES
+    if time_start is not None:
+        cols["time"] = time_start + rows * np.timedelta64(3, "s")
+        names = NUMERIC_NAMES[:-1]
+    for name, v in zip(names, values[: len(names)], strict=True):
         v = np.round(v, 4)
         if name in ("humidity [%]", "sensor_07", "sensor_21"):
-            v = np.where(rng.random(n) < 0.02, np.nan, v)
+            v = np.where(rng.random(m) < 0.02, np.nan, v)
         cols[name] = v
     cols.update(cats)
     cols[TARGET] = np.round(y, 4)
+    return cols
+
+
+def make_csv(n: int, seed: int = 0) -> Path:
+    """Write the benchmark table (once) and return its path."""
+    path = data_path(n)
+    if path.exists():
+        return path
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    cols = planted_columns(np.random.default_rng(seed), np.arange(n))
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     pacsv.write_csv(pa.table(cols), tmp)

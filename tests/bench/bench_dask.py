@@ -34,7 +34,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.bench.bench_analyze import CATEGORICAL, DATA_DIR, FOCUS, NUMERIC_NAMES, TARGET  # noqa: E402
+from tests.bench.bench_analyze import DATA_DIR, FOCUS, TARGET, planted_columns  # noqa: E402
 
 CHUNK = 500_000
 
@@ -56,32 +56,8 @@ def make_parquet(n: int, seed: int = 0) -> Path:
     writer = None
     for start in range(0, n, CHUNK):
         m = min(CHUNK, n - start)
-        rng = np.random.default_rng([seed, start])
-        num = rng.normal(size=(m, len(NUMERIC_NAMES)))
-        thickness, temp = 18 + 1.5 * num[:, 0], 800 + 10 * num[:, 1]
-        speed, humidity, gas = 120 + 15 * num[:, 2], 50 + 12 * num[:, 3], 10 + 2 * num[:, 4]
-        values = [thickness, temp, speed, humidity, gas] + [num[:, j] for j in range(5, 44)]
-        cats = {name: rng.choice(levels, size=m) for name, levels in CATEGORICAL.items()}
-        y = (
-            18.0
-            + 0.15 * num[:, 5]
-            - 0.1 * num[:, 6]
-            + 0.05 * (cats["line"] == "L2")
-            + 1.6 * ((cats["supplier"] == "S2") & (thickness < 17.0))
-            + 1.6 * ((temp > 812) & (speed < 110))
-            + 1.6 * ((np.abs(humidity - 40) < 6) & (gas > 12))
-            + rng.normal(0, 0.35, m)
-        )
-        cols: dict[str, object] = {
-            "run_id": np.char.add("R", np.arange(start, start + m).astype(str))
-        }
-        for name, v in zip(NUMERIC_NAMES, values, strict=True):
-            v = np.round(v, 4)
-            if name in ("humidity [%]", "sensor_07", "sensor_21"):
-                v = np.where(rng.random(m) < 0.02, np.nan, v)
-            cols[name] = v
-        cols.update(cats)
-        cols[TARGET] = np.round(y, 4)
+        rows = np.arange(start, start + m)
+        cols = planted_columns(np.random.default_rng([seed, start]), rows)
         table = pa.table(cols)
         if writer is None:
             writer = pq.ParquetWriter(tmp, table.schema)

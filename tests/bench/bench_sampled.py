@@ -49,42 +49,8 @@ def make_parquet(data_dir: Path, n: int, seed: int = 0) -> Path:
     start_time = np.datetime64("2025-01-01T00:00:00", "s")
     for k, start in enumerate(range(0, n, CHUNK)):
         m = min(CHUNK, n - start)
-        rng = np.random.default_rng([seed, k])
-        num = rng.normal(size=(m, b.N_NUMERIC))
-        thickness = 18 + 1.5 * num[:, 0]
-        temp = 800 + 10 * num[:, 1]
-        speed = 120 + 15 * num[:, 2]
-        humidity = 50 + 12 * num[:, 3]
-        gas = 10 + 2 * num[:, 4]
-        values = [thickness, temp, speed, humidity, gas] + [
-            num[:, j] for j in range(5, b.N_NUMERIC)
-        ]
-        cats = {name: rng.choice(levels, size=m) for name, levels in b.CATEGORICAL.items()}
-        route_a = (cats["supplier"] == "S2") & (thickness < 17.0)
-        route_b = (temp > 812) & (speed < 110)
-        route_c = (np.abs(humidity - 40) < 6) & (gas > 12)
-        y = (
-            18.0
-            + 0.15 * num[:, 5]
-            - 0.1 * num[:, 6]
-            + 0.05 * (cats["line"] == "L2")
-            + 1.6 * route_a
-            + 1.6 * route_b
-            + 1.6 * route_c
-            + rng.normal(0, 0.35, m)
-        )
         rows = np.arange(start, start + m)
-        cols: dict[str, object] = {
-            "run_id": np.char.add("R", rows.astype(str)),
-            "time": start_time + rows * np.timedelta64(3, "s"),
-        }
-        for name, v in zip(b.NUMERIC_NAMES[:-1], values[:-1], strict=True):  # time replaces one
-            v = np.round(v, 4)
-            if name in ("humidity [%]", "sensor_07", "sensor_21"):
-                v = np.where(rng.random(m) < 0.02, np.nan, v)
-            cols[name] = v
-        cols.update(cats)
-        cols[b.TARGET] = np.round(y, 4)
+        cols = b.planted_columns(np.random.default_rng([seed, k]), rows, start_time)
         table = pa.table(cols)
         if writer is None:
             writer = pq.ParquetWriter(tmp, table.schema)

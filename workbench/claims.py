@@ -76,14 +76,16 @@ class Claim:
         return {
             "name": self.name,
             "kind": self.kind,
-            "value": _num(self.value),
+            "value": finite_or_none(self.value),
             "rows": self.rows.to_dict(),
             "target": self.target,
             "label": self.label,
             "of": None if self.of is None else self.of.to_dict(),
             "compare": None if self.compare is None else self.compare.to_dict(),
-            "comparison": _num(self.comparison),
-            "interval": None if self.interval is None else [_num(v) for v in self.interval],
+            "comparison": finite_or_none(self.comparison),
+            "interval": None
+            if self.interval is None
+            else [finite_or_none(v) for v in self.interval],
             "n": int(self.n),
             "n_compare": None if self.n_compare is None else int(self.n_compare),
             "step": self.step,
@@ -97,14 +99,16 @@ class Claim:
         interval = doc.get("interval")
         return cls(
             kind=doc["kind"],
-            value=_float(doc.get("value")),
+            value=float_or_nan(doc.get("value")),
             rows=Selection.from_dict(doc["rows"]),
             target=doc.get("target"),
             label=doc.get("label"),
             of=None if doc.get("of") is None else Selection.from_dict(doc["of"]),
             compare=None if doc.get("compare") is None else Selection.from_dict(doc["compare"]),
-            comparison=None if doc.get("comparison") is None else _float(doc["comparison"]),
-            interval=None if interval is None else (_float(interval[0]), _float(interval[1])),
+            comparison=None if doc.get("comparison") is None else float_or_nan(doc["comparison"]),
+            interval=None
+            if interval is None
+            else (float_or_nan(interval[0]), float_or_nan(interval[1])),
             n=int(doc.get("n") or 0),
             n_compare=None if doc.get("n_compare") is None else int(doc["n_compare"]),
             step=doc.get("step"),
@@ -115,14 +119,16 @@ class Claim:
         )
 
 
-def _num(x: Any) -> float | None:
+def finite_or_none(x: Any) -> float | None:
+    """A saved number back as a float, None when it was missing or not finite."""
     if x is None:
         return None
     v = float(x)
     return v if math.isfinite(v) else None
 
 
-def _float(x: Any) -> float:
+def float_or_nan(x: Any) -> float:
+    """A saved number back as a float, NaN when it was missing."""
     return float("nan") if x is None else float(x)
 
 

@@ -12,14 +12,13 @@ where the target is known, with their measured average, so it recomputes from th
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from workbench.claim_format import format_value
 from workbench.claim_rows import Selection
-from workbench.claims import Claim
+from workbench.claims import Claim, finite_or_none, float_or_nan
 
 #: Fewer similar rows than this: the sentence says the prediction rests on little data.
 MIN_SIMILAR = 30
@@ -64,26 +63,28 @@ class WhatIfClaim:
         return {
             "kind": "whatif",
             "column": self.column,
-            "value": self.value if isinstance(self.value, str) else _num(self.value),
+            "value": self.value if isinstance(self.value, str) else finite_or_none(self.value),
             "rows": self.rows.to_dict(),
             "row": _plain(self.row),
             "target": self.target,
             "label": self.label,
-            "predicted": _num(self.predicted),
-            "now": _num(self.now),
-            "effect": _num(self.effect),
+            "predicted": finite_or_none(self.predicted),
+            "now": finite_or_none(self.now),
+            "effect": finite_or_none(self.effect),
             "n": int(self.n),
             "total": int(self.total),
             "similar": self.similar.to_dict(),
-            "band": None if self.band is None else [_num(v) for v in self.band],
+            "band": None if self.band is None else [finite_or_none(v) for v in self.band],
             "band_models": int(self.band_models),
             "band_rows": int(self.band_rows),
             "band_seed": int(self.band_seed),
-            "observed": None if self.observed is None else [_num(v) for v in self.observed],
+            "observed": None
+            if self.observed is None
+            else [finite_or_none(v) for v in self.observed],
             "outside": bool(self.outside),
             "step": self.step,
             "group": self.group,
-            "together": [[c, _num(r)] for c, r in self.together],
+            "together": [[c, finite_or_none(r)] for c, r in self.together],
         }
 
     @classmethod
@@ -92,25 +93,27 @@ class WhatIfClaim:
         value = doc["value"]
         return cls(
             column=str(doc["column"]),
-            value=value if isinstance(value, str) else _float(value),
+            value=value if isinstance(value, str) else float_or_nan(value),
             rows=Selection.from_dict(doc["rows"]),
             row=doc.get("row"),
             target=str(doc["target"]),
             label=doc.get("label"),
-            predicted=_float(doc.get("predicted")),
-            now=_float(doc.get("now")),
+            predicted=float_or_nan(doc.get("predicted")),
+            now=float_or_nan(doc.get("now")),
             n=int(doc.get("n") or 0),
             total=int(doc.get("total") or 0),
             similar=Claim.from_dict(doc["similar"]),
-            band=None if band is None else (_float(band[0]), _float(band[1])),
+            band=None if band is None else (float_or_nan(band[0]), float_or_nan(band[1])),
             band_models=int(doc.get("band_models") or 0),
             band_rows=int(doc.get("band_rows") or 0),
             band_seed=int(doc.get("band_seed") or 0),
-            observed=None if observed is None else (_float(observed[0]), _float(observed[1])),
+            observed=None
+            if observed is None
+            else (float_or_nan(observed[0]), float_or_nan(observed[1])),
             outside=bool(doc.get("outside", False)),
             step=doc.get("step"),
             group=None if doc.get("group") is None else int(doc["group"]),
-            together=tuple((str(c), _float(r)) for c, r in doc.get("together") or ()),
+            together=tuple((str(c), float_or_nan(r)) for c, r in doc.get("together") or ()),
         )
 
 
@@ -149,17 +152,6 @@ def whatif_holds(claim: WhatIfClaim, again: WhatIfClaim) -> bool:
         and claim_texts(claim.similar) == claim_texts(again.similar)
         and claim.outside == again.outside
     )
-
-
-def _num(x: Any) -> float | None:
-    if x is None:
-        return None
-    v = float(x)
-    return v if math.isfinite(v) else None
-
-
-def _float(x: Any) -> float:
-    return float("nan") if x is None else float(x)
 
 
 def _plain(value: Any) -> Any:

@@ -23,7 +23,7 @@ from workbench.steps.explain import (
     Explanation,
     ShapValues,
     compute_shap,
-    mean_abs_importance,
+    explained_rows,
 )
 
 BASE_COLUMN = "__base__"
@@ -93,33 +93,9 @@ def explain_on_cluster(
 ) -> Explanation:
     """The Explanation of ``fit`` with SHAP computed on the cluster (see the module)."""
     X = fit.features.X  # noqa: N806 - the model's rows gathered to this computer
-    n = len(X)
-    sampled = n > sample_size
-    if sampled:  # the same draw as explain_model, so both paths explain the same rows
-        rng = np.random.default_rng(seed)
-        sample_rows = X.index[np.sort(rng.choice(n, size=sample_size, replace=False))]
-    else:
-        sample_rows = X.index
-    wanted = pd.Index(focus_rows).drop_duplicates()
-    present = wanted.isin(X.index)
-    focus_idx = wanted[present]
-    union = sample_rows.append(focus_idx[~focus_idx.isin(sample_rows)])
-    shap_all = shap_on_cluster(table, plan_rows, fit, union, ctx)
-    overall = shap_all.subset(sample_rows)
-    focus = shap_all.subset(focus_idx)
+    rows = explained_rows(X.index, focus_rows, sample_size, seed)  # the laptop's rows
+    shap_all = shap_on_cluster(table, plan_rows, fit, rows.union, ctx)
     features = fit.features
-    return Explanation(
-        overall=overall,
-        focus=focus,
-        importance=mean_abs_importance(overall),
-        focus_importance=mean_abs_importance(focus),
-        sample_size=overall.n_rows,
-        total_rows=n,
-        seed=seed,
-        sampled=sampled,
-        categorical=list(features.categorical),
-        focus_rows_missing=int((~present).sum()),
-        class_index=fit.class_index,
-        _X=X,
-        _safe=dict(features.safe),
+    return rows.explanation(
+        shap_all, seed, list(features.categorical), fit.class_index, X, dict(features.safe)
     )

@@ -41,11 +41,13 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = [
     "DEFAULT_SAMPLE_SIZE",
     "Dependence",
+    "ExplainedRows",
     "Explanation",
     "ShapValues",
     "compute_shap",
     "explain_all",
     "explain_model",
+    "explained_rows",
     "mean_abs_importance",
     "model_shape",
 ]
@@ -458,6 +460,69 @@ def _class_index(fit: Any) -> int | None:
     return None if idx is None else int(idx)
 
 
+@dataclass(frozen=True)
+class ExplainedRows:
+    """Which rows an explanation covers: a seeded sample for the overall importance and every
+    focus row the model has; SHAP is computed once on their ``union``. On this computer and on
+    a cluster alike (:func:`explained_rows`), so both paths explain the same rows."""
+
+    sample: pd.Index
+    focus: pd.Index
+    union: pd.Index
+    sampled: bool
+    focus_missing: int  # focus rows that are not among the model's rows
+    total_rows: int
+
+    def explanation(
+        self,
+        shap_all: ShapValues,
+        seed: int,
+        categorical: list[str],
+        class_index: int | None,
+        X: pd.DataFrame,  # noqa: N803 - the model's matrix, as everywhere
+        safe: dict[str, str],
+    ) -> Explanation:
+        """The :class:`Explanation` of SHAP values computed on :attr:`union`."""
+        overall = shap_all.subset(self.sample)
+        focus = shap_all.subset(self.focus)
+        return Explanation(
+            overall=overall,
+            focus=focus,
+            importance=mean_abs_importance(overall),
+            focus_importance=mean_abs_importance(focus),
+            sample_size=overall.n_rows,
+            total_rows=self.total_rows,
+            seed=seed,
+            sampled=self.sampled,
+            categorical=categorical,
+            focus_rows_missing=self.focus_missing,
+            class_index=class_index,
+            _X=X,
+            _safe=safe,
+        )
+
+
+def explained_rows(
+    model_rows: pd.Index, focus_rows: pd.Index, sample_size: int, seed: int
+) -> ExplainedRows:
+    """``sample_size`` of ``model_rows`` drawn without replacement with ``seed`` (all of them
+    when there are fewer), and the focus rows among ``model_rows``."""
+    n = len(model_rows)
+    sampled = n > sample_size
+    if sampled:
+        rng = np.random.default_rng(seed)
+        sample_rows = model_rows[np.sort(rng.choice(n, size=sample_size, replace=False))]
+    else:
+        sample_rows = model_rows
+    wanted = pd.Index(focus_rows)
+    if wanted.has_duplicates:
+        wanted = wanted.drop_duplicates()
+    present = wanted.isin(model_rows)
+    focus_idx = wanted[present]
+    union = sample_rows.append(focus_idx[~focus_idx.isin(sample_rows)])
+    return ExplainedRows(sample_rows, focus_idx, union, sampled, int((~present).sum()), n)
+
+
 def explain_model(
     fit: FitResult,
     focus_rows: pd.Index,
@@ -478,55 +543,22 @@ def explain_model(
     features = fit.features
     X = features.X  # noqa: N806
     display = dict(features.display)
-    n = len(X)
-    sampled = n > sample_size
-    if sampled:
-        rng = np.random.default_rng(seed)
-        pos = np.sort(rng.choice(n, size=sample_size, replace=False))
-        sample_rows = X.index[pos]
-    else:
-        sample_rows = X.index
-
-    wanted = pd.Index(focus_rows)
-    if wanted.has_duplicates:
-        wanted = wanted.drop_duplicates()
-    present = wanted.isin(X.index)
-    focus_missing = int((~present).sum())
-    focus_idx = wanted[present]
-
-    extra = focus_idx[~focus_idx.isin(sample_rows)]
-    union = sample_rows.append(extra)
+    rows = explained_rows(X.index, focus_rows, sample_size, seed)
     shap_all = compute_shap(
         fit.booster,
         X,
-        union,
+        rows.union,
         class_index=_class_index(fit),
         display=display,
         ctx=ctx.sub(0.0, 0.98),
     )
-    overall = shap_all.subset(sample_rows)
-    focus = shap_all.subset(focus_idx)
     ctx.progress(1.0, _("Explaining the model (SHAP): done"))
 
     categorical = list(getattr(features, "categorical", []) or [])
     safe = dict(getattr(features, "safe", {}) or {})
     if not safe:
         safe = {v: k for k, v in display.items()}
-    return Explanation(
-        overall=overall,
-        focus=focus,
-        importance=mean_abs_importance(overall),
-        focus_importance=mean_abs_importance(focus),
-        sample_size=overall.n_rows,
-        total_rows=n,
-        seed=seed,
-        sampled=sampled,
-        categorical=categorical,
-        focus_rows_missing=focus_missing,
-        class_index=_class_index(fit),
-        _X=X,
-        _safe=safe,
-    )
+    return rows.explanation(shap_all, seed, categorical, _class_index(fit), X, safe)
 
 
 def explain_all(fit: FitResult, *, ctx: JobContext | None = None) -> ShapValues:
